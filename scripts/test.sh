@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The whole test suite: service tests (unit + integration against real PostgreSQL, Redis and
+# NATS JetStream, started here when absent) and the platform's offline manifest tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib/java.sh
+
+scripts/dev/ensure-servers.sh
+
+mvn -B -ntp verify "$@"
+
+if [ -x scripts/test-platform.sh ]; then
+  scripts/test-platform.sh
+fi
