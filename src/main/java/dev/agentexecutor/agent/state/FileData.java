@@ -1,0 +1,28 @@
+package dev.agentexecutor.agent.state;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.time.Instant;
+import java.util.List;
+
+/** A file of the run's virtual file system, stored as lines like deepagents' FileData. */
+public record FileData(
+    List<String> content,
+    @JsonProperty("created_at") Instant createdAt,
+    @JsonProperty("modified_at") Instant modifiedAt) {
+
+  public FileData {
+    content = List.copyOf(content);
+  }
+
+  public static FileData of(String text, Instant now) {
+    return new FileData(List.of(text.split("\n", -1)), now, now);
+  }
+
+  public String text() {
+    return String.join("\n", content);
+  }
+
+  public FileData withText(String text, Instant now) {
+    return new FileData(List.of(text.split("\n", -1)), createdAt, now);
+  }
+}

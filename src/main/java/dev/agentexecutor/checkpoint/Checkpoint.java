@@ -1,0 +1,31 @@
+package dev.agentexecutor.checkpoint;
+
+import dev.agentexecutor.agent.state.AgentState;
+import java.time.Instant;
+
+/**
+ * The state of one agent loop after a step. {@code threadId} is the job id; {@code namespace} is
+ * "" for the orchestrator and "task:{tool_call_id}" for a subagent run inside it (as LangGraph
+ * names subgraph checkpoints). Ids sort in creation order within a thread and namespace.
+ * {@code next} says what the loop does when resumed from here.
+ */
+public record Checkpoint(
+    String threadId,
+    String namespace,
+    String id,
+    String parentId,
+    int step,
+    Instant createdAt,
+    Next next,
+    AgentState state) {
+
+  /** What the loop does next when resumed from this checkpoint. */
+  public enum Next {
+    /** Call the model (the last message is user input or tool results). */
+    MODEL,
+    /** Run the tool calls of the last assistant message. */
+    TOOLS,
+    /** Nothing: the loop finished with a final answer. */
+    DONE
+  }
+}

@@ -1,0 +1,18 @@
+package dev.agentexecutor.checkpoint;
+
+import java.util.Optional;
+
+/**
+ * Durable storage of agent loop checkpoints, keyed by thread (job id) and namespace. A put is
+ * durable when it returns; implementations throw {@link dev.agentexecutor.store.BackendUnavailableException}
+ * when their backend cannot be reached, so that the job is retried rather than failed.
+ */
+public interface Checkpointer {
+  void put(Checkpoint checkpoint);
+
+  /** The newest checkpoint of the thread in that namespace. */
+  Optional<Checkpoint> latest(String threadId, String namespace);
+
+  /** Removes every checkpoint of the thread (all namespaces); false when there was none. */
+  boolean deleteThread(String threadId);
+}

@@ -1,0 +1,47 @@
+package dev.agentexecutor.checkpoint;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** Checkpoints kept in process memory: the embedded default, lost when the process ends. */
+public final class MemoryCheckpointer implements Checkpointer {
+  private final Map<String, Map<String, List<Checkpoint>>> threads = new ConcurrentHashMap<>();
+
+  @Override
+  public void put(Checkpoint checkpoint) {
+    threads
+        .computeIfAbsent(checkpoint.threadId(), id -> new ConcurrentHashMap<>())
+        .computeIfAbsent(checkpoint.namespace(), ns -> Collections.synchronizedList(new ArrayList<>()))
+        .add(checkpoint);
+  }
+
+  @Override
+  public Optional<Checkpoint> latest(String threadId, String namespace) {
+    Map<String, List<Checkpoint>> thread = threads.get(threadId);
+    if (thread == null) return Optional.empty();
+    List<Checkpoint> list = thread.get(namespace);
+    if (list == null) return Optional.empty();
+    synchronized (list) { // the synchronized list's own lock: size and get must agree
+      return list.isEmpty() ? Optional.empty() : Optional.of(list.get(list.size() - 1));
+    }
+  }
+
+  /** Every checkpoint of the thread in that namespace, oldest first (for tests and tools). */
+  public List<Checkpoint> history(String threadId, String namespace) {
+    Map<String, List<Checkpoint>> thread = threads.get(threadId);
+    List<Checkpoint> list = thread == null ? null : thread.get(namespace);
+    if (list == null) return List.of();
+    synchronized (list) {
+      return List.copyOf(list);
+    }
+  }
+
+  @Override
+  public boolean deleteThread(String threadId) {
+    return threads.remove(threadId) != null;
+  }
+}

@@ -1,0 +1,29 @@
+package dev.agentexecutor.runner;
+
+import io.cloudevents.CloudEvent;
+import java.time.Duration;
+
+/**
+ * How handling a job ended, for the ingress to translate: NATS acks Completed and Failed, terms
+ * Rejected and naks Retry with its delay; HTTP answers 200 with the result event, 400 for
+ * Rejected and 503 for Retry. {@code replayed} means the job had already finished and its stored
+ * result was published again without running anything.
+ */
+public sealed interface Outcome {
+  String jobId();
+
+  /** The job ran (or had run) to completion; the completed event is published. */
+  record Completed(String jobId, CloudEvent result, boolean replayed) implements Outcome {}
+
+  /** The job failed or was cancelled; the failed event is published. Not retried. */
+  record Failed(String jobId, CloudEvent result, boolean replayed) implements Outcome {}
+
+  /** The input was not a valid job; a failed event is published. Never retried. */
+  record Rejected(String jobId, CloudEvent result, String reason) implements Outcome {}
+
+  /** A backend was unavailable; nothing is lost and the job should be tried again later. */
+  record Retry(String jobId, String reason, Duration delay) implements Outcome {}
+
+  /** The same job is running in this process right now. */
+  record AlreadyRunning(String jobId) implements Outcome {}
+}

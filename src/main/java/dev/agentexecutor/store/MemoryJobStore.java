@@ -1,0 +1,45 @@
+package dev.agentexecutor.store;
+
+import dev.agentexecutor.checkpoint.Checkpointer;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** Job records kept in process memory: the embedded default. */
+public final class MemoryJobStore implements JobStore {
+  private final Map<String, JobRecord> jobs = new ConcurrentHashMap<>();
+  private final Checkpointer checkpoints;
+
+  /** The checkpointer whose threads are swept together with their finished jobs. */
+  public MemoryJobStore(Checkpointer checkpoints) {
+    this.checkpoints = checkpoints;
+  }
+
+  @Override
+  public Optional<JobRecord> find(String jobId) {
+    return Optional.ofNullable(jobs.get(jobId));
+  }
+
+  @Override
+  public void save(JobRecord record) {
+    jobs.put(record.jobId(), record);
+  }
+
+  @Override
+  public boolean delete(String jobId) {
+    return jobs.remove(jobId) != null;
+  }
+
+  @Override
+  public int deleteFinishedBefore(Instant cutoff) {
+    int removed = 0;
+    for (JobRecord job : jobs.values()) {
+      if (job.status().finished() && job.updatedAt().isBefore(cutoff) && jobs.remove(job.jobId(), job)) {
+        checkpoints.deleteThread(job.jobId());
+        removed++;
+      }
+    }
+    return removed;
+  }
+}

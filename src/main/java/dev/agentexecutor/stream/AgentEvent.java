@@ -1,0 +1,27 @@
+package dev.agentexecutor.stream;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.agentexecutor.util.Json;
+
+/** One streamed event, on the wire as {@code {"event_type": ..., "data": {...}}}. */
+public record AgentEvent(@JsonProperty("event_type") String eventType, JsonNode data) {
+  public static final String STATE_UPDATE = "on_state_update";
+  public static final String LLM_STREAM = "on_llm_stream";
+  public static final String TOOL_START = "on_tool_start";
+  public static final String TOOL_END = "on_tool_end";
+  public static final String ERROR = "error";
+  public static final String END = "end";
+
+  public static AgentEvent end() {
+    return new AgentEvent(END, Json.object());
+  }
+
+  public boolean isEnd() {
+    return END.equals(eventType);
+  }
+
+  public String toJson() {
+    return Json.write(this);
+  }
+}

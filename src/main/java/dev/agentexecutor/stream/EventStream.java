@@ -1,0 +1,33 @@
+package dev.agentexecutor.stream;
+
+import java.util.function.Consumer;
+
+/**
+ * The live and replayable event log of each thread. Publishing appends to the thread's log and
+ * broadcasts to live listeners (Redis: XADD to the thread's stream and PUBLISH to
+ * {@code langgraph:stream:{thread_id}}). Followers get every event after a position, in order,
+ * exactly once, whether it was published before or after they started following.
+ */
+public interface EventStream extends AutoCloseable {
+  /** Appends the event to the thread's log and publishes it; returns its log id. */
+  String publish(String threadId, AgentEvent event);
+
+  /**
+   * Delivers every event of the thread after {@code afterId} (null: from the first), then live
+   * ones, until an {@code end} event has been delivered or the subscription is closed. The
+   * listener is called from one thread at a time.
+   */
+  Subscription follow(String threadId, String afterId, Consumer<StreamedEvent> listener);
+
+  /** Drops the thread's log. */
+  void delete(String threadId);
+
+  @Override
+  default void close() {}
+
+  /** A running follow; closing it stops delivery. */
+  interface Subscription extends AutoCloseable {
+    @Override
+    void close();
+  }
+}

@@ -1,0 +1,95 @@
+package dev.agentexecutor.stream;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * Per-thread event logs in process memory: the embedded default. Each follower has its own
+ * virtual thread that waits on the log, so a slow follower never slows the publisher.
+ */
+public final class MemoryEventStream implements EventStream {
+  private final Map<String, ThreadLog> logs = new ConcurrentHashMap<>();
+  private final int maxEventsPerThread;
+
+  public MemoryEventStream(int maxEventsPerThread) {
+    this.maxEventsPerThread = maxEventsPerThread;
+  }
+
+  @Override
+  public String publish(String threadId, AgentEvent event) {
+    return logs.computeIfAbsent(threadId, id -> new ThreadLog()).append(event, maxEventsPerThread);
+  }
+
+  @Override
+  public Subscription follow(String threadId, String afterId, Consumer<StreamedEvent> listener) {
+    ThreadLog log = logs.computeIfAbsent(threadId, id -> new ThreadLog());
+    long after = afterId == null || afterId.isBlank() ? 0 : parseId(afterId);
+    Thread follower =
+        Thread.ofVirtual()
+            .name("memory-stream-follow-" + threadId)
+            .start(() -> log.deliver(after, listener));
+    return follower::interrupt;
+  }
+
+  @Override
+  public void delete(String threadId) {
+    ThreadLog removed = logs.remove(threadId);
+    if (removed != null) removed.clear();
+  }
+
+  private static long parseId(String id) {
+    try {
+      return Long.parseLong(id.contains("-") ? id.substring(0, id.indexOf('-')) : id);
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  /** One thread's events; sequence numbers start at 1 and are the event ids. */
+  private static final class ThreadLog {
+    private final List<StreamedEvent> events = new ArrayList<>();
+    private long firstSequence = 1;
+    private long nextSequence = 1;
+
+    synchronized String append(AgentEvent event, int cap) {
+      String id = Long.toString(nextSequence++);
+      events.add(new StreamedEvent(id, event));
+      if (events.size() > cap) {
+        events.remove(0);
+        firstSequence++;
+      }
+      notifyAll();
+      return id;
+    }
+
+    synchronized void clear() {
+      events.clear();
+      firstSequence = nextSequence;
+      notifyAll();
+    }
+
+    void deliver(long after, Consumer<StreamedEvent> listener) {
+      long position = after;
+      try {
+        while (!Thread.currentThread().isInterrupted()) {
+          List<StreamedEvent> batch;
+          synchronized (this) {
+            while (nextSequence - 1 <= position) wait();
+            int from = (int) Math.max(0, position + 1 - firstSequence);
+            batch = new ArrayList<>(events.subList(Math.min(from, events.size()), events.size()));
+            position = nextSequence - 1;
+          }
+          for (StreamedEvent event : batch) {
+            listener.accept(event);
+            if (event.event().isEnd()) return;
+          }
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}
