@@ -1,0 +1,393 @@
+package dev.agentexecutor.agent.definition;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.agentexecutor.job.Problem;
+import dev.agentexecutor.util.Json;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Turns an {@code agent_definition} object into an {@link AgentDefinition}, collecting every
+ * problem (code, JSON path, reason) instead of stopping at the first. An empty definition is
+ * valid: it means one general-purpose orchestrator whose instructions come from the input.
+ */
+public final class DefinitionParser {
+  /** Tools every agent has; job-defined tools may not reuse these names. */
+  public static final Set<String> BUILT_IN_TOOLS =
+      Set.of("write_todos", "ls", "read_file", "write_file", "edit_file", "glob", "grep", "task");
+
+  public static final String GENERAL_PURPOSE = "general-purpose";
+  public static final Set<String> NODE_TYPES = Set.of("orchestrator", "specialist", "subagent", "agent");
+  private static final Set<String> PROVIDERS = Set.of("openai", "anthropic", "scripted");
+  private static final Set<String> HTTP_METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE");
+  private static final String DEFAULT_PROMPT =
+      "You are a helpful general-purpose assistant. Follow the user's instructions carefully.";
+
+  private final List<Problem> problems = new ArrayList<>();
+
+  private DefinitionParser() {}
+
+  /** The parsed definition, or {@link DefinitionException} listing every problem. */
+  public static AgentDefinition parse(JsonNode definition) {
+    DefinitionParser parser = new DefinitionParser();
+    AgentDefinition parsed = parser.definition(definition, "$.agent_definition");
+    if (!parser.problems.isEmpty()) throw new DefinitionException(parser.problems);
+    return parsed;
+  }
+
+  /** Every problem of the definition at the given JSON path (empty when valid). */
+  public static List<Problem> problems(JsonNode definition, String path) {
+    DefinitionParser parser = new DefinitionParser();
+    parser.definition(definition, path);
+    return List.copyOf(parser.problems);
+  }
+
+  private AgentDefinition definition(JsonNode root, String path) {
+    if (root == null || !root.isObject()) {
+      problem("DEF_NOT_OBJECT", path, "must be a JSON object");
+      return null;
+    }
+    String name = optionalText(root, "name", path);
+    String version = version(root.get("version"), path + ".version");
+    Map<String, ToolDefinition> tools = toolDefinitions(root.get("tool_definitions"), path + ".tool_definitions");
+    List<NodeDefinition> nodes = nodes(root.get("nodes"), path + ".nodes", tools.keySet());
+    edges(root.get("edges"), path + ".edges", nodes);
+    if (nodes.isEmpty()) {
+      return new AgentDefinition(name, version, defaultOrchestrator(), Map.of(), tools);
+    }
+    NodeDefinition orchestrator = chooseOrchestrator(nodes, path + ".nodes");
+    Map<String, NodeDefinition> subagents = new LinkedHashMap<>();
+    for (int i = 0; i < nodes.size(); i++) {
+      NodeDefinition node = nodes.get(i);
+      if (node == orchestrator) continue;
+      String at = path + ".nodes[" + i + "].config.name";
+      if (GENERAL_PURPOSE.equals(node.name())) {
+        problem("DEF_SUBAGENT_RESERVED", at, "'general-purpose' is the built-in subagent's name");
+      } else if (subagents.putIfAbsent(node.name(), node) != null) {
+        problem("DEF_SUBAGENT_DUPLICATE", at, "duplicate subagent name '" + node.name() + "'");
+      }
+    }
+    return new AgentDefinition(name, version, orchestrator, subagents, tools);
+  }
+
+  private String version(JsonNode value, String path) {
+    if (value == null || value.isNull()) return null;
+    if (value.isTextual() || value.isNumber()) return value.asText();
+    problem("DEF_FIELD_TYPE", path, "must be a string or a number, not " + kind(value));
+    return null;
+  }
+
+  static NodeDefinition defaultOrchestrator() {
+    return new NodeDefinition(
+        "agent", "orchestrator", "agent", null, DEFAULT_PROMPT,
+        new ModelConfig(null, null, null, null, null), List.of());
+  }
+
+  private NodeDefinition chooseOrchestrator(List<NodeDefinition> nodes, String path) {
+    NodeDefinition chosen = null;
+    for (int i = 0; i < nodes.size(); i++) {
+      if (!nodes.get(i).isOrchestrator()) continue;
+      if (chosen != null) {
+        problem("DEF_ORCHESTRATOR_DUPLICATE", path + "[" + i + "].type",
+            "only one node may be the orchestrator (found another: '" + chosen.id() + "')");
+      } else {
+        chosen = nodes.get(i);
+      }
+    }
+    return chosen != null ? chosen : nodes.get(0);
+  }
+
+  private Map<String, ToolDefinition> toolDefinitions(JsonNode array, String path) {
+    Map<String, ToolDefinition> tools = new LinkedHashMap<>();
+    if (array == null || array.isNull()) return tools;
+    if (!array.isArray()) {
+      problem("DEF_NOT_ARRAY", path, "must be an array of tool definitions");
+      return tools;
+    }
+    for (int i = 0; i < array.size(); i++) {
+      ToolDefinition tool = toolDefinition(array.get(i), path + "[" + i + "]");
+      if (tool == null) continue;
+      if (BUILT_IN_TOOLS.contains(tool.name())) {
+        problem("DEF_TOOL_RESERVED", path + "[" + i + "].name",
+            "'" + tool.name() + "' is a built-in tool's name");
+      } else if (tools.putIfAbsent(tool.name(), tool) != null) {
+        problem("DEF_TOOL_DUPLICATE", path + "[" + i + "].name", "duplicate tool name '" + tool.name() + "'");
+      }
+    }
+    return tools;
+  }
+
+  private ToolDefinition toolDefinition(JsonNode tool, String path) {
+    if (!tool.isObject()) {
+      problem("DEF_NOT_OBJECT", path, "must be a JSON object");
+      return null;
+    }
+    String name = requiredText(tool, "name", path);
+    if (name != null && !name.matches("[A-Za-z0-9_-]{1,64}")) {
+      problem("DEF_TOOL_NAME", path + ".name",
+          "'" + name + "' must be 1-64 letters, digits, '_' or '-' (what model APIs accept)");
+    }
+    String description = optionalText(tool, "description", path);
+    ObjectNode parameters = parameters(tool.get("parameters"), path + ".parameters");
+    HttpToolRuntime http = runtime(tool, path, name);
+    if (name == null || http == null) return null;
+    return new ToolDefinition(name, description == null ? "" : description, parameters, http);
+  }
+
+  private ObjectNode parameters(JsonNode schema, String path) {
+    if (schema == null || schema.isNull()) {
+      ObjectNode empty = Json.object().put("type", "object");
+      empty.putObject("properties");
+      return empty;
+    }
+    if (!schema.isObject()) {
+      problem("DEF_TOOL_PARAMETERS", path, "must be a JSON Schema object");
+      return null;
+    }
+    JsonNode type = schema.get("type");
+    if (type != null && !"object".equals(type.asText())) {
+      problem("DEF_TOOL_PARAMETERS", path + ".type", "must be \"object\" (tool arguments are a JSON object)");
+    }
+    return (ObjectNode) schema;
+  }
+
+  private HttpToolRuntime runtime(JsonNode tool, String path, String name) {
+    JsonNode runtime = tool.get("runtime");
+    String label = name == null ? "this tool" : "tool '" + name + "'";
+    if (tool.has("script") || (runtime != null && runtime.has("script"))) {
+      problem("DEF_TOOL_SCRIPT", runtime != null && runtime.has("script") ? path + ".runtime.script" : path + ".script",
+          label + " is a Python script tool: this runtime never executes code from a job; "
+              + "expose it as an HTTP tool (runtime.http) instead");
+      return null;
+    }
+    if (runtime == null || !runtime.isObject() || !runtime.path("http").isObject()) {
+      problem("DEF_TOOL_RUNTIME", path + ".runtime.http",
+          label + " needs runtime.http {url, method?, headers?}");
+      return null;
+    }
+    JsonNode http = runtime.get("http");
+    String at = path + ".runtime.http";
+    String url = requiredText(http, "url", at);
+    URI uri = null;
+    if (url != null) {
+      try {
+        uri = URI.create(url);
+        if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+          problem("DEF_TOOL_URL", at + ".url", "'" + url + "' must be an absolute http(s) URL");
+        }
+      } catch (IllegalArgumentException e) {
+        problem("DEF_TOOL_URL", at + ".url", "'" + url + "' is not a valid URL");
+      }
+    }
+    String method = optionalText(http, "method", at);
+    method = method == null ? "POST" : method.toUpperCase(Locale.ROOT);
+    if (!HTTP_METHODS.contains(method)) {
+      problem("DEF_TOOL_METHOD", at + ".method", "must be one of " + String.join(", ", sorted(HTTP_METHODS)));
+    }
+    Map<String, String> headers = new LinkedHashMap<>();
+    JsonNode headerNode = http.get("headers");
+    if (headerNode != null && !headerNode.isNull()) {
+      if (!headerNode.isObject()) {
+        problem("DEF_TOOL_HEADERS", at + ".headers", "must be an object of header names to string values");
+      } else {
+        headerNode.fields().forEachRemaining(e -> {
+          if (e.getValue().isTextual()) headers.put(e.getKey(), e.getValue().asText());
+          else problem("DEF_TOOL_HEADERS", at + ".headers." + e.getKey(), "must be a string");
+        });
+      }
+    }
+    return uri == null ? null : new HttpToolRuntime(uri, method, headers);
+  }
+
+  private List<NodeDefinition> nodes(JsonNode array, String path, Set<String> customTools) {
+    List<NodeDefinition> nodes = new ArrayList<>();
+    if (array == null || array.isNull()) return nodes;
+    if (!array.isArray()) {
+      problem("DEF_NOT_ARRAY", path, "must be an array of nodes");
+      return nodes;
+    }
+    Set<String> ids = new HashSet<>();
+    for (int i = 0; i < array.size(); i++) {
+      String at = path + "[" + i + "]";
+      NodeDefinition node = node(array.get(i), at, customTools);
+      if (node == null) continue;
+      if (!ids.add(node.id())) problem("DEF_NODE_DUPLICATE", at + ".id", "duplicate node id '" + node.id() + "'");
+      nodes.add(node);
+    }
+    return nodes;
+  }
+
+  private NodeDefinition node(JsonNode node, String path, Set<String> customTools) {
+    if (!node.isObject()) {
+      problem("DEF_NOT_OBJECT", path, "must be a JSON object");
+      return null;
+    }
+    String id = requiredText(node, "id", path);
+    String type = requiredText(node, "type", path);
+    if (type != null && !NODE_TYPES.contains(type.toLowerCase(Locale.ROOT))) {
+      problem("DEF_NODE_TYPE", path + ".type",
+          "unknown node type '" + type + "' (expected one of " + String.join(", ", sorted(NODE_TYPES)) + ")");
+    }
+    JsonNode config = node.get("config");
+    if (config == null || !config.isObject()) {
+      problem("DEF_NODE_CONFIG", path + ".config", "is required and must be an object");
+      return null;
+    }
+    String at = path + ".config";
+    String name = requiredText(config, "name", at);
+    if (name != null && !name.matches("[A-Za-z0-9_.-]{1,64}")) {
+      problem("DEF_NODE_NAME", at + ".name", "'" + name + "' must be 1-64 letters, digits, '_', '.' or '-'");
+    }
+    String prompt = requiredText(config, "system_prompt", at);
+    String description = optionalText(config, "description", at);
+    if (description == null && prompt != null) {
+      description = prompt.length() <= 200 ? prompt : prompt.substring(0, 200);
+    }
+    ModelConfig model = model(config.get("model"), at + ".model");
+    List<String> tools = toolNames(config.get("tools"), at + ".tools", customTools);
+    if (id == null || type == null || name == null || prompt == null) return null;
+    return new NodeDefinition(id, type, name, description, prompt, model, tools);
+  }
+
+  private ModelConfig model(JsonNode model, String path) {
+    if (model == null || model.isNull()) return new ModelConfig(null, null, null, null, null);
+    if (!model.isObject()) {
+      problem("DEF_MODEL", path, "must be an object {provider, model, temperature?, max_tokens?}");
+      return new ModelConfig(null, null, null, null, null);
+    }
+    String provider = optionalText(model, "provider", path);
+    if (provider != null && !PROVIDERS.contains(provider.toLowerCase(Locale.ROOT))) {
+      problem("DEF_MODEL_PROVIDER", path + ".provider",
+          "unknown provider '" + provider + "' (expected one of " + String.join(", ", sorted(PROVIDERS)) + ")");
+    }
+    String name = optionalText(model, "model", path);
+    Double temperature = null;
+    JsonNode t = model.get("temperature");
+    if (t != null && !t.isNull()) {
+      if (!t.isNumber() || t.asDouble() < 0 || t.asDouble() > 2) {
+        problem("DEF_MODEL_TEMPERATURE", path + ".temperature", "must be a number from 0 to 2");
+      } else {
+        temperature = t.asDouble();
+      }
+    }
+    Integer maxTokens = null;
+    JsonNode m = model.get("max_tokens");
+    if (m != null && !m.isNull()) {
+      if (!m.isIntegralNumber() || m.asLong() < 1 || m.asLong() > 1_000_000) {
+        problem("DEF_MODEL_MAX_TOKENS", path + ".max_tokens", "must be a whole number from 1 to 1000000");
+      } else {
+        maxTokens = m.asInt();
+      }
+    }
+    JsonNode script = model.get("script");
+    if ("scripted".equalsIgnoreCase(provider)) {
+      boolean inline = script != null && script.isArray();
+      boolean file = script != null && script.isObject() && script.path("file").isTextual();
+      if (!inline && !file) {
+        problem("DEF_MODEL_SCRIPT", path + ".script",
+            "the scripted provider needs script: [responses...] or {\"file\": path}");
+      }
+    }
+    return new ModelConfig(provider == null ? null : provider.toLowerCase(Locale.ROOT), name, temperature, maxTokens, script);
+  }
+
+  private List<String> toolNames(JsonNode array, String path, Set<String> customTools) {
+    List<String> names = new ArrayList<>();
+    if (array == null || array.isNull()) return names;
+    if (!array.isArray()) {
+      problem("DEF_NOT_ARRAY", path, "must be an array of tool names");
+      return names;
+    }
+    for (int i = 0; i < array.size(); i++) {
+      JsonNode name = array.get(i);
+      if (!name.isTextual()) {
+        problem("DEF_TOOL_REF", path + "[" + i + "]", "must be a tool name (string)");
+      } else if (!customTools.contains(name.asText()) && !BUILT_IN_TOOLS.contains(name.asText())) {
+        problem("DEF_TOOL_UNKNOWN", path + "[" + i + "]",
+            "unknown tool '" + name.asText() + "': not a built-in tool and not in tool_definitions");
+      } else {
+        names.add(name.asText());
+      }
+    }
+    return names;
+  }
+
+  private void edges(JsonNode array, String path, List<NodeDefinition> nodes) {
+    if (array == null || array.isNull()) return;
+    if (!array.isArray()) {
+      problem("DEF_NOT_ARRAY", path, "must be an array of edges");
+      return;
+    }
+    Set<String> ids = new HashSet<>();
+    nodes.forEach(n -> ids.add(n.id()));
+    for (int i = 0; i < array.size(); i++) {
+      JsonNode edge = array.get(i);
+      String at = path + "[" + i + "]";
+      if (!edge.isObject()) {
+        problem("DEF_NOT_OBJECT", at, "must be a JSON object {source, target}");
+        continue;
+      }
+      for (String end : List.of("source", "target")) {
+        String ref = requiredText(edge, end, at);
+        if (ref != null && !ids.contains(ref) && !Set.of("__start__", "__end__", "START", "END").contains(ref)) {
+          problem("DEF_EDGE_UNKNOWN_NODE", at + "." + end, "no node has id '" + ref + "'");
+        }
+      }
+    }
+  }
+
+  private String requiredText(JsonNode object, String field, String path) {
+    JsonNode value = object.get(field);
+    if (value == null || value.isNull()) {
+      problem("DEF_FIELD_MISSING", path + "." + field, "is required");
+      return null;
+    }
+    if (!value.isTextual()) {
+      problem("DEF_FIELD_TYPE", path + "." + field, "must be a string, not " + kind(value));
+      return null;
+    }
+    if (value.asText().isBlank()) {
+      problem("DEF_FIELD_BLANK", path + "." + field, "must not be blank");
+      return null;
+    }
+    return value.asText();
+  }
+
+  private String optionalText(JsonNode object, String field, String path) {
+    JsonNode value = object.get(field);
+    if (value == null || value.isNull()) return null;
+    if (!value.isTextual()) {
+      problem("DEF_FIELD_TYPE", path + "." + field, "must be a string, not " + kind(value));
+      return null;
+    }
+    return value.asText();
+  }
+
+  /** JSON type name of a value, for messages. */
+  public static String kind(JsonNode value) {
+    return switch (value.getNodeType()) {
+      case ARRAY -> "an array";
+      case OBJECT, POJO -> "an object";
+      case NUMBER -> "a number";
+      case BOOLEAN -> "a boolean";
+      case NULL, MISSING -> "null";
+      case STRING -> "a string";
+      case BINARY -> "binary";
+    };
+  }
+
+  private static List<String> sorted(Set<String> values) {
+    return values.stream().sorted().toList();
+  }
+
+  private void problem(String code, String path, String message) {
+    problems.add(new Problem(code, path, message));
+  }
+}
