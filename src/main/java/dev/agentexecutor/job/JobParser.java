@@ -62,6 +62,26 @@ public final class JobParser {
     return jobFromEvent(event);
   }
 
+  /**
+   * The W3C trace context of a request or message: the traceparent/tracestate headers (plain or
+   * ce- prefixed), else the attributes of a structured-mode event body; a fresh trace when none.
+   */
+  public static dev.agentexecutor.observability.TraceContext traceOf(Map<String, String> headers, byte[] body) {
+    Map<String, String> h = caseInsensitive(headers);
+    String parent = h.getOrDefault("traceparent", h.get("ce-traceparent"));
+    String state = h.getOrDefault("tracestate", h.get("ce-tracestate"));
+    if (parent == null && body != null && body.length > 0 && body[0] == '{') {
+      try {
+        JsonNode node = Json.MAPPER.readTree(body);
+        if (node.path("traceparent").isTextual()) parent = node.get("traceparent").asText();
+        if (node.path("tracestate").isTextual()) state = node.get("tracestate").asText();
+      } catch (IOException e) {
+        // not JSON: no trace context in the body
+      }
+    }
+    return dev.agentexecutor.observability.TraceContext.parse(parent, state);
+  }
+
   /** Parses a bare JobExecutionEvent (the body of POST /invoke). */
   public static JobExecutionEvent fromJobJson(byte[] body, long maxBytes) {
     checkSize(body, maxBytes);

@@ -1,0 +1,18 @@
+package dev.agentexecutor.agent;
+
+import dev.agentexecutor.agent.definition.ModelConfig;
+import dev.agentexecutor.agent.tools.Tool;
+import dev.agentexecutor.model.ToolSpec;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** One runnable agent: its name, full system prompt, model and tools. */
+record AgentNode(String name, String systemPrompt, ModelConfig model, Map<String, Tool> tools, List<ToolSpec> toolSpecs) {
+  static AgentNode of(String name, String systemPrompt, ModelConfig model, List<Tool> tools) {
+    Map<String, Tool> byName = new LinkedHashMap<>();
+    tools.forEach(t -> byName.put(t.name(), t));
+    return new AgentNode(name, systemPrompt, model, Map.copyOf(byName),
+        tools.stream().map(Tool::spec).toList());
+  }
+}

@@ -1,0 +1,227 @@
+package dev.agentexecutor.agent;
+
+import dev.agentexecutor.agent.definition.AgentDefinition;
+import dev.agentexecutor.agent.definition.DefinitionParser;
+import dev.agentexecutor.agent.definition.NodeDefinition;
+import dev.agentexecutor.agent.state.AgentState;
+import dev.agentexecutor.agent.state.Message;
+import dev.agentexecutor.agent.state.ToolCall;
+import dev.agentexecutor.agent.tools.FileTools;
+import dev.agentexecutor.agent.tools.HttpTool;
+import dev.agentexecutor.agent.tools.TaskTool;
+import dev.agentexecutor.agent.tools.Tool;
+import dev.agentexecutor.agent.tools.ToolCallContext;
+import dev.agentexecutor.agent.tools.ToolException;
+import dev.agentexecutor.agent.tools.ToolResult;
+import dev.agentexecutor.agent.tools.WriteTodosTool;
+import dev.agentexecutor.checkpoint.Checkpoint;
+import dev.agentexecutor.checkpoint.Checkpoint.Next;
+import dev.agentexecutor.checkpoint.Checkpointer;
+import dev.agentexecutor.config.Settings;
+import dev.agentexecutor.model.ModelClient;
+import dev.agentexecutor.model.ModelRequest;
+import dev.agentexecutor.model.ModelResponse;
+import dev.agentexecutor.store.BackendUnavailableException;
+import dev.agentexecutor.util.Ids;
+import java.net.http.HttpClient;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A deep agent built from a definition: an orchestrator that plans with todos, keeps files in its
+ * state and delegates to subagents through the task tool. {@link #run} executes the step loop
+ * (model call, then tool calls), saving a checkpoint after every step and resuming from the last
+ * one when the thread has any; subagents run the same loop in their own checkpoint namespace.
+ */
+public final class DeepAgent {
+  private final AgentNode orchestrator;
+  private final Map<String, AgentNode> subagents;
+  private final ModelClient model;
+  private final Checkpointer checkpointer;
+  private final Summarizer summarizer;
+
+  private DeepAgent(Map<String, AgentNode> subagents, AgentNode orchestrator, ModelClient model,
+      Checkpointer checkpointer, Summarizer summarizer) {
+    this.orchestrator = orchestrator;
+    this.subagents = subagents;
+    this.model = model;
+    this.checkpointer = checkpointer;
+    this.summarizer = summarizer;
+  }
+
+  /** Builds the agent graph of a validated definition. */
+  public static DeepAgent build(AgentDefinition definition, Settings.ModelSettings models, Settings.Limits limits,
+      ModelClient model, Checkpointer checkpointer, HttpClient httpClient) {
+    Map<String, Tool> customTools = new LinkedHashMap<>();
+    definition.tools().forEach((name, tool) -> customTools.put(name, new HttpTool(tool, httpClient, limits.httpToolTimeout())));
+    Map<String, AgentNode> subagents = new LinkedHashMap<>();
+    NodeDefinition main = definition.orchestrator();
+    List<Tool> mainCustom = selected(main, customTools);
+    subagents.put(DefinitionParser.GENERAL_PURPOSE, AgentNode.of(DefinitionParser.GENERAL_PURPOSE,
+        Prompts.forSubagent(Prompts.GENERAL_PURPOSE_PROMPT),
+        main.model().withDefaults(models.defaultProvider(), models.defaultModel()),
+        withBuiltIns(List.copyOf(customTools.values()), null)));
+    for (NodeDefinition node : definition.subagents().values()) {
+      subagents.put(node.name(), AgentNode.of(node.name(), Prompts.forSubagent(node.systemPrompt()),
+          node.model().withDefaults(models.defaultProvider(), models.defaultModel()),
+          withBuiltIns(selected(node, customTools), null)));
+    }
+    Map<String, String> catalogue = new LinkedHashMap<>();
+    catalogue.put(DefinitionParser.GENERAL_PURPOSE, Prompts.GENERAL_PURPOSE_DESCRIPTION);
+    definition.subagents().values().forEach(n -> catalogue.put(n.name(), n.description()));
+    DeepAgent[] self = new DeepAgent[1];
+    TaskTool task = new TaskTool(catalogue, (type, description, caller, context) ->
+        self[0].runSubagent(type, description, caller, context));
+    AgentNode orchestrator = AgentNode.of(main.name(), Prompts.forOrchestrator(main.systemPrompt()),
+        main.model().withDefaults(models.defaultProvider(), models.defaultModel()), withBuiltIns(mainCustom, task));
+    self[0] = new DeepAgent(Map.copyOf(subagents), orchestrator, model, checkpointer,
+        new Summarizer(limits.summarizationTokenThreshold(), limits.summarizationKeepMessages()));
+    return self[0];
+  }
+
+  private static List<Tool> selected(NodeDefinition node, Map<String, Tool> customTools) {
+    return node.tools().stream().filter(customTools::containsKey).map(customTools::get).toList();
+  }
+
+  private static List<Tool> withBuiltIns(List<Tool> custom, TaskTool task) {
+    List<Tool> tools = new ArrayList<>();
+    tools.add(new WriteTodosTool());
+    tools.addAll(FileTools.all());
+    if (task != null) tools.add(task);
+    tools.addAll(custom);
+    return tools;
+  }
+
+  public String orchestratorName() {
+    return orchestrator.name();
+  }
+
+  /** Runs (or resumes) the orchestrator of thread {@code threadId} to its final answer. */
+  public AgentState run(String threadId, AgentState input, RunControl control, RunListener listener) {
+    try {
+      return new Loop(orchestrator, threadId, "", control, listener).run(input);
+    } finally {
+      Loop.CURRENT.remove();
+    }
+  }
+
+  private AgentState runSubagent(String type, String description, AgentState caller, ToolCallContext context) {
+    AgentNode node = subagents.get(type);
+    Loop parent = Loop.CURRENT.get();
+    AgentState input = AgentState.initial(List.of(Message.user(description)), caller.files(), Map.of());
+    Loop loop = new Loop(node, parent.threadId, "task:" + context.toolCallId(), parent.control, parent.listener);
+    AgentState result = loop.run(input);
+    Loop.CURRENT.set(parent);
+    return result;
+  }
+
+  /** One agent's step loop in one checkpoint namespace. */
+  private final class Loop {
+    /** The loop running on this thread, so that a task tool call knows its parent. */
+    static final ThreadLocal<Loop> CURRENT = new ThreadLocal<>();
+
+    private final AgentNode node;
+    private final String threadId;
+    private final String namespace;
+    private final RunControl control;
+    private final RunListener listener;
+
+    Loop(AgentNode node, String threadId, String namespace, RunControl control, RunListener listener) {
+      this.node = node;
+      this.threadId = threadId;
+      this.namespace = namespace;
+      this.control = control;
+      this.listener = listener;
+    }
+
+    AgentState run(AgentState input) {
+      CURRENT.set(this);
+      Optional<Checkpoint> saved = latest();
+      Checkpoint position = saved.orElseGet(() -> new Checkpoint(threadId, namespace, null, null, 0,
+          control.now(), Next.MODEL, input.withMessages(DanglingToolCalls.patch(input.messages(), false))));
+      if (saved.isPresent() && position.next() == Next.MODEL) {
+        position = withState(position, position.state().withMessages(DanglingToolCalls.patch(position.state().messages(), false)));
+      }
+      while (position.next() != Next.DONE) {
+        control.checkBoundary();
+        position = position.next() == Next.MODEL ? modelStep(position) : toolStep(position);
+      }
+      return position.state();
+    }
+
+    private Checkpoint modelStep(Checkpoint from) {
+      AgentState state = from.state();
+      control.beginModelCall();
+      if (summarizer.needed(node.systemPrompt(), state)) {
+        ModelResponse summary = summarizer.summarise(node.name(), node.model(), state, model);
+        control.addUsage(summary.usage());
+        state = state.withMessages(summarizer.replaceOlder(state.messages(), summary.message().content()))
+            .afterModelCall(summary.usage());
+        control.beginModelCall();
+      }
+      List<Message> request = new ArrayList<>(state.messages().size() + 1);
+      request.add(Message.system(node.systemPrompt()));
+      request.addAll(state.messages());
+      ModelResponse response = model.chat(new ModelRequest(node.name(), node.model(), request, node.toolSpecs()),
+          token -> listener.onToken(node.name(), token));
+      control.addUsage(response.usage());
+      AgentState next = state.withMessage(response.message()).afterModelCall(response.usage());
+      return save(from, next, response.message().hasToolCalls() ? Next.TOOLS : Next.DONE);
+    }
+
+    private Checkpoint toolStep(Checkpoint from) {
+      AgentState state = from.state();
+      Message request = state.lastMessage();
+      Set<String> answered = new HashSet<>();
+      for (Message m : state.messages()) if (m.toolCallId() != null) answered.add(m.toolCallId());
+      for (ToolCall call : request.toolCalls()) {
+        if (answered.contains(call.id())) continue;
+        listener.onToolStart(node.name(), call);
+        ToolResult result = execute(call, state);
+        state = result.state().withMessage(Message.tool(call.id(), call.name(), result.output()));
+        listener.onToolEnd(node.name(), call, result);
+      }
+      return save(from, state, Next.MODEL);
+    }
+
+    private ToolResult execute(ToolCall call, AgentState state) {
+      Tool tool = node.tools().get(call.name());
+      if (tool == null) {
+        return ToolResult.error("Error: tool '" + call.name() + "' does not exist. Available tools: "
+            + String.join(", ", node.tools().keySet()), state);
+      }
+      try {
+        return tool.call(call.args(), state, new ToolCallContext(call.id(), node.name(), control.now()));
+      } catch (ToolException e) {
+        return ToolResult.error("Error: " + e.getMessage(), state);
+      } catch (RunStoppedException | BackendUnavailableException | dev.agentexecutor.model.ModelException e) {
+        throw e; // not the tool's fault: the run stops (or is retried) as a whole
+      } catch (RuntimeException e) {
+        return ToolResult.error("Error: " + call.name() + " failed: " + e, state);
+      } finally {
+        CURRENT.set(this);
+      }
+    }
+
+    private Checkpoint save(Checkpoint from, AgentState state, Next next) {
+      Checkpoint checkpoint = new Checkpoint(threadId, namespace, Ids.timeOrdered(), from.id(),
+          from.id() == null ? 1 : from.step() + 1, control.now(), next, state);
+      checkpointer.put(checkpoint);
+      if (namespace.isEmpty()) listener.onStateUpdate(state);
+      return checkpoint;
+    }
+
+    private Optional<Checkpoint> latest() {
+      return checkpointer.latest(threadId, namespace);
+    }
+
+    private Checkpoint withState(Checkpoint c, AgentState state) {
+      return new Checkpoint(c.threadId(), c.namespace(), c.id(), c.parentId(), c.step(), c.createdAt(), c.next(), state);
+    }
+  }
+}

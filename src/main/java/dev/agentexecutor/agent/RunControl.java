@@ -1,0 +1,83 @@
+package dev.agentexecutor.agent;
+
+import dev.agentexecutor.agent.state.Usage;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The limits and the cancel switch of one run, shared by the orchestrator and its subagents:
+ * steps (model calls), wall time, token budget. Checked at every step boundary.
+ */
+public final class RunControl {
+  private final int maxSteps;
+  private final Instant deadline;
+  private final Duration timeout;
+  private final Optional<Long> tokenBudget;
+  private final Clock clock;
+  private final AtomicInteger steps = new AtomicInteger();
+  private final AtomicLong inputTokens = new AtomicLong();
+  private final AtomicLong outputTokens = new AtomicLong();
+  private final AtomicReference<String> cancelReason = new AtomicReference<>();
+
+  public RunControl(int maxSteps, Duration timeout, Optional<Long> tokenBudget, Clock clock) {
+    this.maxSteps = maxSteps;
+    this.timeout = timeout;
+    this.deadline = clock.instant().plus(timeout);
+    this.tokenBudget = tokenBudget;
+    this.clock = clock;
+  }
+
+  /** Asks the run to stop at its next step boundary. */
+  public void cancel(String reason) {
+    cancelReason.compareAndSet(null, reason);
+  }
+
+  public boolean cancelled() {
+    return cancelReason.get() != null;
+  }
+
+  /** Throws when the run must stop before its next step: cancelled, out of time or tokens. */
+  public void checkBoundary() {
+    String reason = cancelReason.get();
+    if (reason != null) throw new RunStoppedException(RunStoppedException.Kind.CANCELLED, reason);
+    if (clock.instant().isAfter(deadline)) {
+      throw new RunStoppedException(RunStoppedException.Kind.TIMEOUT,
+          "the run exceeded its time limit of " + timeout.toSeconds() + " s (RUN_TIMEOUT_SECONDS)");
+    }
+    tokenBudget.ifPresent(budget -> {
+      long used = inputTokens.get() + outputTokens.get();
+      if (used >= budget) {
+        throw new RunStoppedException(RunStoppedException.Kind.TOKEN_BUDGET,
+            "the run used " + used + " tokens, reaching its budget of " + budget + " (TOKEN_BUDGET)");
+      }
+    });
+  }
+
+  /** Counts a model call against the step limit; throws when the limit is reached. */
+  public void beginModelCall() {
+    checkBoundary();
+    if (steps.incrementAndGet() > maxSteps) {
+      throw new RunStoppedException(RunStoppedException.Kind.MAX_STEPS,
+          "the run reached its limit of " + maxSteps + " model calls (MAX_STEPS)");
+    }
+  }
+
+  public void addUsage(Usage usage) {
+    inputTokens.addAndGet(usage.inputTokens());
+    outputTokens.addAndGet(usage.outputTokens());
+  }
+
+  /** Tokens of every model call of this run so far (orchestrator and subagents). */
+  public Usage usage() {
+    return new Usage(inputTokens.get(), outputTokens.get());
+  }
+
+  public Instant now() {
+    return clock.instant();
+  }
+}

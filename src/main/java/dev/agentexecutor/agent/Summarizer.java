@@ -1,0 +1,67 @@
+package dev.agentexecutor.agent;
+
+import dev.agentexecutor.agent.definition.ModelConfig;
+import dev.agentexecutor.agent.state.AgentState;
+import dev.agentexecutor.agent.state.Message;
+import dev.agentexecutor.agent.state.Role;
+import dev.agentexecutor.model.ModelClient;
+import dev.agentexecutor.model.ModelRequest;
+import dev.agentexecutor.model.ModelResponse;
+import dev.agentexecutor.model.TokenListener;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Keeps a long run inside the model's context: when the estimated size of the conversation passes
+ * the threshold, everything but the last messages is replaced by a model-written summary. The cut
+ * never separates a tool result from the call it answers.
+ */
+final class Summarizer {
+  private final long tokenThreshold;
+  private final int keepMessages;
+
+  Summarizer(long tokenThreshold, int keepMessages) {
+    this.tokenThreshold = tokenThreshold;
+    this.keepMessages = keepMessages;
+  }
+
+  /** Rough token estimate (4 characters a token, plus a little per message), as deepagents does. */
+  static long estimateTokens(List<Message> messages) {
+    long chars = 0;
+    for (Message m : messages) {
+      chars += m.content().length() + 16;
+      for (var call : m.toolCalls()) chars += call.name().length() + call.args().toString().length();
+    }
+    return chars / 4;
+  }
+
+  boolean needed(String systemPrompt, AgentState state) {
+    return state.messages().size() > keepMessages
+        && systemPrompt.length() / 4 + estimateTokens(state.messages()) > tokenThreshold;
+  }
+
+  /** The state with older messages summarised; the summary call's usage is returned too. */
+  ModelResponse summarise(String node, ModelConfig config, AgentState state, ModelClient model) {
+    List<Message> messages = state.messages();
+    int cut = cutIndex(messages);
+    List<Message> request = new ArrayList<>(messages.subList(0, cut));
+    request.add(0, Message.system("You write faithful, compact summaries of agent conversations."));
+    request.add(Message.user(Prompts.SUMMARY_REQUEST));
+    return model.chat(new ModelRequest(node + ":summary", config, request, List.of()), TokenListener.NONE);
+  }
+
+  List<Message> replaceOlder(List<Message> messages, String summary) {
+    int cut = cutIndex(messages);
+    List<Message> kept = new ArrayList<>();
+    kept.add(Message.user(Prompts.SUMMARY_PREFIX + summary));
+    kept.addAll(messages.subList(cut, messages.size()));
+    return kept;
+  }
+
+  /** First kept message: the last {@code keepMessages}, moved back so no tool result is orphaned. */
+  private int cutIndex(List<Message> messages) {
+    int cut = Math.max(1, messages.size() - keepMessages);
+    while (cut > 1 && messages.get(cut).role() == Role.TOOL) cut--;
+    return cut;
+  }
+}

@@ -1,0 +1,228 @@
+package dev.agentexecutor.agent.tools;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.agentexecutor.agent.state.AgentState;
+import dev.agentexecutor.agent.state.FileData;
+import dev.agentexecutor.model.ToolSpec;
+import java.nio.file.FileSystems;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiFunction;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * The virtual file system tools of deepagents (ls, read_file, write_file, edit_file, glob, grep),
+ * working on the files held in the run's state. Paths are absolute ("/notes.md").
+ */
+public final class FileTools {
+  private static final int DEFAULT_READ_LIMIT = 2000;
+  private static final int MAX_LINE_LENGTH = 2000;
+
+  private FileTools() {}
+
+  public static List<Tool> all() {
+    return List.of(ls(), readFile(), writeFile(), editFile(), glob(), grep());
+  }
+
+  static Tool ls() {
+    return tool(new ToolSpec("ls", "List the files in the virtual file system, optionally under a directory path.",
+        Schemas.object().string("path", "Absolute directory path to list; default /.").required()),
+        (args, state) -> {
+          String dir = directory(Args.optionalString(args, "path", "/"));
+          List<String> paths = state.files().keySet().stream().filter(p -> p.startsWith(dir)).toList();
+          return ToolResult.ok(paths.isEmpty() ? "No files found in " + dir : String.join("\n", paths), state);
+        });
+  }
+
+  static Tool readFile() {
+    return tool(new ToolSpec("read_file",
+        "Read a file of the virtual file system. Returns numbered lines (cat -n format). Use offset "
+            + "(0-based line) and limit to page through long files; by default up to 2000 lines.",
+        Schemas.object().string("file_path", "Absolute path of the file.")
+            .integer("offset", "Line to start from (0-based); default 0.")
+            .integer("limit", "Most lines to return; default 2000.").required("file_path")),
+        (args, state) -> {
+          String path = path(Args.requiredString(args, "file_path"));
+          FileData file = existing(state, path);
+          int offset = Args.optionalInt(args, "offset", 0);
+          int limit = Args.optionalInt(args, "limit", DEFAULT_READ_LIMIT);
+          if (offset < 0 || limit < 1) throw new ToolException("offset must be >= 0 and limit >= 1");
+          List<String> lines = file.content();
+          if (lines.size() == 1 && lines.get(0).isEmpty()) return ToolResult.ok("System reminder: File exists but has empty contents", state);
+          if (offset >= lines.size()) {
+            throw new ToolException("line offset " + offset + " exceeds file length (" + lines.size() + " lines)");
+          }
+          StringBuilder out = new StringBuilder();
+          for (int i = offset; i < Math.min(lines.size(), offset + limit); i++) {
+            String line = lines.get(i);
+            if (line.length() > MAX_LINE_LENGTH) line = line.substring(0, MAX_LINE_LENGTH);
+            out.append(String.format("%6d\t%s%n", i + 1, line));
+          }
+          return ToolResult.ok(out.toString().stripTrailing(), state);
+        });
+  }
+
+  static Tool writeFile() {
+    return tool(new ToolSpec("write_file",
+        "Create a new file in the virtual file system with the given content. Fails if the file "
+            + "exists: read it and use edit_file to change it.",
+        Schemas.object().string("file_path", "Absolute path of the new file.")
+            .string("content", "The file's content.").required("file_path", "content")),
+        (args, state, context) -> {
+          String path = path(Args.requiredString(args, "file_path"));
+          String content = Args.requiredString(args, "content");
+          if (state.files().containsKey(path)) {
+            throw new ToolException("cannot write to " + path + " because it already exists. Read and then edit it, or write to a new path.");
+          }
+          return ToolResult.ok("Updated file " + path, state.withFile(path, FileData.of(content, context.now())));
+        });
+  }
+
+  static Tool editFile() {
+    return tool(new ToolSpec("edit_file",
+        "Replace an exact string in a file. old_string must occur exactly once unless replace_all "
+            + "is true. Read the file first; keep indentation exactly as it is.",
+        Schemas.object().string("file_path", "Absolute path of the file.")
+            .string("old_string", "The exact text to replace.")
+            .string("new_string", "The replacement text.")
+            .bool("replace_all", "Replace every occurrence; default false.")
+            .required("file_path", "old_string", "new_string")),
+        (args, state, context) -> {
+          String path = path(Args.requiredString(args, "file_path"));
+          String oldString = Args.requiredString(args, "old_string");
+          String newString = Args.requiredString(args, "new_string");
+          boolean replaceAll = Args.optionalBoolean(args, "replace_all", false);
+          FileData file = existing(state, path);
+          String text = file.text();
+          int occurrences = count(text, oldString);
+          if (oldString.isEmpty() || occurrences == 0) throw new ToolException("string not found in file: '" + oldString + "'");
+          if (occurrences > 1 && !replaceAll) {
+            throw new ToolException("string '" + oldString + "' appears " + occurrences
+                + " times in the file. Use replace_all=true to replace every one, or give a larger, unique string.");
+          }
+          String edited = replaceAll ? text.replace(oldString, newString) : text.replaceFirst(Pattern.quote(oldString), java.util.regex.Matcher.quoteReplacement(newString));
+          int replaced = replaceAll ? occurrences : 1;
+          return ToolResult.ok("Successfully replaced " + replaced + " instance(s) of the string in '" + path + "'",
+              state.withFile(path, file.withText(edited, context.now())));
+        });
+  }
+
+  static Tool glob() {
+    return tool(new ToolSpec("glob", "Find files whose path matches a glob pattern (e.g. **/*.md), under an optional directory.",
+        Schemas.object().string("pattern", "Glob pattern such as *.py or **/*.md.")
+            .string("path", "Directory to search from; default /.").required("pattern")),
+        (args, state) -> {
+          String pattern = Args.requiredString(args, "pattern");
+          String dir = directory(Args.optionalString(args, "path", "/"));
+          PathMatcher matcher;
+          try {
+            matcher = FileSystems.getDefault().getPathMatcher("glob:" + pattern);
+          } catch (IllegalArgumentException e) {
+            throw new ToolException("invalid glob pattern '" + pattern + "': " + e.getMessage());
+          }
+          PathMatcher deep = pattern.startsWith("**/") ? FileSystems.getDefault().getPathMatcher("glob:" + pattern.substring(3)) : null;
+          List<String> matches = new ArrayList<>();
+          for (String path : state.files().keySet()) {
+            if (!path.startsWith(dir)) continue;
+            Path relative = Path.of(path.substring(dir.length()));
+            if (matcher.matches(relative) || (deep != null && deep.matches(relative))) matches.add(path);
+          }
+          return ToolResult.ok(matches.isEmpty() ? "No files found" : String.join("\n", matches), state);
+        });
+  }
+
+  static Tool grep() {
+    return tool(new ToolSpec("grep",
+        "Search file contents for a regular expression. output_mode: files_with_matches (default), "
+            + "content (matching lines with file and line number) or count.",
+        Schemas.object().string("pattern", "Regular expression to search for.")
+            .string("path", "Directory to search in; default /.")
+            .string("glob", "Only search files matching this glob, e.g. *.md.")
+            .enumeration("output_mode", "What to return.", List.of("files_with_matches", "content", "count"))
+            .required("pattern")),
+        (args, state) -> {
+          Pattern regex;
+          try {
+            regex = Pattern.compile(Args.requiredString(args, "pattern"));
+          } catch (PatternSyntaxException e) {
+            throw new ToolException("invalid regex: " + e.getDescription());
+          }
+          String dir = directory(Args.optionalString(args, "path", "/"));
+          String globPattern = Args.optionalString(args, "glob", null);
+          PathMatcher fileFilter = globPattern == null ? null : FileSystems.getDefault().getPathMatcher("glob:" + globPattern);
+          String mode = Args.optionalString(args, "output_mode", "files_with_matches");
+          StringBuilder out = new StringBuilder();
+          for (Map.Entry<String, FileData> file : state.files().entrySet()) {
+            String path = file.getKey();
+            if (!path.startsWith(dir)) continue;
+            if (fileFilter != null && !fileFilter.matches(Path.of(path).getFileName())) continue;
+            List<String> lines = file.getValue().content();
+            int hits = 0;
+            for (int i = 0; i < lines.size(); i++) {
+              if (!regex.matcher(lines.get(i)).find()) continue;
+              hits++;
+              if (mode.equals("content")) out.append(path).append(':').append(i + 1).append(':').append(lines.get(i)).append('\n');
+            }
+            if (hits > 0 && mode.equals("files_with_matches")) out.append(path).append('\n');
+            if (hits > 0 && mode.equals("count")) out.append(path).append(':').append(hits).append('\n');
+          }
+          if (!List.of("files_with_matches", "content", "count").contains(mode)) {
+            throw new ToolException("output_mode must be files_with_matches, content or count");
+          }
+          return ToolResult.ok(out.isEmpty() ? "No matches found" : out.toString().stripTrailing(), state);
+        });
+  }
+
+  private static FileData existing(AgentState state, String path) {
+    FileData file = state.files().get(path);
+    if (file == null) throw new ToolException("file '" + path + "' not found");
+    return file;
+  }
+
+  private static int count(String text, String part) {
+    if (part.isEmpty()) return 0;
+    int n = 0;
+    for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + part.length())) n++;
+    return n;
+  }
+
+  static String path(String raw) {
+    String p = raw.strip();
+    if (p.isEmpty()) throw new ToolException("file path must not be empty");
+    if (p.contains("..")) throw new ToolException("path '" + raw + "' must not contain '..'");
+    return p.startsWith("/") ? p : "/" + p;
+  }
+
+  private static String directory(String raw) {
+    String p = path(raw);
+    return p.endsWith("/") ? p : p + "/";
+  }
+
+  /** A tool from a spec and a function of (args, state, context). */
+  private static Tool tool(ToolSpec spec, StateFunction body) {
+    return new Tool() {
+      @Override
+      public ToolSpec spec() {
+        return spec;
+      }
+
+      @Override
+      public ToolResult call(ObjectNode args, AgentState state, ToolCallContext context) {
+        return body.apply(args, state, context);
+      }
+    };
+  }
+
+  private static Tool tool(ToolSpec spec, BiFunction<ObjectNode, AgentState, ToolResult> body) {
+    return tool(spec, (args, state, context) -> body.apply(args, state));
+  }
+
+  @FunctionalInterface
+  private interface StateFunction {
+    ToolResult apply(ObjectNode args, AgentState state, ToolCallContext context);
+  }
+}

@@ -1,0 +1,60 @@
+package dev.agentexecutor.agent.tools;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.agentexecutor.agent.state.AgentState;
+import dev.agentexecutor.model.ToolSpec;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * task(description, subagent_type): runs a subagent on a task with a fresh conversation and the
+ * shared file system, and returns its final message; the files it wrote come back to the caller.
+ */
+public final class TaskTool implements Tool {
+  private final Map<String, String> subagentDescriptions;
+  private final SubagentRunner runner;
+  private final ToolSpec spec;
+
+  /** Runs a named subagent; implemented by the agent loop. */
+  @FunctionalInterface
+  public interface SubagentRunner {
+    /** The subagent's final state; its last message is the answer. */
+    AgentState run(String subagentType, String description, AgentState callerState, ToolCallContext context);
+  }
+
+  /** @param subagentDescriptions every subagent's name and description, in the order to show them */
+  public TaskTool(Map<String, String> subagentDescriptions, SubagentRunner runner) {
+    this.subagentDescriptions = Map.copyOf(subagentDescriptions);
+    this.runner = runner;
+    String catalogue = subagentDescriptions.entrySet().stream()
+        .map(e -> "- " + e.getKey() + ": " + e.getValue())
+        .collect(Collectors.joining("\n"));
+    this.spec = new ToolSpec("task",
+        "Launch a short-lived subagent to handle a complex, self-contained task in its own context "
+            + "window. It shares your file system and returns one final report, which you then use. "
+            + "Give a detailed description: the subagent sees nothing of your conversation. Launch "
+            + "several in one reply when tasks are independent.\n\nAvailable subagent types:\n" + catalogue,
+        Schemas.object()
+            .string("description", "The complete task for the subagent, with everything it needs to know.")
+            .string("subagent_type", "Which subagent to use (one of the available types).")
+            .required("description", "subagent_type"));
+  }
+
+  @Override
+  public ToolSpec spec() {
+    return spec;
+  }
+
+  @Override
+  public ToolResult call(ObjectNode args, AgentState state, ToolCallContext context) {
+    String description = Args.requiredString(args, "description");
+    String type = Args.requiredString(args, "subagent_type");
+    if (!subagentDescriptions.containsKey(type)) {
+      throw new ToolException("invoked agent of type " + type + ", the only allowed types are "
+          + subagentDescriptions.keySet().stream().sorted().map(t -> "`" + t + "`").collect(Collectors.joining(", ")));
+    }
+    AgentState result = runner.run(type, description, state, context);
+    String answer = result.lastMessage() == null ? "" : result.lastMessage().content();
+    return ToolResult.ok(answer, state.withFiles(result.files()));
+  }
+}

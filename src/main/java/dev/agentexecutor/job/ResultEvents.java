@@ -1,0 +1,88 @@
+package dev.agentexecutor.job;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.agentexecutor.agent.state.Usage;
+import dev.agentexecutor.observability.TraceContext;
+import dev.agentexecutor.util.Ids;
+import dev.agentexecutor.util.Json;
+import io.cloudevents.CloudEvent;
+import io.cloudevents.core.builder.CloudEventBuilder;
+import io.cloudevents.core.provider.EventFormatProvider;
+import io.cloudevents.jackson.JsonFormat;
+import java.net.URI;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+
+/**
+ * Builds the result CloudEvents of the wire contract: dev.my-platform.agent.completed with
+ * {job_id, result:{output, status, usage}} and dev.my-platform.agent.failed with
+ * {job_id, error:{message, type, stack_trace}}; source agent-executor-service, subject = job id,
+ * traceparent continuing the job's trace.
+ */
+public final class ResultEvents {
+  public static final String COMPLETED_TYPE = "dev.my-platform.agent.completed";
+  public static final String FAILED_TYPE = "dev.my-platform.agent.failed";
+  public static final URI SOURCE = URI.create("agent-executor-service");
+  private static final JsonFormat FORMAT =
+      (JsonFormat) EventFormatProvider.getInstance().resolveFormat(JsonFormat.CONTENT_TYPE);
+
+  private ResultEvents() {}
+
+  public static CloudEvent completed(String jobId, String output, Usage usage, TraceContext trace) {
+    ObjectNode data = Json.object().put("job_id", jobId);
+    ObjectNode result = data.putObject("result");
+    result.put("output", output);
+    result.put("status", "completed");
+    result.set("usage", Json.tree(usage));
+    return build(COMPLETED_TYPE, jobId, data, trace);
+  }
+
+  public static CloudEvent failed(String jobId, String message, String type, String stackTrace, TraceContext trace) {
+    ObjectNode data = Json.object();
+    data.put("job_id", jobId);
+    ObjectNode error = data.putObject("error");
+    error.put("message", message);
+    error.put("type", type);
+    error.put("stack_trace", stackTrace == null ? "" : stackTrace);
+    return build(FAILED_TYPE, jobId, data, trace);
+  }
+
+  /** "completed" or "failed", from the event type. */
+  public static String status(CloudEvent event) {
+    return COMPLETED_TYPE.equals(event.getType()) ? "completed" : "failed";
+  }
+
+  /** The event in structured JSON mode (what NATS carries and the job store keeps). */
+  public static byte[] toJson(CloudEvent event) {
+    return FORMAT.serialize(event);
+  }
+
+  public static JsonNode toJsonNode(CloudEvent event) {
+    return Json.parse(toJson(event));
+  }
+
+  public static CloudEvent fromJson(JsonNode json) {
+    return FORMAT.deserialize(Json.writeBytes(json));
+  }
+
+  public static JsonNode data(CloudEvent event) {
+    return event.getData() == null ? Json.object() : Json.parse(event.getData().toBytes());
+  }
+
+  private static CloudEvent build(String type, String jobId, ObjectNode data, TraceContext trace) {
+    CloudEventBuilder builder = CloudEventBuilder.v1()
+        .withId(Ids.uuid())
+        .withSource(SOURCE)
+        .withType(type)
+        .withSubject(jobId == null ? "unknown" : jobId)
+        .withTime(OffsetDateTime.now(ZoneOffset.UTC))
+        .withDataContentType("application/json")
+        .withData(Json.writeBytes(data));
+    if (trace != null) {
+      builder.withExtension("traceparent", trace.traceparent());
+      if (trace.tracestate() != null) builder.withExtension("tracestate", trace.tracestate());
+    }
+    return builder.build();
+  }
+}

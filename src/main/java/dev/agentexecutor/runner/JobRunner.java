@@ -1,0 +1,219 @@
+package dev.agentexecutor.runner;
+
+import dev.agentexecutor.agent.DeepAgent;
+import dev.agentexecutor.agent.RunControl;
+import dev.agentexecutor.agent.RunStoppedException;
+import dev.agentexecutor.agent.definition.AgentDefinition;
+import dev.agentexecutor.agent.definition.DefinitionException;
+import dev.agentexecutor.agent.definition.DefinitionParser;
+import dev.agentexecutor.agent.state.AgentState;
+import dev.agentexecutor.config.Settings;
+import dev.agentexecutor.job.InputPayload;
+import dev.agentexecutor.job.InvalidJobException;
+import dev.agentexecutor.job.JobExecutionEvent;
+import dev.agentexecutor.job.ResultEvents;
+import dev.agentexecutor.model.ModelClient;
+import dev.agentexecutor.model.ModelException;
+import dev.agentexecutor.observability.LogContext;
+import dev.agentexecutor.observability.Metrics;
+import dev.agentexecutor.observability.Redactor;
+import dev.agentexecutor.observability.TraceContext;
+import dev.agentexecutor.store.BackendUnavailableException;
+import dev.agentexecutor.store.JobRecord;
+import dev.agentexecutor.store.JobStatus;
+import io.cloudevents.CloudEvent;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The execution path, top to bottom: already finished? republish its result. Otherwise build the
+ * agent, run it (resuming from the thread's last checkpoint), stream its events, store the result
+ * and publish it. Backend outages become {@link Outcome.Retry}; nothing else escapes.
+ */
+public final class JobRunner implements JobExecutor {
+  private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
+  private static final int MAX_STACK_TRACE = 8_000;
+
+  private final Backends backends;
+  private final ModelClient model;
+  private final Settings settings;
+  private final Metrics metrics;
+  private final Redactor redactor;
+  private final Clock clock;
+  private final HttpClient httpClient;
+  private final Map<String, RunControl> running = new ConcurrentHashMap<>();
+
+  public JobRunner(Backends backends, ModelClient model, Settings settings, Metrics metrics, Redactor redactor, Clock clock) {
+    this.backends = backends;
+    this.model = model;
+    this.settings = settings;
+    this.metrics = metrics;
+    this.redactor = redactor;
+    this.clock = clock;
+    this.httpClient = HttpClient.newBuilder().connectTimeout(settings.limits().httpToolTimeout())
+        .followRedirects(HttpClient.Redirect.NORMAL).build();
+  }
+
+  @Override
+  public Outcome execute(JobExecutionEvent job, TraceContext trace) {
+    Optional<RunControl> claimed = claim(job.jobId());
+    if (claimed.isEmpty()) return new Outcome.AlreadyRunning(job.jobId());
+    return runClaimed(job, trace, claimed.get());
+  }
+
+  /**
+   * Starts the job on a virtual thread and returns at once; empty when the job is already running
+   * here. The outcome is reported like any other run (events, job store, result event).
+   */
+  public boolean start(JobExecutionEvent job, TraceContext trace) {
+    Optional<RunControl> claimed = claim(job.jobId());
+    if (claimed.isEmpty()) return false;
+    Thread.ofVirtual().name("job-" + job.jobId()).start(() -> runClaimed(job, trace, claimed.get()));
+    return true;
+  }
+
+  /** Asks a job running here to stop at its next step boundary; false when it is not running here. */
+  public boolean cancel(String jobId) {
+    RunControl control = running.get(jobId);
+    if (control == null) return false;
+    control.cancel("the job was cancelled by request");
+    return true;
+  }
+
+  public boolean isRunning(String jobId) {
+    return running.containsKey(jobId);
+  }
+
+  public int runningCount() {
+    return running.size();
+  }
+
+  private Optional<RunControl> claim(String jobId) {
+    RunControl control = new RunControl(settings.limits().maxSteps(), settings.limits().runTimeout(),
+        settings.limits().tokenBudget(), clock);
+    return running.putIfAbsent(jobId, control) == null ? Optional.of(control) : Optional.empty();
+  }
+
+  private Outcome runClaimed(JobExecutionEvent job, TraceContext trace, RunControl control) {
+    String jobId = job.jobId();
+    try (LogContext ignored = LogContext.of(job.traceId(), jobId)) {
+      Optional<JobRecord> stored = backends.jobs().find(jobId);
+      if (stored.isPresent() && stored.get().status().finished() && stored.get().resultEvent() != null) {
+        return replay(stored.get());
+      }
+      AgentDefinition definition = DefinitionParser.parse(job.agentDefinition());
+      Instant started = clock.instant();
+      backends.jobs().save(new JobRecord(jobId, job.traceId(), JobStatus.RUNNING,
+          stored.map(JobRecord::createdAt).orElse(started), started, null, null));
+      log.info("job started{}", stored.isPresent() ? " (resuming)" : "");
+      Finished finished = run(job, definition, trace, control);
+      backends.jobs().save(new JobRecord(jobId, job.traceId(), finished.status, stored.map(JobRecord::createdAt).orElse(started),
+          clock.instant(), ResultEvents.toJsonNode(finished.event), finished.error));
+      backends.results().publish(jobId, finished.event);
+      metrics.jobFinished(finished.status.wireName(), Duration.between(started, clock.instant()));
+      log.info("job {}", finished.status.wireName());
+      return finished.status == JobStatus.COMPLETED
+          ? new Outcome.Completed(jobId, finished.event, false)
+          : new Outcome.Failed(jobId, finished.event, false);
+    } catch (DefinitionException e) {
+      return reject(new InvalidJobException(400, e.problems(), jobId), trace);
+    } catch (BackendUnavailableException e) {
+      log.warn("job will be retried: {}", e.getMessage());
+      return new Outcome.Retry(jobId, e.getMessage(), Duration.ZERO);
+    } finally {
+      running.remove(jobId, control);
+    }
+  }
+
+  private record Finished(JobStatus status, CloudEvent event, String error) {}
+
+  /** Runs the agent and turns how it ended into a result event; only backend outages escape. */
+  private Finished run(JobExecutionEvent job, AgentDefinition definition, TraceContext trace, RunControl control) {
+    String jobId = job.jobId();
+    StreamingListener events = new StreamingListener(backends.events(), jobId);
+    TraceContext outgoing = trace.child();
+    Finished finished;
+    try {
+      DeepAgent agent = DeepAgent.build(definition, settings.model(), settings.limits(), model, backends.checkpointer(), httpClient);
+      AgentState end = agent.run(jobId, InputPayload.initialState(job.inputPayload(), clock.instant()), control, events);
+      String output = end.lastMessage() == null ? "" : end.lastMessage().content();
+      metrics.tokens(control.usage().inputTokens(), control.usage().outputTokens());
+      finished = new Finished(JobStatus.COMPLETED, ResultEvents.completed(jobId, output, control.usage(), outgoing), null);
+    } catch (BackendUnavailableException e) {
+      throw e;
+    } catch (RunStoppedException e) {
+      JobStatus status = e.kind() == RunStoppedException.Kind.CANCELLED ? JobStatus.CANCELLED : JobStatus.FAILED;
+      finished = failure(jobId, status, e.getMessage(), e.errorType(), "", outgoing);
+    } catch (ModelException e) {
+      finished = failure(jobId, JobStatus.FAILED, redactor.redact(e.getMessage()), "ModelError", stackTrace(e), outgoing);
+    } catch (RuntimeException e) {
+      log.error("job failed unexpectedly", e);
+      finished = failure(jobId, JobStatus.FAILED, redactor.redact(String.valueOf(e.getMessage())), e.getClass().getSimpleName(), stackTrace(e), outgoing);
+    }
+    if (finished.status != JobStatus.COMPLETED) events.error(finished.error, "job " + jobId + " " + finished.status.wireName());
+    events.end();
+    return finished;
+  }
+
+  private Finished failure(String jobId, JobStatus status, String message, String type, String stack, TraceContext trace) {
+    return new Finished(status, ResultEvents.failed(jobId, message, type, stack, trace), message);
+  }
+
+  private Outcome replay(JobRecord record) {
+    CloudEvent event = ResultEvents.fromJson(record.resultEvent());
+    backends.results().publish(record.jobId(), event);
+    log.info("job already {}: stored result republished, nothing run", record.status().wireName());
+    return record.status() == JobStatus.COMPLETED
+        ? new Outcome.Completed(record.jobId(), event, true)
+        : new Outcome.Failed(record.jobId(), event, true);
+  }
+
+  @Override
+  public Outcome reject(InvalidJobException problem, TraceContext trace) {
+    String jobId = problem.jobId();
+    try (LogContext ignored = LogContext.of(null, jobId)) {
+      CloudEvent event = ResultEvents.failed(jobId, problem.getMessage(), "ValidationError", "", trace.child());
+      log.warn("invalid job rejected: {}", problem.getMessage());
+      backends.results().publish(jobId == null ? "unknown-" + event.getId() : jobId, event);
+      return new Outcome.Rejected(jobId, event, problem.getMessage());
+    } catch (BackendUnavailableException e) {
+      return new Outcome.Retry(jobId, e.getMessage(), Duration.ZERO);
+    }
+  }
+
+  @Override
+  public Outcome giveUp(String jobId, TraceContext trace, String reason) {
+    try (LogContext ignored = LogContext.of(null, jobId)) {
+      String message = "the job could not be run: " + redactor.redact(reason);
+      CloudEvent event = ResultEvents.failed(jobId, message, "BackendUnavailable", "", trace.child());
+      Instant now = clock.instant();
+      try {
+        backends.jobs().save(new JobRecord(jobId, null, JobStatus.FAILED, now, now, ResultEvents.toJsonNode(event), message));
+      } catch (BackendUnavailableException e) {
+        log.warn("could not store the failed result: {}", e.getMessage());
+      }
+      backends.results().publish(jobId, event);
+      metrics.jobFinished("failed", Duration.ZERO);
+      log.error("job given up: {}", message);
+      return new Outcome.Failed(jobId, event, false);
+    } catch (BackendUnavailableException e) {
+      return new Outcome.Retry(jobId, e.getMessage(), Duration.ZERO);
+    }
+  }
+
+  private String stackTrace(Throwable e) {
+    StringWriter out = new StringWriter();
+    e.printStackTrace(new PrintWriter(out));
+    String text = redactor.redact(out.toString());
+    return text.length() <= MAX_STACK_TRACE ? text : text.substring(0, MAX_STACK_TRACE) + "\n\t...";
+  }
+}

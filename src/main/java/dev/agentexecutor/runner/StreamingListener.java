@@ -1,0 +1,61 @@
+package dev.agentexecutor.runner;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.agentexecutor.agent.RunListener;
+import dev.agentexecutor.agent.state.AgentState;
+import dev.agentexecutor.agent.state.ToolCall;
+import dev.agentexecutor.agent.tools.ToolResult;
+import dev.agentexecutor.stream.AgentEvent;
+import dev.agentexecutor.stream.EventStream;
+import dev.agentexecutor.util.Json;
+
+/** Turns what a run does into the streamed events of the wire contract. */
+final class StreamingListener implements RunListener {
+  private final EventStream stream;
+  private final String threadId;
+
+  StreamingListener(EventStream stream, String threadId) {
+    this.stream = stream;
+    this.threadId = threadId;
+  }
+
+  static ObjectNode stateData(AgentState state) {
+    ObjectNode data = Json.object();
+    data.set("messages", Json.tree(state.messages()));
+    data.set("todos", Json.tree(state.todos()));
+    data.set("files", Json.tree(state.files()));
+    return data;
+  }
+
+  @Override
+  public void onStateUpdate(AgentState state) {
+    stream.publish(threadId, new AgentEvent(AgentEvent.STATE_UPDATE, stateData(state)));
+  }
+
+  @Override
+  public void onToken(String node, String token) {
+    stream.publish(threadId, new AgentEvent(AgentEvent.LLM_STREAM, Json.object().put("token", token).put("node", node)));
+  }
+
+  @Override
+  public void onToolStart(String node, ToolCall call) {
+    ObjectNode data = Json.object().put("tool", call.name()).put("run_id", call.id()).put("node", node);
+    data.set("input", call.args());
+    stream.publish(threadId, new AgentEvent(AgentEvent.TOOL_START, data));
+  }
+
+  @Override
+  public void onToolEnd(String node, ToolCall call, ToolResult result) {
+    ObjectNode data = Json.object().put("tool", call.name()).put("run_id", call.id()).put("node", node)
+        .put("output", result.output()).put("status", result.error() ? "error" : "success");
+    stream.publish(threadId, new AgentEvent(AgentEvent.TOOL_END, data));
+  }
+
+  void error(String message, String context) {
+    stream.publish(threadId, new AgentEvent(AgentEvent.ERROR, Json.object().put("error", message).put("context", context)));
+  }
+
+  void end() {
+    stream.publish(threadId, AgentEvent.end());
+  }
+}
