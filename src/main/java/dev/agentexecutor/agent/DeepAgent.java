@@ -21,9 +21,9 @@ import dev.agentexecutor.config.Settings;
 import dev.agentexecutor.model.ModelClient;
 import dev.agentexecutor.model.ModelRequest;
 import dev.agentexecutor.model.ModelResponse;
+import dev.agentexecutor.observability.Tracing;
 import dev.agentexecutor.store.BackendUnavailableException;
 import dev.agentexecutor.util.Ids;
-import java.net.http.HttpClient;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -43,22 +43,24 @@ public final class DeepAgent {
   private final Map<String, AgentNode> subagents;
   private final ModelClient model;
   private final Checkpointer checkpointer;
+  private final Tracing tracing;
   private final Summarizer summarizer;
 
-  private DeepAgent(Map<String, AgentNode> subagents, AgentNode orchestrator, ModelClient model,
-      Checkpointer checkpointer, Summarizer summarizer) {
+  private DeepAgent(Map<String, AgentNode> subagents, AgentNode orchestrator, AgentRuntime runtime) {
     this.orchestrator = orchestrator;
     this.subagents = subagents;
-    this.model = model;
-    this.checkpointer = checkpointer;
-    this.summarizer = summarizer;
+    this.model = runtime.model();
+    this.checkpointer = runtime.checkpointer();
+    this.tracing = runtime.tracing();
+    this.summarizer = new Summarizer(runtime.limits().summarizationTokenThreshold(), runtime.limits().summarizationKeepMessages());
   }
 
   /** Builds the agent graph of a validated definition. */
-  public static DeepAgent build(AgentDefinition definition, Settings.ModelSettings models, Settings.Limits limits,
-      ModelClient model, Checkpointer checkpointer, HttpClient httpClient) {
+  public static DeepAgent build(AgentDefinition definition, AgentRuntime runtime) {
+    Settings.ModelSettings models = runtime.models();
     Map<String, Tool> customTools = new LinkedHashMap<>();
-    definition.tools().forEach((name, tool) -> customTools.put(name, new HttpTool(tool, httpClient, limits.httpToolTimeout())));
+    definition.tools().forEach((name, tool) ->
+        customTools.put(name, new HttpTool(tool, runtime.httpClient(), runtime.limits().httpToolTimeout())));
     Map<String, AgentNode> subagents = new LinkedHashMap<>();
     NodeDefinition main = definition.orchestrator();
     List<Tool> mainCustom = selected(main, customTools);
@@ -79,8 +81,7 @@ public final class DeepAgent {
         self[0].runSubagent(type, description, caller, context));
     AgentNode orchestrator = AgentNode.of(main.name(), Prompts.forOrchestrator(main.systemPrompt()),
         main.model().withDefaults(models.defaultProvider(), models.defaultModel()), withBuiltIns(mainCustom, task));
-    self[0] = new DeepAgent(Map.copyOf(subagents), orchestrator, model, checkpointer,
-        new Summarizer(limits.summarizationTokenThreshold(), limits.summarizationKeepMessages()));
+    self[0] = new DeepAgent(Map.copyOf(subagents), orchestrator, runtime);
     return self[0];
   }
 
@@ -167,8 +168,9 @@ public final class DeepAgent {
       List<Message> request = new ArrayList<>(state.messages().size() + 1);
       request.add(Message.system(node.systemPrompt()));
       request.addAll(state.messages());
-      ModelResponse response = model.chat(new ModelRequest(node.name(), node.model(), request, node.toolSpecs()),
-          token -> listener.onToken(node.name(), token));
+      ModelRequest call = new ModelRequest(node.name(), node.model(), request, node.toolSpecs());
+      ModelResponse response = tracing.inSpan("llm.call", node.name() + " " + node.model().model(),
+          () -> model.chat(call, token -> listener.onToken(node.name(), token)));
       control.addUsage(response.usage());
       AgentState next = state.withMessage(response.message()).afterModelCall(response.usage());
       return save(from, next, response.message().hasToolCalls() ? Next.TOOLS : Next.DONE);
@@ -196,7 +198,8 @@ public final class DeepAgent {
             + String.join(", ", node.tools().keySet()), state);
       }
       try {
-        return tool.call(call.args(), state, new ToolCallContext(call.id(), node.name(), control.now()));
+        ToolCallContext context = new ToolCallContext(call.id(), node.name(), control.now());
+        return tracing.inSpan("tool.call", call.name(), () -> tool.call(call.args(), state, context));
       } catch (ToolException e) {
         return ToolResult.error("Error: " + e.getMessage(), state);
       } catch (RunStoppedException | BackendUnavailableException | dev.agentexecutor.model.ModelException e) {

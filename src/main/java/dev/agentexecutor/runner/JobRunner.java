@@ -1,5 +1,6 @@
 package dev.agentexecutor.runner;
 
+import dev.agentexecutor.agent.AgentRuntime;
 import dev.agentexecutor.agent.DeepAgent;
 import dev.agentexecutor.agent.RunControl;
 import dev.agentexecutor.agent.RunStoppedException;
@@ -18,6 +19,9 @@ import dev.agentexecutor.observability.LogContext;
 import dev.agentexecutor.observability.Metrics;
 import dev.agentexecutor.observability.Redactor;
 import dev.agentexecutor.observability.TraceContext;
+import dev.agentexecutor.observability.Tracing;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Scope;
 import dev.agentexecutor.store.BackendUnavailableException;
 import dev.agentexecutor.store.JobRecord;
 import dev.agentexecutor.store.JobStatus;
@@ -44,23 +48,23 @@ public final class JobRunner implements JobExecutor {
   private static final int MAX_STACK_TRACE = 8_000;
 
   private final Backends backends;
-  private final ModelClient model;
-  private final Settings settings;
+  private final AgentRuntime runtime;
+  private final Settings.Limits limits;
   private final Metrics metrics;
   private final Redactor redactor;
   private final Clock clock;
-  private final HttpClient httpClient;
   private final Map<String, RunControl> running = new ConcurrentHashMap<>();
 
-  public JobRunner(Backends backends, ModelClient model, Settings settings, Metrics metrics, Redactor redactor, Clock clock) {
+  public JobRunner(Backends backends, ModelClient model, Settings settings, Metrics metrics, Redactor redactor,
+      Tracing tracing, Clock clock) {
     this.backends = backends;
-    this.model = model;
-    this.settings = settings;
+    this.limits = settings.limits();
     this.metrics = metrics;
     this.redactor = redactor;
     this.clock = clock;
-    this.httpClient = HttpClient.newBuilder().connectTimeout(settings.limits().httpToolTimeout())
+    HttpClient httpClient = HttpClient.newBuilder().connectTimeout(settings.limits().httpToolTimeout())
         .followRedirects(HttpClient.Redirect.NORMAL).build();
+    this.runtime = new AgentRuntime(model, backends.checkpointer(), httpClient, tracing, settings.model(), settings.limits());
   }
 
   @Override
@@ -98,8 +102,7 @@ public final class JobRunner implements JobExecutor {
   }
 
   private Optional<RunControl> claim(String jobId) {
-    RunControl control = new RunControl(settings.limits().maxSteps(), settings.limits().runTimeout(),
-        settings.limits().tokenBudget(), clock);
+    RunControl control = new RunControl(limits.maxSteps(), limits.runTimeout(), limits.tokenBudget(), clock);
     return running.putIfAbsent(jobId, control) == null ? Optional.of(control) : Optional.empty();
   }
 
@@ -140,15 +143,17 @@ public final class JobRunner implements JobExecutor {
   private Finished run(JobExecutionEvent job, AgentDefinition definition, TraceContext trace, RunControl control) {
     String jobId = job.jobId();
     StreamingListener events = new StreamingListener(backends.events(), jobId);
-    TraceContext outgoing = trace.child();
+    Span span = runtime.tracing().startJob(jobId, trace);
+    TraceContext outgoing = runtime.tracing().outgoing(span, trace);
     Finished finished;
-    try {
-      DeepAgent agent = DeepAgent.build(definition, settings.model(), settings.limits(), model, backends.checkpointer(), httpClient);
+    try (Scope ignored = span.makeCurrent()) {
+      DeepAgent agent = DeepAgent.build(definition, runtime);
       AgentState end = agent.run(jobId, InputPayload.initialState(job.inputPayload(), clock.instant()), control, events);
       String output = end.lastMessage() == null ? "" : end.lastMessage().content();
       metrics.tokens(control.usage().inputTokens(), control.usage().outputTokens());
       finished = new Finished(JobStatus.COMPLETED, ResultEvents.completed(jobId, output, control.usage(), outgoing), null);
     } catch (BackendUnavailableException e) {
+      span.end();
       throw e;
     } catch (RunStoppedException e) {
       JobStatus status = e.kind() == RunStoppedException.Kind.CANCELLED ? JobStatus.CANCELLED : JobStatus.FAILED;
@@ -159,6 +164,8 @@ public final class JobRunner implements JobExecutor {
       log.error("job failed unexpectedly", e);
       finished = failure(jobId, JobStatus.FAILED, redactor.redact(String.valueOf(e.getMessage())), e.getClass().getSimpleName(), stackTrace(e), outgoing);
     }
+    span.setAttribute("agent.status", finished.status.wireName());
+    span.end();
     if (finished.status != JobStatus.COMPLETED) events.error(finished.error, "job " + jobId + " " + finished.status.wireName());
     events.end();
     return finished;

@@ -1,0 +1,68 @@
+package dev.agentexecutor;
+
+import dev.agentexecutor.checkpoint.Checkpointer;
+import dev.agentexecutor.checkpoint.MemoryCheckpointer;
+import dev.agentexecutor.config.Settings;
+import dev.agentexecutor.observability.HealthCheck;
+import dev.agentexecutor.observability.Metrics;
+import dev.agentexecutor.publish.MemoryResultPublisher;
+import dev.agentexecutor.publish.ResultPublisher;
+import dev.agentexecutor.runner.Backends;
+import dev.agentexecutor.store.JobStore;
+import dev.agentexecutor.store.MemoryJobStore;
+import dev.agentexecutor.stream.EventStream;
+import dev.agentexecutor.stream.MemoryEventStream;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Chooses and connects the backends: each one that is configured is used, each one that is not
+ * falls back to its in-memory adapter, and the choice is logged and reported by /ready.
+ */
+final class Infrastructure implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Infrastructure.class);
+  private static final int MEMORY_EVENTS_PER_THREAD = 100_000;
+
+  final Backends backends;
+  final List<HealthCheck> healthChecks;
+  private final List<AutoCloseable> closeables;
+
+  private Infrastructure(Backends backends, List<HealthCheck> healthChecks, List<AutoCloseable> closeables) {
+    this.backends = backends;
+    this.healthChecks = List.copyOf(healthChecks);
+    this.closeables = closeables;
+  }
+
+  static Infrastructure connect(Settings settings, Metrics metrics) {
+    List<HealthCheck> checks = new ArrayList<>();
+    List<AutoCloseable> closeables = new ArrayList<>();
+
+    Checkpointer checkpointer = new MemoryCheckpointer();
+    JobStore jobs = new MemoryJobStore(checkpointer);
+    checks.add(HealthCheck.embedded("checkpoints"));
+    log.info("checkpoints and job results: in memory (set DATABASE_URL or POSTGRES_HOST for PostgreSQL)");
+
+    EventStream events = new MemoryEventStream(MEMORY_EVENTS_PER_THREAD);
+    checks.add(HealthCheck.embedded("streaming"));
+    log.info("event streaming: in memory (set REDIS_URL or DRAGONFLY_HOST for Dragonfly/Redis)");
+
+    ResultPublisher results = new MemoryResultPublisher();
+    checks.add(HealthCheck.embedded("results"));
+    log.info("result events: in memory, HTTP only (set NATS_URL for NATS JetStream)");
+
+    return new Infrastructure(new Backends(checkpointer, jobs, events, results), checks, closeables);
+  }
+
+  @Override
+  public void close() {
+    for (AutoCloseable closeable : closeables.reversed()) {
+      try {
+        closeable.close();
+      } catch (Exception e) {
+        log.warn("closing {} failed: {}", closeable.getClass().getSimpleName(), e.toString());
+      }
+    }
+  }
+}

@@ -1,0 +1,36 @@
+package dev.agentexecutor;
+
+import dev.agentexecutor.cli.RunCommand;
+import dev.agentexecutor.cli.ServeCommand;
+import dev.agentexecutor.cli.ValidateDefinitionCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The command line: serve (default), run, validate-definition, migrate. */
+@Command(
+    name = "agent-executor",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = "Durable, event-driven runtime for LLM deep agents.",
+    subcommands = {ServeCommand.class, RunCommand.class, ValidateDefinitionCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+  public static void main(String[] args) {
+    String[] effective = args.length == 0 ? new String[] {"serve"} : args;
+    int exit = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(effective);
+    if (exit != 0 || !"serve".equals(effective[0])) System.exit(exit);
+  }
+
+  @Override
+  public void run() {
+    new CommandLine(this).usage(System.out);
+  }
+
+  /** Version from the jar manifest (or "dev" when run from classes). */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String version = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"agent-executor " + (version == null ? "dev" : version)};
+    }
+  }
+}
