@@ -25,7 +25,7 @@ record AttemptFailure(
     }
     for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
       if (isConnectionProblem(cause)) {
-        return new AttemptFailure(0, true, Optional.empty(), "connection error", cause.toString());
+        return new AttemptFailure(0, true, Optional.empty(), "connection error", describe(root(cause)));
       }
     }
     return new AttemptFailure(0, false, Optional.empty(), "error", String.valueOf(failure));
@@ -44,6 +44,18 @@ record AttemptFailure(
 
   String summary() {
     return kind + ": " + detail;
+  }
+
+  private static Throwable root(Throwable failure) {
+    Throwable root = failure;
+    while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+    return root;
+  }
+
+  private static String describe(Throwable failure) {
+    String message = failure.getMessage();
+    String type = failure.getClass().getSimpleName();
+    return message == null || message.isBlank() ? type : type + ": " + message;
   }
 
   private static boolean isConnectionProblem(Throwable cause) {
