@@ -41,8 +41,12 @@ final class ConsoleRenderer {
         out.println("  -> " + data.path("node").asText() + " calls " + data.path("tool").asText() + " " + preview(data.path("input").toString()));
         currentNode = null;
       }
-      case AgentEvent.TOOL_END -> out.println("  <- " + data.path("tool").asText()
+      case AgentEvent.TOOL_END -> {
+        newLine();
+        currentNode = null;
+        out.println("  <- " + data.path("tool").asText()
           + ("error".equals(data.path("status").asText()) ? " ERROR " : " ") + preview(data.path("output").asText()));
+      }
       case AgentEvent.STATE_UPDATE -> renderTodos(data.path("todos"));
       case AgentEvent.ERROR -> {
         newLine();
