@@ -11,8 +11,8 @@ import java.util.Optional;
 
 /**
  * One failed model call attempt as the retry policy sees it: the HTTP status (0 when there was no
- * answer), whether trying again can help, how long the server asked us to wait, and what
- * happened: a {@code kind} such as "HTTP 500" or "connection error" and a short {@code detail}.
+ * answer), whether trying again can help, how long the server asked us to wait, and what happened:
+ * a {@code kind} such as "HTTP 500" or "connection error" and a short {@code detail}.
  */
 record AttemptFailure(
     int status, boolean retryable, Optional<Duration> retryAfter, String kind, String detail) {
@@ -25,7 +25,8 @@ record AttemptFailure(
     }
     for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
       if (isConnectionProblem(cause)) {
-        return new AttemptFailure(0, true, Optional.empty(), "connection error", describe(root(cause)));
+        return new AttemptFailure(
+            0, true, Optional.empty(), "connection error", describe(root(cause)));
       }
     }
     return new AttemptFailure(0, false, Optional.empty(), "error", String.valueOf(failure));
@@ -85,6 +86,8 @@ record AttemptFailure(
   private static String shorten(String body) {
     if (body == null || body.isBlank()) return "(empty body)";
     String oneLine = body.strip().replaceAll("\\s+", " ");
-    return oneLine.length() <= MAX_BODY_CHARS ? oneLine : oneLine.substring(0, MAX_BODY_CHARS) + "…";
+    return oneLine.length() <= MAX_BODY_CHARS
+        ? oneLine
+        : oneLine.substring(0, MAX_BODY_CHARS) + "…";
   }
 }

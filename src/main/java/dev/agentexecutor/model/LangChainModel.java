@@ -27,7 +27,8 @@ record LangChainModel(StreamingChatModel model, String target) {
     CompletableFuture<ChatResponse> done = new CompletableFuture<>();
     model.chat(chatRequest, new Handler(tokens, done));
     ChatResponse response = await(done);
-    return new ModelResponse(MessageConverter.fromAi(response.aiMessage()), usage(response.tokenUsage()));
+    return new ModelResponse(
+        MessageConverter.fromAi(response.aiMessage()), usage(response.tokenUsage()));
   }
 
   /** Our HTTP client streams on the calling thread, so this normally returns at once. */

@@ -11,7 +11,10 @@ import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
  * would print prompts (and headers) into our logs.
  */
 final class LangChainModelFactory {
-  /** Anthropic requires max_tokens; LangChain4j's default of 1024 is too small for agents writing files. */
+  /**
+   * Anthropic requires max_tokens; LangChain4j's default of 1024 is too small for agents writing
+   * files.
+   */
   static final int DEFAULT_ANTHROPIC_MAX_TOKENS = 4096;
 
   private final Settings.ModelSettings settings;
@@ -32,7 +35,8 @@ final class LangChainModelFactory {
         switch (key.provider()) {
           case OPENAI -> openAi(key);
           case ANTHROPIC -> anthropic(key);
-          case SCRIPTED -> throw new IllegalArgumentException("the scripted model is not LangChain4j's");
+          case SCRIPTED ->
+              throw new IllegalArgumentException("the scripted model is not LangChain4j's");
         };
     return new LangChainModel(model, key.target());
   }

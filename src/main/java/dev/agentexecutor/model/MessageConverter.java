@@ -35,9 +35,11 @@ final class MessageConverter {
       case ASSISTANT ->
           AiMessage.builder()
               .text(message.content().isEmpty() ? null : message.content())
-              .toolExecutionRequests(message.toolCalls().stream().map(MessageConverter::toRequest).toList())
+              .toolExecutionRequests(
+                  message.toolCalls().stream().map(MessageConverter::toRequest).toList())
               .build();
-      case TOOL -> ToolExecutionResultMessage.from(message.toolCallId(), message.name(), message.content());
+      case TOOL ->
+          ToolExecutionResultMessage.from(message.toolCallId(), message.name(), message.content());
     };
   }
 
@@ -46,7 +48,8 @@ final class MessageConverter {
       case SystemMessage system -> Message.system(system.text());
       case UserMessage user -> Message.user(user.singleText());
       case AiMessage ai -> fromAi(ai);
-      case ToolExecutionResultMessage result -> Message.tool(result.id(), result.toolName(), result.text());
+      case ToolExecutionResultMessage result ->
+          Message.tool(result.id(), result.toolName(), result.text());
       default -> throw new IllegalArgumentException("unsupported message type " + message.type());
     };
   }
@@ -54,7 +57,8 @@ final class MessageConverter {
   static Message fromAi(AiMessage ai) {
     List<ToolCall> calls = new ArrayList<>();
     for (ToolExecutionRequest request : ai.toolExecutionRequests()) {
-      String id = request.id() == null || request.id().isBlank() ? "call_" + calls.size() : request.id();
+      String id =
+          request.id() == null || request.id().isBlank() ? "call_" + calls.size() : request.id();
       calls.add(new ToolCall(id, request.name(), arguments(request.arguments())));
     }
     return Message.assistant(ai.text(), calls);

@@ -55,7 +55,8 @@ final class ModelHttpClient implements HttpClient {
     }
     try (InputStream body = response.body()) {
       if (!isSuccessful(response)) {
-        listener.onError(failure(response, new String(body.readAllBytes(), StandardCharsets.UTF_8)));
+        listener.onError(
+            failure(response, new String(body.readAllBytes(), StandardCharsets.UTF_8)));
         return;
       }
       listener.onOpen(

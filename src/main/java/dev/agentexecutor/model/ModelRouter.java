@@ -25,7 +25,10 @@ public final class ModelRouter implements ModelClient {
   }
 
   public ModelRouter(
-      Settings.ModelSettings settings, Metrics metrics, RetryPolicy retryPolicy, ScriptedModel scripted) {
+      Settings.ModelSettings settings,
+      Metrics metrics,
+      RetryPolicy retryPolicy,
+      ScriptedModel scripted) {
     this.settings = settings;
     this.metrics = metrics;
     this.retryPolicy = retryPolicy;
@@ -45,7 +48,8 @@ public final class ModelRouter implements ModelClient {
     return response;
   }
 
-  private ModelResponse callWithRetries(LangChainModel model, ModelRequest request, TokenListener tokens) {
+  private ModelResponse callWithRetries(
+      LangChainModel model, ModelRequest request, TokenListener tokens) {
     return retryPolicy.call(model.target(), () -> model.chat(request, tokens));
   }
 

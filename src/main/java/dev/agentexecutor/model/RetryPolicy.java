@@ -65,7 +65,8 @@ public final class RetryPolicy {
     return from(settings, metrics, Sleeper.SYSTEM);
   }
 
-  public static RetryPolicy from(Settings.ModelSettings settings, Metrics metrics, Sleeper sleeper) {
+  public static RetryPolicy from(
+      Settings.ModelSettings settings, Metrics metrics, Sleeper sleeper) {
     return new RetryPolicy(
         settings.maxRetries(),
         settings.initialBackoff(),
@@ -95,7 +96,11 @@ public final class RetryPolicy {
         Duration wait = backoff(attemptNumber, failure);
         log.warn(
             "model call to {} failed ({}); retry {}/{} in {} ms",
-            target, redactor.redact(failure.summary()), attemptNumber, maxRetries, wait.toMillis());
+            target,
+            redactor.redact(failure.summary()),
+            attemptNumber,
+            maxRetries,
+            wait.toMillis());
         onRetry.run();
         sleep(wait, target);
       }
@@ -110,7 +115,8 @@ public final class RetryPolicy {
   }
 
   private long ceilingMillis(int retryNumber) {
-    int doublings = Math.min(retryNumber - 1, 30); // 2^30 × any sane initial backoff is past the cap
+    int doublings =
+        Math.min(retryNumber - 1, 30); // 2^30 × any sane initial backoff is past the cap
     long exponential = initialBackoff.toMillis() << doublings;
     return Math.min(Math.max(exponential, 0), maxBackoff.toMillis());
   }
@@ -120,7 +126,8 @@ public final class RetryPolicy {
       sleeper.sleep(wait);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new ModelException("model call to " + target + " interrupted while waiting to retry", 0, null);
+      throw new ModelException(
+          "model call to " + target + " interrupted while waiting to retry", 0, null);
     }
   }
 
@@ -128,7 +135,8 @@ public final class RetryPolicy {
       String target, int attempts, AttemptFailure failure, Exception cause) {
     String message =
         "model call failed after %d attempt%s: %s from %s: %s"
-            .formatted(attempts, attempts == 1 ? "" : "s", failure.kind(), target, failure.detail());
+            .formatted(
+                attempts, attempts == 1 ? "" : "s", failure.kind(), target, failure.detail());
     return new ModelException(redactor.redact(message), failure.status(), redactor.redacted(cause));
   }
 }

@@ -27,7 +27,8 @@ final class ScriptReader {
       return read(Json.parse(Files.readAllBytes(file)), "script file " + file);
     } catch (IOException | RuntimeException e) {
       if (e instanceof ModelException modelException) throw modelException;
-      throw new ModelException("cannot read scripted model file " + file + ": " + e.getMessage(), 0, e);
+      throw new ModelException(
+          "cannot read scripted model file " + file + ": " + e.getMessage(), 0, e);
     }
   }
 
@@ -47,11 +48,13 @@ final class ScriptReader {
     if (!node.isObject()) throw invalid(where, "must be an object");
     String content = node.path("content").asText("");
     List<ToolCall> toolCalls = toolCalls(node.path("tool_calls"), index, where);
-    if (content.isEmpty() && toolCalls.isEmpty()) throw invalid(where, "needs content or tool_calls");
+    if (content.isEmpty() && toolCalls.isEmpty())
+      throw invalid(where, "needs content or tool_calls");
     long delay = node.path("delay_ms").asLong(0);
     if (delay < 0) throw invalid(where, "delay_ms must not be negative");
     long outputChars = content.length();
-    for (ToolCall call : toolCalls) outputChars += call.name().length() + Json.write(call.args()).length();
+    for (ToolCall call : toolCalls)
+      outputChars += call.name().length() + Json.write(call.args()).length();
     return new ScriptedReply(
         content, tokens(content), toolCalls, delay, usage(node.get("usage")), outputChars);
   }
@@ -64,7 +67,8 @@ final class ScriptReader {
       String name = call.path("name").asText("");
       if (name.isEmpty()) throw invalid(where, "every tool call needs a name");
       JsonNode args = call.path("args");
-      if (!args.isMissingNode() && !args.isObject()) throw invalid(where, "args of " + name + " must be an object");
+      if (!args.isMissingNode() && !args.isObject())
+        throw invalid(where, "args of " + name + " must be an object");
       String id = call.path("id").asText("call_" + replyIndex + "_" + result.size());
       result.add(new ToolCall(id, name, args.isObject() ? (ObjectNode) args : Json.object()));
     }

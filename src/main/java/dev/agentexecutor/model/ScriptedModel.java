@@ -24,6 +24,7 @@ public final class ScriptedModel implements ModelClient {
   private final Path workingDirectory;
   private final Map<Path, List<ScriptedReply>> scriptsByFile = new ConcurrentHashMap<>();
   private final Map<ScriptNode, List<ScriptedReply>> scriptsByNode = newLruCache();
+
   /** The last script used: benchmarks and most jobs use one script over and over. */
   private volatile Prepared last = new Prepared(null, List.of());
 
@@ -72,7 +73,8 @@ public final class ScriptedModel implements ModelClient {
   private List<ScriptedReply> script(ModelRequest request) {
     JsonNode node = request.config() == null ? null : request.config().script();
     if (node == null || node.isNull()) {
-      throw new ModelException("provider scripted needs a script for node " + request.node(), 0, null);
+      throw new ModelException(
+          "provider scripted needs a script for node " + request.node(), 0, null);
     }
     Prepared recent = last;
     if (recent.node() == node) return recent.replies();

@@ -24,7 +24,8 @@ record ScriptedReply(
     return (chars + 3) / 4;
   }
 
-  ModelResponse play(List<Message> conversation, TokenListener listener) throws InterruptedException {
+  ModelResponse play(List<Message> conversation, TokenListener listener)
+      throws InterruptedException {
     if (delayMillis > 0) Thread.sleep(delayMillis);
     if (listener != TokenListener.NONE) tokens.forEach(listener::onToken);
     return new ModelResponse(Message.assistant(content, freshToolCalls()), usage(conversation));
@@ -33,7 +34,9 @@ record ScriptedReply(
   /** Arguments are mutable Jackson trees: every answer gets its own copy of the scripted ones. */
   private List<ToolCall> freshToolCalls() {
     if (toolCalls.isEmpty()) return toolCalls;
-    return toolCalls.stream().map(c -> new ToolCall(c.id(), c.name(), c.args().deepCopy())).toList();
+    return toolCalls.stream()
+        .map(c -> new ToolCall(c.id(), c.name(), c.args().deepCopy()))
+        .toList();
   }
 
   private Usage usage(List<Message> conversation) {

@@ -9,6 +9,7 @@ import java.util.Objects;
  */
 final class SecretRedactor {
   static final String MASK = "***";
+
   /** Shorter values are left alone: masking them would mangle ordinary text and protect nothing. */
   private static final int MIN_SECRET_LENGTH = 6;
 
@@ -34,7 +35,8 @@ final class SecretRedactor {
    * redacted message, but none of the original causes (whose messages may hold a key).
    */
   RuntimeException redacted(Throwable failure) {
-    var copy = new RedactedFailure(failure.getClass().getName() + ": " + redact(failure.getMessage()));
+    var copy =
+        new RedactedFailure(failure.getClass().getName() + ": " + redact(failure.getMessage()));
     copy.setStackTrace(failure.getStackTrace());
     return copy;
   }

@@ -40,17 +40,24 @@ final class ToolSpecConverter {
     var builder = JsonObjectSchema.builder();
     if (schema == null || schema.isNull()) return builder.build();
     builder.description(description(schema));
-    schema.path("properties").properties().forEach(p -> builder.addProperty(p.getKey(), element(p.getValue())));
+    schema
+        .path("properties")
+        .properties()
+        .forEach(p -> builder.addProperty(p.getKey(), element(p.getValue())));
     List<String> required = texts(schema.path("required"));
     if (!required.isEmpty()) builder.required(required);
     JsonNode additional = schema.get("additionalProperties");
-    if (additional != null && additional.isBoolean()) builder.additionalProperties(additional.asBoolean());
+    if (additional != null && additional.isBoolean())
+      builder.additionalProperties(additional.asBoolean());
     return builder.build();
   }
 
   static JsonSchemaElement element(JsonNode schema) {
     if (schema.has("enum")) {
-      return JsonEnumSchema.builder().description(description(schema)).enumValues(texts(schema.get("enum"))).build();
+      return JsonEnumSchema.builder()
+          .description(description(schema))
+          .enumValues(texts(schema.get("enum")))
+          .build();
     }
     if (schema.has("anyOf")) {
       List<JsonSchemaElement> options = new ArrayList<>();
@@ -60,7 +67,8 @@ final class ToolSpecConverter {
     String description = description(schema);
     return switch (type(schema)) {
       case "object" -> objectSchema(schema);
-      case "array" -> JsonArraySchema.builder().description(description).items(items(schema)).build();
+      case "array" ->
+          JsonArraySchema.builder().description(description).items(items(schema)).build();
       case "integer" -> JsonIntegerSchema.builder().description(description).build();
       case "number" -> JsonNumberSchema.builder().description(description).build();
       case "boolean" -> JsonBooleanSchema.builder().description(description).build();
@@ -82,7 +90,10 @@ final class ToolSpecConverter {
     return schema.has("properties") ? "object" : "string";
   }
 
-  /** Arrays without an item schema get string items, the most permissive type every provider accepts. */
+  /**
+   * Arrays without an item schema get string items, the most permissive type every provider
+   * accepts.
+   */
   private static JsonSchemaElement items(JsonNode schema) {
     JsonNode items = schema.get("items");
     return items == null || !items.isObject() ? JsonStringSchema.builder().build() : element(items);

@@ -12,30 +12,27 @@ import dev.agentexecutor.testkit.FakeLlmRequest;
 import dev.agentexecutor.testkit.FakeLlmServer;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The real LangChain4j Anthropic client, through {@link ModelRouter}, against the fake server. */
 class AnthropicWireTest {
   private static final String MODEL = "claude-sonnet-4-5";
-  private final FakeLlmServer llm = FakeLlmServer.start();
+  @RegisterExtension final FakeLlmServer llm = FakeLlmServer.start();
   private final Metrics metrics = new Metrics();
   private final ModelRouter router = new ModelRouter(settings(llm.baseUrl()), metrics);
-
-  @AfterEach
-  void stop() {
-    llm.close();
-  }
 
   @Test
   void streamsTextAndToolUseAndReturnsBothWithUsage() {
     llm.enqueue(
-        FakeLlmReply.toolCall("toolu_01", "write_file", "{\"path\":\"notes.txt\",\"content\":\"haiku\"}")
+        FakeLlmReply.toolCall(
+                "toolu_01", "write_file", "{\"path\":\"notes.txt\",\"content\":\"haiku\"}")
             .withText("Writing it now")
             .withUsage(120, 30));
     List<String> tokens = new CopyOnWriteArrayList<>();
 
-    ModelResponse response = router.chat(request("anthropic", MODEL, List.of(writeFileTool())), tokens::add);
+    ModelResponse response =
+        router.chat(request("anthropic", MODEL, List.of(writeFileTool())), tokens::add);
 
     assertThat(tokens).containsExactly("Writing", " it", " now");
     assertThat(response.message().content()).isEqualTo("Writing it now");
@@ -57,18 +54,22 @@ class AnthropicWireTest {
     assertThat(sent.header("x-api-key")).isEqualTo(ANTHROPIC_KEY);
     assertThat(sent.systemPrompt()).isEqualTo("You are a careful planner.");
     JsonNode system = sent.body().path("system");
-    assertThat(system.path(system.size() - 1).path("cache_control").path("type").asText()).isEqualTo("ephemeral");
+    assertThat(system.path(system.size() - 1).path("cache_control").path("type").asText())
+        .isEqualTo("ephemeral");
     JsonNode tools = sent.body().path("tools");
     assertThat(sent.toolNames()).containsExactly("write_file");
-    assertThat(tools.path(tools.size() - 1).path("cache_control").path("type").asText()).isEqualTo("ephemeral");
-    assertThat(sent.body().path("max_tokens").asInt()).isEqualTo(LangChainModelFactory.DEFAULT_ANTHROPIC_MAX_TOKENS);
+    assertThat(tools.path(tools.size() - 1).path("cache_control").path("type").asText())
+        .isEqualTo("ephemeral");
+    assertThat(sent.body().path("max_tokens").asInt())
+        .isEqualTo(LangChainModelFactory.DEFAULT_ANTHROPIC_MAX_TOKENS);
   }
 
   @Test
   void retriesAnOverloaded529Once() {
     llm.enqueue(FakeLlmReply.error(529, null), FakeLlmReply.text("back"));
 
-    ModelResponse response = router.chat(request("anthropic", MODEL, List.of()), TokenListener.NONE);
+    ModelResponse response =
+        router.chat(request("anthropic", MODEL, List.of()), TokenListener.NONE);
 
     assertThat(response.message().content()).isEqualTo("back");
     assertThat(retries(metrics)).isEqualTo(1.0);

@@ -27,22 +27,34 @@ class ModelRouterTest {
   @Test
   void routesScriptedCaseInsensitivelyAndCountsTokens() {
     var router = new ModelRouter(settings("http://127.0.0.1:9/v1"), metrics);
-    var config = new ModelConfig("Scripted", null, null, null,
-        Json.parse("[{\"content\": \"hi\", \"usage\": {\"input_tokens\": 3, \"output_tokens\": 2}}]"));
+    var config =
+        new ModelConfig(
+            "Scripted",
+            null,
+            null,
+            null,
+            Json.parse(
+                "[{\"content\": \"hi\", \"usage\": {\"input_tokens\": 3, \"output_tokens\": 2}}]"));
 
     ModelResponse response = router.chat(request(config), TokenListener.NONE);
 
     assertThat(response.message().content()).isEqualTo("hi");
-    assertThat(metrics.scrape()).contains("agent_executor_llm_tokens_total{direction=\"output\"} 2.0");
+    assertThat(metrics.scrape())
+        .contains("agent_executor_llm_tokens_total{direction=\"output\"} 2.0");
   }
 
   @Test
   void rejectsAnUnknownProviderNamingTheNode() {
     var router = new ModelRouter(settings("http://127.0.0.1:9/v1"), metrics);
 
-    assertThatThrownBy(() -> router.chat(request(new ModelConfig("gemini", "x", null, null, null)), TokenListener.NONE))
+    assertThatThrownBy(
+            () ->
+                router.chat(
+                    request(new ModelConfig("gemini", "x", null, null, null)), TokenListener.NONE))
         .isInstanceOf(ModelException.class)
-        .hasMessage("unknown model provider 'gemini' for node researcher (expected openai, anthropic or scripted)");
+        .hasMessage(
+            "unknown model provider 'gemini' for node researcher (expected openai, anthropic or"
+                + " scripted)");
   }
 
   @Test
@@ -65,7 +77,8 @@ class ModelRouterTest {
       var router = new ModelRouter(settings(llm.baseUrl()), metrics);
 
       router.chat(request(new ModelConfig("openai", "gpt-4o", 0.2, 256, null)), TokenListener.NONE);
-      router.chat(request(new ModelConfig("openai", "gpt-4o", 0.9, null, null)), TokenListener.NONE);
+      router.chat(
+          request(new ModelConfig("openai", "gpt-4o", 0.9, null, null)), TokenListener.NONE);
 
       assertThat(llm.requests().get(0).body().path("temperature").asDouble()).isEqualTo(0.2);
       assertThat(llm.requests().get(0).body().path("max_completion_tokens").asInt()).isEqualTo(256);
@@ -75,11 +88,25 @@ class ModelRouterTest {
 
   @Test
   void failsClearlyWhenTheProviderKeyIsMissing() {
-    var noKeys = new Settings.ModelSettings("openai", "gpt-4o-mini", "", "http://127.0.0.1:9/v1", "",
-        "http://127.0.0.1:9/v1", Duration.ofSeconds(1), 0, Duration.ZERO, Duration.ZERO);
+    var noKeys =
+        new Settings.ModelSettings(
+            "openai",
+            "gpt-4o-mini",
+            "",
+            "http://127.0.0.1:9/v1",
+            "",
+            "http://127.0.0.1:9/v1",
+            Duration.ofSeconds(1),
+            0,
+            Duration.ZERO,
+            Duration.ZERO);
     var router = new ModelRouter(noKeys, metrics);
 
-    assertThatThrownBy(() -> router.chat(request(new ModelConfig("anthropic", "claude", null, null, null)), TokenListener.NONE))
+    assertThatThrownBy(
+            () ->
+                router.chat(
+                    request(new ModelConfig("anthropic", "claude", null, null, null)),
+                    TokenListener.NONE))
         .isInstanceOf(ModelException.class)
         .hasMessage("cannot call anthropic (claude): ANTHROPIC_API_KEY is not set");
   }
@@ -87,15 +114,31 @@ class ModelRouterTest {
   @Test
   void scriptsConcurrentCallsByMatchingTheirSystemPrompt() throws Exception {
     try (var llm = FakeLlmServer.start()) {
-      llm.when(r -> r.systemPrompt().contains("researcher"), FakeLlmReply.text("facts").withDelay(Duration.ofMillis(50)));
+      llm.when(
+          r -> r.systemPrompt().contains("researcher"),
+          FakeLlmReply.text("facts").withDelay(Duration.ofMillis(50)));
       llm.when(r -> r.systemPrompt().contains("critic"), FakeLlmReply.text("critique"));
       var router = new ModelRouter(settings(llm.baseUrl()), metrics);
       var config = new ModelConfig("openai", "gpt-4o-mini", null, null, null);
 
-      var researcher = CompletableFuture.supplyAsync(() -> router.chat(new ModelRequest("researcher", config,
-          List.of(Message.system("You are a researcher"), Message.user("go")), List.of()), TokenListener.NONE));
-      ModelResponse critic = router.chat(new ModelRequest("critic", config,
-          List.of(Message.system("You are a critic"), Message.user("go")), List.of()), TokenListener.NONE);
+      var researcher =
+          CompletableFuture.supplyAsync(
+              () ->
+                  router.chat(
+                      new ModelRequest(
+                          "researcher",
+                          config,
+                          List.of(Message.system("You are a researcher"), Message.user("go")),
+                          List.of()),
+                      TokenListener.NONE));
+      ModelResponse critic =
+          router.chat(
+              new ModelRequest(
+                  "critic",
+                  config,
+                  List.of(Message.system("You are a critic"), Message.user("go")),
+                  List.of()),
+              TokenListener.NONE);
 
       assertThat(researcher.get().message().content()).isEqualTo("facts");
       assertThat(critic.message().content()).isEqualTo("critique");

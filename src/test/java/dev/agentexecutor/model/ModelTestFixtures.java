@@ -20,8 +20,16 @@ final class ModelTestFixtures {
   /** Both providers at {@code baseUrl}, with real but tiny backoffs (10 ms, capped at 40 ms). */
   static Settings.ModelSettings settings(String baseUrl) {
     return new Settings.ModelSettings(
-        "openai", "gpt-4o-mini", OPENAI_KEY, baseUrl, ANTHROPIC_KEY, baseUrl,
-        Duration.ofSeconds(5), MAX_RETRIES, Duration.ofMillis(10), Duration.ofMillis(40));
+        "openai",
+        "gpt-4o-mini",
+        OPENAI_KEY,
+        baseUrl,
+        ANTHROPIC_KEY,
+        baseUrl,
+        Duration.ofSeconds(5),
+        MAX_RETRIES,
+        Duration.ofMillis(10),
+        Duration.ofMillis(40));
   }
 
   static double retries(Metrics metrics) {
@@ -32,19 +40,23 @@ final class ModelTestFixtures {
     return new ModelRequest(
         "orchestrator",
         new ModelConfig(provider, model, null, null, null),
-        List.of(Message.system("You are a careful planner."), Message.user("Write a haiku to notes.txt")),
+        List.of(
+            Message.system("You are a careful planner."),
+            Message.user("Write a haiku to notes.txt")),
         tools);
   }
 
   static ToolSpec writeFileTool() {
-    ObjectNode schema = (ObjectNode) Json.parse(
-        """
-        {"type": "object",
-         "properties": {
-           "path": {"type": "string", "description": "Where to write"},
-           "content": {"type": "string"}},
-         "required": ["path", "content"]}
-        """);
+    ObjectNode schema =
+        (ObjectNode)
+            Json.parse(
+                """
+                {"type": "object",
+                 "properties": {
+                   "path": {"type": "string", "description": "Where to write"},
+                   "content": {"type": "string"}},
+                 "required": ["path", "content"]}
+                """);
     return new ToolSpec("write_file", "Writes a file to the virtual file system", schema);
   }
 }

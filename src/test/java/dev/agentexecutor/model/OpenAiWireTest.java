@@ -14,19 +14,14 @@ import dev.agentexecutor.testkit.FakeLlmServer;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The real LangChain4j OpenAI client, through {@link ModelRouter}, against the fake server. */
 class OpenAiWireTest {
-  private final FakeLlmServer llm = FakeLlmServer.start();
+  @RegisterExtension final FakeLlmServer llm = FakeLlmServer.start();
   private final Metrics metrics = new Metrics();
   private final ModelRouter router = new ModelRouter(settings(llm.baseUrl()), metrics);
-
-  @AfterEach
-  void stop() {
-    llm.close();
-  }
 
   @Test
   void streamsTextTokensInOrderAndReturnsFullTextAndUsage() {
@@ -39,7 +34,8 @@ class OpenAiWireTest {
     assertThat(response.message().role()).isEqualTo(Role.ASSISTANT);
     assertThat(response.message().content()).isEqualTo("Autumn wind rises softly");
     assertThat(response.usage()).isEqualTo(new Usage(42, 7));
-    assertThat(metrics.scrape()).contains("agent_executor_llm_tokens_total{direction=\"input\"} 42.0");
+    assertThat(metrics.scrape())
+        .contains("agent_executor_llm_tokens_total{direction=\"input\"} 42.0");
   }
 
   @Test
@@ -54,15 +50,19 @@ class OpenAiWireTest {
     assertThat(sent.model()).isEqualTo("gpt-4o-mini");
     assertThat(sent.systemPrompt()).isEqualTo("You are a careful planner.");
     assertThat(sent.toolNames()).containsExactly("write_file");
-    assertThat(sent.body().at("/tools/0/function/parameters/required").toString()).isEqualTo("[\"path\",\"content\"]");
+    assertThat(sent.body().at("/tools/0/function/parameters/required").toString())
+        .isEqualTo("[\"path\",\"content\"]");
     assertThat(sent.header("Authorization")).isEqualTo("Bearer " + OPENAI_KEY);
   }
 
   @Test
   void returnsToolCallsWithIdNameAndParsedArguments() {
-    llm.enqueue(FakeLlmReply.toolCall("call_abc", "write_file", "{\"path\":\"notes.txt\",\"content\":\"haiku\"}"));
+    llm.enqueue(
+        FakeLlmReply.toolCall(
+            "call_abc", "write_file", "{\"path\":\"notes.txt\",\"content\":\"haiku\"}"));
 
-    ModelResponse response = router.chat(request("openai", "gpt-4o-mini", List.of(writeFileTool())), TokenListener.NONE);
+    ModelResponse response =
+        router.chat(request("openai", "gpt-4o-mini", List.of(writeFileTool())), TokenListener.NONE);
 
     assertThat(response.message().toolCalls()).hasSize(1);
     ToolCall call = response.message().toolCalls().get(0);
@@ -77,21 +77,25 @@ class OpenAiWireTest {
     llm.enqueue(FakeLlmReply.error(429, null).withRetryAfter("1"), FakeLlmReply.text("finally"));
 
     long started = System.nanoTime();
-    ModelResponse response = router.chat(request("openai", "gpt-4o-mini", List.of()), TokenListener.NONE);
+    ModelResponse response =
+        router.chat(request("openai", "gpt-4o-mini", List.of()), TokenListener.NONE);
     Duration took = Duration.ofNanos(System.nanoTime() - started);
 
     assertThat(response.message().content()).isEqualTo("finally");
     assertThat(llm.requestCount()).isEqualTo(2);
     assertThat(retries(metrics)).isEqualTo(1.0);
-    assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(950)); // Retry-After beats the 10 ms backoff
+    assertThat(took)
+        .isGreaterThanOrEqualTo(Duration.ofMillis(950)); // Retry-After beats the 10 ms backoff
   }
 
   @Test
   void gives500UpAfterMaxRetriesWithAClearMessage() {
     llm.defaultReply(FakeLlmReply.error(500, "{\"error\":{\"message\":\"upstream exploded\"}}"));
 
-    ModelException failure = catchThrowableOfType(ModelException.class,
-        () -> router.chat(request("openai", "gpt-4o-mini", List.of()), TokenListener.NONE));
+    ModelException failure =
+        catchThrowableOfType(
+            ModelException.class,
+            () -> router.chat(request("openai", "gpt-4o-mini", List.of()), TokenListener.NONE));
 
     assertThat(llm.requestCount()).isEqualTo(MAX_RETRIES + 1);
     assertThat(retries(metrics)).isEqualTo(MAX_RETRIES);
@@ -105,24 +109,34 @@ class OpenAiWireTest {
   void fails400AtOnceWithoutRetrying() {
     llm.defaultReply(FakeLlmReply.error(400, "{\"error\":{\"message\":\"bad tool schema\"}}"));
 
-    ModelException failure = catchThrowableOfType(ModelException.class,
-        () -> router.chat(request("openai", "gpt-4o-mini", List.of()), TokenListener.NONE));
+    ModelException failure =
+        catchThrowableOfType(
+            ModelException.class,
+            () -> router.chat(request("openai", "gpt-4o-mini", List.of()), TokenListener.NONE));
 
     assertThat(llm.requestCount()).isEqualTo(1);
     assertThat(retries(metrics)).isZero();
     assertThat(failure.status()).isEqualTo(400);
-    assertThat(failure.getMessage()).isEqualTo(
-        "model call failed after 1 attempt: HTTP 400 from openai (gpt-4o-mini): {\"error\":{\"message\":\"bad tool schema\"}}");
+    assertThat(failure.getMessage())
+        .isEqualTo(
+            "model call failed after 1 attempt: HTTP 400 from openai (gpt-4o-mini):"
+                + " {\"error\":{\"message\":\"bad tool schema\"}}");
   }
 
   @Test
   void neverPutsTheApiKeyInTheErrorEvenWhenTheServerEchoesIt() {
-    llm.defaultReply(FakeLlmReply.error(401, "{\"error\":{\"message\":\"Incorrect API key provided: " + OPENAI_KEY + "\"}}"));
+    llm.defaultReply(
+        FakeLlmReply.error(
+            401, "{\"error\":{\"message\":\"Incorrect API key provided: " + OPENAI_KEY + "\"}}"));
 
-    ModelException failure = catchThrowableOfType(ModelException.class,
-        () -> router.chat(request("openai", "gpt-4o-mini", List.of()), TokenListener.NONE));
+    ModelException failure =
+        catchThrowableOfType(
+            ModelException.class,
+            () -> router.chat(request("openai", "gpt-4o-mini", List.of()), TokenListener.NONE));
 
-    assertThat(failure.getMessage()).contains("HTTP 401").contains("Incorrect API key provided: ***")
+    assertThat(failure.getMessage())
+        .contains("HTTP 401")
+        .contains("Incorrect API key provided: ***")
         .doesNotContain(OPENAI_KEY);
     for (Throwable cause = failure.getCause(); cause != null; cause = cause.getCause()) {
       assertThat(cause.getMessage()).doesNotContain(OPENAI_KEY);
@@ -135,11 +149,16 @@ class OpenAiWireTest {
     llm.close();
     var unreachable = new ModelRouter(settings(closedPort), metrics);
 
-    ModelException failure = catchThrowableOfType(ModelException.class,
-        () -> unreachable.chat(request("openai", "gpt-4o-mini", List.of()), TokenListener.NONE));
+    ModelException failure =
+        catchThrowableOfType(
+            ModelException.class,
+            () ->
+                unreachable.chat(request("openai", "gpt-4o-mini", List.of()), TokenListener.NONE));
 
     assertThat(failure.status()).isZero();
-    assertThat(failure.getMessage()).startsWith("model call failed after 4 attempts: connection error from openai (gpt-4o-mini)");
+    assertThat(failure.getMessage())
+        .startsWith(
+            "model call failed after 4 attempts: connection error from openai (gpt-4o-mini)");
     assertThat(retries(metrics)).isEqualTo(MAX_RETRIES);
   }
 }

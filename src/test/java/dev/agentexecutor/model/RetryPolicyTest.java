@@ -25,8 +25,14 @@ class RetryPolicyTest {
 
   private RetryPolicy policy(int maxRetries, double jitter) {
     return new RetryPolicy(
-        maxRetries, Duration.ofMillis(100), Duration.ofMillis(1000), sleeps::add, () -> jitter,
-        Clock.fixed(NOW, ZoneOffset.UTC), retries::incrementAndGet, new SecretRedactor("sk-secret-key"));
+        maxRetries,
+        Duration.ofMillis(100),
+        Duration.ofMillis(1000),
+        sleeps::add,
+        () -> jitter,
+        Clock.fixed(NOW, ZoneOffset.UTC),
+        retries::incrementAndGet,
+        new SecretRedactor("sk-secret-key"));
   }
 
   /** An attempt that throws the given failures in turn, then answers "ok". */
@@ -41,7 +47,9 @@ class RetryPolicyTest {
   @Test
   void backsOffExponentiallyUpToTheCapWithFullJitter() {
     RetryPolicy maxJitter = policy(10, 0.999999);
-    assertThat(List.of(1, 2, 3, 4, 5, 6).stream().map(n -> maxJitter.backoff(n, transientFailure()).toMillis()))
+    assertThat(
+            List.of(1, 2, 3, 4, 5, 6).stream()
+                .map(n -> maxJitter.backoff(n, transientFailure()).toMillis()))
         .containsExactly(99L, 199L, 399L, 799L, 999L, 999L);
     assertThat(policy(10, 0.0).backoff(4, transientFailure())).isZero();
     assertThat(policy(10, 0.5).backoff(2, transientFailure())).isEqualTo(Duration.ofMillis(100));
@@ -49,7 +57,8 @@ class RetryPolicyTest {
 
   @Test
   void waitsAtLeastRetryAfterEvenBeyondTheCap() {
-    var failure = new AttemptFailure(429, true, Optional.of(Duration.ofSeconds(5)), "HTTP 429", "slow down");
+    var failure =
+        new AttemptFailure(429, true, Optional.of(Duration.ofSeconds(5)), "HTTP 429", "slow down");
     assertThat(policy(3, 0.5).backoff(1, failure)).isEqualTo(Duration.ofSeconds(5));
   }
 
@@ -57,62 +66,114 @@ class RetryPolicyTest {
   void readsRetryAfterAsSecondsOrHttpDate() {
     Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
     assertThat(AttemptFailure.parseRetryAfter("7", clock)).contains(Duration.ofSeconds(7));
-    assertThat(AttemptFailure.parseRetryAfter("Wed, 01 Jan 2025 00:00:30 GMT", clock)).contains(Duration.ofSeconds(30));
-    assertThat(AttemptFailure.parseRetryAfter("Tue, 31 Dec 2024 23:59:00 GMT", clock)).contains(Duration.ZERO);
+    assertThat(AttemptFailure.parseRetryAfter("Wed, 01 Jan 2025 00:00:30 GMT", clock))
+        .contains(Duration.ofSeconds(30));
+    assertThat(AttemptFailure.parseRetryAfter("Tue, 31 Dec 2024 23:59:00 GMT", clock))
+        .contains(Duration.ZERO);
     assertThat(AttemptFailure.parseRetryAfter("soon", clock)).isEmpty();
   }
 
   @Test
   void retries429And5xxAndConnectionErrorsThenSucceeds() {
-    String answer = policy(3, 0.5).call("openai (m)", failing(
-        new ModelHttpException(429, "busy", "2"), new ModelHttpException(503, "down", null), new HttpTimeoutException("slow")));
+    String answer =
+        policy(3, 0.5)
+            .call(
+                "openai (m)",
+                failing(
+                    new ModelHttpException(429, "busy", "2"),
+                    new ModelHttpException(503, "down", null),
+                    new HttpTimeoutException("slow")));
 
     assertThat(answer).isEqualTo("ok");
     assertThat(retries).hasValue(3);
-    assertThat(sleeps).containsExactly(Duration.ofSeconds(2), Duration.ofMillis(100), Duration.ofMillis(200));
+    assertThat(sleeps)
+        .containsExactly(Duration.ofSeconds(2), Duration.ofMillis(100), Duration.ofMillis(200));
   }
 
   @Test
   void givesUpAfterMaxRetriesNamingAttemptsStatusAndTarget() {
-    ModelException failure = catchThrowableOfType(ModelException.class, () -> policy(2, 0.5).call("openai (m)", failing(
-        new ModelHttpException(500, "a", null), new ModelHttpException(500, "b", null), new ModelHttpException(502, "bad gateway", null))));
+    ModelException failure =
+        catchThrowableOfType(
+            ModelException.class,
+            () ->
+                policy(2, 0.5)
+                    .call(
+                        "openai (m)",
+                        failing(
+                            new ModelHttpException(500, "a", null),
+                            new ModelHttpException(500, "b", null),
+                            new ModelHttpException(502, "bad gateway", null))));
 
-    assertThat(failure.getMessage()).isEqualTo("model call failed after 3 attempts: HTTP 502 from openai (m): bad gateway");
+    assertThat(failure.getMessage())
+        .isEqualTo("model call failed after 3 attempts: HTTP 502 from openai (m): bad gateway");
     assertThat(failure.status()).isEqualTo(502);
     assertThat(sleeps).hasSize(2);
   }
 
   @Test
   void failsOtherClientErrorsAndUnknownFailuresWithoutRetrying() {
-    ModelException unauthorized = catchThrowableOfType(ModelException.class,
-        () -> policy(5, 0.5).call("anthropic (m)", failing(new ModelHttpException(401, "no", null))));
-    ModelException bug = catchThrowableOfType(ModelException.class,
-        () -> policy(5, 0.5).call("anthropic (m)", failing(new IllegalStateException("broken"))));
+    ModelException unauthorized =
+        catchThrowableOfType(
+            ModelException.class,
+            () ->
+                policy(5, 0.5)
+                    .call("anthropic (m)", failing(new ModelHttpException(401, "no", null))));
+    ModelException bug =
+        catchThrowableOfType(
+            ModelException.class,
+            () ->
+                policy(5, 0.5).call("anthropic (m)", failing(new IllegalStateException("broken"))));
 
     assertThat(unauthorized.status()).isEqualTo(401);
-    assertThat(bug.getMessage()).isEqualTo(
-        "model call failed after 1 attempt: error from anthropic (m): java.lang.IllegalStateException: broken");
+    assertThat(bug.getMessage())
+        .isEqualTo(
+            "model call failed after 1 attempt: error from anthropic (m):"
+                + " java.lang.IllegalStateException: broken");
     assertThat(retries).hasValue(0);
     assertThat(sleeps).isEmpty();
   }
 
   @Test
   void redactsSecretsFromTheMessageAndTheAttachedCause() {
-    ModelException failure = catchThrowableOfType(ModelException.class, () -> policy(0, 0.5).call("openai (m)",
-        failing(new IOException("proxy refused key sk-secret-key", new IOException("again sk-secret-key")))));
+    ModelException failure =
+        catchThrowableOfType(
+            ModelException.class,
+            () ->
+                policy(0, 0.5)
+                    .call(
+                        "openai (m)",
+                        failing(
+                            new IOException(
+                                "proxy refused key sk-secret-key",
+                                new IOException("again sk-secret-key")))));
 
-    assertThat(failure.getMessage()).contains("connection error").contains("***").doesNotContain("sk-secret-key");
+    assertThat(failure.getMessage())
+        .contains("connection error")
+        .contains("***")
+        .doesNotContain("sk-secret-key");
     assertThat(failure.getCause().getMessage()).doesNotContain("sk-secret-key");
     assertThat(failure.getCause().getCause()).isNull();
   }
 
   @Test
   void stopsWaitingWhenInterrupted() {
-    var policy = new RetryPolicy(3, Duration.ofMillis(100), Duration.ofMillis(100),
-        d -> { throw new InterruptedException(); }, () -> 0.5, Clock.systemUTC(), () -> {}, new SecretRedactor());
+    var policy =
+        new RetryPolicy(
+            3,
+            Duration.ofMillis(100),
+            Duration.ofMillis(100),
+            d -> {
+              throw new InterruptedException();
+            },
+            () -> 0.5,
+            Clock.systemUTC(),
+            () -> {},
+            new SecretRedactor());
 
-    ModelException failure = catchThrowableOfType(ModelException.class,
-        () -> policy.call("openai (m)", failing(new ModelHttpException(503, "down", null))));
+    ModelException failure =
+        catchThrowableOfType(
+            ModelException.class,
+            () -> policy.call("openai (m)", failing(new ModelHttpException(503, "down", null))));
 
     assertThat(failure.getMessage()).contains("interrupted");
     assertThat(Thread.interrupted()).isTrue(); // the flag was restored (and is cleared here)

@@ -17,17 +17,22 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ScriptedModelTest {
-  private static final JsonNode SCRIPT = Json.parse(
-      """
-      [{"tool_calls": [{"name": "write_todos", "args": {"todos": ["plan"]}},
-                       {"name": "write_file", "args": {"path": "a.txt"}, "id": "mine"}],
-        "usage": {"input_tokens": 100, "output_tokens": 20}},
-       {"content": "All done here"}]
-      """);
+  private static final JsonNode SCRIPT =
+      Json.parse(
+          """
+          [{"tool_calls": [{"name": "write_todos", "args": {"todos": ["plan"]}},
+                           {"name": "write_file", "args": {"path": "a.txt"}, "id": "mine"}],
+            "usage": {"input_tokens": 100, "output_tokens": 20}},
+           {"content": "All done here"}]
+          """);
   private final ScriptedModel model = new ScriptedModel();
 
   private static ModelRequest request(JsonNode script, List<Message> messages) {
-    return new ModelRequest("orchestrator", new ModelConfig("scripted", "script", null, null, script), messages, List.of());
+    return new ModelRequest(
+        "orchestrator",
+        new ModelConfig("scripted", "script", null, null, script),
+        messages,
+        List.of());
   }
 
   private static List<Message> afterAssistantTurns(int turns) {
@@ -43,23 +48,35 @@ class ScriptedModelTest {
   void picksTheResponseByTheNumberOfAssistantMessages() {
     ModelResponse first = model.chat(request(SCRIPT, afterAssistantTurns(0)), TokenListener.NONE);
     ModelResponse second = model.chat(request(SCRIPT, afterAssistantTurns(1)), TokenListener.NONE);
-    ModelResponse firstAgain = model.chat(request(SCRIPT, afterAssistantTurns(0)), TokenListener.NONE);
+    ModelResponse firstAgain =
+        model.chat(request(SCRIPT, afterAssistantTurns(0)), TokenListener.NONE);
 
-    assertThat(first.message().toolCalls()).extracting(ToolCall::name).containsExactly("write_todos", "write_file");
+    assertThat(first.message().toolCalls())
+        .extracting(ToolCall::name)
+        .containsExactly("write_todos", "write_file");
     assertThat(second.message().content()).isEqualTo("All done here");
     assertThat(firstAgain).isEqualTo(first);
   }
 
   @Test
   void givesToolCallsDeterministicIdsUnlessScriptedAndFreshArguments() {
-    ModelResponse response = model.chat(request(SCRIPT, afterAssistantTurns(0)), TokenListener.NONE);
+    ModelResponse response =
+        model.chat(request(SCRIPT, afterAssistantTurns(0)), TokenListener.NONE);
 
     List<ToolCall> calls = response.message().toolCalls();
     assertThat(calls).extracting(ToolCall::id).containsExactly("call_0_0", "mine");
     assertThat(calls.get(1).args()).isEqualTo(Json.object().put("path", "a.txt"));
     calls.get(1).args().put("path", "changed");
-    assertThat(model.chat(request(SCRIPT, afterAssistantTurns(0)), TokenListener.NONE).message().toolCalls().get(1)
-        .args().path("path").asText()).isEqualTo("a.txt");
+    assertThat(
+            model
+                .chat(request(SCRIPT, afterAssistantTurns(0)), TokenListener.NONE)
+                .message()
+                .toolCalls()
+                .get(1)
+                .args()
+                .path("path")
+                .asText())
+        .isEqualTo("a.txt");
   }
 
   @Test
@@ -74,9 +91,11 @@ class ScriptedModelTest {
 
   @Test
   void usesScriptedUsageOrEstimatesFourCharactersPerToken() {
-    assertThat(model.chat(request(SCRIPT, afterAssistantTurns(0)), TokenListener.NONE).usage()).isEqualTo(new Usage(100, 20));
+    assertThat(model.chat(request(SCRIPT, afterAssistantTurns(0)), TokenListener.NONE).usage())
+        .isEqualTo(new Usage(100, 20));
 
-    List<Message> conversation = afterAssistantTurns(1); // "sys" "go" "turn 0" "next" = 3+2+6+4 = 15 chars
+    List<Message> conversation =
+        afterAssistantTurns(1); // "sys" "go" "turn 0" "next" = 3+2+6+4 = 15 chars
     Usage estimated = model.chat(request(SCRIPT, conversation), TokenListener.NONE).usage();
 
     assertThat(estimated).isEqualTo(new Usage(4, 4)); // ceil(15/4), ceil("All done here" = 13 / 4)
@@ -84,7 +103,8 @@ class ScriptedModelTest {
 
   @Test
   void failsClearlyWhenTheScriptIsExhausted() {
-    assertThatThrownBy(() -> model.chat(request(SCRIPT, afterAssistantTurns(2)), TokenListener.NONE))
+    assertThatThrownBy(
+            () -> model.chat(request(SCRIPT, afterAssistantTurns(2)), TokenListener.NONE))
         .isInstanceOf(ModelException.class)
         .hasMessage("scripted model has no response #3 for node orchestrator (the script has 2)");
   }
@@ -96,10 +116,13 @@ class ScriptedModelTest {
     var fromDir = new ScriptedModel(dir);
     JsonNode fileScript = Json.parse("{\"file\": \"scripts/hello.json\"}");
 
-    ModelResponse first = fromDir.chat(request(fileScript, afterAssistantTurns(0)), TokenListener.NONE);
+    ModelResponse first =
+        fromDir.chat(request(fileScript, afterAssistantTurns(0)), TokenListener.NONE);
     Files.writeString(dir.resolve("scripts/hello.json"), "[{\"content\": \"edited\"}]");
-    ModelResponse again = fromDir.chat(request(Json.parse("{\"file\": \"scripts/hello.json\"}"), afterAssistantTurns(0)),
-        TokenListener.NONE);
+    ModelResponse again =
+        fromDir.chat(
+            request(Json.parse("{\"file\": \"scripts/hello.json\"}"), afterAssistantTurns(0)),
+            TokenListener.NONE);
 
     assertThat(first.message().content()).isEqualTo("from file");
     assertThat(again.message().content()).isEqualTo("from file");
@@ -107,15 +130,26 @@ class ScriptedModelTest {
 
   @Test
   void rejectsMalformedScriptsNamingTheResponse(@TempDir Path dir) {
-    assertThatThrownBy(() -> model.chat(request(Json.parse("[{\"content\": \"ok\"}, {\"delay_ms\": 5}]"),
-        afterAssistantTurns(0)), TokenListener.NONE))
+    assertThatThrownBy(
+            () ->
+                model.chat(
+                    request(
+                        Json.parse("[{\"content\": \"ok\"}, {\"delay_ms\": 5}]"),
+                        afterAssistantTurns(0)),
+                    TokenListener.NONE))
         .isInstanceOf(ModelException.class)
-        .hasMessageContaining("response #2").hasMessageContaining("needs content or tool_calls");
+        .hasMessageContaining("response #2")
+        .hasMessageContaining("needs content or tool_calls");
     assertThatThrownBy(() -> model.chat(request(null, afterAssistantTurns(0)), TokenListener.NONE))
         .hasMessage("provider scripted needs a script for node orchestrator");
-    assertThatThrownBy(() -> new ScriptedModel(dir).chat(request(Json.parse("{\"file\": \"missing.json\"}"),
-        afterAssistantTurns(0)), TokenListener.NONE))
-        .isInstanceOf(ModelException.class).hasMessageContaining("cannot read scripted model file");
+    assertThatThrownBy(
+            () ->
+                new ScriptedModel(dir)
+                    .chat(
+                        request(Json.parse("{\"file\": \"missing.json\"}"), afterAssistantTurns(0)),
+                        TokenListener.NONE))
+        .isInstanceOf(ModelException.class)
+        .hasMessageContaining("cannot read scripted model file");
   }
 
   @Test
@@ -130,14 +164,17 @@ class ScriptedModelTest {
 
   @Test
   void aThreeStepJobCostsMicroseconds() {
-    JsonNode script = Json.parse(
-        """
-        [{"tool_calls": [{"name": "write_todos", "args": {"todos": []}}]},
-         {"tool_calls": [{"name": "write_file", "args": {"path": "a", "content": "b"}}]},
-         {"content": "done"}]
-        """);
-    List<List<Message>> steps = List.of(afterAssistantTurns(0), afterAssistantTurns(1), afterAssistantTurns(2));
-    for (int warm = 0; warm < 20_000; warm++) model.chat(request(script, steps.get(warm % 3)), TokenListener.NONE);
+    JsonNode script =
+        Json.parse(
+            """
+            [{"tool_calls": [{"name": "write_todos", "args": {"todos": []}}]},
+             {"tool_calls": [{"name": "write_file", "args": {"path": "a", "content": "b"}}]},
+             {"content": "done"}]
+            """);
+    List<List<Message>> steps =
+        List.of(afterAssistantTurns(0), afterAssistantTurns(1), afterAssistantTurns(2));
+    for (int warm = 0; warm < 20_000; warm++)
+      model.chat(request(script, steps.get(warm % 3)), TokenListener.NONE);
 
     int jobs = 20_000;
     long started = System.nanoTime();

@@ -19,23 +19,26 @@ class ToolSpecConverterTest {
 
   @Test
   void convertsEveryJsonSchemaConstructToolsUse() {
-    ObjectNode schema = (ObjectNode) Json.parse(
-        """
-        {"type": "object", "description": "Todo update", "additionalProperties": false,
-         "properties": {
-           "title":    {"type": "string", "description": "Short title"},
-           "priority": {"type": "integer"},
-           "weight":   {"type": "number"},
-           "done":     {"type": "boolean"},
-           "status":   {"type": "string", "enum": ["pending", "in_progress", "completed"]},
-           "tags":     {"type": "array", "items": {"type": "string"}},
-           "note":     {"type": ["string", "null"]},
-           "target":   {"anyOf": [{"type": "string"}, {"type": "integer"}]},
-           "owner":    {"type": "object", "properties": {"name": {"type": "string"}}, "required": ["name"]}},
-         "required": ["title", "status"]}
-        """);
+    ObjectNode schema =
+        (ObjectNode)
+            Json.parse(
+                """
+                {"type": "object", "description": "Todo update", "additionalProperties": false,
+                 "properties": {
+                   "title":    {"type": "string", "description": "Short title"},
+                   "priority": {"type": "integer"},
+                   "weight":   {"type": "number"},
+                   "done":     {"type": "boolean"},
+                   "status":   {"type": "string", "enum": ["pending", "in_progress", "completed"]},
+                   "tags":     {"type": "array", "items": {"type": "string"}},
+                   "note":     {"type": ["string", "null"]},
+                   "target":   {"anyOf": [{"type": "string"}, {"type": "integer"}]},
+                   "owner":    {"type": "object", "properties": {"name": {"type": "string"}}, "required": ["name"]}},
+                 "required": ["title", "status"]}
+                """);
 
-    ToolSpecification spec = ToolSpecConverter.toSpecification(new ToolSpec("write_todos", "Updates todos", schema));
+    ToolSpecification spec =
+        ToolSpecConverter.toSpecification(new ToolSpec("write_todos", "Updates todos", schema));
 
     assertThat(spec.name()).isEqualTo("write_todos");
     assertThat(spec.description()).isEqualTo("Updates todos");
@@ -49,8 +52,10 @@ class ToolSpecConverterTest {
     assertThat(properties.get("priority")).isInstanceOf(JsonIntegerSchema.class);
     assertThat(properties.get("weight")).isInstanceOf(JsonNumberSchema.class);
     assertThat(properties.get("done")).isInstanceOf(JsonBooleanSchema.class);
-    assertThat(((JsonEnumSchema) properties.get("status")).enumValues()).containsExactly("pending", "in_progress", "completed");
-    assertThat(((JsonArraySchema) properties.get("tags")).items()).isInstanceOf(JsonStringSchema.class);
+    assertThat(((JsonEnumSchema) properties.get("status")).enumValues())
+        .containsExactly("pending", "in_progress", "completed");
+    assertThat(((JsonArraySchema) properties.get("tags")).items())
+        .isInstanceOf(JsonStringSchema.class);
     assertThat(properties.get("note")).isInstanceOf(JsonStringSchema.class);
     assertThat(((JsonAnyOfSchema) properties.get("target")).anyOf()).hasSize(2);
     JsonObjectSchema owner = (JsonObjectSchema) properties.get("owner");
@@ -60,18 +65,21 @@ class ToolSpecConverterTest {
 
   @Test
   void aToolWithoutParametersGetsAnEmptyObjectSchema() {
-    ToolSpecification spec = ToolSpecConverter.toSpecification(new ToolSpec("read_todos", "Lists todos", null));
+    ToolSpecification spec =
+        ToolSpecConverter.toSpecification(new ToolSpec("read_todos", "Lists todos", null));
 
     assertThat(spec.parameters().properties()).isEmpty();
   }
 
   @Test
   void arraysOfObjectsKeepTheirItemSchema() {
-    ObjectNode schema = (ObjectNode) Json.parse(
-        """
-        {"type": "object", "properties": {"todos": {"type": "array",
-          "items": {"type": "object", "properties": {"content": {"type": "string"}}}}}}
-        """);
+    ObjectNode schema =
+        (ObjectNode)
+            Json.parse(
+                """
+                {"type": "object", "properties": {"todos": {"type": "array",
+                  "items": {"type": "object", "properties": {"content": {"type": "string"}}}}}}
+                """);
 
     JsonObjectSchema parameters = ToolSpecConverter.objectSchema(schema);
 

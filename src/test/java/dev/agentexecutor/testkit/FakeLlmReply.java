@@ -28,7 +28,14 @@ public record FakeLlmReply(
 
   public static FakeLlmReply text(String text) {
     return new FakeLlmReply(
-        text, List.of(), 200, null, null, Duration.ZERO, DEFAULT_INPUT_TOKENS, DEFAULT_OUTPUT_TOKENS);
+        text,
+        List.of(),
+        200,
+        null,
+        null,
+        Duration.ZERO,
+        DEFAULT_INPUT_TOKENS,
+        DEFAULT_OUTPUT_TOKENS);
   }
 
   public static FakeLlmReply toolCall(String id, String name, String argumentsJson) {
@@ -42,23 +49,34 @@ public record FakeLlmReply(
   /** An HTTP error; a null body is replaced by the provider's usual error JSON. */
   public static FakeLlmReply error(int status, String body) {
     return new FakeLlmReply(
-        "", List.of(), status, body, null, Duration.ZERO, DEFAULT_INPUT_TOKENS, DEFAULT_OUTPUT_TOKENS);
+        "",
+        List.of(),
+        status,
+        body,
+        null,
+        Duration.ZERO,
+        DEFAULT_INPUT_TOKENS,
+        DEFAULT_OUTPUT_TOKENS);
   }
 
   public FakeLlmReply withText(String newText) {
-    return new FakeLlmReply(newText, toolCalls, status, errorBody, retryAfter, delay, inputTokens, outputTokens);
+    return new FakeLlmReply(
+        newText, toolCalls, status, errorBody, retryAfter, delay, inputTokens, outputTokens);
   }
 
   public FakeLlmReply withToolCalls(List<ToolCall> calls) {
-    return new FakeLlmReply(text, List.copyOf(calls), status, errorBody, retryAfter, delay, inputTokens, outputTokens);
+    return new FakeLlmReply(
+        text, List.copyOf(calls), status, errorBody, retryAfter, delay, inputTokens, outputTokens);
   }
 
   public FakeLlmReply withRetryAfter(String value) {
-    return new FakeLlmReply(text, toolCalls, status, errorBody, value, delay, inputTokens, outputTokens);
+    return new FakeLlmReply(
+        text, toolCalls, status, errorBody, value, delay, inputTokens, outputTokens);
   }
 
   public FakeLlmReply withDelay(Duration wait) {
-    return new FakeLlmReply(text, toolCalls, status, errorBody, retryAfter, wait, inputTokens, outputTokens);
+    return new FakeLlmReply(
+        text, toolCalls, status, errorBody, retryAfter, wait, inputTokens, outputTokens);
   }
 
   public FakeLlmReply withUsage(int input, int output) {

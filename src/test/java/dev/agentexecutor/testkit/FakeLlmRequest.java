@@ -44,7 +44,8 @@ public record FakeLlmRequest(String path, Map<String, List<String>> headers, Jso
   public List<String> toolNames() {
     List<String> names = new ArrayList<>();
     for (JsonNode tool : body.path("tools")) {
-      names.add(isAnthropic() ? tool.path("name").asText() : tool.path("function").path("name").asText());
+      names.add(
+          isAnthropic() ? tool.path("name").asText() : tool.path("function").path("name").asText());
     }
     return names;
   }

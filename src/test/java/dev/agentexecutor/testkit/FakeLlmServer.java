@@ -21,7 +21,10 @@ import java.util.Queue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A fake LLM over real HTTP on 127.0.0.1 that speaks enough of the OpenAI Chat Completions and
@@ -38,14 +41,17 @@ import java.util.function.Predicate;
  * }</pre>
  *
  * A reply is chosen by the first matching rule that still has replies, else from the queue, else
- * the default reply; with none of these the server answers 500, naming the request.
+ * the default reply; with none of these the server answers 500, naming the request. Registered as a
+ * JUnit extension ({@code @RegisterExtension}) it closes itself after each test and, when the test
+ * failed, prints the requests it received.
  */
-public final class FakeLlmServer implements AutoCloseable {
+public final class FakeLlmServer implements AutoCloseable, AfterEachCallback {
   private final HttpServer server;
   private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
   private final List<FakeLlmRequest> requests = new CopyOnWriteArrayList<>();
   private final List<Rule> rules = new ArrayList<>();
   private final Queue<FakeLlmReply> queue = new ArrayDeque<>();
+  private final AtomicBoolean closed = new AtomicBoolean();
   private FakeLlmReply defaultReply;
 
   private record Rule(Predicate<FakeLlmRequest> matcher, Queue<FakeLlmReply> replies) {}
@@ -86,7 +92,8 @@ public final class FakeLlmServer implements AutoCloseable {
    * Replies, in order, for requests that match; once they are used up the request falls through.
    * Lets concurrent calls (such as parallel subagents) be scripted by their content.
    */
-  public synchronized FakeLlmServer when(Predicate<FakeLlmRequest> matcher, FakeLlmReply... replies) {
+  public synchronized FakeLlmServer when(
+      Predicate<FakeLlmRequest> matcher, FakeLlmReply... replies) {
     rules.add(new Rule(matcher, new ArrayDeque<>(List.of(replies))));
     return this;
   }
@@ -106,8 +113,18 @@ public final class FakeLlmServer implements AutoCloseable {
 
   @Override
   public void close() {
+    if (closed.getAndSet(true)) return;
     server.stop(0);
     executor.shutdownNow();
+  }
+
+  @Override
+  public void afterEach(ExtensionContext context) {
+    close();
+    if (context.getExecutionException().isPresent()) {
+      System.err.println("FakeLlmServer received " + requestCount() + " request(s):");
+      requests.forEach(r -> System.err.println("  " + r.path() + " " + r.body()));
+    }
   }
 
   private void handle(HttpExchange exchange) throws IOException {
@@ -115,17 +132,26 @@ public final class FakeLlmServer implements AutoCloseable {
       FakeLlmRequest request = record(exchange);
       FakeLlmWire wire = wireFor(request.path());
       if (wire == null) {
-        send(exchange, 404, "application/json", "{\"error\":\"no fake endpoint " + request.path() + "\"}");
+        send(
+            exchange,
+            404,
+            "application/json",
+            "{\"error\":\"no fake endpoint " + request.path() + "\"}");
         return;
       }
       FakeLlmReply reply = nextReply(request);
       Thread.sleep(reply.delay());
       if (reply.isError()) {
-        if (reply.retryAfter() != null) exchange.getResponseHeaders().add("Retry-After", reply.retryAfter());
-        send(exchange, reply.status(), "application/json",
+        if (reply.retryAfter() != null)
+          exchange.getResponseHeaders().add("Retry-After", reply.retryAfter());
+        send(
+            exchange,
+            reply.status(),
+            "application/json",
             reply.errorBody() != null ? reply.errorBody() : wire.errorBody(reply.status()));
       } else if (request.isStreaming()) {
-        boolean includeUsage = request.body().path("stream_options").path("include_usage").asBoolean(false);
+        boolean includeUsage =
+            request.body().path("stream_options").path("include_usage").asBoolean(false);
         stream(exchange, wire.stream(reply, request.model(), includeUsage));
       } else {
         send(exchange, 200, "application/json", Json.write(wire.answer(reply, request.model())));
@@ -144,7 +170,9 @@ public final class FakeLlmServer implements AutoCloseable {
       body = new TextNode(new String(bytes, StandardCharsets.UTF_8));
     }
     Map<String, List<String>> headers = new HashMap<>();
-    exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), List.copyOf(values)));
+    exchange
+        .getRequestHeaders()
+        .forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), List.copyOf(values)));
     var request = new FakeLlmRequest(exchange.getRequestURI().getPath(), Map.copyOf(headers), body);
     requests.add(request);
     return request;
@@ -162,17 +190,20 @@ public final class FakeLlmServer implements AutoCloseable {
     }
     if (!queue.isEmpty()) return queue.poll();
     if (defaultReply != null) return defaultReply;
-    return FakeLlmReply.error(500, "FakeLlmServer: no reply scripted for request #" + requests.size());
+    return FakeLlmReply.error(
+        500, "FakeLlmServer: no reply scripted for request #" + requests.size());
   }
 
-  private static void send(HttpExchange exchange, int status, String contentType, String body) throws IOException {
+  private static void send(HttpExchange exchange, int status, String contentType, String body)
+      throws IOException {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     exchange.getResponseHeaders().add("Content-Type", contentType);
     exchange.sendResponseHeaders(status, bytes.length);
     exchange.getResponseBody().write(bytes);
   }
 
-  private static void stream(HttpExchange exchange, List<FakeLlmWire.Event> events) throws IOException {
+  private static void stream(HttpExchange exchange, List<FakeLlmWire.Event> events)
+      throws IOException {
     exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
     exchange.sendResponseHeaders(200, 0);
     OutputStream out = exchange.getResponseBody();

@@ -34,12 +34,20 @@ interface FakeLlmWire {
           if (!reply.toolCalls().isEmpty()) {
             ArrayNode calls = message.putArray("tool_calls");
             for (ToolCall call : reply.toolCalls()) {
-              calls.addObject().put("id", call.id()).put("type", "function")
-                  .putObject("function").put("name", call.name()).put("arguments", call.argumentsJson());
+              calls
+                  .addObject()
+                  .put("id", call.id())
+                  .put("type", "function")
+                  .putObject("function")
+                  .put("name", call.name())
+                  .put("arguments", call.argumentsJson());
             }
           }
           ObjectNode body = completion("chat.completion", model);
-          body.putArray("choices").addObject().put("index", 0).put("finish_reason", finishReason(reply))
+          body.putArray("choices")
+              .addObject()
+              .put("index", 0)
+              .put("finish_reason", finishReason(reply))
               .set("message", message);
           body.set("usage", usage(reply));
           return body;
@@ -49,17 +57,29 @@ interface FakeLlmWire {
         public List<Event> stream(FakeLlmReply reply, String model, boolean includeUsage) {
           List<Event> events = new ArrayList<>();
           events.add(chunk(model, Json.object().put("role", "assistant").put("content", ""), null));
-          for (String token : reply.textChunks()) events.add(chunk(model, Json.object().put("content", token), null));
+          for (String token : reply.textChunks())
+            events.add(chunk(model, Json.object().put("content", token), null));
           for (int index = 0; index < reply.toolCalls().size(); index++) {
             ToolCall call = reply.toolCalls().get(index);
             ObjectNode start = Json.object();
-            start.putArray("tool_calls").addObject().put("index", index).put("id", call.id()).put("type", "function")
-                .putObject("function").put("name", call.name()).put("arguments", "");
+            start
+                .putArray("tool_calls")
+                .addObject()
+                .put("index", index)
+                .put("id", call.id())
+                .put("type", "function")
+                .putObject("function")
+                .put("name", call.name())
+                .put("arguments", "");
             events.add(chunk(model, start, null));
             for (String part : FakeLlmReply.argumentChunks(call.argumentsJson())) {
               ObjectNode delta = Json.object();
-              delta.putArray("tool_calls").addObject().put("index", index)
-                  .putObject("function").put("arguments", part);
+              delta
+                  .putArray("tool_calls")
+                  .addObject()
+                  .put("index", index)
+                  .putObject("function")
+                  .put("arguments", part);
               events.add(chunk(model, delta, null));
             }
           }
@@ -90,7 +110,11 @@ interface FakeLlmWire {
         }
 
         private ObjectNode completion(String object, String model) {
-          return Json.object().put("id", "chatcmpl-fake").put("object", object).put("created", 0).put("model", model);
+          return Json.object()
+              .put("id", "chatcmpl-fake")
+              .put("object", object)
+              .put("created", 0)
+              .put("model", model);
         }
 
         private ObjectNode usage(FakeLlmReply reply) {
@@ -112,12 +136,19 @@ interface FakeLlmWire {
         public ObjectNode answer(FakeLlmReply reply, String model) {
           ObjectNode body = message(model).put("stop_reason", stopReason(reply));
           ArrayNode content = body.putArray("content");
-          if (!reply.text().isEmpty()) content.addObject().put("type", "text").put("text", reply.text());
+          if (!reply.text().isEmpty())
+            content.addObject().put("type", "text").put("text", reply.text());
           for (ToolCall call : reply.toolCalls()) {
-            content.addObject().put("type", "tool_use").put("id", call.id()).put("name", call.name())
+            content
+                .addObject()
+                .put("type", "tool_use")
+                .put("id", call.id())
+                .put("name", call.name())
                 .set("input", Json.parse(call.argumentsJson()));
           }
-          body.putObject("usage").put("input_tokens", reply.inputTokens()).put("output_tokens", reply.outputTokens());
+          body.putObject("usage")
+              .put("input_tokens", reply.inputTokens())
+              .put("output_tokens", reply.outputTokens());
           return body;
         }
 
@@ -133,16 +164,21 @@ interface FakeLlmWire {
           if (!reply.text().isEmpty()) {
             events.add(blockStart(index, Json.object().put("type", "text").put("text", "")));
             for (String token : reply.textChunks()) {
-              events.add(blockDelta(index, Json.object().put("type", "text_delta").put("text", token)));
+              events.add(
+                  blockDelta(index, Json.object().put("type", "text_delta").put("text", token)));
             }
             events.add(event("content_block_stop", Json.object().put("index", index++)));
           }
           for (ToolCall call : reply.toolCalls()) {
-            ObjectNode block = Json.object().put("type", "tool_use").put("id", call.id()).put("name", call.name());
+            ObjectNode block =
+                Json.object().put("type", "tool_use").put("id", call.id()).put("name", call.name());
             block.putObject("input");
             events.add(blockStart(index, block));
             for (String part : FakeLlmReply.argumentChunks(call.argumentsJson())) {
-              events.add(blockDelta(index, Json.object().put("type", "input_json_delta").put("partial_json", part)));
+              events.add(
+                  blockDelta(
+                      index,
+                      Json.object().put("type", "input_json_delta").put("partial_json", part)));
             }
             events.add(event("content_block_stop", Json.object().put("index", index++)));
           }
@@ -162,7 +198,11 @@ interface FakeLlmWire {
         }
 
         private ObjectNode message(String model) {
-          return Json.object().put("id", "msg_fake").put("type", "message").put("role", "assistant").put("model", model);
+          return Json.object()
+              .put("id", "msg_fake")
+              .put("type", "message")
+              .put("role", "assistant")
+              .put("model", model);
         }
 
         private Event blockStart(int index, ObjectNode block) {
