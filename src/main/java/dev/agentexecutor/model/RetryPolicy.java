@@ -115,8 +115,8 @@ public final class RetryPolicy {
   }
 
   private long ceilingMillis(int retryNumber) {
-    int doublings =
-        Math.min(retryNumber - 1, 30); // 2^30 × any sane initial backoff is past the cap
+    // Past 30 doublings any sane initial backoff is beyond the cap; stopping there avoids overflow.
+    int doublings = Math.min(retryNumber - 1, 30);
     long exponential = initialBackoff.toMillis() << doublings;
     return Math.min(Math.max(exponential, 0), maxBackoff.toMillis());
   }
