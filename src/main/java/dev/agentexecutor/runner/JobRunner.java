@@ -150,7 +150,6 @@ public final class JobRunner implements JobExecutor {
       DeepAgent agent = DeepAgent.build(definition, runtime);
       AgentState end = agent.run(jobId, InputPayload.initialState(job.inputPayload(), clock.instant()), control, events);
       String output = end.lastMessage() == null ? "" : end.lastMessage().content();
-      metrics.tokens(control.usage().inputTokens(), control.usage().outputTokens());
       finished = new Finished(JobStatus.COMPLETED, ResultEvents.completed(jobId, output, control.usage(), outgoing), null);
     } catch (BackendUnavailableException e) {
       span.end();

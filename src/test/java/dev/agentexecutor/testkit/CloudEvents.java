@@ -1,0 +1,39 @@
+package dev.agentexecutor.testkit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.agentexecutor.util.Json;
+import java.util.UUID;
+
+/** Builds job CloudEvents the way clients send them. */
+public final class CloudEvents {
+  public static final String EXECUTE_TYPE = "dev.my-platform.agent.execute";
+
+  private CloudEvents() {}
+
+  public static ObjectNode structured(JsonNode job) {
+    ObjectNode event = Json.object()
+        .put("specversion", "1.0")
+        .put("id", UUID.randomUUID().toString())
+        .put("source", "/test/client")
+        .put("type", EXECUTE_TYPE)
+        .put("datacontenttype", "application/json");
+    event.set("data", job);
+    return event;
+  }
+
+  /** Headers of a binary-mode event; the body is the job JSON. */
+  public static String[] binaryHeaders(String... extra) {
+    String[] base = {
+      "ce-specversion", "1.0",
+      "ce-id", UUID.randomUUID().toString(),
+      "ce-source", "/test/client",
+      "ce-type", EXECUTE_TYPE,
+      "Content-Type", "application/json"
+    };
+    String[] all = new String[base.length + extra.length];
+    System.arraycopy(base, 0, all, 0, base.length);
+    System.arraycopy(extra, 0, all, base.length, extra.length);
+    return all;
+  }
+}
