@@ -77,7 +77,7 @@ export function schemaKnowsField(doc, path) {
 }
 
 function leafPaths(value, prefix = "") {
-  if (Array.isArray(value)) return value.flatMap((v, i) => leafPaths(v, `${prefix}[${i}]`));
+  if (Array.isArray(value)) return value.length === 0 ? [prefix] : value.flatMap((v, i) => leafPaths(v, `${prefix}[${i}]`));
   if (value !== null && typeof value === "object") {
     const keys = Object.keys(value);
     if (keys.length === 0) return [prefix];
