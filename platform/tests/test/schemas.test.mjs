@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import { REPO_ROOT } from "../lib/manifests.mjs";
-import { SCHEMAS } from "../lib/xrd.mjs";
+import { SCHEMAS, loadXrds } from "../lib/xrd.mjs";
 import { loadValidators, claimProblems } from "../lib/claims.mjs";
 import { loadClaim, withSpec } from "./helpers.mjs";
 
@@ -84,4 +84,23 @@ test("validate-claim.sh exits 2 without arguments and for an unreadable file", (
   const r = cli("/nonexistent/claim.yaml");
   assert.equal(r.status, 2);
   assert.match(r.stderr, /cannot read: no such file/);
+});
+
+test("platform/04-apis/README.md documents every XRD field with its default", () => {
+  const readme = readFileSync(join(REPO_ROOT, "platform/04-apis/README.md"), "utf8");
+  const rows = new Map(readme.split("\n").filter((l) => l.startsWith("| `")).map((l) => [l.split("|")[1].trim().replaceAll("`", ""), l]));
+  const missing = [];
+  const walk = (node, prefix) => {
+    for (const [k, v] of Object.entries(node.properties ?? {})) {
+      const path = prefix ? `${prefix}.${k}` : k;
+      if (!prefix.includes("[]")) {
+        const row = rows.get(path);
+        if (!row) missing.push(`${path}: no row`);
+        else if (v.default !== undefined && !row.includes(`\`${v.default}\``)) missing.push(`${path}: default ${v.default} not shown`);
+      }
+      if (v.properties) walk(v, path);
+    }
+  };
+  for (const xrd of loadXrds()) walk(xrd.spec.versions[0].schema.openAPIV3Schema.properties.spec, "");
+  assert.deepEqual(missing, []);
 });
