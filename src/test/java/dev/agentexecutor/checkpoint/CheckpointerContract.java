@@ -25,8 +25,7 @@ public abstract class CheckpointerContract {
 
   @Test
   void latestReturnsTheNewestCheckpoint() {
-    SampleRun run = new SampleRun(checkpointer(), newThreadId(), "");
-    run.start();
+    SampleRun run = SampleRun.started(checkpointer(), newThreadId());
     run.step();
     Checkpoint newest = run.step();
 
@@ -41,8 +40,7 @@ public abstract class CheckpointerContract {
   @Test
   void namespacesOfOneThreadAreSeparate() {
     String threadId = newThreadId();
-    SampleRun orchestrator = new SampleRun(checkpointer(), threadId, "");
-    orchestrator.start();
+    SampleRun orchestrator = SampleRun.started(checkpointer(), threadId);
     Checkpoint main = orchestrator.step();
     Checkpoint subagent = new SampleRun(checkpointer(), threadId, "task:call_1").start();
 
@@ -65,8 +63,7 @@ public abstract class CheckpointerContract {
 
   @Test
   void deleteThreadLeavesOtherThreadsAlone() {
-    SampleRun kept = new SampleRun(checkpointer(), newThreadId(), "");
-    kept.start();
+    SampleRun kept = SampleRun.started(checkpointer(), newThreadId());
     Checkpoint keptLatest = kept.step();
     String deleted = newThreadId();
     new SampleRun(checkpointer(), deleted, "").start();
@@ -78,8 +75,7 @@ public abstract class CheckpointerContract {
 
   @Test
   void aRewrittenHistoryIsReturnedAsRewritten() {
-    SampleRun run = new SampleRun(checkpointer(), newThreadId(), "");
-    run.start();
+    SampleRun run = SampleRun.started(checkpointer(), newThreadId());
     for (int i = 0; i < 5; i++) run.step();
     Checkpoint summarised = run.summarise();
     assertThat(checkpointer().latest(summarised.threadId(), "")).contains(summarised);
@@ -92,8 +88,7 @@ public abstract class CheckpointerContract {
 
   @Test
   void deletedFilesAndClearedValuesStayDeleted() {
-    SampleRun run = new SampleRun(checkpointer(), newThreadId(), "");
-    run.start();
+    SampleRun run = SampleRun.started(checkpointer(), newThreadId());
     run.step();
     Checkpoint cleared = run.change(
         state -> state.withFiles(new TreeMap<>()).withTodos(List.of()).withMessages(List.of(Message.user("again"))),

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * A scripted agent loop for checkpointer tests: each step appends a tool call and its result,
@@ -32,6 +33,13 @@ public final class SampleRun {
     this.threadId = threadId;
     this.namespace = namespace;
     this.state = initialState();
+  }
+
+  /** A run of a new thread in the orchestrator namespace that has put its first checkpoint. */
+  public static SampleRun started(Checkpointer checkpointer, String threadId) {
+    SampleRun run = new SampleRun(checkpointer, threadId, "");
+    run.start();
+    return run;
   }
 
   /** Continues a run from a checkpoint read back (e.g. after a restart). */
@@ -88,7 +96,7 @@ public final class SampleRun {
   }
 
   /** Applies any change to the state and puts it. */
-  public Checkpoint change(java.util.function.UnaryOperator<AgentState> change, Checkpoint.Next next) {
+  public Checkpoint change(UnaryOperator<AgentState> change, Checkpoint.Next next) {
     step++;
     state = change.apply(state);
     return put(next);

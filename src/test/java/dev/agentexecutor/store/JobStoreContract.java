@@ -16,10 +16,18 @@ public abstract class JobStoreContract {
   /** Microseconds: the finest precision every store keeps. */
   private static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.MICROS);
 
-  protected abstract JobStore jobStore();
+  /** The store under test and the checkpointer whose threads it sweeps with finished jobs. */
+  public record Stores(JobStore jobs, Checkpointer checkpoints) {}
 
-  /** The checkpointer whose threads the store sweeps together with finished jobs. */
-  protected abstract Checkpointer checkpointer();
+  protected abstract Stores stores();
+
+  private JobStore jobStore() {
+    return stores().jobs();
+  }
+
+  private Checkpointer checkpointer() {
+    return stores().checkpoints();
+  }
 
   private static JobRecord running(Instant startedAt) {
     return new JobRecord("job-" + UUID.randomUUID(), "trace-" + UUID.randomUUID(), JobStatus.RUNNING,
@@ -86,8 +94,7 @@ public abstract class JobStoreContract {
 
   private JobRecord saveWithCheckpoint(JobRecord job) {
     jobStore().save(job);
-    SampleRun run = new SampleRun(checkpointer(), job.jobId(), "");
-    run.start();
+    SampleRun run = SampleRun.started(checkpointer(), job.jobId());
     run.step();
     return job;
   }

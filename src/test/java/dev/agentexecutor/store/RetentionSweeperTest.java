@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
 import org.junit.jupiter.api.Test;
 
 class RetentionSweeperTest {
@@ -71,7 +72,7 @@ class RetentionSweeperTest {
   }
 
   /** A store whose sweep runs the given action; nothing else is used by the sweeper. */
-  private record SweepOnlyJobStore(java.util.function.IntSupplier sweep) implements JobStore {
+  private record SweepOnlyJobStore(IntSupplier sweep) implements JobStore {
     @Override
     public Optional<JobRecord> find(String jobId) {
       return Optional.empty();

@@ -11,6 +11,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -201,7 +202,7 @@ public final class PostgresCheckpointer implements Checkpointer {
       statement.setString(3, versions.getOrDefault(StateChannels.MESSAGES, ""));
       statement.setString(4, Json.write(versions));
       try (ResultSet rows = statement.executeQuery()) {
-        List<Blob> blobs = new java.util.ArrayList<>();
+        List<Blob> blobs = new ArrayList<>();
         while (rows.next()) {
           blobs.add(new Blob(rows.getString(1), rows.getString(2), rows.getString(3), rows.getBytes(4)));
         }

@@ -127,12 +127,16 @@ public final class PostgresMigrator {
   private <T> T underLock(String action, SqlWork<T> work) {
     return withConnection(action, connection -> {
       lock(connection, "pg_advisory_lock");
+      T result;
       try {
         prepareSchema(connection);
-        return work.apply(connection);
-      } finally {
-        lock(connection, "pg_advisory_unlock");
+        result = work.apply(connection);
+      } catch (SQLException | RuntimeException e) {
+        unlockAfterFailure(connection, e);
+        throw e;
       }
+      lock(connection, "pg_advisory_unlock");
+      return result;
     });
   }
 
@@ -152,6 +156,15 @@ public final class PostgresMigrator {
       try (ResultSet row = statement.executeQuery()) {
         return row.next() && row.getString(1) != null;
       }
+    }
+  }
+
+  /** Releases the lock without hiding the failure; a dead connection has released it already. */
+  private void unlockAfterFailure(Connection connection, Exception failure) {
+    try {
+      lock(connection, "pg_advisory_unlock");
+    } catch (SQLException unlockError) {
+      failure.addSuppressed(unlockError);
     }
   }
 

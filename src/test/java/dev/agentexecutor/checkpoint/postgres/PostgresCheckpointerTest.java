@@ -14,6 +14,7 @@ import dev.agentexecutor.testkit.PostgresTestSchema;
 import dev.agentexecutor.util.Json;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -49,8 +50,7 @@ class PostgresCheckpointerTest extends CheckpointerContract {
 
   @Test
   void stateRebuiltAfterManyStepsEqualsTheStateInMemory() {
-    SampleRun run = new SampleRun(checkpointer, newThreadId(), "");
-    run.start();
+    SampleRun run = SampleRun.started(checkpointer, newThreadId());
     Checkpoint last = null;
     for (int i = 0; i < 300; i++) last = run.step();
 
@@ -62,8 +62,7 @@ class PostgresCheckpointerTest extends CheckpointerContract {
 
   @Test
   void aStepStoresOnlyTheAppendedMessagesAndTheChangedFile() throws SQLException {
-    SampleRun run = new SampleRun(checkpointer, newThreadId(), "");
-    run.start();
+    SampleRun run = SampleRun.started(checkpointer, newThreadId());
     Checkpoint step = run.step();
 
     List<String> written = queryColumn(
@@ -75,21 +74,16 @@ class PostgresCheckpointerTest extends CheckpointerContract {
 
   @Test
   void summarisationWritesAFullMessagesValue() throws SQLException {
-    SampleRun run = new SampleRun(checkpointer, newThreadId(), "");
-    run.start();
+    SampleRun run = SampleRun.started(checkpointer, newThreadId());
     run.step();
     Checkpoint summarised = run.summarise();
 
-    Object type = queryValue("SELECT type FROM " + PG.schema() + ".checkpoint_blobs"
-        + " WHERE thread_id = ? AND channel = 'messages' AND version = ?",
-        summarised.threadId(), versionOf(summarised, StateChannels.MESSAGES));
-    assertThat(type).isEqualTo("json");
+    assertThat(messagesBlobType(summarised)).isEqualTo("json");
   }
 
   @Test
   void aRestartedCheckpointerContinuesWithDeltas() throws SQLException {
-    SampleRun before = new SampleRun(checkpointer, newThreadId(), "");
-    before.start();
+    SampleRun before = SampleRun.started(checkpointer, newThreadId());
     Checkpoint interrupted = before.step();
 
     PostgresCheckpointer restarted = new PostgresCheckpointer(database);
@@ -97,16 +91,12 @@ class PostgresCheckpointerTest extends CheckpointerContract {
     Checkpoint resumed = after.step();
 
     assertThat(restarted.latest(resumed.threadId(), "")).contains(resumed);
-    Object type = queryValue("SELECT type FROM " + PG.schema() + ".checkpoint_blobs"
-        + " WHERE thread_id = ? AND channel = 'messages' AND version = ?",
-        resumed.threadId(), versionOf(resumed, StateChannels.MESSAGES));
-    assertThat(type).isEqualTo("json-delta");
+    assertThat(messagesBlobType(resumed)).isEqualTo("json-delta");
   }
 
   @Test
   void checkpointRowsKeepLangGraphsShape() throws SQLException {
-    SampleRun run = new SampleRun(checkpointer, newThreadId(), "");
-    run.start();
+    SampleRun run = SampleRun.started(checkpointer, newThreadId());
     Checkpoint step = run.step();
 
     JsonNode document = Json.parse((String) queryValue("SELECT checkpoint::text FROM " + PG.schema()
@@ -114,7 +104,7 @@ class PostgresCheckpointerTest extends CheckpointerContract {
     JsonNode metadata = Json.parse((String) queryValue("SELECT metadata::text FROM " + PG.schema()
         + ".checkpoints WHERE thread_id = ? AND checkpoint_id = ?", step.threadId(), step.id()));
 
-    assertThat(document.properties()).extracting(java.util.Map.Entry::getKey)
+    assertThat(document.properties()).extracting(Map.Entry::getKey)
         .contains("v", "id", "ts", "channel_values", "channel_versions", "versions_seen", "pending_sends");
     assertThat(document.path("v").asInt()).isEqualTo(1);
     assertThat(document.path("id").asText()).isEqualTo(step.id());
@@ -127,8 +117,7 @@ class PostgresCheckpointerTest extends CheckpointerContract {
 
   @Test
   void langGraphsJoinFindsABlobForEveryStoredChannel() throws SQLException {
-    SampleRun run = new SampleRun(checkpointer, newThreadId(), "");
-    run.start();
+    SampleRun run = SampleRun.started(checkpointer, newThreadId());
     Checkpoint step = run.step();
 
     // The join LangGraph's PostgresSaver uses to load channel values.
@@ -144,8 +133,7 @@ class PostgresCheckpointerTest extends CheckpointerContract {
 
   @Test
   void putTakesAFewMillisecondsAtMost() {
-    SampleRun run = new SampleRun(checkpointer, newThreadId(), "");
-    run.start();
+    SampleRun run = SampleRun.started(checkpointer, newThreadId());
     for (int i = 0; i < 100; i++) run.step(); // warm up the JIT and the server-side prepared statement
     int puts = 300;
     long started = System.nanoTime();
@@ -167,6 +155,13 @@ class PostgresCheckpointerTest extends CheckpointerContract {
                 FROM %s.checkpoints WHERE thread_id = ?)""".formatted(schema, schema),
         last.threadId(), last.threadId());
     return ((Number) bytes).longValue();
+  }
+
+  /** How the checkpoint's messages value was stored: a full value or a delta. */
+  private static Object messagesBlobType(Checkpoint checkpoint) throws SQLException {
+    return queryValue("SELECT type FROM " + PG.schema() + ".checkpoint_blobs"
+        + " WHERE thread_id = ? AND channel = 'messages' AND version = ?",
+        checkpoint.threadId(), versionOf(checkpoint, StateChannels.MESSAGES));
   }
 
   private static String versionOf(Checkpoint checkpoint, String channel) throws SQLException {

@@ -4,9 +4,11 @@ import dev.agentexecutor.testkit.PostgresTestSchema;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /** Runs scripts/ci/run-migrations.sh as a child process, as the init container does. */
 final class MigrationScript {
@@ -41,8 +43,7 @@ final class MigrationScript {
   }
 
   private static List<String> command(String... arguments) {
-    return java.util.stream.Stream.concat(java.util.stream.Stream.of("bash", SCRIPT.toString()),
-        java.util.Arrays.stream(arguments)).toList();
+    return Stream.concat(Stream.of("bash", SCRIPT.toString()), Arrays.stream(arguments)).toList();
   }
 
   /** A script run in progress. */

@@ -1,8 +1,6 @@
 package dev.agentexecutor.store.postgres;
 
-import dev.agentexecutor.checkpoint.Checkpointer;
 import dev.agentexecutor.checkpoint.postgres.PostgresCheckpointer;
-import dev.agentexecutor.store.JobStore;
 import dev.agentexecutor.store.JobStoreContract;
 import dev.agentexecutor.testkit.PostgresTestSchema;
 import org.junit.jupiter.api.BeforeAll;
@@ -13,23 +11,16 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class PostgresJobStoreTest extends JobStoreContract {
   @RegisterExtension static final PostgresTestSchema PG = new PostgresTestSchema("jobs");
 
-  private static PostgresJobStore jobStore;
-  private static PostgresCheckpointer checkpointer;
+  private static Stores stores;
 
   @BeforeAll
   static void connect() {
     PostgresDatabase database = PG.migrate().database();
-    jobStore = new PostgresJobStore(database);
-    checkpointer = new PostgresCheckpointer(database);
+    stores = new Stores(new PostgresJobStore(database), new PostgresCheckpointer(database));
   }
 
   @Override
-  protected JobStore jobStore() {
-    return jobStore;
-  }
-
-  @Override
-  protected Checkpointer checkpointer() {
-    return checkpointer;
+  protected Stores stores() {
+    return stores;
   }
 }

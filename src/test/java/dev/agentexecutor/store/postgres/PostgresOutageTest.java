@@ -69,8 +69,7 @@ class PostgresOutageTest {
     PostgresDatabase database =
         PG.closeAfterAll(PostgresDatabase.connect(PostgresTestSchema.settings(PG.schema(), ROLE, PostgresTestSchema.PORT)));
     PostgresCheckpointer checkpointer = new PostgresCheckpointer(database);
-    SampleRun run = new SampleRun(checkpointer, "job-" + UUID.randomUUID(), "");
-    run.start();
+    SampleRun run = SampleRun.started(checkpointer, "job-" + UUID.randomUUID());
     assertThat(database.ping()).isTrue();
 
     execute("ALTER ROLE " + ROLE + " NOLOGIN");
