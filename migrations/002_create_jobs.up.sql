@@ -11,5 +11,5 @@ CREATE TABLE IF NOT EXISTS jobs (
     error TEXT
 );
 
--- The retention sweep deletes finished jobs by age: WHERE status <> 'running' AND updated_at < $1.
+-- The retention sweep deletes finished jobs by age: WHERE status IN (finished ones) AND updated_at < $1.
 CREATE INDEX IF NOT EXISTS jobs_status_updated_at_idx ON jobs (status, updated_at);

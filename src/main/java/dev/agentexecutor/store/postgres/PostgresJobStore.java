@@ -39,7 +39,9 @@ public final class PostgresJobStore implements JobStore {
   /** Finished jobs older than the cutoff and all their checkpoint rows, atomically. */
   private static final String DELETE_FINISHED_SQL = """
       WITH gone AS (
-          DELETE FROM jobs WHERE status <> 'running' AND updated_at < ? RETURNING job_id
+          DELETE FROM jobs
+          WHERE status IN ('completed', 'failed', 'cancelled') AND updated_at < ?
+          RETURNING job_id
       ),
       writes AS (DELETE FROM checkpoint_writes WHERE thread_id IN (SELECT job_id FROM gone)),
       blobs AS (DELETE FROM checkpoint_blobs WHERE thread_id IN (SELECT job_id FROM gone)),
