@@ -1,0 +1,235 @@
+package dev.agentexecutor.checkpoint.postgres;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.agentexecutor.checkpoint.Checkpoint;
+import dev.agentexecutor.checkpoint.Checkpointer;
+import dev.agentexecutor.store.postgres.PostgresDatabase;
+import dev.agentexecutor.util.Json;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Checkpoints in LangGraph's PostgreSQL tables, each channel stored incrementally in {@code
+ * checkpoint_blobs} so that a thread's storage grows linearly with its steps (see
+ * docs/checkpoints.md). A put is one SQL statement, hence one transaction and one round trip.
+ */
+public final class PostgresCheckpointer implements Checkpointer {
+  /** How many threads' last states are kept to diff the next put against without a read. */
+  public static final int DEFAULT_RECENT_THREADS = 4_096;
+
+  /** The changed blobs and the checkpoint row, written by one statement so both or neither land. */
+  private static final String PUT_SQL = """
+      WITH blobs AS (
+          INSERT INTO checkpoint_blobs (thread_id, checkpoint_ns, channel, version, type, blob)
+          SELECT ?, ?, b.channel, b.version, b.type, b.blob
+          FROM unnest(?::text[], ?::text[], ?::text[], ?::bytea[]) AS b(channel, version, type, blob)
+          ON CONFLICT (thread_id, checkpoint_ns, channel, version) DO NOTHING
+      )
+      INSERT INTO checkpoints (thread_id, checkpoint_ns, checkpoint_id, parent_checkpoint_id, checkpoint, metadata)
+      VALUES (?, ?, ?, ?, ?::jsonb, ?::jsonb)
+      ON CONFLICT (thread_id, checkpoint_ns, checkpoint_id)
+      DO UPDATE SET checkpoint = EXCLUDED.checkpoint, metadata = EXCLUDED.metadata""";
+
+  private static final String SELECT_CHECKPOINT = """
+      SELECT checkpoint_id, parent_checkpoint_id, checkpoint::text, metadata::text
+      FROM checkpoints WHERE thread_id = ? AND checkpoint_ns = ?""";
+  private static final String LATEST_SQL = SELECT_CHECKPOINT + " ORDER BY checkpoint_id DESC LIMIT 1";
+  private static final String BY_ID_SQL = SELECT_CHECKPOINT + " AND checkpoint_id = ?";
+
+  /** The current blob of each channel, plus every messages blob a delta chain may need. */
+  private static final String BLOBS_SQL = """
+      SELECT b.channel, b.version, b.type, b.blob
+      FROM checkpoint_blobs b
+      WHERE b.thread_id = ? AND b.checkpoint_ns = ?
+        AND ((b.channel = 'messages' AND b.version <= ?)
+          OR (b.channel <> 'messages'
+              AND (b.channel, b.version) IN (SELECT key, value FROM jsonb_each_text(?::jsonb))))""";
+
+  private static final String DELETE_THREAD_SQL = """
+      WITH writes AS (DELETE FROM checkpoint_writes WHERE thread_id = ?),
+           blobs AS (DELETE FROM checkpoint_blobs WHERE thread_id = ?),
+           rows AS (DELETE FROM checkpoints WHERE thread_id = ? RETURNING 1)
+      SELECT count(*) FROM rows""";
+
+  private final PostgresDatabase database;
+  private final RecentStates recent;
+
+  public PostgresCheckpointer(PostgresDatabase database) {
+    this(database, DEFAULT_RECENT_THREADS);
+  }
+
+  public PostgresCheckpointer(PostgresDatabase database, int recentThreads) {
+    this.database = database;
+    this.recent = new RecentStates(recentThreads);
+  }
+
+  @Override
+  public void put(Checkpoint checkpoint) {
+    StoredState parent = parentOf(checkpoint);
+    String version = ChannelVersions.next(parent.versions(), checkpoint.id());
+    StateChannels.Changes changes = StateChannels.diff(parent, checkpoint.state(), version);
+    database.withConnection("put checkpoint", connection -> insert(connection, checkpoint, changes));
+    if (checkpoint.next() == Checkpoint.Next.DONE) {
+      recent.forget(checkpoint.threadId(), checkpoint.namespace()); // no step follows a final answer
+    } else {
+      recent.remember(checkpoint.threadId(), checkpoint.namespace(),
+          new StoredState(checkpoint.id(), checkpoint.state(), changes.versions()));
+    }
+  }
+
+  /** The parent's state: remembered from the previous put, else read back (e.g. after a restart). */
+  private StoredState parentOf(Checkpoint checkpoint) {
+    if (checkpoint.parentId() == null) return StoredState.NONE;
+    StoredState remembered = recent.get(checkpoint.threadId(), checkpoint.namespace(), checkpoint.parentId());
+    if (remembered != null) return remembered;
+    return load(checkpoint.threadId(), checkpoint.namespace(), BY_ID_SQL, checkpoint.parentId())
+        .map(Loaded::stored)
+        .orElse(StoredState.NONE);
+  }
+
+  private static int insert(Connection connection, Checkpoint checkpoint, StateChannels.Changes changes)
+      throws SQLException {
+    List<Blob> blobs = changes.blobs();
+    try (PreparedStatement statement = connection.prepareStatement(PUT_SQL)) {
+      statement.setString(1, checkpoint.threadId());
+      statement.setString(2, checkpoint.namespace());
+      statement.setArray(3, connection.createArrayOf("text", blobs.stream().map(Blob::channel).toArray(String[]::new)));
+      statement.setArray(4, connection.createArrayOf("text", blobs.stream().map(Blob::version).toArray(String[]::new)));
+      statement.setArray(5, connection.createArrayOf("text", blobs.stream().map(Blob::type).toArray(String[]::new)));
+      statement.setArray(6, connection.createArrayOf("bytea", blobs.stream().map(Blob::bytes).toArray(byte[][]::new)));
+      statement.setString(7, checkpoint.threadId());
+      statement.setString(8, checkpoint.namespace());
+      statement.setString(9, checkpoint.id());
+      statement.setString(10, checkpoint.parentId());
+      statement.setString(11, Json.write(document(checkpoint, changes.versions())));
+      statement.setString(12, Json.write(metadata(checkpoint)));
+      return statement.executeUpdate();
+    }
+  }
+
+  /** LangGraph's checkpoint document: v, id, ts, channel_values, channel_versions, versions_seen. */
+  private static ObjectNode document(Checkpoint checkpoint, Map<String, String> versions) {
+    ObjectNode document = Json.object();
+    document.put("v", 1);
+    document.put("id", checkpoint.id());
+    document.put("ts", checkpoint.createdAt().toString());
+    document.set("channel_values", StateChannels.inlineValues(checkpoint.state()));
+    document.set("channel_versions", Json.tree(versions));
+    document.set("versions_seen", Json.object()); // the loop is not a Pregel graph: no per-node view
+    document.putArray("pending_sends");
+    return document;
+  }
+
+  private static ObjectNode metadata(Checkpoint checkpoint) {
+    ObjectNode metadata = Json.object();
+    metadata.put("source", checkpoint.parentId() == null ? "input" : "loop");
+    metadata.put("step", checkpoint.step());
+    metadata.putObject("parents");
+    metadata.put("next", checkpoint.next().name().toLowerCase(Locale.ROOT));
+    return metadata;
+  }
+
+  @Override
+  public Optional<Checkpoint> latest(String threadId, String namespace) {
+    Optional<Loaded> loaded = load(threadId, namespace, LATEST_SQL, null);
+    loaded.ifPresent(found -> {
+      if (found.checkpoint().next() != Checkpoint.Next.DONE) recent.remember(threadId, namespace, found.stored());
+    });
+    return loaded.map(Loaded::checkpoint);
+  }
+
+  /** A checkpoint read back, with its channel versions for diffing the next put. */
+  private record Loaded(Checkpoint checkpoint, Map<String, String> versions) {
+    StoredState stored() {
+      return new StoredState(checkpoint.id(), checkpoint.state(), versions);
+    }
+  }
+
+  private Optional<Loaded> load(String threadId, String namespace, String rowSql, String checkpointId) {
+    return database.withConnection("read checkpoint", connection -> {
+      try (PreparedStatement statement = connection.prepareStatement(rowSql)) {
+        statement.setString(1, threadId);
+        statement.setString(2, namespace);
+        if (checkpointId != null) statement.setString(3, checkpointId);
+        try (ResultSet row = statement.executeQuery()) {
+          if (!row.next()) return Optional.empty();
+          return Optional.of(assemble(connection, threadId, namespace, row));
+        }
+      }
+    });
+  }
+
+  private static Loaded assemble(Connection connection, String threadId, String namespace, ResultSet row)
+      throws SQLException {
+    JsonNode document = Json.parse(row.getString(3));
+    JsonNode metadata = Json.parse(row.getString(4));
+    Map<String, String> versions = textMap(document.path("channel_versions"));
+    Map<String, Blob> current = new HashMap<>();
+    Map<String, Blob> messages = new HashMap<>();
+    for (Blob blob : blobs(connection, threadId, namespace, versions)) {
+      if (blob.channel().equals(StateChannels.MESSAGES)) messages.put(blob.version(), blob);
+      else current.put(blob.channel(), blob);
+    }
+    Checkpoint checkpoint = new Checkpoint(
+        threadId,
+        namespace,
+        row.getString(1),
+        row.getString(2),
+        metadata.path("step").asInt(),
+        Instant.parse(document.path("ts").asText()),
+        Checkpoint.Next.valueOf(metadata.path("next").asText("model").toUpperCase(Locale.ROOT)),
+        StateChannels.assemble(versions, document.path("channel_values"), current, messages));
+    return new Loaded(checkpoint, versions);
+  }
+
+  private static List<Blob> blobs(Connection connection, String threadId, String namespace, Map<String, String> versions)
+      throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(BLOBS_SQL)) {
+      statement.setString(1, threadId);
+      statement.setString(2, namespace);
+      statement.setString(3, versions.getOrDefault(StateChannels.MESSAGES, ""));
+      statement.setString(4, Json.write(versions));
+      try (ResultSet rows = statement.executeQuery()) {
+        List<Blob> blobs = new ArrayList<>();
+        while (rows.next()) {
+          blobs.add(new Blob(rows.getString(1), rows.getString(2), rows.getString(3), rows.getBytes(4)));
+        }
+        return blobs;
+      }
+    }
+  }
+
+  private static Map<String, String> textMap(JsonNode object) {
+    Map<String, String> map = new TreeMap<>();
+    for (Iterator<Map.Entry<String, JsonNode>> fields = object.fields(); fields.hasNext(); ) {
+      Map.Entry<String, JsonNode> field = fields.next();
+      map.put(field.getKey(), field.getValue().asText());
+    }
+    return map;
+  }
+
+  @Override
+  public boolean deleteThread(String threadId) {
+    recent.forgetThread(threadId);
+    return database.withConnection("delete checkpoints", connection -> {
+      try (PreparedStatement statement = connection.prepareStatement(DELETE_THREAD_SQL)) {
+        for (int i = 1; i <= 3; i++) statement.setString(i, threadId);
+        try (ResultSet count = statement.executeQuery()) {
+          return count.next() && count.getLong(1) > 0;
+        }
+      }
+    });
+  }
+}

@@ -1,0 +1,99 @@
+package dev.agentexecutor.checkpoint;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.agentexecutor.agent.state.Message;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** What every {@link Checkpointer} must do; each implementation's test extends this. */
+public abstract class CheckpointerContract {
+  protected abstract Checkpointer checkpointer();
+
+  protected static String newThreadId() {
+    return "job-" + UUID.randomUUID();
+  }
+
+  @Test
+  void latestReturnsEveryPartOfTheStatePut() {
+    Checkpoint put = new SampleRun(checkpointer(), newThreadId(), "").start();
+
+    assertThat(checkpointer().latest(put.threadId(), "")).contains(put);
+  }
+
+  @Test
+  void latestReturnsTheNewestCheckpoint() {
+    SampleRun run = SampleRun.started(checkpointer(), newThreadId());
+    run.step();
+    Checkpoint newest = run.step();
+
+    assertThat(checkpointer().latest(newest.threadId(), "")).contains(newest);
+  }
+
+  @Test
+  void latestOfAnUnknownThreadIsEmpty() {
+    assertThat(checkpointer().latest(newThreadId(), "")).isEmpty();
+  }
+
+  @Test
+  void namespacesOfOneThreadAreSeparate() {
+    String threadId = newThreadId();
+    SampleRun orchestrator = SampleRun.started(checkpointer(), threadId);
+    Checkpoint main = orchestrator.step();
+    Checkpoint subagent = new SampleRun(checkpointer(), threadId, "task:call_1").start();
+
+    assertThat(checkpointer().latest(threadId, "")).contains(main);
+    assertThat(checkpointer().latest(threadId, "task:call_1")).contains(subagent);
+    assertThat(checkpointer().latest(threadId, "task:other")).isEmpty();
+  }
+
+  @Test
+  void deleteThreadRemovesEveryNamespaceAndSaysWhetherThereWasAny() {
+    String threadId = newThreadId();
+    new SampleRun(checkpointer(), threadId, "").start();
+    new SampleRun(checkpointer(), threadId, "task:call_1").start();
+
+    assertThat(checkpointer().deleteThread(threadId)).isTrue();
+    assertThat(checkpointer().latest(threadId, "")).isEmpty();
+    assertThat(checkpointer().latest(threadId, "task:call_1")).isEmpty();
+    assertThat(checkpointer().deleteThread(threadId)).isFalse();
+  }
+
+  @Test
+  void deleteThreadLeavesOtherThreadsAlone() {
+    SampleRun kept = SampleRun.started(checkpointer(), newThreadId());
+    Checkpoint keptLatest = kept.step();
+    String deleted = newThreadId();
+    new SampleRun(checkpointer(), deleted, "").start();
+
+    checkpointer().deleteThread(deleted);
+
+    assertThat(checkpointer().latest(keptLatest.threadId(), "")).contains(keptLatest);
+  }
+
+  @Test
+  void aRewrittenHistoryIsReturnedAsRewritten() {
+    SampleRun run = SampleRun.started(checkpointer(), newThreadId());
+    for (int i = 0; i < 5; i++) run.step();
+    Checkpoint summarised = run.summarise();
+    assertThat(checkpointer().latest(summarised.threadId(), "")).contains(summarised);
+
+    Checkpoint after = run.step();
+
+    assertThat(checkpointer().latest(after.threadId(), "")).contains(after);
+    assertThat(after.state().messages().getFirst().content()).startsWith("Summary of 12 messages");
+  }
+
+  @Test
+  void deletedFilesAndClearedValuesStayDeleted() {
+    SampleRun run = SampleRun.started(checkpointer(), newThreadId());
+    run.step();
+    Checkpoint cleared = run.change(
+        state -> state.withFiles(new TreeMap<>()).withTodos(List.of()).withMessages(List.of(Message.user("again"))),
+        Checkpoint.Next.DONE);
+
+    assertThat(checkpointer().latest(cleared.threadId(), "")).contains(cleared);
+  }
+}
