@@ -10,6 +10,13 @@ import dev.agentexecutor.publish.ResultPublisher;
 import dev.agentexecutor.runner.Backends;
 import dev.agentexecutor.store.JobStore;
 import dev.agentexecutor.store.MemoryJobStore;
+import dev.agentexecutor.store.RetentionSweeper;
+import dev.agentexecutor.checkpoint.postgres.PostgresCheckpointer;
+import dev.agentexecutor.store.postgres.Migrations;
+import dev.agentexecutor.store.postgres.PostgresDatabase;
+import dev.agentexecutor.store.postgres.PostgresJobStore;
+import dev.agentexecutor.store.postgres.PostgresMigrator;
+import dev.agentexecutor.util.BackgroundRetry;
 import dev.agentexecutor.stream.EventStream;
 import dev.agentexecutor.stream.MemoryEventStream;
 import java.util.ArrayList;
@@ -39,10 +46,31 @@ final class Infrastructure implements AutoCloseable {
     List<HealthCheck> checks = new ArrayList<>();
     List<AutoCloseable> closeables = new ArrayList<>();
 
-    Checkpointer checkpointer = new MemoryCheckpointer();
-    JobStore jobs = new MemoryJobStore(checkpointer);
-    checks.add(HealthCheck.embedded("checkpoints"));
-    log.info("checkpoints and job results: in memory (set DATABASE_URL or POSTGRES_HOST for PostgreSQL)");
+    Checkpointer checkpointer;
+    JobStore jobs;
+    if (settings.postgres().isPresent()) {
+      Settings.Postgres pg = settings.postgres().get();
+      PostgresDatabase database = PostgresDatabase.connect(pg);
+      closeables.add(database);
+      checkpointer = new PostgresCheckpointer(database);
+      jobs = new PostgresJobStore(database);
+      BackgroundRetry migrated = pg.migrateOnStart()
+          ? BackgroundRetry.start("postgresql-migrations",
+              () -> new PostgresMigrator(database.dataSource(), pg.schema(), Migrations.fromClasspath()).up())
+          : null;
+      if (migrated != null) closeables.add(migrated);
+      checks.add(HealthCheck.of("postgresql", "postgresql", () -> (migrated == null || migrated.done()) && database.ping()));
+      log.info("checkpoints and job results: PostgreSQL {} (schema {})", pg.jdbcUrl(), pg.schema());
+    } else {
+      checkpointer = new MemoryCheckpointer();
+      jobs = new MemoryJobStore(checkpointer);
+      checks.add(HealthCheck.embedded("checkpoints"));
+      log.info("checkpoints and job results: in memory (set DATABASE_URL or POSTGRES_HOST for PostgreSQL)");
+    }
+    RetentionSweeper sweeper = new RetentionSweeper(jobs, settings.limits().resultRetention(),
+        settings.limits().retentionSweepInterval());
+    sweeper.start();
+    closeables.add(sweeper);
 
     EventStream events = new MemoryEventStream(MEMORY_EVENTS_PER_THREAD);
     checks.add(HealthCheck.embedded("streaming"));

@@ -1,5 +1,6 @@
 package dev.agentexecutor;
 
+import dev.agentexecutor.cli.MigrateCommand;
 import dev.agentexecutor.cli.RunCommand;
 import dev.agentexecutor.cli.ServeCommand;
 import dev.agentexecutor.cli.ValidateDefinitionCommand;
@@ -12,7 +13,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Durable, event-driven runtime for LLM deep agents.",
-    subcommands = {ServeCommand.class, RunCommand.class, ValidateDefinitionCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {ServeCommand.class, RunCommand.class, ValidateDefinitionCommand.class, MigrateCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   public static void main(String[] args) {
     String[] effective = args.length == 0 ? new String[] {"serve"} : args;

@@ -51,7 +51,9 @@ public record Settings(
       Optional<Long> tokenBudget,
       long summarizationTokenThreshold,
       int summarizationKeepMessages,
-      Duration httpToolTimeout) {}
+      Duration httpToolTimeout,
+      Duration resultRetention,
+      Duration retentionSweepInterval) {}
 
   /** PostgreSQL: a JDBC URL plus credentials, the schema and pool size, and result retention. */
   public record Postgres(
@@ -60,6 +62,7 @@ public record Settings(
       String password,
       String schema,
       int poolSize,
+      boolean migrateOnStart,
       Duration retention,
       Duration sweepInterval) {
     @Override

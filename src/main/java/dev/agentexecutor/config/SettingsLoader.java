@@ -59,7 +59,9 @@ final class SettingsLoader {
             optional("TOKEN_BUDGET").map(v -> parseLong("TOKEN_BUDGET", v, 1, Long.MAX_VALUE)),
             longIn("SUMMARIZATION_TOKEN_THRESHOLD", 1000, Long.MAX_VALUE),
             intIn("SUMMARIZATION_KEEP_MESSAGES", 1, 10_000),
-            seconds("HTTP_TOOL_TIMEOUT_SECONDS")),
+            seconds("HTTP_TOOL_TIMEOUT_SECONDS"),
+            Duration.ofHours(longIn("RESULT_RETENTION_HOURS", 1, 100_000)),
+            seconds("RETENTION_SWEEP_INTERVAL_SECONDS")),
         postgres(),
         redis(),
         nats());
@@ -92,6 +94,7 @@ final class SettingsLoader {
             password,
             schema,
             intIn("POSTGRES_POOL_SIZE", 1, 1000),
+            bool("MIGRATE_ON_START"),
             Duration.ofHours(longIn("RESULT_RETENTION_HOURS", 1, 100_000)),
             seconds("RETENTION_SWEEP_INTERVAL_SECONDS")));
   }
