@@ -234,7 +234,8 @@ public final class JetStreamWorker implements AutoCloseable {
     try {
       settle(delivery, received.job() != null ? execute(received) : reject(received));
     } catch (RuntimeException e) { // the executor promises outcomes; retry if it broke that promise
-      log.error("job {} threw instead of returning an outcome; retrying later", received.jobId(), e);
+      if (stopping) log.info("job {} stopped by shutdown: {}", received.jobId(), e.toString());
+      else log.error("job {} threw instead of returning an outcome; retrying later", received.jobId(), e);
       delivery.nakWithDelay(nakDelay);
     } finally {
       heartbeat.cancel(false);
@@ -317,7 +318,7 @@ public final class JetStreamWorker implements AutoCloseable {
     boolean finished = awaitJobs(deadline);
     if (!finished) {
       for (JobRun run : running) {
-        log.warn("job {} still running at shutdown; nak'ed for another worker", run.thread().getName());
+        log.warn("{} still running at shutdown; nak'ed for another worker", run.thread().getName());
         run.delivery().nak();
         run.thread().interrupt();
       }
