@@ -6,7 +6,6 @@ import io.nats.client.Connection;
 import io.nats.client.ConnectionListener;
 import io.nats.client.ErrorListener;
 import io.nats.client.JetStream;
-import io.nats.client.JetStreamManagement;
 import io.nats.client.JetStreamOptions;
 import io.nats.client.Nats;
 import io.nats.client.Options;
@@ -80,20 +79,6 @@ public final class NatsConnector implements AutoCloseable {
     JetStream current = jetStream;
     if (current == null || ready.getCount() > 0) throw notReady();
     return current;
-  }
-
-  public JetStreamManagement management() {
-    try {
-      return connectionOrThrow().jetStreamManagement(jetStreamOptions());
-    } catch (java.io.IOException e) {
-      throw new BackendUnavailableException("nats", e.getMessage(), e);
-    }
-  }
-
-  Connection connectionOrThrow() {
-    Connection open = connection;
-    if (open == null || ready.getCount() > 0) throw notReady();
-    return open;
   }
 
   private BackendUnavailableException notReady() {
