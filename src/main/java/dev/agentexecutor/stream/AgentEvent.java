@@ -1,5 +1,6 @@
 package dev.agentexecutor.stream;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.agentexecutor.util.Json;
@@ -17,6 +18,7 @@ public record AgentEvent(@JsonProperty("event_type") String eventType, JsonNode 
     return new AgentEvent(END, Json.object());
   }
 
+  @JsonIgnore // a getter to Jackson: without this the wire JSON would gain an "end" field
   public boolean isEnd() {
     return END.equals(eventType);
   }

@@ -1,0 +1,362 @@
+package dev.agentexecutor.ingress.nats;
+
+import dev.agentexecutor.job.InvalidJobException;
+import dev.agentexecutor.job.JobExecutionEvent;
+import dev.agentexecutor.observability.Metrics;
+import dev.agentexecutor.observability.TraceContext;
+import dev.agentexecutor.publish.nats.NatsConnector;
+import dev.agentexecutor.runner.JobExecutor;
+import dev.agentexecutor.runner.Outcome;
+import io.micrometer.core.instrument.Counter;
+import io.nats.client.JetStreamSubscription;
+import io.nats.client.Message;
+import io.nats.client.PullSubscribeOptions;
+import io.nats.client.impl.Headers;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * Pulls jobs from the durable JetStream consumer, only as many as there are free job slots, runs
+ * each on a virtual thread through the {@link JobExecutor} and settles the message from the
+ * outcome: ack when the result is published, term when invalid, nak with a delay to retry.
+ */
+public final class JetStreamWorker implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(JetStreamWorker.class);
+  /** Longest wait of one pull; bounds how quickly the loop notices a drain. */
+  static final Duration POLL_WAIT = Duration.ofSeconds(1);
+  /** The loop is alive when it iterated this recently (for /ready). */
+  static final Duration ALIVE_WITHIN = Duration.ofSeconds(10);
+
+  private final NatsConnector connector;
+  private final JobExecutor executor;
+  private final Metrics metrics;
+  private final Counter pollErrors;
+  private final NatsJobParser parser;
+  private final String streamName;
+  private final String consumerName;
+  private final Duration ackWait;
+  private final int maxDeliver;
+  private final Duration nakDelay;
+  private final int maxConcurrentJobs;
+  private final Semaphore slots;
+  private final ScheduledExecutorService heartbeats;
+  private final Set<JobRun> running = ConcurrentHashMap.newKeySet();
+  private final CountDownLatch pollerDone = new CountDownLatch(1);
+  private volatile boolean stopping;
+  private volatile long lastIterationNanos = System.nanoTime();
+  private volatile JetStreamSubscription subscription;
+  private Thread poller;
+
+  /** A job running on its own thread, with the delivery it settles. */
+  private record JobRun(Delivery delivery, Thread thread) {}
+
+  public JetStreamWorker(NatsConnector connector, long maxPayloadBytes, JobExecutor executor, Metrics metrics) {
+    var settings = connector.settings();
+    this.connector = connector;
+    this.executor = executor;
+    this.metrics = metrics;
+    this.pollErrors = Counter.builder("agent_executor_nats_poll_errors")
+        .description("Failed iterations of the NATS poll loop (it backs off and goes on)")
+        .register(metrics.registry());
+    this.parser = new NatsJobParser(maxPayloadBytes);
+    this.streamName = settings.streamName();
+    this.consumerName = settings.consumerName();
+    this.ackWait = settings.ackWait();
+    this.maxDeliver = settings.maxDeliver();
+    this.nakDelay = settings.nakDelay();
+    this.maxConcurrentJobs = settings.maxConcurrentJobs();
+    this.slots = new Semaphore(maxConcurrentJobs);
+    this.heartbeats = Executors.newSingleThreadScheduledExecutor(
+        Thread.ofPlatform().name("nats-worker-in-progress").daemon().factory());
+  }
+
+  /** Starts the poll loop on thread {@code nats-worker-poll}; it waits for the connector. */
+  public synchronized JetStreamWorker start() {
+    if (poller == null) {
+      poller = Thread.ofPlatform().name("nats-worker-poll").daemon().start(this::pollLoop);
+    }
+    return this;
+  }
+
+  /** The poll loop runs and iterated within the last {@link #ALIVE_WITHIN} (for /ready). */
+  public boolean isAlive() {
+    Thread loop = poller;
+    return loop != null && loop.isAlive() && !stopping
+        && System.nanoTime() - lastIterationNanos < ALIVE_WITHIN.toNanos();
+  }
+
+  /** Jobs running now. */
+  public int runningJobs() {
+    return running.size();
+  }
+
+  // ---- poll loop ----
+
+  private void pollLoop() {
+    long failures = 0;
+    try {
+      while (!stopping) {
+        lastIterationNanos = System.nanoTime();
+        try {
+          if (subscription == null) subscription = subscribe();
+          if (subscription != null) pollOnce(subscription);
+          failures = 0;
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt(); // close(): stop at once
+          return;
+        } catch (Exception e) { // the loop must outlive any failure
+          pollErrors.increment();
+          if (failures++ == 0 || failures % 10 == 0) log.warn("NATS poll failed (attempt {}): {}", failures, e.toString());
+          dropSubscription();
+          if (!pause(NatsConnector.backoff(failures))) return;
+        }
+      }
+    } finally {
+      nakBuffered();
+      pollerDone.countDown();
+    }
+  }
+
+  private JetStreamSubscription subscribe() throws Exception {
+    if (!connector.awaitReady(POLL_WAIT)) return null;
+    return connector.jetStream().subscribe(null, PullSubscribeOptions.bind(streamName, consumerName));
+  }
+
+  /** Reserves free slots, pulls that many messages and dispatches each as it arrives. */
+  private void pollOnce(JetStreamSubscription sub) throws InterruptedException {
+    if (!slots.tryAcquire(POLL_WAIT.toNanos(), TimeUnit.NANOSECONDS)) return;
+    int reserved = 1 + slots.drainPermits();
+    int received = 0;
+    try {
+      sub.pullExpiresIn(reserved, POLL_WAIT);
+      long deadline = System.nanoTime() + POLL_WAIT.plusMillis(100).toNanos();
+      while (received < reserved) {
+        long left = deadline - System.nanoTime();
+        Message message = left > 0 ? sub.nextMessage(Duration.ofNanos(left)) : null;
+        if (message == null) break; // the pull expired with fewer messages
+        received++;
+        dispatch(message); // hands the slot over to the job
+      }
+    } finally {
+      slots.release(reserved - received);
+    }
+  }
+
+  private void dropSubscription() {
+    JetStreamSubscription sub = subscription;
+    subscription = null;
+    if (sub == null) return;
+    try {
+      sub.unsubscribe();
+    } catch (RuntimeException e) {
+      log.debug("unsubscribe failed: {}", e.toString());
+    }
+  }
+
+  /** Messages that reached us after intake stopped go back at once, for another worker. */
+  private void nakBuffered() {
+    JetStreamSubscription sub = subscription;
+    if (sub == null) return;
+    boolean interrupted = Thread.interrupted();
+    try {
+      for (Message m = sub.nextMessage((Duration) null); m != null; m = sub.nextMessage((Duration) null)) {
+        new Delivery(m).nak();
+      }
+    } catch (Exception e) {
+      log.debug("could not nak buffered messages: {}", e.toString());
+    } finally {
+      if (interrupted) Thread.currentThread().interrupt();
+    }
+  }
+
+  private boolean pause(Duration duration) {
+    try {
+      Thread.sleep(duration);
+      return !stopping;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  // ---- one job ----
+
+  /** A message as read: a job, or why it is not one (then {@code job} is null). */
+  private record Received(
+      Delivery delivery, String jobId, TraceContext trace, JobExecutionEvent job, InvalidJobException invalid) {}
+
+  private void dispatch(Message message) {
+    Delivery delivery = new Delivery(message);
+    if (stopping) {
+      delivery.nak();
+      slots.release();
+      return;
+    }
+    Received received = read(delivery);
+    String name = "job-" + (received.jobId() == null ? "invalid" : received.jobId());
+    Thread thread = Thread.ofVirtual().name(name).unstarted(() -> runJob(received));
+    running.add(new JobRun(delivery, thread));
+    thread.start();
+  }
+
+  private Received read(Delivery delivery) {
+    Message message = delivery.message();
+    Map<String, String> headers = lowerCaseHeaders(message.getHeaders());
+    try {
+      var parsed = parser.parse(headers, message.getData() == null ? new byte[0] : message.getData());
+      TraceContext trace = TraceContext.fromHeaders(parsed.traceHeaders());
+      return new Received(delivery, parsed.job().jobId(), trace, parsed.job(), null);
+    } catch (InvalidJobException e) {
+      return new Received(delivery, e.jobId(), TraceContext.fromHeaders(headers), null, e);
+    }
+  }
+
+  private void runJob(Received received) {
+    Delivery delivery = received.delivery();
+    long period = Math.max(100, ackWait.toMillis() / 3);
+    ScheduledFuture<?> heartbeat =
+        heartbeats.scheduleAtFixedRate(delivery::inProgress, period, period, TimeUnit.MILLISECONDS);
+    MDC.put("trace_id", received.trace().traceId());
+    if (received.jobId() != null) MDC.put("job_id", received.jobId());
+    try {
+      settle(delivery, received.job() != null ? execute(received) : reject(received));
+    } catch (RuntimeException e) { // the executor promises outcomes; retry if it broke that promise
+      if (stopping) log.info("job {} stopped by shutdown: {}", received.jobId(), e.toString());
+      else log.error("job {} threw instead of returning an outcome; retrying later", received.jobId(), e);
+      delivery.nakWithDelay(nakDelay);
+    } finally {
+      heartbeat.cancel(false);
+      MDC.remove("trace_id");
+      MDC.remove("job_id");
+      running.removeIf(run -> run.delivery() == delivery);
+      slots.release();
+    }
+  }
+
+  private Outcome execute(Received received) {
+    Outcome outcome = executor.execute(received.job(), received.trace());
+    if (outcome instanceof Outcome.Retry retry && isLastDelivery(received.delivery())) {
+      log.warn("job {} still cannot run after {} deliveries ({}); giving up", received.jobId(), maxDeliver, retry.reason());
+      metrics.natsMessageFailed();
+      return executor.giveUp(received.jobId(), received.trace(),
+          "gave up after %d deliveries: %s".formatted(maxDeliver, retry.reason()));
+    }
+    return outcome;
+  }
+
+  private Outcome reject(Received received) {
+    InvalidJobException invalid = received.invalid();
+    log.warn("invalid job message on {} (job id {}): {}",
+        received.delivery().message().getSubject(), invalid.jobId(), invalid.getMessage());
+    metrics.natsMessageFailed();
+    Outcome outcome = executor.reject(invalid, received.trace());
+    if (outcome instanceof Outcome.Retry && isLastDelivery(received.delivery())) {
+      // Its failed event could not be published, and the server will not deliver it again.
+      log.error("invalid message for job {} dropped without a failed event", invalid.jobId());
+      return new Outcome.Rejected(invalid.jobId(), null, invalid.getMessage());
+    }
+    return outcome;
+  }
+
+  private boolean isLastDelivery(Delivery delivery) {
+    return delivery.deliveredCount() >= maxDeliver;
+  }
+
+  /** The outcome decides: the result is published before any ack (the executor saw to it). */
+  private void settle(Delivery delivery, Outcome outcome) {
+    switch (outcome) {
+      case Outcome.Completed c -> handled(delivery::ack);
+      case Outcome.Failed f -> handled(delivery::ack);
+      case Outcome.Rejected r -> handled(delivery::term);
+      case Outcome.Retry retry -> delivery.nakWithDelay(positiveOr(retry.delay(), nakDelay));
+      case Outcome.AlreadyRunning a -> delivery.nakWithDelay(nakDelay);
+    }
+  }
+
+  private void handled(Runnable settlement) {
+    settlement.run();
+    metrics.natsMessageProcessed();
+  }
+
+  private static Duration positiveOr(Duration delay, Duration fallback) {
+    return delay == null || delay.isNegative() || delay.isZero() ? fallback : delay;
+  }
+
+  private static Map<String, String> lowerCaseHeaders(Headers headers) {
+    Map<String, String> map = new HashMap<>();
+    if (headers == null) return map;
+    for (String key : headers.keySet()) {
+      String value = headers.getFirst(key);
+      if (value != null) map.put(key.toLowerCase(Locale.ROOT), value);
+    }
+    return map;
+  }
+
+  // ---- shutdown ----
+
+  /**
+   * Stops fetching, lets running jobs finish until the timeout, then naks the ones still running
+   * (so another worker takes them at once) and unsubscribes. True when every job finished.
+   */
+  public boolean drain(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    stopping = true;
+    stopPoller(deadline);
+    boolean finished = awaitJobs(deadline);
+    if (!finished) {
+      for (JobRun run : running) {
+        log.warn("{} still running at shutdown; nak'ed for another worker", run.thread().getName());
+        run.delivery().nak();
+        run.thread().interrupt();
+      }
+    }
+    heartbeats.shutdownNow();
+    dropSubscription();
+    return finished;
+  }
+
+  private void stopPoller(long deadline) {
+    Thread loop = poller;
+    if (loop == null) return;
+    try {
+      // The loop finishes its current pull (at most POLL_WAIT) so late messages are nak'ed too.
+      if (!pollerDone.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+        loop.interrupt();
+        pollerDone.await(POLL_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private boolean awaitJobs(long deadline) {
+    try {
+      long left = Math.max(0, deadline - System.nanoTime());
+      if (!slots.tryAcquire(maxConcurrentJobs, left, TimeUnit.NANOSECONDS)) return false;
+      slots.release(maxConcurrentJobs);
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** Immediate stop: running jobs are nak'ed and interrupted. */
+  @Override
+  public void close() {
+    drain(Duration.ZERO);
+  }
+}

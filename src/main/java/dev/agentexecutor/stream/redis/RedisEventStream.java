@@ -1,0 +1,118 @@
+package dev.agentexecutor.stream.redis;
+
+import dev.agentexecutor.config.Settings;
+import dev.agentexecutor.store.BackendUnavailableException;
+import dev.agentexecutor.stream.AgentEvent;
+import dev.agentexecutor.stream.EventStream;
+import dev.agentexecutor.stream.StreamedEvent;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.XAddArgs;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
+import io.lettuce.core.resource.DefaultClientResources;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * {@link EventStream} on Redis or Dragonfly: each event is PUBLISHed to
+ * {@code {prefix}langgraph:stream:{thread_id}} for live clients and appended to the capped,
+ * expiring stream {@code {prefix}langgraph:events:{thread_id}} that followers replay.
+ */
+public final class RedisEventStream implements EventStream {
+  /** The stream entry field holding the event JSON. */
+  public static final String EVENT_FIELD = "event";
+  /** /ready must answer within a second, PING included. */
+  public static final Duration PING_TIMEOUT = Duration.ofSeconds(1);
+  private static final Duration CONNECT_TIMEOUT = Duration.ofMillis(500);
+  /** Reconnect quickly after a restart, without hammering a server that stays down. */
+  private static final Delay RECONNECT_DELAY =
+      Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(2), 2, TimeUnit.MILLISECONDS);
+
+  private final ClientResources resources;
+  private final RedisClient client;
+  private final RedisKeys keys;
+  private final XAddArgs capped;
+  private final long ttlSeconds;
+  private final LazyConnection shared;
+  private final Set<StreamFollower> followers = ConcurrentHashMap.newKeySet();
+
+  /** Connects lazily: a Redis that is down now makes calls fail, not the constructor. */
+  public RedisEventStream(Settings.Redis settings) {
+    resources = DefaultClientResources.builder().reconnectDelay(RECONNECT_DELAY).build();
+    client = RedisClient.create(resources, RedisURI.create(settings.uri()));
+    client.setOptions(clientOptions());
+    keys = new RedisKeys(settings.keyPrefix());
+    capped = XAddArgs.Builder.maxlen(settings.streamMaxLen()).approximateTrimming();
+    ttlSeconds = Math.max(1, settings.streamTtl().toSeconds());
+    shared = new LazyConnection(() -> client.connect(StringCodec.UTF8));
+  }
+
+  private static ClientOptions clientOptions() {
+    return ClientOptions.builder()
+        .autoReconnect(true)
+        // Fail at once while disconnected instead of queueing: callers retry the job later.
+        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+        .socketOptions(SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).build())
+        .build();
+  }
+
+  /**
+   * XADD (capped), EXPIRE and PUBLISH pipelined on the shared connection: one round trip. Redis
+   * runs a connection's commands in order, so events of a thread published one after another
+   * keep their order on the channel and in the stream.
+   */
+  @Override
+  public String publish(String threadId, AgentEvent event) {
+    String json = event.toJson();
+    String stream = keys.stream(threadId);
+    RedisAsyncCommands<String, String> commands = shared.get().async();
+    RedisFuture<String> added = commands.xadd(stream, capped, EVENT_FIELD, json);
+    RedisFuture<Boolean> expiry = commands.expire(stream, ttlSeconds);
+    RedisFuture<Long> published = commands.publish(keys.channel(threadId), json);
+    String id = RedisCommands.await(added, RedisCommands.COMMAND_TIMEOUT, "XADD");
+    RedisCommands.await(expiry, RedisCommands.COMMAND_TIMEOUT, "EXPIRE");
+    RedisCommands.await(published, RedisCommands.COMMAND_TIMEOUT, "PUBLISH");
+    return id;
+  }
+
+  @Override
+  public Subscription follow(String threadId, String afterId, Consumer<StreamedEvent> listener) {
+    var follower = new StreamFollower(client, keys.stream(threadId), afterId, listener);
+    followers.add(follower);
+    follower.start("redis-stream-follow-" + threadId, () -> followers.remove(follower));
+    return follower;
+  }
+
+  @Override
+  public void delete(String threadId) {
+    RedisCommands.await(
+        shared.get().async().del(keys.stream(threadId)), RedisCommands.COMMAND_TIMEOUT, "DEL");
+  }
+
+  /** True when Redis answers PING within {@link #PING_TIMEOUT}; never throws (for /ready). */
+  public boolean ping() {
+    try {
+      return "PONG".equals(RedisCommands.await(shared.get().async().ping(), PING_TIMEOUT, "PING"));
+    } catch (BackendUnavailableException e) {
+      return false;
+    }
+  }
+
+  /** Stops every follow, then closes the connections and Lettuce's threads. */
+  @Override
+  public void close() {
+    followers.forEach(StreamFollower::close);
+    shared.close();
+    client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    resources.shutdown(0, 2, TimeUnit.SECONDS);
+  }
+}

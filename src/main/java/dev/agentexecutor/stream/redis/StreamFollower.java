@@ -1,0 +1,161 @@
+package dev.agentexecutor.stream.redis;
+
+import dev.agentexecutor.store.BackendUnavailableException;
+import dev.agentexecutor.stream.AgentEvent;
+import dev.agentexecutor.stream.EventStream;
+import dev.agentexecutor.stream.StreamedEvent;
+import dev.agentexecutor.util.Json;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.XReadArgs;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.StringCodec;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One follow of a thread's stream on its own connection (XREAD BLOCK holds the connection).
+ * History and live events come from the same XREAD loop on the last delivered id, so there is
+ * no boundary between them where an event could be missed or delivered twice.
+ */
+final class StreamFollower implements EventStream.Subscription {
+  private static final Logger log = LoggerFactory.getLogger(StreamFollower.class);
+  static final Duration BLOCK = Duration.ofSeconds(1);
+  private static final Duration READ_TIMEOUT = BLOCK.plus(RedisCommands.COMMAND_TIMEOUT);
+  private static final int BATCH = 200;
+  private static final Duration MIN_BACKOFF = Duration.ofMillis(100);
+  private static final Duration MAX_BACKOFF = Duration.ofSeconds(2);
+  private static final Pattern STREAM_ID = Pattern.compile("\\d+(-\\d+)?");
+
+  private final RedisClient client;
+  private final String streamKey;
+  private final Consumer<StreamedEvent> listener;
+  private Runnable onStop = () -> {};
+  private volatile boolean closed;
+  private volatile StatefulRedisConnection<String, String> connection;
+  private volatile Thread thread;
+  private String position;
+
+  StreamFollower(
+      RedisClient client,
+      String streamKey,
+      String afterId,
+      Consumer<StreamedEvent> listener) {
+    this.client = client;
+    this.streamKey = streamKey;
+    // Like the memory stream, an id that is not a stream id means "from the start".
+    this.position = afterId != null && STREAM_ID.matcher(afterId).matches() ? afterId : "0-0";
+    this.listener = listener;
+  }
+
+  /** Starts following on a virtual thread; {@code onStop} runs when following is over. */
+  void start(String threadName, Runnable onStop) {
+    this.onStop = onStop;
+    thread = Thread.ofVirtual().name(threadName).start(this::run);
+  }
+
+  private void run() {
+    long failures = 0;
+    try {
+      while (!closed) {
+        try {
+          if (deliver(read())) return;
+          failures = 0;
+        } catch (BackendUnavailableException e) {
+          if (closed) return;
+          if (failures++ == 0) log.warn("following {} paused: {}", streamKey, e.getMessage());
+          dropConnection();
+          sleep(backoff(failures));
+        }
+      }
+    } finally {
+      dropConnection();
+      onStop.run();
+    }
+  }
+
+  private List<StreamMessage<String, String>> read() {
+    var args = XReadArgs.Builder.block(BLOCK).count(BATCH);
+    var offset = XReadArgs.StreamOffset.from(streamKey, position);
+    List<StreamMessage<String, String>> batch =
+        RedisCommands.await(connection().async().xread(args, offset), READ_TIMEOUT, "XREAD");
+    return batch == null ? List.of() : batch;
+  }
+
+  /** Hands the batch to the listener; true when following is over (end delivered or closed). */
+  private boolean deliver(List<StreamMessage<String, String>> batch) {
+    for (StreamMessage<String, String> message : batch) {
+      if (closed) return true;
+      position = message.getId();
+      AgentEvent event = parse(message);
+      if (event == null) continue;
+      try {
+        listener.accept(new StreamedEvent(message.getId(), event));
+      } catch (RuntimeException e) {
+        log.warn("listener of {} failed; stopping the follow", streamKey, e);
+        return true;
+      }
+      if (event.isEnd()) return true;
+    }
+    return closed;
+  }
+
+  private AgentEvent parse(StreamMessage<String, String> message) {
+    String json = message.getBody().get(RedisEventStream.EVENT_FIELD);
+    try {
+      return Json.MAPPER.readValue(json, AgentEvent.class);
+    } catch (Exception e) { // a foreign entry must not stop the follow
+      log.warn("skipping unreadable entry {} of {}", message.getId(), streamKey);
+      return null;
+    }
+  }
+
+  private StatefulRedisConnection<String, String> connection() {
+    if (connection == null) {
+      try {
+        connection = client.connect(StringCodec.UTF8);
+      } catch (RuntimeException e) {
+        throw new BackendUnavailableException(RedisCommands.BACKEND, "cannot connect: " + e.getMessage(), e);
+      }
+    }
+    StatefulRedisConnection<String, String> open = connection;
+    if (closed || open == null) { // close() ran while connecting
+      dropConnection();
+      throw new BackendUnavailableException(RedisCommands.BACKEND, "follow closed", null);
+    }
+    return open;
+  }
+
+  private void dropConnection() {
+    StatefulRedisConnection<String, String> open = connection;
+    connection = null;
+    if (open != null) open.closeAsync();
+  }
+
+  private static Duration backoff(long failures) {
+    long capped = Math.min(MAX_BACKOFF.toMillis(), MIN_BACKOFF.toMillis() << Math.min(failures, 10));
+    return Duration.ofMillis(capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1));
+  }
+
+  private void sleep(Duration duration) {
+    try {
+      Thread.sleep(duration);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      closed = true;
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    dropConnection(); // aborts a blocked XREAD at once
+    Thread running = thread;
+    if (running != null) running.interrupt();
+  }
+}

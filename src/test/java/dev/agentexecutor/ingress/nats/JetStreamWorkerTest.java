@@ -1,0 +1,225 @@
+package dev.agentexecutor.ingress.nats;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.agentexecutor.config.Settings;
+import dev.agentexecutor.observability.Metrics;
+import dev.agentexecutor.publish.nats.NatsConnector;
+import dev.agentexecutor.runner.Outcome;
+import dev.agentexecutor.testkit.NatsTestKit;
+import dev.agentexecutor.util.Json;
+import io.nats.client.Connection;
+import io.nats.client.api.ConsumerInfo;
+import io.nats.client.impl.Headers;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/** The worker against the shared NATS, each test with its own stream, subjects and consumer. */
+@Tag("integration")
+class JetStreamWorkerTest {
+  private static final Duration WAIT = Duration.ofSeconds(15);
+  private static final long MAX_PAYLOAD = 64 * 1024;
+  private final List<AutoCloseable> toClose = new ArrayList<>();
+  private final Metrics metrics = new Metrics();
+  private Settings.Nats settings;
+  private Connection nats;
+
+  @BeforeEach
+  void connect() throws Exception {
+    nats = NatsTestKit.connect(NatsTestKit.SHARED_URL);
+  }
+
+  @AfterEach
+  void cleanUp() throws Exception {
+    for (AutoCloseable closeable : toClose.reversed()) closeable.close();
+    if (settings != null) NatsTestKit.deleteStreams(nats, settings);
+    nats.close();
+  }
+
+  /** Connector and worker on fresh streams; the settings stay for the whole test. */
+  private JetStreamWorker startWorker(Settings.Nats wanted, RecordingExecutor executor) throws Exception {
+    settings = wanted;
+    var connector = new NatsConnector(settings).start();
+    toClose.add(connector);
+    assertThat(connector.awaitReady(WAIT)).as(connector.status()).isTrue();
+    var worker = new JetStreamWorker(connector, MAX_PAYLOAD, executor, metrics).start();
+    toClose.add(worker);
+    return worker;
+  }
+
+  private Settings.Nats settings(Duration ackWait, int maxDeliver, Duration nakDelay, int slots) {
+    return NatsTestKit.settings(NatsTestKit.SHARED_URL, ackWait, maxDeliver, nakDelay, slots);
+  }
+
+  private void publishJob(String jobId) throws Exception {
+    publish(jobId, NatsTestKit.structuredEvent(NatsTestKit.jobJson(jobId)));
+  }
+
+  private void publish(String subjectToken, byte[] body) throws Exception {
+    nats.jetStream().publish(NatsTestKit.jobSubject(settings, subjectToken), body);
+  }
+
+  private ConsumerInfo consumer() throws Exception {
+    return NatsTestKit.consumerInfo(nats, settings);
+  }
+
+  private void awaitAllSettled() throws Exception {
+    NatsTestKit.await("consumer has nothing pending or unacked", WAIT,
+        () -> consumer().getNumAckPending() == 0 && consumer().getNumPending() == 0);
+  }
+
+  private static double count(Metrics metrics, String name) {
+    return metrics.registry().get(name).counter().count();
+  }
+
+  @Test
+  void completedJobIsAckedAndNeverRedelivered() throws Exception {
+    var executor = RecordingExecutor.completing();
+    startWorker(settings(Duration.ofSeconds(1), 5, Duration.ofMillis(100), 4), executor);
+    publishJob("job-1");
+
+    NatsTestKit.await("job ran", WAIT, () -> executor.executions("job-1") == 1);
+    awaitAllSettled();
+    Thread.sleep(1_500); // longer than the ack wait: an unacked message would be back by now
+    assertThat(executor.executions("job-1")).isEqualTo(1);
+    assertThat(consumer().getRedelivered()).isZero();
+    assertThat(count(metrics, "agent_executor_nats_messages_processed")).isEqualTo(1);
+  }
+
+  @Test
+  void invalidMessagesAreTermedAndRejectedWithTheirJobIdAndTheNextJobStillRuns() throws Exception {
+    var executor = RecordingExecutor.completing();
+    startWorker(settings(Duration.ofSeconds(1), 5, Duration.ofMillis(100), 1), executor);
+    var noDefinition = Json.object().put("job_id", "bad-1");
+    noDefinition.putObject("input_payload");
+    publish("garbage", "not json at all".getBytes());
+    publish("bad-1", NatsTestKit.structuredEvent(Json.writeBytes(noDefinition)));
+    publish("huge", NatsTestKit.structuredEvent(NatsTestKit.jobJson("x".repeat((int) MAX_PAYLOAD))));
+    publishJob("good-1");
+
+    NatsTestKit.await("good job ran", WAIT, () -> executor.executions("good-1") == 1);
+    awaitAllSettled();
+    Thread.sleep(1_500);
+    assertThat(executor.rejected).extracting(e -> e.jobId()).containsExactly(null, "bad-1", null);
+    assertThat(executor.rejected).extracting(e -> e.status()).containsExactly(400, 400, 413);
+    assertThat(executor.executed).hasSize(1);
+    assertThat(count(metrics, "agent_executor_nats_messages_failed")).isEqualTo(3);
+    assertThat(count(metrics, "agent_executor_nats_messages_processed")).isEqualTo(4);
+  }
+
+  @Test
+  void binaryModeJobRunsWithTheTraceOfItsHeaders() throws Exception {
+    var executor = RecordingExecutor.completing();
+    startWorker(settings(Duration.ofSeconds(2), 5, Duration.ofMillis(100), 1), executor);
+    var headers = new Headers()
+        .add("ce-specversion", "1.0").add("ce-id", "e-1").add("ce-source", "/tests")
+        .add("ce-type", "dev.my-platform.agent.execute").add("Content-Type", "application/json")
+        .add("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+    nats.jetStream().publish(NatsTestKit.jobSubject(settings, "bin-1"), headers, NatsTestKit.jobJson("bin-1"));
+
+    NatsTestKit.await("binary job ran", WAIT, () -> executor.executions("bin-1") == 1);
+    assertThat(executor.executed.get(0).trace().traceId()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+    awaitAllSettled();
+  }
+
+  @Test
+  void retryIsRedeliveredAfterTheNakDelay() throws Exception {
+    var executor = new RecordingExecutor((job, previous) -> previous == 0
+        ? new Outcome.Retry(job.jobId(), "postgres down", Duration.ofMillis(400))
+        : RecordingExecutor.completed(job));
+    startWorker(settings(Duration.ofSeconds(5), 5, Duration.ofMillis(400), 1), executor);
+    publishJob("retry-1");
+
+    NatsTestKit.await("second delivery", WAIT, () -> executor.finished.size() == 2);
+    long gap = executor.executed.get(1).atNanos() - executor.executed.get(0).atNanos();
+    assertThat(Duration.ofNanos(gap)).isBetween(Duration.ofMillis(350), Duration.ofMillis(4_000));
+    awaitAllSettled();
+    assertThat(executor.gaveUp).isEmpty();
+  }
+
+  @Test
+  void reachingMaxDeliverGivesUpOnce() throws Exception {
+    var executor = new RecordingExecutor(
+        (job, previous) -> new Outcome.Retry(job.jobId(), "postgres down", Duration.ofMillis(100)));
+    startWorker(settings(Duration.ofSeconds(5), 3, Duration.ofMillis(100), 1), executor);
+    publishJob("doomed-1");
+
+    NatsTestKit.await("given up", WAIT, () -> executor.gaveUp.size() == 1);
+    awaitAllSettled();
+    Thread.sleep(500);
+    assertThat(executor.gaveUp).containsExactly("doomed-1");
+    assertThat(executor.executions("doomed-1")).isEqualTo(3);
+    assertThat(count(metrics, "agent_executor_nats_messages_failed")).isEqualTo(1);
+  }
+
+  @Test
+  void jobLongerThanTheAckWaitIsKeptByInProgressAcks() throws Exception {
+    var executor = RecordingExecutor.sleeping(5_000);
+    startWorker(settings(Duration.ofSeconds(2), 5, Duration.ofMillis(100), 2), executor);
+    publishJob("long-1");
+
+    NatsTestKit.await("long job finished", WAIT, () -> executor.finished.size() == 1);
+    awaitAllSettled();
+    assertThat(executor.executions("long-1")).isEqualTo(1);
+    assertThat(consumer().getRedelivered()).isZero();
+  }
+
+  @Test
+  void neverRunsMoreJobsAtOnceThanItHasSlots() throws Exception {
+    var executor = RecordingExecutor.sleeping(300);
+    startWorker(settings(Duration.ofSeconds(5), 5, Duration.ofMillis(100), 2), executor);
+    for (int n = 0; n < 8; n++) publishJob("c-" + n);
+
+    NatsTestKit.await("all jobs ran", WAIT, () -> executor.finished.size() == 8);
+    assertThat(executor.maxInFlight()).isEqualTo(2);
+    awaitAllSettled();
+  }
+
+  @Test
+  void drainLetsTheRunningJobFinishAndLeavesTheRestQueued() throws Exception {
+    var executor = RecordingExecutor.sleeping(1_000);
+    var worker = startWorker(settings(Duration.ofSeconds(5), 5, Duration.ofMillis(100), 1), executor);
+    for (String id : List.of("d-1", "d-2", "d-3")) publishJob(id);
+    NatsTestKit.await("first job started", WAIT, () -> executor.executed.size() == 1);
+
+    assertThat(worker.drain(Duration.ofSeconds(5))).isTrue();
+    assertThat(executor.finished).containsExactly("d-1");
+    NatsTestKit.await("first acked, others untouched", WAIT,
+        () -> consumer().getNumAckPending() == 0 && consumer().getNumPending() == 2);
+    assertThat(worker.isAlive()).isFalse();
+  }
+
+  @Test
+  void drainTimeoutNaksTheUnfinishedJobSoAnotherWorkerTakesItAtOnce() throws Exception {
+    var executor = RecordingExecutor.sleeping(5_000);
+    var worker = startWorker(settings(Duration.ofSeconds(30), 5, Duration.ofMillis(100), 1), executor);
+    publishJob("slow-1");
+    NatsTestKit.await("job started", WAIT, () -> executor.executed.size() == 1);
+
+    assertThat(worker.drain(Duration.ofMillis(300))).isFalse();
+    var second = RecordingExecutor.completing();
+    var connector = new NatsConnector(settings).start();
+    toClose.add(connector);
+    toClose.add(new JetStreamWorker(connector, MAX_PAYLOAD, second, metrics).start());
+    // Well within the 30 s ack wait: only the nak can have brought it back this fast.
+    NatsTestKit.await("redelivered to the second worker", Duration.ofSeconds(5), () -> second.executions("slow-1") == 1);
+    awaitAllSettled();
+  }
+
+  @Test
+  void loopReportsLivenessWhileRunning() throws Exception {
+    var worker = startWorker(settings(Duration.ofSeconds(2), 5, Duration.ofMillis(100), 1), RecordingExecutor.completing());
+    assertThat(worker.isAlive()).isTrue();
+    Thread.sleep(1_500);
+    assertThat(worker.isAlive()).isTrue();
+    worker.close();
+    assertThat(worker.isAlive()).isFalse();
+    assertThat(IntStream.of(worker.runningJobs())).containsOnly(0);
+  }
+}
