@@ -3,6 +3,7 @@ package dev.agentexecutor.ingress.nats;
 import dev.agentexecutor.job.InvalidJobException;
 import dev.agentexecutor.job.JobExecutionEvent;
 import dev.agentexecutor.observability.Metrics;
+import dev.agentexecutor.job.JobParser;
 import dev.agentexecutor.observability.TraceContext;
 import dev.agentexecutor.publish.nats.NatsConnector;
 import dev.agentexecutor.runner.JobExecutor;
@@ -44,7 +45,7 @@ public final class JetStreamWorker implements AutoCloseable {
   private final JobExecutor executor;
   private final Metrics metrics;
   private final Counter pollErrors;
-  private final NatsJobParser parser;
+  private final long maxPayloadBytes;
   private final String streamName;
   private final String consumerName;
   private final Duration ackWait;
@@ -71,7 +72,7 @@ public final class JetStreamWorker implements AutoCloseable {
     this.pollErrors = Counter.builder("agent_executor_nats_poll_errors")
         .description("Failed iterations of the NATS poll loop (it backs off and goes on)")
         .register(metrics.registry());
-    this.parser = new NatsJobParser(maxPayloadBytes);
+    this.maxPayloadBytes = maxPayloadBytes;
     this.streamName = settings.streamName();
     this.consumerName = settings.consumerName();
     this.ackWait = settings.ackWait();
@@ -216,9 +217,9 @@ public final class JetStreamWorker implements AutoCloseable {
     Message message = delivery.message();
     Map<String, String> headers = lowerCaseHeaders(message.getHeaders());
     try {
-      var parsed = parser.parse(headers, message.getData() == null ? new byte[0] : message.getData());
-      TraceContext trace = TraceContext.fromHeaders(parsed.traceHeaders());
-      return new Received(delivery, parsed.job().jobId(), trace, parsed.job(), null);
+      byte[] body = message.getData() == null ? new byte[0] : message.getData();
+      JobExecutionEvent job = JobParser.fromCloudEvent(headers, body, maxPayloadBytes);
+      return new Received(delivery, job.jobId(), JobParser.traceOf(headers, body), job, null);
     } catch (InvalidJobException e) {
       return new Received(delivery, e.jobId(), TraceContext.fromHeaders(headers), null, e);
     }
