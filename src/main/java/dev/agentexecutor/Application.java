@@ -12,7 +12,11 @@ import dev.agentexecutor.runner.JobRunner;
 import dev.agentexecutor.runner.ThreadAdmin;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import dev.agentexecutor.ingress.nats.JetStreamWorker;
+import dev.agentexecutor.observability.HealthCheck;
+import dev.agentexecutor.publish.nats.NatsConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +26,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Application implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Application.class);
+  private static final Duration DEFAULT_DRAIN = Duration.ofSeconds(25);
 
   private final Settings settings;
   private final Metrics metrics = new Metrics();
@@ -29,6 +34,7 @@ public final class Application implements AutoCloseable {
   private final Infrastructure infrastructure;
   private final JobRunner runner;
   private final HttpApi http;
+  private final JetStreamWorker worker;
   private volatile boolean closed;
 
   private Application(Settings settings) {
@@ -38,7 +44,15 @@ public final class Application implements AutoCloseable {
     Redactor redactor = redactor(settings);
     ModelClient model = new ModelRouter(settings.model(), metrics);
     this.runner = new JobRunner(infrastructure.backends, model, settings, metrics, redactor, tracing, Clock.systemUTC());
-    Readiness readiness = new Readiness(infrastructure.healthChecks, Duration.ofMillis(900));
+    List<HealthCheck> checks = new ArrayList<>(infrastructure.healthChecks);
+    this.worker = infrastructure.nats()
+        .map(nats -> new JetStreamWorker(nats, settings.maxPayloadBytes(), runner, metrics))
+        .orElse(null);
+    if (worker != null) {
+      NatsConnector nats = infrastructure.nats().orElseThrow();
+      checks.add(HealthCheck.of("nats", "nats", () -> nats.isReady() && worker.isAlive()));
+    }
+    Readiness readiness = new Readiness(checks, Duration.ofMillis(900));
     this.http = new HttpApi(runner, new ThreadAdmin(infrastructure.backends, runner), infrastructure.backends.events(),
         readiness, metrics, settings.maxPayloadBytes());
   }
@@ -47,7 +61,8 @@ public final class Application implements AutoCloseable {
   public static Application start(Settings settings) {
     Application app = new Application(settings);
     app.http.start(settings.port());
-    log.info("agent-executor serving on port {}", app.http.port());
+    if (app.worker != null) app.worker.start();
+    log.info("agent-executor serving on port {}{}", app.http.port(), app.worker == null ? " (HTTP only)" : " and consuming NATS");
     return app;
   }
 
@@ -78,12 +93,35 @@ public final class Application implements AutoCloseable {
     return new Redactor(secrets);
   }
 
+  private Duration drainTimeout() {
+    return settings.nats().map(Settings.Nats::drainTimeout).orElse(DEFAULT_DRAIN);
+  }
+
+  /** Jobs started over HTTP have no message to nak: give them until the deadline to finish. */
+  private void awaitHttpJobs(long deadline) {
+    try {
+      while (runner.runningCount() > 0 && System.nanoTime() < deadline) Thread.sleep(50);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (runner.runningCount() > 0) {
+      log.warn("{} HTTP-started jobs still running at shutdown; their checkpoints let a resubmission resume them", runner.runningCount());
+    }
+  }
+
   /** Graceful stop: no new jobs, running ones finish within the drain timeout, then connections close. */
   @Override
   public synchronized void close() {
     if (closed) return;
     closed = true;
     log.info("agent-executor stopping");
+    http.markDraining();
+    long deadline = System.nanoTime() + drainTimeout().toNanos();
+    if (worker != null) {
+      boolean drained = worker.drain(drainTimeout());
+      log.info(drained ? "NATS worker drained" : "drain timeout ({}) reached: unfinished jobs were nak'ed for redelivery", drainTimeout());
+    }
+    awaitHttpJobs(deadline);
     http.close();
     infrastructure.close();
     tracing.close();

@@ -21,6 +21,10 @@ import dev.agentexecutor.stream.EventStream;
 import dev.agentexecutor.stream.MemoryEventStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import dev.agentexecutor.publish.nats.NatsConnector;
+import dev.agentexecutor.publish.nats.NatsResultPublisher;
+import dev.agentexecutor.stream.redis.RedisEventStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,11 +39,13 @@ final class Infrastructure implements AutoCloseable {
   final Backends backends;
   final List<HealthCheck> healthChecks;
   private final List<AutoCloseable> closeables;
+  private final NatsConnector nats;
 
-  private Infrastructure(Backends backends, List<HealthCheck> healthChecks, List<AutoCloseable> closeables) {
+  private Infrastructure(Backends backends, List<HealthCheck> healthChecks, List<AutoCloseable> closeables, NatsConnector nats) {
     this.backends = backends;
     this.healthChecks = List.copyOf(healthChecks);
     this.closeables = closeables;
+    this.nats = nats;
   }
 
   static Infrastructure connect(Settings settings, Metrics metrics) {
@@ -72,15 +78,39 @@ final class Infrastructure implements AutoCloseable {
     sweeper.start();
     closeables.add(sweeper);
 
-    EventStream events = new MemoryEventStream(MEMORY_EVENTS_PER_THREAD);
-    checks.add(HealthCheck.embedded("streaming"));
-    log.info("event streaming: in memory (set REDIS_URL or DRAGONFLY_HOST for Dragonfly/Redis)");
+    EventStream events;
+    if (settings.redis().isPresent()) {
+      RedisEventStream redis = new RedisEventStream(settings.redis().get());
+      closeables.add(redis);
+      events = redis;
+      checks.add(HealthCheck.of("redis", "redis", redis::ping));
+      log.info("event streaming: {}", settings.redis().get());
+    } else {
+      events = new MemoryEventStream(MEMORY_EVENTS_PER_THREAD);
+      checks.add(HealthCheck.embedded("streaming"));
+      log.info("event streaming: in memory (set REDIS_URL or DRAGONFLY_HOST for Dragonfly/Redis)");
+    }
 
-    ResultPublisher results = new MemoryResultPublisher();
-    checks.add(HealthCheck.embedded("results"));
-    log.info("result events: in memory, HTTP only (set NATS_URL for NATS JetStream)");
+    ResultPublisher results;
+    NatsConnector nats = null;
+    if (settings.nats().isPresent()) {
+      nats = new NatsConnector(settings.nats().get()).start();
+      closeables.add(nats);
+      results = new NatsResultPublisher(nats);
+      log.info("jobs and result events: NATS JetStream {} (stream {}, consumer {})", settings.nats().get().url(),
+          settings.nats().get().streamName(), settings.nats().get().consumerName());
+    } else {
+      results = new MemoryResultPublisher();
+      checks.add(HealthCheck.embedded("results"));
+      log.info("result events: in memory, HTTP only (set NATS_URL for NATS JetStream)");
+    }
 
-    return new Infrastructure(new Backends(checkpointer, jobs, events, results), checks, closeables);
+    return new Infrastructure(new Backends(checkpointer, jobs, events, results), checks, closeables, nats);
+  }
+
+  /** The NATS connection when NATS is configured: the worker pulls jobs through it. */
+  Optional<NatsConnector> nats() {
+    return Optional.ofNullable(nats);
   }
 
   @Override

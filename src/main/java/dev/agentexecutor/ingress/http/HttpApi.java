@@ -47,6 +47,7 @@ public final class HttpApi implements AutoCloseable {
   private final long maxPayloadBytes;
   private final Javalin app;
   private final Map<Object, EventStream.Subscription> webSocketFollows = new ConcurrentHashMap<>();
+  private volatile boolean draining;
 
   public HttpApi(JobRunner runner, ThreadAdmin admin, EventStream events, Readiness readiness, Metrics metrics, long maxPayloadBytes) {
     this.runner = runner;
@@ -195,7 +196,18 @@ public final class HttpApi implements AutoCloseable {
     client.onClose(follow::close);
   }
 
+  /** From now on /ready answers 503, so that load balancers stop sending work while we drain. */
+  public void markDraining() {
+    draining = true;
+  }
+
   private void ready(Context ctx) {
+    if (draining) {
+      ObjectNode body = Json.object().put("status", "not_ready").put("reason", "shutting down");
+      body.putObject("services");
+      ctx.status(503).json(body.put("timestamp", Instant.now().toString()));
+      return;
+    }
     Readiness.Report report = readiness.check();
     ctx.status(report.ready() ? 200 : 503).json(report.body());
   }
