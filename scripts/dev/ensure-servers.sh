@@ -30,6 +30,13 @@ ensure_postgres() {
   wait_port 5432 PostgreSQL
 }
 
+# The tests use the database "test" (as on the CI machines); create it when a fresh server lacks it.
+ensure_test_database() {
+  local exists
+  exists=$(psql -h 127.0.0.1 -U postgres -d postgres -Atc "select 1 from pg_database where datname = 'test'" 2>/dev/null || true)
+  [ "$exists" = "1" ] || psql -h 127.0.0.1 -U postgres -d postgres -qc "create database test" >/dev/null
+}
+
 ensure_redis() {
   port_open 6379 && return 0
   command -v redis-server >/dev/null 2>&1 || apt_install redis-server
@@ -49,6 +56,7 @@ ensure_nats() {
 }
 
 ensure_postgres
+ensure_test_database
 ensure_redis
 ensure_nats
 echo "servers ready: postgresql 127.0.0.1:5432, redis 127.0.0.1:6379, nats 127.0.0.1:4222"
