@@ -86,7 +86,7 @@ public final class DeepAgent {
   }
 
   private static List<Tool> selected(NodeDefinition node, Map<String, Tool> customTools) {
-    return node.tools().stream().filter(customTools::containsKey).map(customTools::get).toList();
+    return node.tools().stream().distinct().filter(customTools::containsKey).map(customTools::get).toList();
   }
 
   private static List<Tool> withBuiltIns(List<Tool> custom, TaskTool task) {

@@ -42,6 +42,14 @@ final class AgentTestKit {
     return new Settings.Limits(50, Duration.ofMinutes(5), Optional.empty(), 170_000, 6, Duration.ofSeconds(5));
   }
 
+  static Settings.Limits limits(int maxSteps, Duration timeout, Long tokenBudget) {
+    return new Settings.Limits(maxSteps, timeout, Optional.ofNullable(tokenBudget), 170_000, 6, Duration.ofSeconds(5));
+  }
+
+  static Settings.Limits summarizing(long threshold, int keep) {
+    return new Settings.Limits(50, Duration.ofMinutes(5), Optional.empty(), threshold, keep, Duration.ofSeconds(5));
+  }
+
   static ModelRouter router() {
     return new ModelRouter(MODELS, METRICS);
   }
