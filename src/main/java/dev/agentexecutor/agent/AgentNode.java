@@ -3,6 +3,7 @@ package dev.agentexecutor.agent;
 import dev.agentexecutor.agent.definition.ModelConfig;
 import dev.agentexecutor.agent.tools.Tool;
 import dev.agentexecutor.model.ToolSpec;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +13,8 @@ record AgentNode(String name, String systemPrompt, ModelConfig model, Map<String
   static AgentNode of(String name, String systemPrompt, ModelConfig model, List<Tool> tools) {
     Map<String, Tool> byName = new LinkedHashMap<>();
     tools.forEach(t -> byName.put(t.name(), t));
-    return new AgentNode(name, systemPrompt, model, Map.copyOf(byName),
+    // Ordered, so that the tools are always listed the same way (in error messages, to the model).
+    return new AgentNode(name, systemPrompt, model, Collections.unmodifiableMap(byName),
         tools.stream().map(Tool::spec).toList());
   }
 }

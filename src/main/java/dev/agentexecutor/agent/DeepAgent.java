@@ -86,7 +86,7 @@ public final class DeepAgent {
   }
 
   private static List<Tool> selected(NodeDefinition node, Map<String, Tool> customTools) {
-    return node.tools().stream().filter(customTools::containsKey).map(customTools::get).toList();
+    return node.tools().stream().distinct().filter(customTools::containsKey).map(customTools::get).toList();
   }
 
   private static List<Tool> withBuiltIns(List<Tool> custom, TaskTool task) {
@@ -205,6 +205,9 @@ public final class DeepAgent {
       } catch (RunStoppedException | BackendUnavailableException | dev.agentexecutor.model.ModelException e) {
         throw e; // not the tool's fault: the run stops (or is retried) as a whole
       } catch (RuntimeException e) {
+        // A subagent's loop failing (its model, its checkpoints) is not a tool error: the run fails
+        // as it would if the orchestrator's own loop had failed, and resumes from the checkpoints.
+        if (tool instanceof TaskTool) throw e;
         return ToolResult.error("Error: " + call.name() + " failed: " + e, state);
       } finally {
         CURRENT.set(this);

@@ -37,6 +37,7 @@ final class Summarizer {
 
   boolean needed(String systemPrompt, AgentState state) {
     return state.messages().size() > keepMessages
+        && cutIndex(state.messages()) > 0
         && systemPrompt.length() / 4 + estimateTokens(state.messages()) > tokenThreshold;
   }
 
@@ -58,10 +59,22 @@ final class Summarizer {
     return kept;
   }
 
-  /** First kept message: the last {@code keepMessages}, moved back so no tool result is orphaned. */
+  /**
+   * First kept message: the last {@code keepMessages}, moved back so that no tool result is kept
+   * without the call it answers, or forward past such results when moving back would keep all;
+   * 0 when there is no safe cut (nothing to summarise).
+   */
+  static int cutIndex(List<Message> messages, int keepMessages) {
+    int start = Math.max(1, messages.size() - keepMessages);
+    int cut = start;
+    while (cut > 0 && messages.get(cut).role() == Role.TOOL) cut--;
+    if (cut > 0) return cut;
+    cut = start;
+    while (cut < messages.size() && messages.get(cut).role() == Role.TOOL) cut++;
+    return cut < messages.size() ? cut : 0;
+  }
+
   private int cutIndex(List<Message> messages) {
-    int cut = Math.max(1, messages.size() - keepMessages);
-    while (cut > 1 && messages.get(cut).role() == Role.TOOL) cut--;
-    return cut;
+    return cutIndex(messages, keepMessages);
   }
 }

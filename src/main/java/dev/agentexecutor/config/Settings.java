@@ -67,7 +67,8 @@ public record Settings(
       Duration sweepInterval) {
     @Override
     public String toString() {
-      return "Postgres[url=%s, user=%s, schema=%s, pool=%d]".formatted(jdbcUrl, user, schema, poolSize);
+      return "Postgres[url=%s, user=%s, schema=%s, pool=%d]".formatted(
+          jdbcUrl.replaceAll("(?i)(password=)[^&]*", "$1***"), user, schema, poolSize);
     }
   }
 
@@ -75,7 +76,7 @@ public record Settings(
   public record Redis(String uri, String keyPrefix, long streamMaxLen, Duration streamTtl) {
     @Override
     public String toString() {
-      return "Redis[uri=%s, prefix=%s]".formatted(uri.replaceAll("//[^@/]*@", "//***@"), keyPrefix);
+      return "Redis[uri=%s, prefix=%s]".formatted(withoutUserInfo(uri), keyPrefix);
     }
   }
 
@@ -92,7 +93,18 @@ public record Settings(
       int maxDeliver,
       Duration nakDelay,
       int maxConcurrentJobs,
-      Duration drainTimeout) {}
+      Duration drainTimeout) {
+    @Override
+    public String toString() { // a NATS URL may carry user:password or a token
+      return "Nats[url=%s, stream=%s, subject=%s, consumer=%s, resultStream=%s, maxConcurrentJobs=%d]"
+          .formatted(withoutUserInfo(url), streamName, subject, consumerName, resultStreamName, maxConcurrentJobs);
+    }
+  }
+
+  /** A URL (or comma-separated URLs) with any user info replaced by ***. */
+  static String withoutUserInfo(String url) {
+    return url.replaceAll("//[^@/,]*@", "//***@");
+  }
 
   public static Settings fromEnvironment() {
     return SettingsLoader.load(System.getenv());

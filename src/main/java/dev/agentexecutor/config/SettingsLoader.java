@@ -11,9 +11,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /** Builds {@link Settings} from environment variables, collecting every problem before failing. */
 final class SettingsLoader {
@@ -22,6 +24,8 @@ final class SettingsLoader {
 
   private final Map<String, String> env;
   private final List<String> problems = new ArrayList<>();
+  /** Every variable this load looked at, so that tests can hold it to env-vars.json. */
+  private final Set<String> read = new LinkedHashSet<>();
 
   private SettingsLoader(Map<String, String> env) {
     this.env = env;
@@ -34,8 +38,15 @@ final class SettingsLoader {
     return settings;
   }
 
+  /** The variables a load with {@code env} reads (they differ with the backends configured). */
+  static Set<String> variablesRead(Map<String, String> env) {
+    SettingsLoader loader = new SettingsLoader(env);
+    loader.build();
+    return Set.copyOf(loader.read);
+  }
+
   private Settings build() {
-    return new Settings(
+    Settings settings = new Settings(
         intIn("PORT", 0, 65535),
         longIn("MAX_PAYLOAD_BYTES", 1024, Long.MAX_VALUE),
         oneOf("LOG_LEVEL", "TRACE", "DEBUG", "INFO", "WARN", "ERROR"),
@@ -65,6 +76,12 @@ final class SettingsLoader {
         postgres(),
         redis(),
         nats());
+    Settings.ModelSettings model = settings.model();
+    if (model.initialBackoff().compareTo(model.maxBackoff()) > 0) {
+      problems.add("MODEL_RETRY_INITIAL_BACKOFF_MS (%d) must not exceed MODEL_RETRY_MAX_BACKOFF_MS (%d)"
+          .formatted(model.initialBackoff().toMillis(), model.maxBackoff().toMillis()));
+    }
+    return settings;
   }
 
   private Optional<Settings.Postgres> postgres() {
@@ -116,6 +133,10 @@ final class SettingsLoader {
         user = decode(parts[0]);
         if (parts.length > 1) password = decode(parts[1]);
       }
+      if (uri.getHost() == null) {
+        problems.add("DATABASE_URL: has no valid host name (expected postgresql://user:password@host:port/database)");
+        return new JdbcTarget(url, null, null);
+      }
       int port = uri.getPort() < 0 ? 5432 : uri.getPort();
       String query = uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery();
       String jdbc = "jdbc:postgresql://" + uri.getHost() + ":" + port + uri.getRawPath() + query;
@@ -142,7 +163,9 @@ final class SettingsLoader {
       }
     } else {
       String password = text("DRAGONFLY_PASSWORD");
-      String auth = password.isEmpty() ? "" : ":" + java.net.URLEncoder.encode(password, StandardCharsets.UTF_8) + "@";
+      // URLEncoder writes form encoding; a space must be %20 in a URI's user info.
+      String auth = password.isEmpty() ? ""
+          : ":" + java.net.URLEncoder.encode(password, StandardCharsets.UTF_8).replace("+", "%20") + "@";
       uri = "redis://" + auth + host.get() + ":" + intIn("DRAGONFLY_PORT", 1, 65535);
     }
     return Optional.of(
@@ -176,6 +199,7 @@ final class SettingsLoader {
 
   private String text(String name) {
     if (!DEFAULTS.containsKey(name)) throw new IllegalStateException(name + " is not in env-vars.json");
+    read.add(name);
     String value = env.get(name);
     return value == null || value.isBlank() ? DEFAULTS.get(name) : value.trim();
   }

@@ -49,6 +49,9 @@ public final class InputPayload {
         files.fields().forEachRemaining(f -> {
           if (!f.getValue().isTextual()) {
             problems.add(new Problem("INPUT_FILES", path + ".files." + f.getKey(), "file content must be a string"));
+          } else if (List.of(f.getKey().split("/")).contains("..") || f.getKey().isBlank()) {
+            problems.add(new Problem("INPUT_FILES", path + ".files." + f.getKey(),
+                "file paths must be non-blank and must not contain '..' segments"));
           }
         });
       }
@@ -89,7 +92,7 @@ public final class InputPayload {
     List<Message> messages = new ArrayList<>();
     JsonNode given = input.get("messages");
     if (given != null && given.isArray()) {
-      for (JsonNode m : given) messages.add(message(m));
+      for (JsonNode m : given) messages.add(message(m, messages.size()));
     }
     String text = userText(input);
     if (!text.isEmpty()) messages.add(Message.user(text));
@@ -119,7 +122,8 @@ public final class InputPayload {
     return text.toString();
   }
 
-  private static Message message(JsonNode m) {
+  /** One input message; tool calls without an id get one unique in the conversation. */
+  private static Message message(JsonNode m, int index) {
     Role role = Role.parse(m.get("role").asText());
     List<ToolCall> calls = new ArrayList<>();
     JsonNode toolCalls = m.get("tool_calls");
@@ -129,7 +133,8 @@ public final class InputPayload {
         JsonNode args = call.has("args") ? call.get("args") : call.path("arguments");
         ObjectNode argObject = args.isObject() ? (ObjectNode) args
             : args.isTextual() ? parseArgs(args.asText()) : Json.object();
-        String id = call.path("id").asText("input_call_" + n++);
+        String id = call.path("id").isTextual() ? call.get("id").asText() : "input_call_" + index + "_" + n;
+        n++;
         calls.add(new ToolCall(id, call.path("name").asText(call.path("function").path("name").asText("unknown")), argObject));
       }
     }

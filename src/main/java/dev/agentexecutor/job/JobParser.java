@@ -37,6 +37,7 @@ public final class JobParser {
    */
   public static JobExecutionEvent fromCloudEvent(Map<String, String> headers, byte[] body, long maxBytes) {
     checkSize(body, maxBytes);
+    if (body == null || body.length == 0) throw InvalidJobException.badRequest("BODY_EMPTY", "$", "the body is empty");
     Map<String, String> h = caseInsensitive(headers);
     String contentType = h.getOrDefault("content-type", "").toLowerCase(Locale.ROOT);
     CloudEvent event;
@@ -44,6 +45,10 @@ public final class JobParser {
       if (!isJson(contentType)) {
         throw new InvalidJobException(415, List.of(new Problem("EVT_CONTENT_TYPE", "$",
             "binary-mode CloudEvent data must be application/json, not '" + (contentType.isEmpty() ? "(none)" : contentType) + "'")), null);
+      }
+      if (!"1.0".equals(h.get("ce-specversion").strip())) {
+        throw new InvalidJobException(400, List.of(new Problem("EVT_SPECVERSION", "$.specversion",
+            "unsupported specversion '" + h.get("ce-specversion") + "' (expected 1.0)")), jobIdIn(body));
       }
       event = readBinary(h, body);
     } else if (contentType.startsWith("application/cloudevents+json") || (contentType.isEmpty() && looksStructured(body))) {
@@ -70,7 +75,7 @@ public final class JobParser {
     Map<String, String> h = caseInsensitive(headers);
     String parent = h.getOrDefault("traceparent", h.get("ce-traceparent"));
     String state = h.getOrDefault("tracestate", h.get("ce-tracestate"));
-    if (parent == null && body != null && body.length > 0 && body[0] == '{') {
+    if (parent == null && startsLikeAnObject(body)) {
       try {
         JsonNode node = Json.MAPPER.readTree(body);
         if (node.path("traceparent").isTextual()) parent = node.get("traceparent").asText();
@@ -107,7 +112,8 @@ public final class JobParser {
   }
 
   private static JobExecutionEvent jobFromEvent(CloudEvent event) {
-    String subject = event.getSubject();
+    String subject = event.getData() == null ? null : jobIdIn(event.getData().toBytes());
+    if (subject == null) subject = event.getSubject();
     if (!EXECUTE_TYPE.equals(event.getType())) {
       throw new InvalidJobException(400, List.of(new Problem("EVT_TYPE", "$.type",
           "event type must be '" + EXECUTE_TYPE + "', not '" + event.getType() + "'")), subject);
@@ -137,7 +143,8 @@ public final class JobParser {
       MessageReader reader = HttpMessageFactory.createReader(headers, body);
       return reader.toEvent();
     } catch (RuntimeException e) {
-      throw InvalidJobException.badRequest("EVT_INVALID", "$", "invalid binary-mode CloudEvent: " + rootMessage(e));
+      throw new InvalidJobException(400, List.of(new Problem("EVT_INVALID", "$",
+          "invalid binary-mode CloudEvent: " + rootMessage(e))), jobIdIn(body));
     }
   }
 
@@ -159,6 +166,11 @@ public final class JobParser {
       throw new InvalidJobException(400, List.of(new Problem("EVT_SPECVERSION", "$.specversion",
           "unsupported specversion '" + node.get("specversion").asText() + "' (expected 1.0)")), jobId);
     }
+    JsonNode dataType = node.get("datacontenttype");
+    if (dataType != null && dataType.isTextual() && !isJson(dataType.asText().toLowerCase(Locale.ROOT))) {
+      throw new InvalidJobException(415, List.of(new Problem("EVT_CONTENT_TYPE", "$.datacontenttype",
+          "event data must be JSON, not '" + dataType.asText() + "'")), jobId);
+    }
     try {
       return EventFormatProvider.getInstance().resolveFormat(JsonFormat.CONTENT_TYPE).deserialize(body);
     } catch (EventDeserializationException | IllegalStateException e) {
@@ -177,6 +189,25 @@ public final class JobParser {
           "not valid JSON: " + e.getOriginalMessage() + " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
     } catch (IOException e) {
       throw InvalidJobException.badRequest("BODY_NOT_JSON", path, "not readable JSON: " + e.getMessage());
+    }
+  }
+
+  private static boolean startsLikeAnObject(byte[] body) {
+    if (body == null) return false;
+    for (byte b : body) {
+      if (!Character.isWhitespace(b)) return b == '{';
+    }
+    return false;
+  }
+
+  /** The job_id of a job given as JSON bytes, when readable; null otherwise. */
+  private static String jobIdIn(byte[] data) {
+    if (!startsLikeAnObject(data)) return null;
+    try {
+      JsonNode id = Json.MAPPER.readTree(data).path("job_id");
+      return id.isTextual() && !id.asText().isBlank() ? id.asText() : null;
+    } catch (IOException e) {
+      return null;
     }
   }
 

@@ -30,7 +30,13 @@ public final class DefinitionParser {
   private static final String DEFAULT_PROMPT =
       "You are a helpful general-purpose assistant. Follow the user's instructions carefully.";
 
+  /** Headers the JDK HTTP client sets itself and refuses from callers. */
+  private static final Set<String> RESTRICTED_HEADERS = Set.of("connection", "content-length", "expect", "host", "upgrade");
+  private static final java.util.regex.Pattern HEADER_NAME = java.util.regex.Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
+
   private final List<Problem> problems = new ArrayList<>();
+  /** Every node id given, also of nodes with problems, so that edges to them are not reported too. */
+  private final Set<String> nodeIds = new HashSet<>();
 
   private DefinitionParser() {}
 
@@ -58,7 +64,7 @@ public final class DefinitionParser {
     String version = version(root.get("version"), path + ".version");
     Map<String, ToolDefinition> tools = toolDefinitions(root.get("tool_definitions"), path + ".tool_definitions");
     List<NodeDefinition> nodes = nodes(root.get("nodes"), path + ".nodes", tools.keySet());
-    edges(root.get("edges"), path + ".edges", nodes);
+    edges(root.get("edges"), path + ".edges");
     if (nodes.isEmpty()) {
       return new AgentDefinition(name, version, defaultOrchestrator(), Map.of(), tools);
     }
@@ -198,8 +204,18 @@ public final class DefinitionParser {
         problem("DEF_TOOL_HEADERS", at + ".headers", "must be an object of header names to string values");
       } else {
         headerNode.fields().forEachRemaining(e -> {
-          if (e.getValue().isTextual()) headers.put(e.getKey(), e.getValue().asText());
-          else problem("DEF_TOOL_HEADERS", at + ".headers." + e.getKey(), "must be a string");
+          String header = at + ".headers." + e.getKey();
+          if (!HEADER_NAME.matcher(e.getKey()).matches()) {
+            problem("DEF_TOOL_HEADERS", header, "'" + e.getKey() + "' is not a valid header name");
+          } else if (RESTRICTED_HEADERS.contains(e.getKey().toLowerCase(Locale.ROOT))) {
+            problem("DEF_TOOL_HEADERS", header, "is set by the HTTP client and cannot be configured");
+          } else if (!e.getValue().isTextual()) {
+            problem("DEF_TOOL_HEADERS", header, "must be a string");
+          } else if (e.getValue().asText().contains("\r") || e.getValue().asText().contains("\n")) {
+            problem("DEF_TOOL_HEADERS", header, "must not contain line breaks");
+          } else {
+            headers.put(e.getKey(), e.getValue().asText());
+          }
         });
       }
     }
@@ -230,6 +246,7 @@ public final class DefinitionParser {
       return null;
     }
     String id = requiredText(node, "id", path);
+    if (id != null) nodeIds.add(id);
     String type = requiredText(node, "type", path);
     if (type != null && !NODE_TYPES.contains(type.toLowerCase(Locale.ROOT))) {
       problem("DEF_NODE_TYPE", path + ".type",
@@ -247,7 +264,7 @@ public final class DefinitionParser {
     }
     String prompt = requiredText(config, "system_prompt", at);
     String description = optionalText(config, "description", at);
-    if (description == null && prompt != null) {
+    if ((description == null || description.isBlank()) && prompt != null) {
       description = prompt.length() <= 200 ? prompt : prompt.substring(0, 200);
     }
     ModelConfig model = model(config.get("model"), at + ".model");
@@ -319,14 +336,12 @@ public final class DefinitionParser {
     return names;
   }
 
-  private void edges(JsonNode array, String path, List<NodeDefinition> nodes) {
+  private void edges(JsonNode array, String path) {
     if (array == null || array.isNull()) return;
     if (!array.isArray()) {
       problem("DEF_NOT_ARRAY", path, "must be an array of edges");
       return;
     }
-    Set<String> ids = new HashSet<>();
-    nodes.forEach(n -> ids.add(n.id()));
     for (int i = 0; i < array.size(); i++) {
       JsonNode edge = array.get(i);
       String at = path + "[" + i + "]";
@@ -336,7 +351,7 @@ public final class DefinitionParser {
       }
       for (String end : List.of("source", "target")) {
         String ref = requiredText(edge, end, at);
-        if (ref != null && !ids.contains(ref) && !Set.of("__start__", "__end__", "START", "END").contains(ref)) {
+        if (ref != null && !nodeIds.contains(ref) && !Set.of("__start__", "__end__", "START", "END").contains(ref)) {
           problem("DEF_EDGE_UNKNOWN_NODE", at + "." + end, "no node has id '" + ref + "'");
         }
       }

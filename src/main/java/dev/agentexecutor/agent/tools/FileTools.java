@@ -10,7 +10,9 @@ import java.nio.file.PathMatcher;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.StringJoiner;
 import java.util.function.BiFunction;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -56,13 +58,13 @@ public final class FileTools {
           if (offset >= lines.size()) {
             throw new ToolException("line offset " + offset + " exceeds file length (" + lines.size() + " lines)");
           }
-          StringBuilder out = new StringBuilder();
+          StringJoiner out = new StringJoiner("\n");
           for (int i = offset; i < Math.min(lines.size(), offset + limit); i++) {
             String line = lines.get(i);
             if (line.length() > MAX_LINE_LENGTH) line = line.substring(0, MAX_LINE_LENGTH);
-            out.append(String.format("%6d\t%s%n", i + 1, line));
+            out.add(String.format("%6d\t%s", i + 1, line));
           }
-          return ToolResult.ok(out.toString().stripTrailing(), state);
+          return ToolResult.ok(out.toString(), state);
         });
   }
 
@@ -116,20 +118,11 @@ public final class FileTools {
         Schemas.object().string("pattern", "Glob pattern such as *.py or **/*.md.")
             .string("path", "Directory to search from; default /.").required("pattern")),
         (args, state) -> {
-          String pattern = Args.requiredString(args, "pattern");
+          Predicate<String> matcher = globMatcher(Args.requiredString(args, "pattern"));
           String dir = directory(Args.optionalString(args, "path", "/"));
-          PathMatcher matcher;
-          try {
-            matcher = FileSystems.getDefault().getPathMatcher("glob:" + pattern);
-          } catch (IllegalArgumentException e) {
-            throw new ToolException("invalid glob pattern '" + pattern + "': " + e.getMessage());
-          }
-          PathMatcher deep = pattern.startsWith("**/") ? FileSystems.getDefault().getPathMatcher("glob:" + pattern.substring(3)) : null;
           List<String> matches = new ArrayList<>();
           for (String path : state.files().keySet()) {
-            if (!path.startsWith(dir)) continue;
-            Path relative = Path.of(path.substring(dir.length()));
-            if (matcher.matches(relative) || (deep != null && deep.matches(relative))) matches.add(path);
+            if (path.startsWith(dir) && matcher.test(path.substring(dir.length()))) matches.add(path);
           }
           return ToolResult.ok(matches.isEmpty() ? "No files found" : String.join("\n", matches), state);
         });
@@ -153,13 +146,17 @@ public final class FileTools {
           }
           String dir = directory(Args.optionalString(args, "path", "/"));
           String globPattern = Args.optionalString(args, "glob", null);
-          PathMatcher fileFilter = globPattern == null ? null : FileSystems.getDefault().getPathMatcher("glob:" + globPattern);
+          Predicate<String> fileFilter = globPattern == null ? null : globMatcher(globPattern);
           String mode = Args.optionalString(args, "output_mode", "files_with_matches");
+          if (!List.of("files_with_matches", "content", "count").contains(mode)) {
+            throw new ToolException("output_mode must be files_with_matches, content or count");
+          }
           StringBuilder out = new StringBuilder();
           for (Map.Entry<String, FileData> file : state.files().entrySet()) {
             String path = file.getKey();
             if (!path.startsWith(dir)) continue;
-            if (fileFilter != null && !fileFilter.matches(Path.of(path).getFileName())) continue;
+            if (fileFilter != null && !fileFilter.test(path.substring(path.lastIndexOf('/') + 1))
+                && !fileFilter.test(path.substring(dir.length()))) continue;
             List<String> lines = file.getValue().content();
             int hits = 0;
             for (int i = 0; i < lines.size(); i++) {
@@ -169,9 +166,6 @@ public final class FileTools {
             }
             if (hits > 0 && mode.equals("files_with_matches")) out.append(path).append('\n');
             if (hits > 0 && mode.equals("count")) out.append(path).append(':').append(hits).append('\n');
-          }
-          if (!List.of("files_with_matches", "content", "count").contains(mode)) {
-            throw new ToolException("output_mode must be files_with_matches, content or count");
           }
           return ToolResult.ok(out.isEmpty() ? "No matches found" : out.toString().stripTrailing(), state);
         });
@@ -190,11 +184,38 @@ public final class FileTools {
     return n;
   }
 
+  /**
+   * The absolute, normalised form of a path: relative paths are taken from the root, repeated
+   * slashes and "." segments are dropped; ".." segments and home paths are refused.
+   */
   static String path(String raw) {
     String p = raw.strip();
     if (p.isEmpty()) throw new ToolException("file path must not be empty");
-    if (p.contains("..")) throw new ToolException("path '" + raw + "' must not contain '..'");
-    return p.startsWith("/") ? p : "/" + p;
+    if (p.startsWith("~")) throw new ToolException("path '" + raw + "' must not start with '~': paths are absolute, from /");
+    StringBuilder normal = new StringBuilder();
+    for (String segment : p.split("/")) {
+      if (segment.equals("..")) throw new ToolException("path '" + raw + "' must not contain '..'");
+      if (segment.isEmpty() || segment.equals(".")) continue;
+      normal.append('/').append(segment);
+    }
+    return normal.isEmpty() ? "/" : normal.toString();
+  }
+
+  /**
+   * Matches a path relative to the search directory against a glob; a leading "**\/" also
+   * matches at the top level, as users expect ("**\/*.md" finds "/README.md").
+   */
+  private static Predicate<String> globMatcher(String pattern) {
+    try {
+      PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + pattern);
+      PathMatcher top = pattern.startsWith("**/") ? FileSystems.getDefault().getPathMatcher("glob:" + pattern.substring(3)) : null;
+      return relative -> {
+        Path path = Path.of(relative);
+        return matcher.matches(path) || (top != null && top.matches(path));
+      };
+    } catch (IllegalArgumentException e) {
+      throw new ToolException("invalid glob pattern '" + pattern + "': " + e.getMessage());
+    }
   }
 
   private static String directory(String raw) {

@@ -51,7 +51,7 @@ public final class HttpTool implements Tool {
       }
       return ToolResult.ok(body, state);
     } catch (HttpTimeoutException e) {
-      throw new ToolException("the call to " + definition.name() + " timed out after " + timeout.toSeconds() + " s");
+      throw new ToolException("the call to " + definition.name() + " timed out after " + describe(timeout));
     } catch (IOException e) {
       throw new ToolException("the call to " + definition.name() + " failed: " + e.getClass().getSimpleName()
           + (e.getMessage() == null ? "" : " " + e.getMessage()));
@@ -72,7 +72,7 @@ public final class HttpTool implements Tool {
     }
     HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(timeout).method(method, body)
         .header("Content-Type", "application/json").header("Accept", "application/json, text/plain, */*");
-    definition.http().headers().forEach(builder::header);
+    definition.http().headers().forEach(builder::setHeader); // the job's headers win over the defaults
     return builder.build();
   }
 
@@ -84,6 +84,10 @@ public final class HttpTool implements Tool {
             + URLEncoder.encode(e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString(), StandardCharsets.UTF_8)));
     String separator = uri.getRawQuery() == null ? "?" : "&";
     return URI.create(uri + separator + query);
+  }
+
+  private static String describe(Duration duration) {
+    return duration.toMillis() % 1000 == 0 ? duration.toSeconds() + " s" : duration.toMillis() + " ms";
   }
 
   private static String truncate(String text) {
