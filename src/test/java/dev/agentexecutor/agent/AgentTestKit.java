@@ -39,15 +39,15 @@ final class AgentTestKit {
   private AgentTestKit() {}
 
   static Settings.Limits limits() {
-    return new Settings.Limits(50, Duration.ofMinutes(5), Optional.empty(), 170_000, 6, Duration.ofSeconds(5));
+    return new Settings.Limits(50, Duration.ofMinutes(5), Optional.empty(), 170_000, 6, Duration.ofSeconds(5), Duration.ofHours(24), Duration.ofMinutes(10));
   }
 
   static Settings.Limits limits(int maxSteps, Duration timeout, Long tokenBudget) {
-    return new Settings.Limits(maxSteps, timeout, Optional.ofNullable(tokenBudget), 170_000, 6, Duration.ofSeconds(5));
+    return new Settings.Limits(maxSteps, timeout, Optional.ofNullable(tokenBudget), 170_000, 6, Duration.ofSeconds(5), Duration.ofHours(24), Duration.ofMinutes(10));
   }
 
   static Settings.Limits summarizing(long threshold, int keep) {
-    return new Settings.Limits(50, Duration.ofMinutes(5), Optional.empty(), threshold, keep, Duration.ofSeconds(5));
+    return new Settings.Limits(50, Duration.ofMinutes(5), Optional.empty(), threshold, keep, Duration.ofSeconds(5), Duration.ofHours(24), Duration.ofMinutes(10));
   }
 
   static ModelRouter router() {

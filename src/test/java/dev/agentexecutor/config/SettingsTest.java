@@ -46,7 +46,7 @@ class SettingsTest {
     assertThat(settings.model().defaultModel()).isEqualTo("gpt-4o-mini");
     assertThat(settings.model().openAiBaseUrl()).isEqualTo("https://api.openai.com/v1");
     assertThat(settings.model().maxRetries()).isEqualTo(5);
-    assertThat(settings.limits()).isEqualTo(new Settings.Limits(200, Duration.ofHours(1), Optional.empty(), 170_000, 6, Duration.ofSeconds(30)));
+    assertThat(settings.limits()).isEqualTo(new Settings.Limits(200, Duration.ofHours(1), Optional.empty(), 170_000, 6, Duration.ofSeconds(30), Duration.ofHours(24), Duration.ofMinutes(10)));
     assertThat(settings.postgres()).isEmpty();
     assertThat(settings.redis()).isEmpty();
     assertThat(settings.nats()).isEmpty();
