@@ -13,4 +13,5 @@ public record AgentRuntime(
     HttpClient httpClient,
     Tracing tracing,
     Settings.ModelSettings models,
-    Settings.Limits limits) {}
+    Settings.Limits limits,
+    dev.agentexecutor.agent.tools.HttpToolPolicy httpToolPolicy) {}

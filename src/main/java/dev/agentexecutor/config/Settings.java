@@ -18,6 +18,7 @@ public record Settings(
     String otelServiceName,
     ModelSettings model,
     Limits limits,
+    java.util.List<String> httpToolAllowedHosts,
     Optional<Postgres> postgres,
     Optional<Redis> redis,
     Optional<Nats> nats) {

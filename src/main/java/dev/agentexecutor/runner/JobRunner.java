@@ -2,6 +2,7 @@ package dev.agentexecutor.runner;
 
 import dev.agentexecutor.agent.AgentRuntime;
 import dev.agentexecutor.agent.DeepAgent;
+import dev.agentexecutor.agent.tools.HttpToolPolicy;
 import dev.agentexecutor.agent.RunControl;
 import dev.agentexecutor.agent.RunStoppedException;
 import dev.agentexecutor.agent.definition.AgentDefinition;
@@ -63,8 +64,9 @@ public final class JobRunner implements JobExecutor {
     this.redactor = redactor;
     this.clock = clock;
     HttpClient httpClient = HttpClient.newBuilder().connectTimeout(settings.limits().httpToolTimeout())
-        .followRedirects(HttpClient.Redirect.NORMAL).build();
-    this.runtime = new AgentRuntime(model, backends.checkpointer(), httpClient, tracing, settings.model(), settings.limits());
+        .followRedirects(HttpClient.Redirect.NEVER).build(); // a redirect must not bypass the host policy
+    this.runtime = new AgentRuntime(model, backends.checkpointer(), httpClient, tracing, settings.model(), settings.limits(),
+        new HttpToolPolicy(settings.httpToolAllowedHosts()));
   }
 
   @Override

@@ -55,7 +55,7 @@ final class AgentTestKit {
   }
 
   static AgentRuntime runtime(ModelClient model, MemoryCheckpointer checkpoints, Settings.Limits limits) {
-    return new AgentRuntime(model, checkpoints, HTTP, Tracing.disabled(), MODELS, limits);
+    return new AgentRuntime(model, checkpoints, HTTP, Tracing.disabled(), MODELS, limits, dev.agentexecutor.agent.tools.HttpToolPolicy.DEFAULT);
   }
 
   static DeepAgent agent(String definitionJson, ModelClient model, MemoryCheckpointer checkpoints) {

@@ -28,7 +28,14 @@ public final class HttpTool implements Tool {
   private final HttpClient client;
   private final Duration timeout;
 
+  private final HttpToolPolicy policy;
+
   public HttpTool(ToolDefinition definition, HttpClient client, Duration timeout) {
+    this(definition, client, timeout, HttpToolPolicy.DEFAULT);
+  }
+
+  public HttpTool(ToolDefinition definition, HttpClient client, Duration timeout, HttpToolPolicy policy) {
+    this.policy = policy;
     this.definition = definition;
     this.spec = new ToolSpec(definition.name(), definition.description(), definition.parameters());
     this.client = client;
@@ -42,6 +49,7 @@ public final class HttpTool implements Tool {
 
   @Override
   public ToolResult call(ObjectNode args, AgentState state, ToolCallContext context) {
+    policy.check(definition.http().url());
     HttpRequest request = request(args);
     try {
       HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
