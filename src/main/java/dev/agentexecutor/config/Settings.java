@@ -64,6 +64,7 @@ public record Settings(
       String schema,
       int poolSize,
       boolean migrateOnStart,
+      boolean syncCheckpointCommits,
       Duration retention,
       Duration sweepInterval) {
     @Override

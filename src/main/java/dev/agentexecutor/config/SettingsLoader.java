@@ -113,6 +113,7 @@ final class SettingsLoader {
             schema,
             intIn("POSTGRES_POOL_SIZE", 1, 1000),
             bool("MIGRATE_ON_START"),
+            bool("CHECKPOINT_SYNC_COMMIT"),
             Duration.ofHours(longIn("RESULT_RETENTION_HOURS", 1, 100_000)),
             seconds("RETENTION_SWEEP_INTERVAL_SECONDS")));
   }

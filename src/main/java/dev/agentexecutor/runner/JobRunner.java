@@ -117,9 +117,9 @@ public final class JobRunner implements JobExecutor {
       }
       AgentDefinition definition = DefinitionParser.parse(job.agentDefinition());
       Instant started = clock.instant();
-      backends.jobs().save(new JobRecord(jobId, job.traceId(), JobStatus.RUNNING,
-          stored.map(JobRecord::createdAt).orElse(started), started, null, null));
-      log.info("job started{}", stored.isPresent() ? " (resuming)" : "");
+      // No "running" record is written: a running job is visible through its checkpoints
+      // (ThreadAdmin), which saves a synchronous database commit on every job.
+      log.info("job started");
       Finished finished = run(job, definition, trace, control);
       backends.jobs().save(new JobRecord(jobId, job.traceId(), finished.status, stored.map(JobRecord::createdAt).orElse(started),
           clock.instant(), ResultEvents.toJsonNode(finished.event), finished.error));
@@ -132,10 +132,20 @@ public final class JobRunner implements JobExecutor {
     } catch (DefinitionException e) {
       return reject(new InvalidJobException(400, e.problems(), jobId), trace);
     } catch (BackendUnavailableException e) {
+      discardPendingEvents(jobId);
       log.warn("job will be retried: {}", e.getMessage());
       return new Outcome.Retry(jobId, e.getMessage(), Duration.ZERO);
     } finally {
       running.remove(jobId, control);
+    }
+  }
+
+  /** Drops the unconfirmed events of a run that stops for a retry; the retry streams anew. */
+  private void discardPendingEvents(String jobId) {
+    try {
+      backends.events().flush(jobId);
+    } catch (BackendUnavailableException e) {
+      log.debug("pending events of {} not confirmed: {}", jobId, e.getMessage());
     }
   }
 

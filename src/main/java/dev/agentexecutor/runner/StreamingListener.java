@@ -29,33 +29,35 @@ final class StreamingListener implements RunListener {
 
   @Override
   public void onStateUpdate(AgentState state) {
-    stream.publish(threadId, new AgentEvent(AgentEvent.STATE_UPDATE, stateData(state)));
+    stream.publishAsync(threadId, new AgentEvent(AgentEvent.STATE_UPDATE, stateData(state)));
   }
 
   @Override
   public void onToken(String node, String token) {
-    stream.publish(threadId, new AgentEvent(AgentEvent.LLM_STREAM, Json.object().put("token", token).put("node", node)));
+    stream.publishAsync(threadId, new AgentEvent(AgentEvent.LLM_STREAM, Json.object().put("token", token).put("node", node)));
   }
 
   @Override
   public void onToolStart(String node, ToolCall call) {
     ObjectNode data = Json.object().put("tool", call.name()).put("run_id", call.id()).put("node", node);
     data.set("input", call.args());
-    stream.publish(threadId, new AgentEvent(AgentEvent.TOOL_START, data));
+    stream.publishAsync(threadId, new AgentEvent(AgentEvent.TOOL_START, data));
   }
 
   @Override
   public void onToolEnd(String node, ToolCall call, ToolResult result) {
     ObjectNode data = Json.object().put("tool", call.name()).put("run_id", call.id()).put("node", node)
         .put("output", result.output()).put("status", result.error() ? "error" : "success");
-    stream.publish(threadId, new AgentEvent(AgentEvent.TOOL_END, data));
+    stream.publishAsync(threadId, new AgentEvent(AgentEvent.TOOL_END, data));
   }
 
   void error(String message, String context) {
-    stream.publish(threadId, new AgentEvent(AgentEvent.ERROR, Json.object().put("error", message).put("context", context)));
+    stream.publishAsync(threadId, new AgentEvent(AgentEvent.ERROR, Json.object().put("error", message).put("context", context)));
   }
 
+  /** Publishes the final event and waits until every event of the run is stored. */
   void end() {
-    stream.publish(threadId, AgentEvent.end());
+    stream.publishAsync(threadId, AgentEvent.end());
+    stream.flush(threadId);
   }
 }

@@ -26,14 +26,16 @@ public final class ThreadAdmin {
   public Optional<ObjectNode> state(String threadId) {
     Optional<JobRecord> record = backends.jobs().find(threadId);
     boolean runningHere = runner.isRunning(threadId);
-    if (record.isEmpty() && !runningHere) return Optional.empty();
-    JobStatus status = runningHere ? JobStatus.RUNNING : record.get().status();
+    Optional<AgentState> latest = backends.checkpointer().latest(threadId, "").map(c -> c.state());
+    // Without a final record, checkpoints mean the job is running (here, on another worker, or
+    // interrupted and waiting for its redelivery).
+    if (record.isEmpty() && !runningHere && latest.isEmpty()) return Optional.empty();
+    JobStatus status = runningHere || record.isEmpty() ? JobStatus.RUNNING : record.get().status();
     ObjectNode body = Json.object().put("thread_id", threadId).put("status", status.wireName());
     JsonNode data = record.map(JobRecord::resultEvent).filter(e -> !runningHere)
         .map(e -> ResultEvents.data(ResultEvents.fromJson(e))).orElse(null);
     body.set("result", data == null ? null : data.get("result"));
     body.set("error", data == null ? null : data.get("error"));
-    Optional<AgentState> latest = backends.checkpointer().latest(threadId, "").map(c -> c.state());
     body.set("generated_files", Json.tree(latest.map(AgentState::files).orElse(java.util.Map.of())));
     return Optional.of(body);
   }

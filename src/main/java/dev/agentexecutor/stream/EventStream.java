@@ -13,6 +13,18 @@ public interface EventStream extends AutoCloseable {
   String publish(String threadId, AgentEvent event);
 
   /**
+   * Like {@link #publish} but may return before the backend confirmed it (Redis: pipelined);
+   * order per thread is kept. {@link #flush} waits for every such event of the thread and throws
+   * if any failed. The runner streams with this and flushes before it stores the result.
+   */
+  default void publishAsync(String threadId, AgentEvent event) {
+    publish(threadId, event);
+  }
+
+  /** Waits until every event of the thread sent with {@link #publishAsync} is stored. */
+  default void flush(String threadId) {}
+
+  /**
    * Delivers every event of the thread after {@code afterId} (null: from the first), then live
    * ones, until an {@code end} event has been delivered or the subscription is closed. The
    * listener is called from one thread at a time.

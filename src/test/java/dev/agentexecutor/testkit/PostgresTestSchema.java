@@ -80,7 +80,7 @@ public final class PostgresTestSchema implements BeforeAllCallback, AfterAllCall
 
   public static Settings.Postgres settings(String schema, String user, int port) {
     String url = "jdbc:postgresql://" + HOST + ":" + port + "/" + DATABASE;
-    return new Settings.Postgres(url, user, PASSWORD, schema, 4, false, Duration.ofHours(24), Duration.ofMinutes(5));
+    return new Settings.Postgres(url, user, PASSWORD, schema, 4, false, true, Duration.ofHours(24), Duration.ofMinutes(5));
   }
 
   /** Applies the packaged migrations to the class's schema. */

@@ -53,7 +53,10 @@ public final class PostgresDatabase implements AutoCloseable {
     config.setConnectionTimeout(CONNECTION_TIMEOUT.toMillis());
     config.setValidationTimeout(PING_TIMEOUT.toMillis());
     config.setInitializationFailTimeout(-1);
-    config.setConnectionInitSql("SET search_path TO " + schema);
+    // Checkpoints may commit without waiting for the WAL flush (CHECKPOINT_SYNC_COMMIT=false);
+    // PostgresJobStore switches it back on for results, whose flush covers every earlier commit.
+    config.setConnectionInitSql("SET search_path TO " + schema
+        + (settings.syncCheckpointCommits() ? "" : "; SET synchronous_commit TO off"));
     config.addDataSourceProperty("connectTimeout", CONNECT_TIMEOUT_SECONDS);
     config.addDataSourceProperty("tcpKeepAlive", true);
     config.addDataSourceProperty("ApplicationName", "agent-executor");

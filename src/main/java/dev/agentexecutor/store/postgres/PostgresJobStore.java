@@ -80,7 +80,10 @@ public final class PostgresJobStore implements JobStore {
 
   @Override
   public void save(JobRecord record) {
-    database.withConnection("save job", connection -> {
+    database.inTransaction("save job", connection -> {
+      try (var durable = connection.createStatement()) {
+        durable.execute("SET LOCAL synchronous_commit TO on"); // a stored result is never lost
+      }
       try (PreparedStatement statement = connection.prepareStatement(SAVE_SQL)) {
         statement.setString(1, record.jobId());
         statement.setString(2, record.traceId());

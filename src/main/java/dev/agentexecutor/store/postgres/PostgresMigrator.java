@@ -47,7 +47,7 @@ public final class PostgresMigrator {
   /** Applies {@code migrations} (e.g. from MIGRATION_DIR) with a one-connection pool. */
   public static List<Migration> migrate(Settings.Postgres settings, Migrations migrations) {
     Settings.Postgres single =
-        new Settings.Postgres(settings.jdbcUrl(), settings.user(), settings.password(), settings.schema(), 1, false,
+        new Settings.Postgres(settings.jdbcUrl(), settings.user(), settings.password(), settings.schema(), 1, false, true,
             settings.retention(), settings.sweepInterval());
     try (PostgresDatabase database = PostgresDatabase.connect(single)) {
       return new PostgresMigrator(database.dataSource(), settings.schema(), migrations).up();

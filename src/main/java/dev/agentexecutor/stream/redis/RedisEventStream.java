@@ -17,6 +17,9 @@ import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 import io.lettuce.core.resource.DefaultClientResources;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -44,6 +47,9 @@ public final class RedisEventStream implements EventStream {
   private final long ttlSeconds;
   private final LazyConnection shared;
   private final Set<StreamFollower> followers = ConcurrentHashMap.newKeySet();
+  /** Per thread, the replies of publishAsync not yet checked. */
+  private final Map<String, List<RedisFuture<?>>> unconfirmed = new ConcurrentHashMap<>();
+  private static final int MAX_UNCONFIRMED = 3 * 256;
 
   /** Connects lazily: a Redis that is down now makes calls fail, not the constructor. */
   public RedisEventStream(Settings.Redis settings) {
@@ -82,6 +88,39 @@ public final class RedisEventStream implements EventStream {
     RedisCommands.await(expiry, RedisCommands.COMMAND_TIMEOUT, "EXPIRE");
     RedisCommands.await(published, RedisCommands.COMMAND_TIMEOUT, "PUBLISH");
     return id;
+  }
+
+  /**
+   * The same three commands without waiting for their replies; the futures are kept per thread
+   * and checked by {@link #flush}. A thread with many unconfirmed events waits for them first,
+   * so memory stays bounded however fast a job streams.
+   */
+  @Override
+  public void publishAsync(String threadId, AgentEvent event) {
+    String json = event.toJson();
+    String stream = keys.stream(threadId);
+    RedisAsyncCommands<String, String> commands = shared.get().async();
+    List<RedisFuture<?>> pending = unconfirmed.computeIfAbsent(threadId, id -> new ArrayList<>());
+    synchronized (pending) {
+      if (pending.size() >= MAX_UNCONFIRMED) awaitAll(pending);
+      pending.add(commands.xadd(stream, capped, EVENT_FIELD, json));
+      pending.add(commands.expire(stream, ttlSeconds));
+      pending.add(commands.publish(keys.channel(threadId), json));
+    }
+  }
+
+  @Override
+  public void flush(String threadId) {
+    List<RedisFuture<?>> pending = unconfirmed.remove(threadId);
+    if (pending == null) return;
+    synchronized (pending) {
+      awaitAll(pending);
+    }
+  }
+
+  private static void awaitAll(List<RedisFuture<?>> pending) {
+    for (RedisFuture<?> future : pending) RedisCommands.await(future, RedisCommands.COMMAND_TIMEOUT, "pipelined event");
+    pending.clear();
   }
 
   @Override

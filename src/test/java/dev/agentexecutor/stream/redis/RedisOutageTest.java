@@ -53,6 +53,25 @@ class RedisOutageTest {
   }
 
   @Test
+  void pipelinedEventsAreConfirmedByFlushAndAnOutageSurfacesAsBackendUnavailable() throws Exception {
+    for (int i = 0; i < 1000; i++) stream.publishAsync("t3", new AgentEvent("on_llm_stream", Json.object().put("n", i)));
+    stream.publishAsync("t3", AgentEvent.end());
+    stream.flush("t3");
+    EventCollector collected = new EventCollector();
+    try (var follow = stream.follow("t3", null, collected)) {
+      collected.awaitEnd(RECOVERY);
+    }
+    assertThat(collected.events()).hasSize(1001);
+    assertThat(collected.events().get(999).event().data().path("n").asInt()).isEqualTo(999);
+
+    server.stop();
+    assertThatThrownBy(() -> {
+      stream.publishAsync("t4", AgentEvent.end());
+      stream.flush("t4");
+    }).isInstanceOfSatisfying(BackendUnavailableException.class, e -> assertThat(e.backend()).isEqualTo("redis"));
+  }
+
+  @Test
   void redisDownAtStartUpIsNotFatalAndIsUsedOnceItIsUp() throws Exception {
     stream.close();
     server.stop();
