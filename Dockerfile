@@ -1,17 +1,19 @@
 # syntax=docker/dockerfile:1
-# Production image of agent-executor: built with Maven on a JDK 21, run on a JRE 21 as uid 1000.
+# Production image of agent-executor: built with Maven on a JDK 25, run on a JRE 25 as uid 1000
+# with an AOT cache made by a training run at build time (start-up to /ready roughly halves).
 # Holds the migrations and their runner (with psql) for the Deployment's init container.
 
-FROM maven:3.9-eclipse-temurin-21 AS build
+FROM maven:3.9-eclipse-temurin-25 AS build
 WORKDIR /src
 # Dependencies first, so a source-only change reuses this layer.
 COPY pom.xml .
 RUN mvn -B -ntp -q dependency:go-offline
 COPY src ./src
+COPY migrations ./migrations
 RUN mvn -B -ntp -DskipTests package \
  && test -f target/agent-executor.jar
 
-FROM eclipse-temurin:21-jre
+FROM eclipse-temurin:25-jre
 RUN apt-get update \
  && apt-get install -y --no-install-recommends postgresql-client curl \
  && rm -rf /var/lib/apt/lists/* \
@@ -21,10 +23,13 @@ WORKDIR /app
 COPY --from=build --chown=1000:1000 /src/target/agent-executor.jar /app/agent-executor.jar
 COPY --chown=1000:1000 migrations/ /app/migrations/
 COPY --chown=1000:1000 --chmod=0755 scripts/ci/run-migrations.sh /app/scripts/ci/run-migrations.sh
+COPY scripts/lib/aot-train.sh examples/research-team.json /tmp/aot/
+RUN /tmp/aot/aot-train.sh /app/agent-executor.jar /app/agent-executor.aot /tmp/aot/research-team.json \
+ && chown 1000:1000 /app/agent-executor.aot && rm -rf /tmp/aot
 USER 1000:1000
 ENV PORT=8080 \
     JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError -Djava.io.tmpdir=/tmp"
 EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
   CMD curl -fsS http://127.0.0.1:8080/health || exit 1
-ENTRYPOINT ["java", "-jar", "/app/agent-executor.jar", "serve"]
+ENTRYPOINT ["java", "-XX:+UseSerialGC", "-XX:AOTCache=/app/agent-executor.aot", "-Xlog:aot=off", "-Xlog:cds=off", "-jar", "/app/agent-executor.jar", "serve"]

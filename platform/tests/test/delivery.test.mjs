@@ -28,7 +28,15 @@ test("Dockerfile: non-root uid 1000, migrations and their runner with psql, port
   assert.ok(run.some((l) => /^COPY .*migrations\/ \/app\/migrations\/$/.test(l)));
   assert.ok(run.some((l) => /^COPY .*scripts\/ci\/run-migrations\.sh \/app\/scripts\/ci\/run-migrations\.sh$/.test(l)));
   assert.ok(run.includes("EXPOSE 8080"));
-  assert.equal(run.at(-1), 'ENTRYPOINT ["java", "-jar", "/app/agent-executor.jar", "serve"]');
+  assert.match(run.at(-1), /^ENTRYPOINT \["java", .*"-jar", "\/app\/agent-executor\.jar", "serve"\]$/);
+});
+
+test("Dockerfile: the build stage has the migrations the jar packages, and the AOT cache is trained and used", () => {
+  const build = instructions.slice(0, instructions.indexOf(stages[1]));
+  assert.ok(build.some((l) => /^COPY migrations \.\/migrations$/.test(l)), "pom.xml packages migrations/ into the jar");
+  const run = instructions.slice(instructions.indexOf(stages[1]));
+  assert.ok(run.some((l) => l.startsWith("RUN ") && l.includes("aot-train.sh") && l.includes("/app/agent-executor.aot")));
+  assert.match(run.at(-1), /"-XX:AOTCache=\/app\/agent-executor\.aot"/);
 });
 
 test("the Composition's init container runs the script the image contains", () => {
