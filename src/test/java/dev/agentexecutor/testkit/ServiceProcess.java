@@ -30,12 +30,14 @@ public final class ServiceProcess implements AutoCloseable {
     int port = RedisOrNatsServer.freePort();
     Path log = Files.createTempFile("agent-executor-", ".log");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder builder = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+    ProcessBuilder builder = new ProcessBuilder(java, "-Xmx256m",
+        // The production logging configuration, not the test one that is also on the classpath.
+        "-Dlogback.configurationFile=logback.xml", "-cp", System.getProperty("java.class.path"),
         "dev.agentexecutor.Main", "serve")
         .redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().putAll(env);
     builder.environment().put("PORT", Integer.toString(port));
-    builder.environment().put("LOG_FORMAT", "text");
+    builder.environment().putIfAbsent("LOG_FORMAT", "text");
     return new ServiceProcess(builder.start(), log, port);
   }
 

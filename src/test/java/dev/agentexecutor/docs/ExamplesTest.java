@@ -1,0 +1,50 @@
+package dev.agentexecutor.docs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.agentexecutor.Application;
+import dev.agentexecutor.config.Settings;
+import dev.agentexecutor.job.JobExecutionEvent;
+import dev.agentexecutor.job.JobParser;
+import dev.agentexecutor.job.ResultEvents;
+import dev.agentexecutor.observability.TraceContext;
+import dev.agentexecutor.runner.Outcome;
+import dev.agentexecutor.util.Json;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Every example job is valid, and the scripted one runs to completion with the files it promises. */
+class ExamplesTest {
+  static Stream<Path> examples() throws IOException {
+    return Files.list(Path.of("examples")).filter(p -> p.toString().endsWith(".json")).sorted();
+  }
+
+  @ParameterizedTest
+  @MethodSource("examples")
+  void everyExampleIsAValidJob(Path example) throws IOException {
+    JobExecutionEvent job = JobParser.fromJobNode(Json.parse(Files.readAllBytes(example)));
+    assertThat(job.jobId()).isNotBlank();
+  }
+
+  @Test
+  void theScriptedResearchTeamRunsToCompletion() throws IOException {
+    JobExecutionEvent job = JobParser.fromJobNode(Json.parse(Files.readAllBytes(Path.of("examples/research-team.json"))));
+    try (Application app = Application.offline(Settings.from(Map.of()))) {
+      Outcome outcome = app.runner().execute(job, TraceContext.fresh());
+
+      assertThat(outcome).isInstanceOf(Outcome.Completed.class);
+      var data = ResultEvents.data(((Outcome.Completed) outcome).result());
+      assertThat(data.path("result").path("output").asText()).contains("/report.md");
+      var files = app.backends().checkpointer().latest(job.jobId(), "").orElseThrow().state().files();
+      assertThat(files.keySet()).containsExactly("/report.md", "/research/notes.md");
+      assertThat(List.of(files.get("/report.md").text())).allMatch(t -> t.startsWith("# Durable execution"));
+    }
+  }
+}
