@@ -1,8 +1,6 @@
 package dev.agentexecutor.cli;
 
-import dev.agentexecutor.config.InvalidSettingsException;
 import dev.agentexecutor.config.Settings;
-import dev.agentexecutor.observability.Logging;
 import dev.agentexecutor.store.BackendUnavailableException;
 import dev.agentexecutor.store.postgres.Migration;
 import dev.agentexecutor.store.postgres.MigrationException;
@@ -12,6 +10,7 @@ import dev.agentexecutor.store.postgres.PostgresDatabase;
 import dev.agentexecutor.store.postgres.PostgresMigrator;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -23,10 +22,10 @@ import picocli.CommandLine.Parameters;
         + "using DATABASE_URL or POSTGRES_* like the service.%n"
         + "Exit codes: 0 ok, 1 a migration failed, 2 bad configuration or usage, 3 database unreachable.")
 public final class MigrateCommand implements Callable<Integer> {
-  @Parameters(index = "0", defaultValue = "up", paramLabel = "ACTION", description = "up (default), down or status.")
+  @Parameters(index = "0", arity = "0..1", defaultValue = "up", paramLabel = "ACTION", description = "up (default), down or status.")
   String action;
 
-  @Parameters(index = "1", defaultValue = "1", paramLabel = "N", description = "With down: how many versions to revert (default 1).")
+  @Parameters(index = "1", arity = "0..1", defaultValue = "1", paramLabel = "N", description = "With down: how many versions to revert (default 1).")
   int count;
 
   @Option(names = "--dir", paramLabel = "DIR",
@@ -35,14 +34,9 @@ public final class MigrateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Settings settings;
-    try {
-      settings = Settings.fromEnvironment();
-    } catch (InvalidSettingsException e) {
-      System.err.println(e.getMessage());
-      return 2;
-    }
-    Logging.configure("WARN", settings.logFormat(), true);
+    Optional<Settings> loaded = CommandSettings.load(false);
+    if (loaded.isEmpty()) return CommandSettings.BAD_CONFIGURATION;
+    Settings settings = loaded.get();
     if (settings.postgres().isEmpty()) {
       System.err.println("migrate needs PostgreSQL: set DATABASE_URL or POSTGRES_HOST (and POSTGRES_DB, POSTGRES_USER, POSTGRES_PASSWORD)");
       return 2;

@@ -2,14 +2,12 @@ package dev.agentexecutor.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.agentexecutor.Application;
-import dev.agentexecutor.config.InvalidSettingsException;
 import dev.agentexecutor.config.Settings;
 import dev.agentexecutor.job.InvalidJobException;
 import dev.agentexecutor.job.JobExecutionEvent;
 import dev.agentexecutor.job.JobParser;
 import dev.agentexecutor.job.Problem;
 import dev.agentexecutor.job.ResultEvents;
-import dev.agentexecutor.observability.Logging;
 import dev.agentexecutor.observability.TraceContext;
 import dev.agentexecutor.runner.Outcome;
 import dev.agentexecutor.stream.EventStream;
@@ -19,6 +17,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -43,14 +42,9 @@ public final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    Settings settings;
-    try {
-      settings = Settings.fromEnvironment();
-    } catch (InvalidSettingsException e) {
-      System.err.println(e.getMessage());
-      return 2;
-    }
-    Logging.configure("WARN", settings.logFormat(), true);
+    Optional<Settings> loaded = CommandSettings.load(false);
+    if (loaded.isEmpty()) return CommandSettings.BAD_CONFIGURATION;
+    Settings settings = loaded.get();
     byte[] bytes;
     try {
       bytes = Files.readAllBytes(file);

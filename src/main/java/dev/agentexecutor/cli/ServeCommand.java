@@ -1,9 +1,8 @@
 package dev.agentexecutor.cli;
 
 import dev.agentexecutor.Application;
-import dev.agentexecutor.config.InvalidSettingsException;
 import dev.agentexecutor.config.Settings;
-import dev.agentexecutor.observability.Logging;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -15,15 +14,9 @@ import sun.misc.Signal;
 public final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
-    Settings settings;
-    try {
-      settings = Settings.fromEnvironment();
-    } catch (InvalidSettingsException e) {
-      System.err.println(e.getMessage());
-      return 2;
-    }
-    Logging.configure(settings.logLevel(), settings.logFormat(), false);
-    Application app = Application.start(settings);
+    Optional<Settings> settings = CommandSettings.load(true);
+    if (settings.isEmpty()) return CommandSettings.BAD_CONFIGURATION;
+    Application app = Application.start(settings.get());
     CountDownLatch stopped = new CountDownLatch(1);
     Runnable stop = () -> {
       app.close();

@@ -14,22 +14,7 @@ public interface HealthCheck {
   boolean healthy();
 
   static HealthCheck embedded(String name) {
-    return new HealthCheck() {
-      @Override
-      public String name() {
-        return name;
-      }
-
-      @Override
-      public String backend() {
-        return "memory";
-      }
-
-      @Override
-      public boolean healthy() {
-        return true;
-      }
-    };
+    return of(name, "memory", () -> true);
   }
 
   static HealthCheck of(String name, String backend, java.util.function.BooleanSupplier check) {
