@@ -7,6 +7,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 tests=platform/tests
+if ! command -v node >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
+  echo "test-platform.sh: installing Node.js from the distribution's packages" >&2
+  sudo_cmd=""; [ "$(id -u)" -eq 0 ] || sudo_cmd=sudo
+  $sudo_cmd apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq nodejs npm >/dev/null || true
+fi
 if ! command -v node >/dev/null 2>&1; then
   echo "test-platform.sh: node (20 or newer) is required" >&2
   echo "platform: 0 passed, 1 failed"
