@@ -86,7 +86,7 @@ final class Infrastructure implements AutoCloseable {
       checks.add(HealthCheck.of("redis", "redis", redis::ping));
       log.info("event streaming: {}", settings.redis().get());
     } else {
-      events = new MemoryEventStream(MEMORY_EVENTS_PER_THREAD);
+      events = new MemoryEventStream(MEMORY_EVENTS_PER_THREAD, settings.eventRetention());
       checks.add(HealthCheck.embedded("streaming"));
       log.info("event streaming: in memory (set REDIS_URL or DRAGONFLY_HOST for Dragonfly/Redis)");
     }

@@ -19,6 +19,7 @@ public record Settings(
     ModelSettings model,
     Limits limits,
     java.util.List<String> httpToolAllowedHosts,
+    Duration eventRetention,
     Optional<Postgres> postgres,
     Optional<Redis> redis,
     Optional<Nats> nats) {

@@ -74,6 +74,7 @@ final class SettingsLoader {
             Duration.ofHours(longIn("RESULT_RETENTION_HOURS", 1, 100_000)),
             seconds("RETENTION_SWEEP_INTERVAL_SECONDS")),
         java.util.Arrays.stream(text("HTTP_TOOL_ALLOWED_HOSTS").split(",")).map(String::strip).filter(h -> !h.isEmpty()).toList(),
+        seconds("STREAM_TTL_SECONDS"),
         postgres(),
         redis(),
         nats());

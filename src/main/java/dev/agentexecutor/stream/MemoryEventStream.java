@@ -13,14 +13,31 @@ import java.util.function.Consumer;
 public final class MemoryEventStream implements EventStream {
   private final Map<String, ThreadLog> logs = new ConcurrentHashMap<>();
   private final int maxEventsPerThread;
+  private final long ttlNanos;
+  private volatile long nextExpiryCheck;
+
+  /** Logs without followers are dropped {@code ttl} after their last event, as Redis expires its streams. */
+  public MemoryEventStream(int maxEventsPerThread, java.time.Duration ttl) {
+    this.maxEventsPerThread = maxEventsPerThread;
+    this.ttlNanos = ttl.toNanos();
+  }
 
   public MemoryEventStream(int maxEventsPerThread) {
-    this.maxEventsPerThread = maxEventsPerThread;
+    this(maxEventsPerThread, java.time.Duration.ofHours(1));
   }
 
   @Override
   public String publish(String threadId, AgentEvent event) {
+    expireIdleLogs();
     return logs.computeIfAbsent(threadId, id -> new ThreadLog()).append(event, maxEventsPerThread);
+  }
+
+  /** At most once a second (amortised over publishes), drops logs idle for longer than the TTL. */
+  private void expireIdleLogs() {
+    long now = System.nanoTime();
+    if (now - nextExpiryCheck < 0) return;
+    nextExpiryCheck = now + Math.min(1_000_000_000L, ttlNanos);
+    logs.entrySet().removeIf(e -> now - e.getValue().lastAppend() > ttlNanos && e.getValue().clearIfIdle());
   }
 
   @Override
@@ -53,8 +70,22 @@ public final class MemoryEventStream implements EventStream {
     private final List<StreamedEvent> events = new ArrayList<>();
     private long firstSequence = 1;
     private long nextSequence = 1;
+    private volatile long lastAppend = System.nanoTime();
+    private int followers;
+
+    long lastAppend() {
+      return lastAppend;
+    }
+
+    /** Clears the log unless someone follows it; true when cleared. */
+    synchronized boolean clearIfIdle() {
+      if (followers > 0) return false;
+      clear();
+      return true;
+    }
 
     synchronized String append(AgentEvent event, int cap) {
+      lastAppend = System.nanoTime();
       String id = Long.toString(nextSequence++);
       events.add(new StreamedEvent(id, event));
       if (events.size() > cap) {
@@ -73,6 +104,9 @@ public final class MemoryEventStream implements EventStream {
 
     void deliver(long after, Consumer<StreamedEvent> listener) {
       long position = after;
+      synchronized (this) {
+        followers++;
+      }
       try {
         while (!Thread.currentThread().isInterrupted()) {
           List<StreamedEvent> batch;
@@ -89,6 +123,10 @@ public final class MemoryEventStream implements EventStream {
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+      } finally {
+        synchronized (this) {
+          followers--;
+        }
       }
     }
   }
