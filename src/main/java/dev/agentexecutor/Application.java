@@ -2,21 +2,23 @@ package dev.agentexecutor;
 
 import dev.agentexecutor.config.Settings;
 import dev.agentexecutor.ingress.http.HttpApi;
+import dev.agentexecutor.ingress.nats.JetStreamWorker;
 import dev.agentexecutor.model.ModelClient;
 import dev.agentexecutor.model.ModelRouter;
+import dev.agentexecutor.observability.HealthCheck;
 import dev.agentexecutor.observability.Metrics;
 import dev.agentexecutor.observability.Readiness;
 import dev.agentexecutor.observability.Redactor;
 import dev.agentexecutor.observability.Tracing;
+import dev.agentexecutor.publish.nats.NatsConnector;
+import dev.agentexecutor.runner.Backends;
 import dev.agentexecutor.runner.JobRunner;
 import dev.agentexecutor.runner.ThreadAdmin;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import dev.agentexecutor.ingress.nats.JetStreamWorker;
-import dev.agentexecutor.observability.HealthCheck;
-import dev.agentexecutor.publish.nats.NatsConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +42,7 @@ public final class Application implements AutoCloseable {
   private Application(Settings settings) {
     this.settings = settings;
     this.tracing = Tracing.create(settings.otlpEndpoint(), settings.otelServiceName());
-    this.infrastructure = Infrastructure.connect(settings, metrics);
+    this.infrastructure = Infrastructure.connect(settings);
     Redactor redactor = redactor(settings);
     ModelClient model = new ModelRouter(settings.model(), metrics);
     this.runner = new JobRunner(infrastructure.backends, model, settings, metrics, redactor, tracing, Clock.systemUTC());
@@ -71,7 +73,7 @@ public final class Application implements AutoCloseable {
     return new Application(settings);
   }
 
-  public dev.agentexecutor.runner.Backends backends() {
+  public Backends backends() {
     return infrastructure.backends;
   }
 
@@ -87,9 +89,11 @@ public final class Application implements AutoCloseable {
     return metrics;
   }
 
+  /** Every secret value the configuration holds, to be removed from errors and logs. */
   static Redactor redactor(Settings settings) {
-    var secrets = new java.util.ArrayList<String>(List.of(settings.model().openAiApiKey(), settings.model().anthropicApiKey()));
+    List<String> secrets = new ArrayList<>(List.of(settings.model().openAiApiKey(), settings.model().anthropicApiKey()));
     settings.postgres().ifPresent(p -> secrets.add(p.password()));
+    settings.redis().map(r -> URI.create(r.uri()).getUserInfo()).ifPresent(secrets::add);
     return new Redactor(secrets);
   }
 

@@ -2,35 +2,35 @@ package dev.agentexecutor;
 
 import dev.agentexecutor.checkpoint.Checkpointer;
 import dev.agentexecutor.checkpoint.MemoryCheckpointer;
+import dev.agentexecutor.checkpoint.postgres.PostgresCheckpointer;
 import dev.agentexecutor.config.Settings;
 import dev.agentexecutor.observability.HealthCheck;
-import dev.agentexecutor.observability.Metrics;
 import dev.agentexecutor.publish.MemoryResultPublisher;
 import dev.agentexecutor.publish.ResultPublisher;
+import dev.agentexecutor.publish.nats.NatsConnector;
+import dev.agentexecutor.publish.nats.NatsResultPublisher;
 import dev.agentexecutor.runner.Backends;
 import dev.agentexecutor.store.JobStore;
 import dev.agentexecutor.store.MemoryJobStore;
 import dev.agentexecutor.store.RetentionSweeper;
-import dev.agentexecutor.checkpoint.postgres.PostgresCheckpointer;
 import dev.agentexecutor.store.postgres.Migrations;
 import dev.agentexecutor.store.postgres.PostgresDatabase;
 import dev.agentexecutor.store.postgres.PostgresJobStore;
 import dev.agentexecutor.store.postgres.PostgresMigrator;
-import dev.agentexecutor.util.BackgroundRetry;
 import dev.agentexecutor.stream.EventStream;
 import dev.agentexecutor.stream.MemoryEventStream;
+import dev.agentexecutor.stream.redis.RedisEventStream;
+import dev.agentexecutor.util.BackgroundRetry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import dev.agentexecutor.publish.nats.NatsConnector;
-import dev.agentexecutor.publish.nats.NatsResultPublisher;
-import dev.agentexecutor.stream.redis.RedisEventStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Chooses and connects the backends: each one that is configured is used, each one that is not
- * falls back to its in-memory adapter, and the choice is logged and reported by /ready.
+ * falls back to its in-memory adapter, and the choice is logged and reported by /ready. Nothing
+ * here waits for a backend: unreachable ones are retried in the background.
  */
 final class Infrastructure implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Infrastructure.class);
@@ -38,74 +38,73 @@ final class Infrastructure implements AutoCloseable {
 
   final Backends backends;
   final List<HealthCheck> healthChecks;
-  private final List<AutoCloseable> closeables;
-  private final NatsConnector nats;
+  private final List<AutoCloseable> closeables = new ArrayList<>();
+  private final List<HealthCheck> checks = new ArrayList<>();
+  private NatsConnector nats;
 
-  private Infrastructure(Backends backends, List<HealthCheck> healthChecks, List<AutoCloseable> closeables, NatsConnector nats) {
-    this.backends = backends;
-    this.healthChecks = List.copyOf(healthChecks);
-    this.closeables = closeables;
-    this.nats = nats;
+  private Infrastructure(Settings settings) {
+    Storage storage = storage(settings);
+    this.backends = new Backends(storage.checkpoints(), storage.jobs(), events(settings), results(settings));
+    this.healthChecks = List.copyOf(checks);
   }
 
-  static Infrastructure connect(Settings settings, Metrics metrics) {
-    List<HealthCheck> checks = new ArrayList<>();
-    List<AutoCloseable> closeables = new ArrayList<>();
+  static Infrastructure connect(Settings settings) {
+    return new Infrastructure(settings);
+  }
 
-    Checkpointer checkpointer;
-    JobStore jobs;
+  private record Storage(Checkpointer checkpoints, JobStore jobs) {}
+
+  private Storage storage(Settings settings) {
+    Storage storage;
     if (settings.postgres().isPresent()) {
       Settings.Postgres pg = settings.postgres().get();
-      PostgresDatabase database = PostgresDatabase.connect(pg);
-      closeables.add(database);
-      checkpointer = new PostgresCheckpointer(database);
-      jobs = new PostgresJobStore(database);
+      PostgresDatabase database = closing(PostgresDatabase.connect(pg));
       BackgroundRetry migrated = pg.migrateOnStart()
-          ? BackgroundRetry.start("postgresql-migrations",
-              () -> new PostgresMigrator(database.dataSource(), pg.schema(), Migrations.fromClasspath()).up())
+          ? closing(BackgroundRetry.start("postgresql-migrations",
+              () -> new PostgresMigrator(database.dataSource(), pg.schema(), Migrations.fromClasspath()).up()))
           : null;
-      if (migrated != null) closeables.add(migrated);
       checks.add(HealthCheck.of("postgresql", "postgresql", () -> (migrated == null || migrated.done()) && database.ping()));
+      storage = new Storage(new PostgresCheckpointer(database), new PostgresJobStore(database));
       log.info("checkpoints and job results: PostgreSQL {} (schema {})", pg.jdbcUrl(), pg.schema());
     } else {
-      checkpointer = new MemoryCheckpointer();
-      jobs = new MemoryJobStore(checkpointer);
+      MemoryCheckpointer checkpoints = new MemoryCheckpointer();
+      storage = new Storage(checkpoints, new MemoryJobStore(checkpoints));
       checks.add(HealthCheck.embedded("checkpoints"));
       log.info("checkpoints and job results: in memory (set DATABASE_URL or POSTGRES_HOST for PostgreSQL)");
     }
-    RetentionSweeper sweeper = new RetentionSweeper(jobs, settings.limits().resultRetention(),
-        settings.limits().retentionSweepInterval());
-    sweeper.start();
-    closeables.add(sweeper);
+    closing(new RetentionSweeper(storage.jobs(), settings.limits().resultRetention(),
+        settings.limits().retentionSweepInterval())).start();
+    return storage;
+  }
 
-    EventStream events;
+  private EventStream events(Settings settings) {
     if (settings.redis().isPresent()) {
-      RedisEventStream redis = new RedisEventStream(settings.redis().get());
-      closeables.add(redis);
-      events = redis;
+      RedisEventStream redis = closing(new RedisEventStream(settings.redis().get()));
       checks.add(HealthCheck.of("redis", "redis", redis::ping));
       log.info("event streaming: {}", settings.redis().get());
-    } else {
-      events = new MemoryEventStream(MEMORY_EVENTS_PER_THREAD, settings.eventRetention());
-      checks.add(HealthCheck.embedded("streaming"));
-      log.info("event streaming: in memory (set REDIS_URL or DRAGONFLY_HOST for Dragonfly/Redis)");
+      return redis;
     }
+    checks.add(HealthCheck.embedded("streaming"));
+    log.info("event streaming: in memory (set REDIS_URL or DRAGONFLY_HOST for Dragonfly/Redis)");
+    return new MemoryEventStream(MEMORY_EVENTS_PER_THREAD, settings.eventRetention());
+  }
 
-    ResultPublisher results;
-    NatsConnector nats = null;
+  private ResultPublisher results(Settings settings) {
     if (settings.nats().isPresent()) {
-      nats = new NatsConnector(settings.nats().get()).start();
-      closeables.add(nats);
-      results = new NatsResultPublisher(nats);
-      log.info("jobs and result events: NATS JetStream {} (stream {}, consumer {})", settings.nats().get().url(),
-          settings.nats().get().streamName(), settings.nats().get().consumerName());
-    } else {
-      results = new MemoryResultPublisher();
-      checks.add(HealthCheck.embedded("results"));
-      log.info("result events: in memory, HTTP only (set NATS_URL for NATS JetStream)");
+      Settings.Nats config = settings.nats().get();
+      nats = closing(new NatsConnector(config).start());
+      log.info("jobs and result events: NATS JetStream {} (stream {}, consumer {})", config.url(),
+          config.streamName(), config.consumerName());
+      return new NatsResultPublisher(nats);
     }
+    checks.add(HealthCheck.embedded("results"));
+    log.info("result events: in memory, HTTP only (set NATS_URL for NATS JetStream)");
+    return new MemoryResultPublisher();
+  }
 
-    return new Infrastructure(new Backends(checkpointer, jobs, events, results), checks, closeables, nats);
+  private <T extends AutoCloseable> T closing(T resource) {
+    closeables.add(resource);
+    return resource;
   }
 
   /** The NATS connection when NATS is configured: the worker pulls jobs through it. */
@@ -113,6 +112,7 @@ final class Infrastructure implements AutoCloseable {
     return Optional.ofNullable(nats);
   }
 
+  /** Closes in reverse order of opening; a failure to close one does not keep the others open. */
   @Override
   public void close() {
     for (AutoCloseable closeable : closeables.reversed()) {
