@@ -84,6 +84,29 @@ public final class SampleRun {
     return put(Checkpoint.Next.MODEL);
   }
 
+  /** One step that appends a tool call and its result and writes a new file, as a research agent does. */
+  public Checkpoint stepWithNewFile() {
+    step++;
+    String path = "/file-" + (step - 1) + ".md";
+    ObjectNode args = Json.object().put("file_path", path).put("content", "finding " + step);
+    ToolCall call = new ToolCall("call_" + step, "write_file", args);
+    state = state
+        .withMessage(Message.assistant("Saving finding " + step + ".", List.of(call)))
+        .withMessage(Message.tool(call.id(), call.name(), "Updated file " + path))
+        .withFile(path, FileData.of("# Finding " + step + "\n" + "detail ".repeat(8), START.plusSeconds(step)))
+        .afterModelCall(new Usage(120, 30));
+    return put(Checkpoint.Next.MODEL);
+  }
+
+  /** Deletes a file (a step that only removes it). */
+  public Checkpoint deleteFile(String path) {
+    return change(s -> {
+      java.util.Map<String, FileData> files = new java.util.TreeMap<>(s.files());
+      files.remove(path);
+      return s.withFiles(files);
+    }, Checkpoint.Next.MODEL);
+  }
+
   /** Replaces the history with a summary plus the last two messages, as summarisation does. */
   public Checkpoint summarise() {
     step++;

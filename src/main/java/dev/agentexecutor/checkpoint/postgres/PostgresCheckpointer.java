@@ -48,13 +48,14 @@ public final class PostgresCheckpointer implements Checkpointer {
   private static final String LATEST_SQL = SELECT_CHECKPOINT + " ORDER BY checkpoint_id DESC LIMIT 1";
   private static final String BY_ID_SQL = SELECT_CHECKPOINT + " AND checkpoint_id = ?";
 
-  /** The current blob of each channel, plus every messages blob a delta chain may need. */
+  /** The current blob of each channel, plus every messages and files blob a delta chain may need. */
   private static final String BLOBS_SQL = """
       SELECT b.channel, b.version, b.type, b.blob
       FROM checkpoint_blobs b
       WHERE b.thread_id = ? AND b.checkpoint_ns = ?
         AND ((b.channel = 'messages' AND b.version <= ?)
-          OR (b.channel <> 'messages'
+          OR (b.channel = 'files' AND b.version <= ?)
+          OR (b.channel NOT IN ('messages', 'files')
               AND (b.channel, b.version) IN (SELECT key, value FROM jsonb_each_text(?::jsonb))))""";
 
   private static final String DELETE_THREAD_SQL = """
@@ -178,9 +179,13 @@ public final class PostgresCheckpointer implements Checkpointer {
     Map<String, String> versions = textMap(document.path("channel_versions"));
     Map<String, Blob> current = new HashMap<>();
     Map<String, Blob> messages = new HashMap<>();
+    Map<String, Blob> files = new HashMap<>();
     for (Blob blob : blobs(connection, threadId, namespace, versions)) {
-      if (blob.channel().equals(StateChannels.MESSAGES)) messages.put(blob.version(), blob);
-      else current.put(blob.channel(), blob);
+      switch (blob.channel()) {
+        case StateChannels.MESSAGES -> messages.put(blob.version(), blob);
+        case StateChannels.FILES -> files.put(blob.version(), blob);
+        default -> current.put(blob.channel(), blob);
+      }
     }
     Checkpoint checkpoint = new Checkpoint(
         threadId,
@@ -190,7 +195,7 @@ public final class PostgresCheckpointer implements Checkpointer {
         metadata.path("step").asInt(),
         Instant.parse(document.path("ts").asText()),
         Checkpoint.Next.valueOf(metadata.path("next").asText("model").toUpperCase(Locale.ROOT)),
-        StateChannels.assemble(versions, document.path("channel_values"), current, messages));
+        StateChannels.assemble(versions, document.path("channel_values"), current, messages, files));
     return new Loaded(checkpoint, versions);
   }
 
@@ -200,7 +205,8 @@ public final class PostgresCheckpointer implements Checkpointer {
       statement.setString(1, threadId);
       statement.setString(2, namespace);
       statement.setString(3, versions.getOrDefault(StateChannels.MESSAGES, ""));
-      statement.setString(4, Json.write(versions));
+      statement.setString(4, versions.getOrDefault(StateChannels.FILES, ""));
+      statement.setString(5, Json.write(versions));
       try (ResultSet rows = statement.executeQuery()) {
         List<Blob> blobs = new ArrayList<>();
         while (rows.next()) {

@@ -27,24 +27,28 @@ final class StateChannels {
   static final String MESSAGES = "messages";
   static final String TODOS = "todos";
   static final String EXTRA = "extra";
-  static final String FILE_PREFIX = "files:";
+  static final String FILES = "files";
   static final String USAGE = "usage";
   static final String MODEL_CALLS = "model_calls";
 
   /** A whole value, serialised with {@link Json}. */
   static final String TYPE_JSON = "json";
-  /** Messages appended to the value at version {@code base}: {@code {"base", "append": [...]}}. */
+  /**
+   * A change to the value at version {@code base}: messages appended ({@code {"base", "append"}})
+   * or files written and deleted ({@code {"base", "changed": {path: file}, "deleted": [paths]}}).
+   */
   static final String TYPE_DELTA = "json-delta";
-  /** No value: a deleted file (LangGraph's name for an empty channel). */
-  static final String TYPE_EMPTY = "empty";
 
   private static final TypeReference<List<Message>> MESSAGE_LIST = new TypeReference<>() {};
   private static final TypeReference<List<Todo>> TODO_LIST = new TypeReference<>() {};
   private static final TypeReference<Map<String, JsonNode>> JSON_MAP = new TypeReference<>() {};
-  private static final TypeReference<FileData> FILE = new TypeReference<>() {};
+  private static final TypeReference<Map<String, FileData>> FILE_MAP = new TypeReference<>() {};
   private static final TypeReference<MessagesDelta> DELTA = new TypeReference<>() {};
+  private static final TypeReference<FilesDelta> FILES_DELTA = new TypeReference<>() {};
 
   record MessagesDelta(String base, List<Message> append) {}
+
+  record FilesDelta(String base, Map<String, FileData> changed, List<String> deleted) {}
 
   /** What one put stores: the blobs of the changed channels and every channel's version after it. */
   record Changes(List<Blob> blobs, Map<String, String> versions) {}
@@ -60,7 +64,8 @@ final class StateChannels {
     if (messages != null) blobs.add(messages);
     if (!before.todos().equals(state.todos())) blobs.add(json(TODOS, version, state.todos()));
     if (!before.extra().equals(state.extra())) blobs.add(json(EXTRA, version, state.extra()));
-    addFileChanges(before.files(), state.files(), version, blobs);
+    Blob files = filesBlob(before.files(), state.files(), versions.get(FILES), version);
+    if (files != null) blobs.add(files);
     for (Blob blob : blobs) versions.put(blob.channel(), version);
     if (!before.usage().equals(state.usage())) versions.put(USAGE, version);
     if (before.modelCalls() != state.modelCalls()) versions.put(MODEL_CALLS, version);
@@ -89,14 +94,20 @@ final class StateChannels {
     return true;
   }
 
-  private static void addFileChanges(
-      Map<String, FileData> before, Map<String, FileData> after, String version, List<Blob> blobs) {
+  /**
+   * The files written or deleted since the parent, as a delta on its version (a full value for
+   * the first one): one channel for all files, so a checkpoint's channel_versions does not grow
+   * with the number of files, and storage stays linear in the steps.
+   */
+  private static Blob filesBlob(Map<String, FileData> before, Map<String, FileData> after, String baseVersion, String version) {
+    if (baseVersion == null) return after.isEmpty() ? null : json(FILES, version, after);
+    Map<String, FileData> changed = new TreeMap<>();
     after.forEach((path, file) -> {
-      if (!file.equals(before.get(path))) blobs.add(json(FILE_PREFIX + path, version, file));
+      if (!file.equals(before.get(path))) changed.put(path, file);
     });
-    for (String path : before.keySet()) {
-      if (!after.containsKey(path)) blobs.add(new Blob(FILE_PREFIX + path, version, TYPE_EMPTY, null));
-    }
+    List<String> deleted = before.keySet().stream().filter(path -> !after.containsKey(path)).toList();
+    if (changed.isEmpty() && deleted.isEmpty()) return null;
+    return new Blob(FILES, version, TYPE_DELTA, Json.writeBytes(new FilesDelta(baseVersion, changed, deleted)));
   }
 
   private static Blob json(String channel, String version, Object value) {
@@ -119,16 +130,19 @@ final class StateChannels {
       Map<String, String> versions,
       JsonNode inlineValues,
       Map<String, Blob> currentBlobs,
-      Map<String, Blob> messageBlobsByVersion) {
+      Map<String, Blob> messageBlobsByVersion,
+      Map<String, Blob> fileBlobsByVersion) {
     String messagesVersion = versions.get(MESSAGES);
     List<Message> messages = messagesVersion == null ? List.of() : messages(messagesVersion, messageBlobsByVersion);
+    String filesVersion = versions.get(FILES);
+    Map<String, FileData> files = filesVersion == null ? Map.of() : files(filesVersion, fileBlobsByVersion);
     Blob todos = currentBlobs.get(TODOS);
     Blob extra = currentBlobs.get(EXTRA);
     Usage usage = inlineValues.has(USAGE) ? Json.read(inlineValues.get(USAGE), Usage.class) : Usage.ZERO;
     return new AgentState(
         messages,
         todos == null ? List.of() : read(todos, TODO_LIST),
-        files(currentBlobs),
+        files,
         extra == null ? Map.of() : read(extra, JSON_MAP),
         usage,
         inlineValues.path(MODEL_CALLS).asInt(0));
@@ -151,14 +165,24 @@ final class StateChannels {
     }
   }
 
-  private static Map<String, FileData> files(Map<String, Blob> currentBlobs) {
-    Map<String, FileData> files = new LinkedHashMap<>();
-    currentBlobs.forEach((channel, blob) -> {
-      if (channel.startsWith(FILE_PREFIX) && !TYPE_EMPTY.equals(blob.type())) {
-        files.put(channel.substring(FILE_PREFIX.length()), read(blob, FILE));
+  /** Follows the file deltas back from {@code version} to the last full value, then applies them. */
+  private static Map<String, FileData> files(String version, Map<String, Blob> byVersion) {
+    Deque<FilesDelta> deltasOldestFirst = new ArrayDeque<>();
+    for (String cursor = version; ; ) {
+      Blob blob = byVersion.get(cursor);
+      if (blob == null) throw new IllegalStateException("files version " + cursor + " is missing from checkpoint_blobs");
+      if (!TYPE_DELTA.equals(blob.type())) {
+        Map<String, FileData> files = new TreeMap<>(read(blob, FILE_MAP));
+        for (FilesDelta delta : deltasOldestFirst) {
+          files.putAll(delta.changed());
+          delta.deleted().forEach(files::remove);
+        }
+        return files;
       }
-    });
-    return files;
+      FilesDelta delta = read(blob, FILES_DELTA);
+      deltasOldestFirst.addFirst(delta);
+      cursor = delta.base();
+    }
   }
 
   private static <T> T read(Blob blob, TypeReference<T> type) {

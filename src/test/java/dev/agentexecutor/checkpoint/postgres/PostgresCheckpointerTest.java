@@ -49,6 +49,27 @@ class PostgresCheckpointerTest extends CheckpointerContract {
   }
 
   @Test
+  void storageStaysLinearWhenEveryStepWritesANewFile() throws SQLException {
+    long bytes100 = storedBytesAfter(100, true);
+    long bytes300 = storedBytesAfter(300, true);
+
+    assertThat((double) bytes300 / bytes100).isLessThan(3.6);
+  }
+
+  @Test
+  void manyFilesWrittenEditedAndDeletedAreRebuiltExactly() {
+    SampleRun run = SampleRun.started(checkpointer, newThreadId());
+    Checkpoint last = null;
+    for (int i = 0; i < 60; i++) last = run.stepWithNewFile();
+    last = run.deleteFile("/file-7.md");
+
+    Checkpoint rebuilt = new PostgresCheckpointer(database).latest(last.threadId(), "").orElseThrow();
+
+    assertThat(rebuilt.state().files()).hasSize(60).doesNotContainKey("/file-7.md").containsKey("/file-59.md");
+    assertThat(rebuilt.state()).isEqualTo(run.state());
+  }
+
+  @Test
   void stateRebuiltAfterManyStepsEqualsTheStateInMemory() {
     SampleRun run = SampleRun.started(checkpointer, newThreadId());
     Checkpoint last = null;
@@ -69,7 +90,7 @@ class PostgresCheckpointerTest extends CheckpointerContract {
         "SELECT channel || ' ' || type FROM " + PG.schema() + ".checkpoint_blobs"
             + " WHERE thread_id = ? AND version = ? ORDER BY channel",
         step.threadId(), versionOf(step, StateChannels.MESSAGES));
-    assertThat(written).containsExactly("files:/notes.md json", "messages json-delta");
+    assertThat(written).containsExactly("files json-delta", "messages json-delta");
   }
 
   @Test
@@ -128,7 +149,7 @@ class PostgresCheckpointerTest extends CheckpointerContract {
              AND bl.channel = v.key AND bl.version = v.value
         WHERE c.thread_id = ? AND c.checkpoint_id = ? ORDER BY 1""".formatted(PG.schema(), PG.schema()),
         step.threadId(), step.id());
-    assertThat(channels).containsExactly("extra", "files:/notes.md", "messages", "todos");
+    assertThat(channels).containsExactly("extra", "files", "messages", "todos");
   }
 
   @Test
@@ -145,9 +166,13 @@ class PostgresCheckpointerTest extends CheckpointerContract {
   }
 
   private static long storedBytesAfter(int steps) throws SQLException {
+    return storedBytesAfter(steps, false);
+  }
+
+  private static long storedBytesAfter(int steps, boolean newFileEachStep) throws SQLException {
     SampleRun run = new SampleRun(checkpointer, newThreadId(), "");
     Checkpoint last = run.start();
-    for (int i = 0; i < steps; i++) last = run.step();
+    for (int i = 0; i < steps; i++) last = newFileEachStep ? run.stepWithNewFile() : run.step();
     String schema = PG.schema();
     Object bytes = queryValue("""
         SELECT (SELECT coalesce(sum(octet_length(blob)), 0) FROM %s.checkpoint_blobs WHERE thread_id = ?)
