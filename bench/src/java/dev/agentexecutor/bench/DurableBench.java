@@ -2,6 +2,7 @@ package dev.agentexecutor.bench;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.agentexecutor.config.Settings;
 import dev.agentexecutor.testkit.CloudEvents;
 import dev.agentexecutor.testkit.NatsTestKit;
 import dev.agentexecutor.testkit.PostgresTestSchema;
@@ -54,9 +55,9 @@ final class DurableBench {
     out.put("target_p50_ms_at_1", TARGET_P50_MS_AT_1).put("target_jobs_per_s_at_64", TARGET_JOBS_PER_S_AT_64)
         .put("target_service_to_floor_ratio", TARGET_FLOOR_RATIO);
     try (BenchEnvironment environment = new BenchEnvironment();
-        ServiceLauncher service = ServiceLauncher.start(List.of(), environment.env());
+        ServiceLauncher service = ServiceLauncher.start(serviceFlags(), environment.env());
         Connection nats = Nats.connect(NatsTestKit.SHARED_URL)) {
-      out.put("service_jvm_flags", "(none: JDK defaults)");
+      out.put("service_jvm_flags", serviceFlags().isEmpty() ? "(none: JDK defaults)" : String.join(" ", serviceFlags()));
       out.put("ready_ms", Stats.round(service.awaitReady(Duration.ofSeconds(60))));
       out.put("idle_rss_mib", Stats.round(service.rssMib()));
       listen(nats, environment);
@@ -65,7 +66,8 @@ final class DurableBench {
       ClosedLoop.Job serviceJob = index -> serviceJob(js, subject, "bench-" + environment.names.id + "-" + index);
 
       ClosedLoop.run(Math.min(64, config.durableWarmup()), config.durableWarmup(), serviceJob);
-      IoCount io = IoCount.measure(environment, config.ioCountJobs(), serviceJob, config.mode().equals("smoke"));
+      RecordedJob shape = RecordedJob.record(Jobs.event(Jobs.threeStep("io-shape")), Settings.from(Map.of("LLM_PROVIDER", "scripted")));
+      IoCount io = IoCount.measure(environment, config.ioCountJobs(), serviceJob, shape);
       out.set("io_per_job", io.toJson());
 
       try (IoFloor floor = IoFloor.create(environment, io, jobTemplate, lastResult.get())) {
@@ -78,6 +80,12 @@ final class DurableBench {
       out.put("service_log_errors", service.log().lines().filter(l -> l.contains("\"ERROR\"") || l.contains(" ERROR ")).count());
     }
     return out;
+  }
+
+  /** JVM flags of the service process: none (the JDK's defaults) unless bench/profile.sh adds JFR. */
+  static List<String> serviceFlags() {
+    String flags = System.getProperty("bench.service.jvm.flags", "").strip();
+    return flags.isEmpty() ? List.of() : List.of(flags.split("\\s+"));
   }
 
   /** One concurrency level: service and floor alternated, each repeated; median runs reported. */
@@ -93,7 +101,8 @@ final class DurableBench {
       } finally {
         sampler.interrupt();
       }
-      floorRuns.add(ClosedLoop.run(inFlight, jobs, floor::job));
+      floor.breakdown();
+      floorRuns.add(ClosedLoop.run(inFlight, jobs, floor::job).set("per_job_in_each_backend", floor.breakdown()));
     }
     ObjectNode serviceMedian = Stats.medianRun(serviceRuns, "per_s");
     ObjectNode floorMedian = Stats.medianRun(floorRuns, "per_s");
@@ -151,15 +160,22 @@ final class DurableBench {
     return done.get(60, TimeUnit.SECONDS) - start;
   }
 
-  /** What one job does to each backend, from server-side counters around jobs run one at a time. */
-  record IoCount(int jobs, double pgCommits, double redisXadds, double redisPublishes, double redisExpires,
-      double natsJobMessages, double natsResultMessages, String sampleJobId, String pgNote) {
-    static IoCount measure(BenchEnvironment environment, int jobs, ClosedLoop.Job serviceJob, boolean quick) throws Exception {
-      RedisClient client = RedisClient.create(RedisTestKit.SHARED_URI);
-      try (StatefulRedisConnection<String, String> redis = client.connect();
-          Connection nats = Nats.connect(NatsTestKit.SHARED_URL)) {
+  /**
+   * What one job does to each backend. PostgreSQL: every JobStore and Checkpointer call of the
+   * PostgreSQL adapters is one statement in autocommit, so the transactions per job are the calls
+   * a recorded run of the same job makes; the checkpoint rows of the counted jobs in the service's
+   * own schema confirm them. The whole database's
+   * {@code xact_commit} delta is kept too, but other sessions on the server add to it. Redis: the
+   * length of a job's event stream (one XADD+EXPIRE+PUBLISH pipeline per event). NATS: the
+   * messages added to the job and result streams.
+   */
+  record IoCount(int jobs, double pgTransactions, double checkpointRows, double blobRows,
+      double xactCommitWholeDatabase, double redisPipelines, double natsJobMessages, double natsResultMessages,
+      String sampleJobId) {
+    static IoCount measure(BenchEnvironment environment, int jobs, ClosedLoop.Job serviceJob, RecordedJob shape) throws Exception {
+      try (Connection nats = Nats.connect(NatsTestKit.SHARED_URL)) {
+        String schema = environment.names.schema;
         long commits = committedTransactions();
-        Map<String, Long> redisBefore = commandCalls(redis);
         long jobMessages = streamMessages(nats, environment.names.jobStream);
         long resultMessages = streamMessages(nats, environment.names.resultStream);
         int[] last = new int[1];
@@ -167,37 +183,27 @@ final class DurableBench {
           last[0] = index;
           return serviceJob.run(1_000_000 + index);
         });
-        Map<String, Long> redisAfter = commandCalls(redis);
-        // PostgreSQL 15 backends flush their counters at most once a second and, when idle, up to
-        // ten seconds later: wait until the count stops moving.
-        long committed = 0;
-        long deadline = System.nanoTime() + Duration.ofSeconds(quick ? 0 : 12).toNanos();
-        long stableSince = System.nanoTime();
-        do {
-          Thread.sleep(quick ? 0 : 500);
-          long now = committedTransactions() - commits;
-          if (now != committed) stableSince = System.nanoTime();
-          committed = now;
-        } while (System.nanoTime() < deadline && System.nanoTime() - stableSince < Duration.ofMillis(2_500).toNanos());
+        String counted = "bench-" + environment.names.id + "-1______"; // the ids of the counted jobs
         double perJob = jobs;
-        return new IoCount(jobs, Stats.round(committed / perJob),
-            Stats.round(delta(redisBefore, redisAfter, "xadd") / perJob),
-            Stats.round(delta(redisBefore, redisAfter, "publish") / perJob),
-            Stats.round(delta(redisBefore, redisAfter, "expire") / perJob),
+        String sample = "bench-" + environment.names.id + "-" + (1_000_000 + last[0]);
+        return new IoCount(jobs,
+            shape.jobReads + shape.jobWrites.size() + shape.checkpointPuts.size() + shape.checkpointReads.size(),
+            Stats.round(rowsOf(schema, "checkpoints", "thread_id", counted) / perJob),
+            Stats.round(rowsOf(schema, "checkpoint_blobs", "thread_id", counted) / perJob),
+            Stats.round((committedTransactions() - commits) / perJob),
+            eventsOf(environment.names.keyPrefix + "langgraph:events:" + sample),
             Stats.round((streamMessages(nats, environment.names.jobStream) - jobMessages) / perJob),
             Stats.round((streamMessages(nats, environment.names.resultStream) - resultMessages) / perJob),
-            "bench-" + environment.names.id + "-" + (1_000_000 + last[0]),
-            "pg_stat_database.xact_commit delta of the whole database (other sessions add noise)");
-      } finally {
-        client.shutdown();
+            sample);
       }
     }
 
     ObjectNode toJson() {
-      return Json.object().put("jobs_counted", jobs).put("pg_commits", pgCommits).put("redis_xadd", redisXadds)
-          .put("redis_publish", redisPublishes).put("redis_expire", redisExpires)
-          .put("nats_job_publish_acks", natsJobMessages).put("nats_result_publish_acks", natsResultMessages)
-          .put("pg_note", pgNote);
+      return Json.object().put("jobs_counted", jobs).put("pg_transactions", pgTransactions)
+          .put("pg_checkpoint_rows", checkpointRows).put("pg_blob_rows", blobRows)
+          .put("pg_xact_commit_whole_database", xactCommitWholeDatabase)
+          .put("redis_pipelines", redisPipelines).put("nats_job_publish_acks", natsJobMessages)
+          .put("nats_result_publish_acks", natsResultMessages);
     }
 
     private static long committedTransactions() throws Exception {
@@ -206,23 +212,22 @@ final class DurableBench {
       return ((Number) value).longValue();
     }
 
+    private static long rowsOf(String schema, String table, String column, String pattern) throws Exception {
+      Object count = PostgresTestSchema.queryValue("select count(*) from " + schema + "." + table + " where " + column + " like ?", pattern);
+      return ((Number) count).longValue();
+    }
+
+    private static double eventsOf(String stream) {
+      RedisClient client = RedisClient.create(RedisTestKit.SHARED_URI);
+      try (StatefulRedisConnection<String, String> redis = client.connect()) {
+        return redis.sync().xlen(stream);
+      } finally {
+        client.shutdown();
+      }
+    }
+
     private static long streamMessages(Connection nats, String stream) throws Exception {
       return nats.jetStreamManagement().getStreamInfo(stream).getStreamState().getMsgCount();
-    }
-
-    static Map<String, Long> commandCalls(StatefulRedisConnection<String, String> redis) {
-      Map<String, Long> calls = new HashMap<>();
-      for (String line : redis.sync().info("commandstats").split("\r?\n")) {
-        if (!line.startsWith("cmdstat_")) continue;
-        String name = line.substring("cmdstat_".length(), line.indexOf(':'));
-        String count = line.substring(line.indexOf("calls=") + 6, line.indexOf(',', line.indexOf("calls=")));
-        calls.put(name, Long.parseLong(count));
-      }
-      return calls;
-    }
-
-    private static long delta(Map<String, Long> before, Map<String, Long> after, String command) {
-      return after.getOrDefault(command, 0L) - before.getOrDefault(command, 0L);
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.agentexecutor.bench;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.agentexecutor.store.postgres.Migrations;
@@ -7,6 +8,7 @@ import dev.agentexecutor.store.postgres.PostgresMigrator;
 import dev.agentexecutor.testkit.NatsTestKit;
 import dev.agentexecutor.testkit.PostgresTestSchema;
 import dev.agentexecutor.testkit.RedisTestKit;
+import dev.agentexecutor.util.Json;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisFuture;
@@ -29,6 +31,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The I/O floor of one durable job: the PostgreSQL commits, Redis pipelines and NATS publish-acks
@@ -69,6 +72,10 @@ final class IoFloor implements AutoCloseable {
   private StatefulRedisConnection<String, String> redis;
   private Connection nats;
   private JetStream js;
+  private final LongAdder natsNanos = new LongAdder();
+  private final LongAdder postgresNanos = new LongAdder();
+  private final LongAdder redisNanos = new LongAdder();
+  private final LongAdder jobs = new LongAdder();
   private final XAddArgs capped = XAddArgs.Builder.maxlen(10_000).approximateTrimming();
 
   private IoFloor(List<CheckpointRow> checkpoints, List<String> events, int extraReads, String jobTemplate, byte[] result) {
@@ -91,8 +98,8 @@ final class IoFloor implements AutoCloseable {
     } finally {
       client.shutdown();
     }
-    // The job row is read once, inserted and updated; every other commit is a checkpoint statement or a read.
-    int extraReads = (int) Math.max(0, Math.round(io.pgCommits()) - 3 - rows.size());
+    // The job row is read once, inserted and updated; every other transaction is a checkpoint statement or a read.
+    int extraReads = (int) Math.max(0, Math.round(io.pgTransactions()) - 3 - rows.size());
     IoFloor floor = new IoFloor(rows, events, extraReads, jobTemplate, result);
     floor.open();
     return floor;
@@ -125,6 +132,7 @@ final class IoFloor implements AutoCloseable {
     String jobId = "floor-" + index + "-" + System.nanoTime();
     long start = System.nanoTime();
     js.publish(subjects + ".execute.bench", jobTemplate.replace("JOB-ID-PLACEHOLDER", jobId).getBytes(StandardCharsets.UTF_8));
+    long published = System.nanoTime();
     try (java.sql.Connection connection = pool.getConnection()) {
       read(connection, jobId);
       update(connection, JOB_INSERT, jobId, "trace-" + jobId);
@@ -139,13 +147,29 @@ final class IoFloor implements AutoCloseable {
         read(connection, jobId);
       }
     }
+    long stored = System.nanoTime();
     for (String event : events) pipeline(jobId, event);
+    long streamed = System.nanoTime();
     try (java.sql.Connection connection = pool.getConnection()) {
       update(connection, JOB_UPDATE, new String(result, StandardCharsets.UTF_8), jobId);
     }
+    long finished = System.nanoTime();
     js.publish(subjects + ".status.completed", new Headers().add("Content-Type", "application/cloudevents+json"), result,
         PublishOptions.builder().messageId(jobId + "-completed").expectedStream(stream).build());
-    return System.nanoTime() - start;
+    long end = System.nanoTime();
+    natsNanos.add(published - start + end - finished);
+    postgresNanos.add(stored - published + finished - streamed);
+    redisNanos.add(streamed - stored);
+    jobs.increment();
+    return end - start;
+  }
+
+  /** Mean time per job in each backend since the last call (µs), then starts counting afresh. */
+  ObjectNode breakdown() {
+    double count = Math.max(1, jobs.sumThenReset());
+    return Json.object().put("postgres_us", Stats.round(postgresNanos.sumThenReset() / count / 1e3))
+        .put("redis_us", Stats.round(redisNanos.sumThenReset() / count / 1e3))
+        .put("nats_us", Stats.round(natsNanos.sumThenReset() / count / 1e3));
   }
 
   private void pipeline(String jobId, String event) throws Exception {

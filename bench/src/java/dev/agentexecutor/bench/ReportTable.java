@@ -90,7 +90,7 @@ final class ReportTable {
           f("%.1f× p50, %.1f× jobs/s", level.path("ratio_p50").asDouble(), level.path("ratio_throughput").asDouble()), target, met);
     }
     row("2 Durable (PG + Redis + NATS)", "I/O per job (counted)",
-        f("%.1f PG commits, %.1f XADD+EXPIRE+PUBLISH, %.0f+%.0f publish-acks", io.path("pg_commits").asDouble(), io.path("redis_xadd").asDouble(),
+        f("%.0f PG transactions, %.0f XADD+EXPIRE+PUBLISH pipelines, %.0f+%.0f publish-acks", io.path("pg_transactions").asDouble(), io.path("redis_pipelines").asDouble(),
             io.path("nats_job_publish_acks").asDouble(), io.path("nats_result_publish_acks").asDouble()),
         "floor does the same", "", "", "");
   }

@@ -45,7 +45,8 @@ final class StartupBench {
       for (String name : config.startupVariants()) {
         Variant variant = variant(name, archives);
         if (!variant.training().isEmpty()) train(variant, environment.env());
-        ObjectNode result = variants.addObject().put("name", name).put("flags", String.join(" ", variant.flags()));
+        ObjectNode result = variants.addObject().put("name", name)
+            .put("flags", String.join(" ", variant.flags()).replace(archives + "/", ""));
         result.set("embedded", measure(variant, embedded));
         result.set("backends", measure(variant, environment.env()));
       }
@@ -97,7 +98,7 @@ final class StartupBench {
     for (int run = 0; run < config.startupRuns(); run++) {
       try (ServiceLauncher service = ServiceLauncher.start(variant.flags(), env)) {
         ready[run] = service.awaitReady(Duration.ofSeconds(60));
-        Thread.sleep(1_000);
+        Thread.sleep(config.mode().equals("smoke") ? 100 : 1_000);
         rss[run] = service.rssMib();
         warnings = service.log().lines().filter(l -> l.contains("[warning]") || l.contains("[error]")).limit(3).reduce("", (a, b) -> a + b + "\n");
       }

@@ -53,9 +53,9 @@ final class StreamingBench {
           StatefulRedisPubSubConnection<String, String> subscriber = client.connectPubSub()) {
         for (int repeat = 0; repeat < config.repeats(); repeat++) {
           fullRuns.add(viaWebSocket(service, events, config.streamEvents(), 0));
-          rateRuns.add(viaWebSocket(service, events, config.streamRatePerSecond() * config.streamRateSeconds(), config.streamRatePerSecond()));
+          rateRuns.add(viaWebSocket(service, events, config.streamRateEvents(), config.streamRatePerSecond()));
           baselineFull.add(viaRedis(publisher, subscriber, prefix, config.streamEvents(), 0));
-          baselineRate.add(viaRedis(publisher, subscriber, prefix, config.streamRatePerSecond() * config.streamRateSeconds(), config.streamRatePerSecond()));
+          baselineRate.add(viaRedis(publisher, subscriber, prefix, config.streamRateEvents(), config.streamRatePerSecond()));
         }
       } finally {
         client.shutdown();
