@@ -17,14 +17,14 @@ mvn -B -ntp -q -DskipTests package dependency:build-classpath \
   -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test >&2
 classpath="target/test-classes:target/classes:$(cat target/bench-classpath.txt)"
 java=("$JAVA_HOME/bin/java" --sun-misc-unsafe-memory-access=allow -cp "$classpath")
-jfr="settings=profile,dumponexit=true"
+jfr="settings=profile,jdk.ExecutionSample#period=1ms,dumponexit=true"
 scratch=$(mktemp -d -t bench-profile-XXXXXX)
 trap 'rm -rf "$scratch"' EXIT
 
 if [ "$which" = all ] || [ "$which" = engine ]; then
   pin=(); command -v taskset >/dev/null && pin=(taskset -c 0)
   "${pin[@]}" "${java[@]}" -Xms1g -Xmx1g -XX:StartFlightRecording="filename=$out/engine.jfr,$jfr" \
-    dev.agentexecutor.bench.BenchMain run quick "$scratch/engine.json" engine
+    dev.agentexecutor.bench.BenchMain run full "$scratch/engine.json" engine
   "${java[@]}" dev.agentexecutor.bench.BenchMain jfr-top "$out/engine.jfr" 20 | tee "$out/engine.md"
 fi
 if [ "$which" = all ] || [ "$which" = durable ]; then

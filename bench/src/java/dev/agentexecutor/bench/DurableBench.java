@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.DoubleAccumulator;
 
@@ -63,11 +64,15 @@ final class DurableBench {
       listen(nats, environment);
       JetStream js = nats.jetStream();
       String subject = environment.names.jobSubject("bench");
-      ClosedLoop.Job serviceJob = index -> serviceJob(js, subject, "bench-" + environment.names.id + "-" + index);
+      // Every job id is new: a finished job id sent again is only republished from the job store.
+      AtomicLong sequence = new AtomicLong();
+      ClosedLoop.Job serviceJob = index -> serviceJob(js, subject, "bench-" + environment.names.id + "-" + sequence.incrementAndGet());
+      String countedPrefix = "count-" + environment.names.id + "-";
+      ClosedLoop.Job countedJob = index -> serviceJob(js, subject, countedPrefix + index);
 
       ClosedLoop.run(Math.min(64, config.durableWarmup()), config.durableWarmup(), serviceJob);
       RecordedJob shape = RecordedJob.record(Jobs.event(Jobs.threeStep("io-shape")), Settings.from(Map.of("LLM_PROVIDER", "scripted")));
-      IoCount io = IoCount.measure(environment, config.ioCountJobs(), serviceJob, shape);
+      IoCount io = IoCount.measure(environment, config.ioCountJobs(), countedJob, countedPrefix, shape);
       out.set("io_per_job", io.toJson());
 
       try (IoFloor floor = IoFloor.create(environment, io, jobTemplate, lastResult.get())) {
@@ -77,7 +82,12 @@ final class DurableBench {
           levels.add(level(inFlight, service, serviceJob, floor));
         }
       }
-      out.put("service_log_errors", service.log().lines().filter(l -> l.contains("\"ERROR\"") || l.contains(" ERROR ")).count());
+      String log = service.log();
+      out.put("service_log_errors", log.lines().filter(l -> l.contains("\"ERROR\"") || l.contains(" ERROR ")).count());
+      // A redelivered job that already finished is not run again: its stored result is republished.
+      out.put("service_log_replays", log.lines().filter(l -> l.contains("stored result republished")).count());
+      out.put("nats_redelivered", nats.jetStreamManagement()
+          .getConsumerInfo(environment.names.jobStream, environment.names.consumer()).getRedelivered());
     }
     return out;
   }
@@ -172,20 +182,17 @@ final class DurableBench {
   record IoCount(int jobs, double pgTransactions, double checkpointRows, double blobRows,
       double xactCommitWholeDatabase, double redisPipelines, double natsJobMessages, double natsResultMessages,
       String sampleJobId) {
-    static IoCount measure(BenchEnvironment environment, int jobs, ClosedLoop.Job serviceJob, RecordedJob shape) throws Exception {
+    static IoCount measure(BenchEnvironment environment, int jobs, ClosedLoop.Job countedJob, String countedPrefix, RecordedJob shape)
+        throws Exception {
       try (Connection nats = Nats.connect(NatsTestKit.SHARED_URL)) {
         String schema = environment.names.schema;
         long commits = committedTransactions();
         long jobMessages = streamMessages(nats, environment.names.jobStream);
         long resultMessages = streamMessages(nats, environment.names.resultStream);
-        int[] last = new int[1];
-        ClosedLoop.run(1, jobs, index -> {
-          last[0] = index;
-          return serviceJob.run(1_000_000 + index);
-        });
-        String counted = "bench-" + environment.names.id + "-1______"; // the ids of the counted jobs
+        ClosedLoop.run(1, jobs, countedJob);
+        String counted = countedPrefix + "%";
         double perJob = jobs;
-        String sample = "bench-" + environment.names.id + "-" + (1_000_000 + last[0]);
+        String sample = countedPrefix + (jobs - 1);
         return new IoCount(jobs,
             shape.jobReads + shape.jobWrites.size() + shape.checkpointPuts.size() + shape.checkpointReads.size(),
             Stats.round(rowsOf(schema, "checkpoints", "thread_id", counted) / perJob),

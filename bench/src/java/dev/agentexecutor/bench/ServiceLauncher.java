@@ -60,7 +60,7 @@ final class ServiceLauncher implements AutoCloseable {
     HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ready")).timeout(Duration.ofSeconds(2)).build();
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) throw new IllegalStateException("the service exited with " + process.exitValue() + ":\n" + log());
+      if (!process.isAlive()) throw new IllegalStateException("the service exited with " + process.exitValue() + ":\n" + tail(log()));
       try {
         if (HTTP.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
           return (System.nanoTime() - startedNanos) / 1e6;
@@ -72,7 +72,7 @@ final class ServiceLauncher implements AutoCloseable {
       }
       Thread.sleep(5);
     }
-    throw new IllegalStateException("the service was not ready within " + timeout + ":\n" + log());
+    throw new IllegalStateException("the service was not ready within " + timeout + ":\n" + tail(log()));
   }
 
   int port() {
@@ -97,11 +97,14 @@ final class ServiceLauncher implements AutoCloseable {
 
   String log() {
     try {
-      String text = Files.readString(log);
-      return text.length() > 20_000 ? text.substring(text.length() - 20_000) : text;
+      return Files.readString(log);
     } catch (IOException e) {
       return "(no log: " + e.getMessage() + ")";
     }
+  }
+
+  static String tail(String text) {
+    return text.length() > 20_000 ? text.substring(text.length() - 20_000) : text;
   }
 
   /** SIGTERM (the service drains and exits 0; the JDK writes its CDS/AOT archives), then SIGKILL. */

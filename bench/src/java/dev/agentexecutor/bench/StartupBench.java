@@ -87,7 +87,7 @@ final class StartupBench {
         if (response.statusCode() != 200) throw new IllegalStateException("training job answered " + response.statusCode() + ": " + response.body());
       }
       int exit = service.stop(Duration.ofSeconds(180));
-      if (exit != 0) throw new IllegalStateException("training run of " + variant.name() + " exited with " + exit + ":\n" + service.log());
+      if (exit != 0) throw new IllegalStateException("training run of " + variant.name() + " exited with " + exit + ":\n" + ServiceLauncher.tail(service.log()));
     }
   }
 

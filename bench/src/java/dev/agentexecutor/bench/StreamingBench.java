@@ -10,19 +10,13 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.LongConsumer;
 
 /**
  * Streaming: the service in process on Redis; one thread publishes {@code on_llm_stream} events
@@ -78,17 +72,14 @@ final class StreamingBench {
   private static ObjectNode viaWebSocket(ServiceHarness service, EventStream events, int count, int rate) throws Exception {
     String threadId = "stream-" + UUID.randomUUID();
     Arrivals arrivals = new Arrivals(count + 1);
-    Listener listener = new Listener(arrivals::record);
-    WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder()
-        .buildAsync(URI.create("ws://127.0.0.1:" + service.app().port() + "/stream/" + threadId), listener).get(10, TimeUnit.SECONDS);
+    ServiceHarness.WebSocketRecording socket = service.webSocket("/stream/" + threadId, frame -> arrivals.record(sentAt(frame)));
     events.publish(threadId, event(System.nanoTime(), -1)); // the follower is live once this arrives
     arrivals.awaitCount(1, Duration.ofSeconds(10));
     arrivals.reset();
     long publishNanos = publish(count, rate, (sent, i) -> events.publish(threadId, event(sent, i)));
     arrivals.awaitCount(count, Duration.ofSeconds(120));
     events.publish(threadId, AgentEvent.end());
-    listener.closed.get(10, TimeUnit.SECONDS);
-    socket.abort();
+    socket.awaitClose(Duration.ofSeconds(30));
     events.delete(threadId);
     return arrivals.toJson(count, publishNanos);
   }
@@ -182,43 +173,6 @@ final class StreamingBench {
       json.put("published_per_s", Stats.round(sent / (publishNanos / 1e9)));
       json.put("delivered_per_s", Stats.round(count / Math.max(1e-9, (last - first) / 1e9)));
       return json;
-    }
-  }
-
-  /** A WebSocket client that hands each text frame's send time to {@code arrivals}. */
-  private static final class Listener implements WebSocket.Listener {
-    final CompletableFuture<Integer> closed = new CompletableFuture<>();
-    private final LongConsumer arrivals;
-    private final StringBuilder partial = new StringBuilder();
-
-    Listener(LongConsumer arrivals) {
-      this.arrivals = arrivals;
-    }
-
-    @Override
-    public void onOpen(WebSocket webSocket) {
-      webSocket.request(Long.MAX_VALUE);
-    }
-
-    @Override
-    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-      partial.append(data);
-      if (last) {
-        arrivals.accept(sentAt(partial));
-        partial.setLength(0);
-      }
-      return null;
-    }
-
-    @Override
-    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-      closed.complete(statusCode);
-      return null;
-    }
-
-    @Override
-    public void onError(WebSocket webSocket, Throwable error) {
-      closed.completeExceptionally(error);
     }
   }
 }

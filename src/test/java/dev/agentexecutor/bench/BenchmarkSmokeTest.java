@@ -56,6 +56,7 @@ class BenchmarkSmokeTest {
     assertThat(io.path("pg_checkpoint_rows").asDouble()).isEqualTo(io.path("pg_transactions").asDouble() - 4);
     assertThat(io.path("nats_result_publish_acks").asDouble()).isEqualTo(1.0);
     assertThat(durable.path("idle_rss_mib").asDouble()).isPositive();
+    assertThat(durable.path("service_log_replays").asLong()).as("every job id is new: none is merely republished").isZero();
   }
 
   @Test
