@@ -19,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * Starts the whole service in this JVM on a free port with the given environment, and talks to it
@@ -120,7 +121,12 @@ public final class ServiceHarness implements AutoCloseable {
 
   /** Connects a WebSocket and collects its text frames until the server closes it. */
   public WebSocketRecording webSocket(String path) {
-    WebSocketRecording recording = new WebSocketRecording();
+    return webSocket(path, frame -> {});
+  }
+
+  /** As {@link #webSocket(String)}, also handing each complete text frame to {@code onFrame} as it arrives. */
+  public WebSocketRecording webSocket(String path, Consumer<String> onFrame) {
+    WebSocketRecording recording = new WebSocketRecording(onFrame);
     http.newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + app.port() + path), recording).join();
     return recording;
   }
@@ -130,7 +136,12 @@ public final class ServiceHarness implements AutoCloseable {
     private final List<String> frames = new CopyOnWriteArrayList<>();
     private final CompletableFuture<Integer> closed = new CompletableFuture<>();
     private final StringBuilder partial = new StringBuilder();
+    private final Consumer<String> onFrame;
     private volatile WebSocket socket;
+
+    WebSocketRecording(Consumer<String> onFrame) {
+      this.onFrame = onFrame;
+    }
 
     @Override
     public void onOpen(WebSocket webSocket) {
@@ -142,7 +153,9 @@ public final class ServiceHarness implements AutoCloseable {
     public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
       partial.append(data);
       if (last) {
-        frames.add(partial.toString());
+        String frame = partial.toString();
+        onFrame.accept(frame);
+        frames.add(frame);
         partial.setLength(0);
       }
       return null;

@@ -1,0 +1,122 @@
+package dev.agentexecutor.bench;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.agentexecutor.Application;
+import dev.agentexecutor.checkpoint.MemoryCheckpointer;
+import dev.agentexecutor.config.Settings;
+import dev.agentexecutor.job.JobExecutionEvent;
+import dev.agentexecutor.model.ModelClient;
+import dev.agentexecutor.model.ModelRouter;
+import dev.agentexecutor.observability.Metrics;
+import dev.agentexecutor.observability.TraceContext;
+import dev.agentexecutor.publish.MemoryResultPublisher;
+import dev.agentexecutor.runner.Backends;
+import dev.agentexecutor.runner.JobRunner;
+import dev.agentexecutor.runner.Outcome;
+import dev.agentexecutor.store.MemoryJobStore;
+import dev.agentexecutor.stream.MemoryEventStream;
+import dev.agentexecutor.util.Json;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Engine overhead, in process and warm: {@code runner().execute(job, TraceContext.fresh())} of
+ * {@code Application.offline} on in-memory backends, one job after another on one thread, each
+ * timed alone. The floor is the same run's backend and model work replayed without the engine.
+ */
+final class EngineBench {
+  /** The Python LangGraph engine's cost of a 3-node chain, quoted (it cannot run here). */
+  static final double LANGGRAPH_REFERENCE_US = 645;
+  static final double TARGET_P50_US = 50;
+
+  private final BenchConfig config;
+  private final Settings settings = Settings.from(Map.of("LLM_PROVIDER", "scripted", "MAX_STEPS", "1000"));
+
+  EngineBench(BenchConfig config) {
+    this.config = config;
+  }
+
+  ObjectNode run() {
+    ObjectNode out = Json.object();
+    out.put("cpus_visible", Runtime.getRuntime().availableProcessors());
+    out.put("target_p50_us", TARGET_P50_US);
+    out.put("langgraph_reference_us", LANGGRAPH_REFERENCE_US);
+    out.set("three_step", scenario(Jobs.event(Jobs.threeStep("template")), 1));
+    out.set("twenty_step_two_subagents", scenario(Jobs.event(Jobs.twentyStepTwoSubagents("template")), 5));
+    return out;
+  }
+
+  /** @param cost how much longer than the 3-step job a run is, to keep the time per scenario alike */
+  private ObjectNode scenario(JobExecutionEvent template, int cost) {
+    RecordedJob recorded = RecordedJob.record(Jobs.withId(template, "record"), settings);
+    int warmup = Math.max(10, config.engineWarmup() / cost);
+    int iterations = Math.max(10, config.engineIterations() / cost);
+    List<ObjectNode> engineRuns = new ArrayList<>();
+    List<ObjectNode> floorRuns = new ArrayList<>();
+    for (int repeat = 0; repeat < config.repeats(); repeat++) {
+      int thisWarmup = repeat == 0 ? warmup : Math.max(10, warmup / 5);
+      engineRuns.add(engine(template, thisWarmup, iterations, repeat));
+      floorRuns.add(floor(recorded, thisWarmup, iterations, repeat));
+    }
+    ObjectNode engine = Stats.medianRun(engineRuns, "p50_us");
+    ObjectNode floor = Stats.medianRun(floorRuns, "p50_us");
+    ObjectNode out = Json.object();
+    out.set("work_per_job", recorded.counts());
+    out.put("warmup_jobs", warmup);
+    out.set("engine", engine);
+    out.set("floor", floor);
+    out.put("engine_minus_floor_p50_us", Stats.round(engine.path("p50_us").asDouble() - floor.path("p50_us").asDouble()));
+    out.put("ratio_p50", Stats.round(engine.path("p50_us").asDouble() / Math.max(0.01, floor.path("p50_us").asDouble())));
+    return out;
+  }
+
+  /** A fresh application per repeat, so the in-memory backends (results are never dropped) stay small. */
+  private ObjectNode engine(JobExecutionEvent template, int warmup, int iterations, int repeat) {
+    try (Application app = Application.offline(settings)) {
+      JobRunner runner = app.runner();
+      Backends backends = app.backends();
+      String prefix = "engine-" + repeat + "-";
+      return measure(prefix, warmup, iterations, jobId -> {
+        Outcome outcome = runner.execute(Jobs.withId(template, jobId), TraceContext.fresh());
+        if (!(outcome instanceof Outcome.Completed)) throw new IllegalStateException("job failed: " + outcome);
+      }, jobId -> forget(backends, jobId));
+    }
+  }
+
+  private ObjectNode floor(RecordedJob recorded, int warmup, int iterations, int repeat) {
+    MemoryCheckpointer checkpoints = new MemoryCheckpointer();
+    Backends backends = new Backends(checkpoints, new MemoryJobStore(checkpoints), new MemoryEventStream(100_000), new MemoryResultPublisher());
+    ModelClient model = new ModelRouter(settings.model(), new Metrics());
+    return measure("floor-" + repeat + "-", warmup, iterations, jobId -> recorded.replay(jobId, backends, model),
+        jobId -> forget(backends, jobId));
+  }
+
+  private static void forget(Backends backends, String jobId) {
+    backends.checkpointer().deleteThread(jobId);
+    backends.events().delete(jobId);
+    backends.jobs().delete(jobId);
+  }
+
+  /** Warm-up, then each iteration timed alone; the clean-up after each one is not timed. */
+  static ObjectNode measure(String prefix, int warmup, int iterations, Consumer<String> job, Consumer<String> cleanUp) {
+    for (int i = 0; i < warmup; i++) {
+      String jobId = prefix + "w" + i;
+      job.accept(jobId);
+      cleanUp.accept(jobId);
+    }
+    long[] nanos = new long[iterations];
+    String[] ids = new String[iterations];
+    for (int i = 0; i < iterations; i++) ids[i] = prefix + i;
+    long busy = 0;
+    for (int i = 0; i < iterations; i++) {
+      long start = System.nanoTime();
+      job.accept(ids[i]);
+      nanos[i] = System.nanoTime() - start;
+      busy += nanos[i];
+      cleanUp.accept(ids[i]);
+    }
+    return new Stats(nanos, iterations, busy / 1e9).toJson();
+  }
+}
