@@ -37,10 +37,12 @@ import java.util.concurrent.atomic.LongAdder;
  * The I/O floor of one durable job: the PostgreSQL commits, Redis pipelines and NATS publish-acks
  * the service was counted doing, done directly with the same clients (pgjdbc + HikariCP, Lettuce,
  * jnats), with the rows, events and messages of a job the service ran, into a scratch schema,
- * key prefix and stream. Per job: publish the job (ack) → read the job row → insert it → one
- * statement per checkpoint (its blobs and row, as the service writes them) → more reads up to the
- * counted commits → update the job row → one XADD+EXPIRE+PUBLISH pipeline per event → publish the
- * result (ack, with a message id).
+ * key prefix and stream, under the service's own I/O policy: checkpoint statements commit
+ * asynchronously (CHECKPOINT_SYNC_COMMIT=false), the job row synchronously, and the events of a
+ * job are pipelined to Redis and confirmed once. Per job: publish the job (ack) → read the job row
+ * → more reads up to the counted transactions → one statement per checkpoint (its blobs and row,
+ * as the service writes them) → XADD+EXPIRE+PUBLISH per event, pipelined, then wait for all →
+ * upsert the job row (synchronous commit) → publish the result (ack, with a message id).
  */
 final class IoFloor implements AutoCloseable {
   private static final String PUT_SQL = """
@@ -51,8 +53,11 @@ final class IoFloor implements AutoCloseable {
       )
       INSERT INTO checkpoints (thread_id, checkpoint_ns, checkpoint_id, parent_checkpoint_id, checkpoint, metadata)
       VALUES (?, ?, ?, ?, ?::jsonb, ?::jsonb)""";
-  private static final String JOB_INSERT = "INSERT INTO jobs (job_id, trace_id, status, created_at, updated_at) VALUES (?, ?, 'running', now(), now())";
-  private static final String JOB_UPDATE = "UPDATE jobs SET status = 'completed', updated_at = now(), result_event = ?::jsonb WHERE job_id = ?";
+  private static final String JOB_UPSERT = """
+      INSERT INTO jobs (job_id, trace_id, status, created_at, updated_at, result_event)
+      VALUES (?, ?, 'completed', now(), now(), ?::jsonb)
+      ON CONFLICT (job_id) DO UPDATE SET status = EXCLUDED.status, updated_at = EXCLUDED.updated_at,
+          result_event = EXCLUDED.result_event""";
   private static final String JOB_READ = "SELECT job_id, status, result_event::text FROM jobs WHERE job_id = ?";
 
   private record CheckpointRow(String namespace, String id, String parentId, String checkpoint, String metadata,
@@ -98,15 +103,15 @@ final class IoFloor implements AutoCloseable {
     } finally {
       client.shutdown();
     }
-    // The job row is read once, inserted and updated; every other transaction is a checkpoint statement or a read.
-    int extraReads = (int) Math.max(0, Math.round(io.pgTransactions()) - 3 - rows.size());
+    // The job row is read once and written once; every other transaction is a checkpoint statement or a read.
+    int extraReads = (int) Math.max(0, Math.round(io.pgTransactions()) - 2 - rows.size());
     IoFloor floor = new IoFloor(rows, events, extraReads, jobTemplate, result);
     floor.open();
     return floor;
   }
 
   int commitsPerJob() {
-    return 3 + checkpoints.size() + extraReads;
+    return 2 + checkpoints.size() + extraReads;
   }
 
   private void open() throws Exception {
@@ -118,6 +123,7 @@ final class IoFloor implements AutoCloseable {
     hikari.setPassword(PostgresTestSchema.PASSWORD);
     hikari.setMaximumPoolSize(10); // the service's POSTGRES_POOL_SIZE default
     hikari.setPoolName("bench-floor");
+    hikari.setConnectionInitSql("SET synchronous_commit TO off"); // as the service's checkpoint pool
     pool = new HikariDataSource(hikari);
     redisClient = RedisClient.create(RedisTestKit.SHARED_URI);
     redis = redisClient.connect();
@@ -135,23 +141,22 @@ final class IoFloor implements AutoCloseable {
     long published = System.nanoTime();
     try (java.sql.Connection connection = pool.getConnection()) {
       read(connection, jobId);
-      update(connection, JOB_INSERT, jobId, "trace-" + jobId);
-    }
-    for (CheckpointRow row : checkpoints) {
-      try (java.sql.Connection connection = pool.getConnection()) {
-        insert(connection, jobId, row);
-      }
     }
     for (int i = 0; i < extraReads; i++) {
       try (java.sql.Connection connection = pool.getConnection()) {
         read(connection, jobId);
       }
     }
+    for (CheckpointRow row : checkpoints) {
+      try (java.sql.Connection connection = pool.getConnection()) {
+        insert(connection, jobId, row);
+      }
+    }
     long stored = System.nanoTime();
-    for (String event : events) pipeline(jobId, event);
+    pipeline(jobId, events);
     long streamed = System.nanoTime();
     try (java.sql.Connection connection = pool.getConnection()) {
-      update(connection, JOB_UPDATE, new String(result, StandardCharsets.UTF_8), jobId);
+      saveResult(connection, jobId, new String(result, StandardCharsets.UTF_8));
     }
     long finished = System.nanoTime();
     js.publish(subjects + ".status.completed", new Headers().add("Content-Type", "application/cloudevents+json"), result,
@@ -172,15 +177,36 @@ final class IoFloor implements AutoCloseable {
         .put("nats_us", Stats.round(natsNanos.sumThenReset() / count / 1e3));
   }
 
-  private void pipeline(String jobId, String event) throws Exception {
+  /** XADD, EXPIRE and PUBLISH for every event, pipelined, then one wait for all the replies. */
+  private void pipeline(String jobId, List<String> jobEvents) throws Exception {
     RedisAsyncCommands<String, String> commands = redis.async();
     String key = prefix + "langgraph:events:" + jobId;
-    RedisFuture<String> added = commands.xadd(key, capped, "event", event);
-    RedisFuture<Boolean> expiry = commands.expire(key, 900);
-    RedisFuture<Long> published = commands.publish(prefix + "langgraph:stream:" + jobId, event);
-    added.get(5, TimeUnit.SECONDS);
-    expiry.get(5, TimeUnit.SECONDS);
-    published.get(5, TimeUnit.SECONDS);
+    List<RedisFuture<?>> replies = new ArrayList<>(jobEvents.size() * 3);
+    for (String event : jobEvents) {
+      replies.add(commands.xadd(key, capped, "event", event));
+      replies.add(commands.expire(key, 900));
+      replies.add(commands.publish(prefix + "langgraph:stream:" + jobId, event));
+    }
+    for (RedisFuture<?> reply : replies) reply.get(5, TimeUnit.SECONDS);
+  }
+
+  /** The job row with its result, committed synchronously as the service's job store does. */
+  private static void saveResult(java.sql.Connection connection, String jobId, String resultEvent) throws SQLException {
+    connection.setAutoCommit(false);
+    try {
+      try (var durable = connection.createStatement()) {
+        durable.execute("SET LOCAL synchronous_commit TO on");
+      }
+      try (PreparedStatement statement = connection.prepareStatement(JOB_UPSERT)) {
+        statement.setString(1, jobId);
+        statement.setString(2, "trace-" + jobId);
+        statement.setString(3, resultEvent);
+        statement.executeUpdate();
+      }
+      connection.commit();
+    } finally {
+      connection.setAutoCommit(true);
+    }
   }
 
   private static void read(java.sql.Connection connection, String jobId) throws SQLException {
@@ -189,14 +215,6 @@ final class IoFloor implements AutoCloseable {
       try (ResultSet rows = statement.executeQuery()) {
         while (rows.next()) rows.getString(3);
       }
-    }
-  }
-
-  private static void update(java.sql.Connection connection, String sql, String first, String second) throws SQLException {
-    try (PreparedStatement statement = connection.prepareStatement(sql)) {
-      statement.setString(1, first);
-      statement.setString(2, second);
-      statement.executeUpdate();
     }
   }
 

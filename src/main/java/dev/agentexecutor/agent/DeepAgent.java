@@ -39,6 +39,7 @@ import java.util.Set;
  * one when the thread has any; subagents run the same loop in their own checkpoint namespace.
  */
 public final class DeepAgent {
+  private static final Tool WRITE_TODOS = new WriteTodosTool();
   private final AgentNode orchestrator;
   private final Map<String, AgentNode> subagents;
   private final ModelClient model;
@@ -91,7 +92,7 @@ public final class DeepAgent {
 
   private static List<Tool> withBuiltIns(List<Tool> custom, TaskTool task) {
     List<Tool> tools = new ArrayList<>();
-    tools.add(new WriteTodosTool());
+    tools.add(WRITE_TODOS);
     tools.addAll(FileTools.all());
     if (task != null) tools.add(task);
     tools.addAll(custom);

@@ -9,7 +9,9 @@ import dev.agentexecutor.model.ModelRequest;
 import dev.agentexecutor.model.ModelResponse;
 import dev.agentexecutor.model.TokenListener;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Keeps a long run inside the model's context: when the estimated size of the conversation passes
@@ -28,17 +30,29 @@ final class Summarizer {
   /** Rough token estimate (4 characters a token, plus a little per message), as deepagents does. */
   static long estimateTokens(List<Message> messages) {
     long chars = 0;
-    for (Message m : messages) {
-      chars += m.content().length() + 16;
-      for (var call : m.toolCalls()) chars += call.name().length() + call.args().toString().length();
-    }
+    for (Message m : messages) chars += chars(m);
+    return chars / 4;
+  }
+
+  private static long chars(Message m) {
+    long chars = m.content().length() + 16;
+    for (var call : m.toolCalls()) chars += call.name().length() + call.args().toString().length();
+    return chars;
+  }
+
+  /** Sizes of the messages seen so far: checked before every model call, each measured once. */
+  private final Map<Message, Long> charsByMessage = new IdentityHashMap<>();
+
+  private long estimate(List<Message> messages) {
+    long chars = 0;
+    for (Message m : messages) chars += charsByMessage.computeIfAbsent(m, Summarizer::chars);
     return chars / 4;
   }
 
   boolean needed(String systemPrompt, AgentState state) {
     return state.messages().size() > keepMessages
-        && cutIndex(state.messages()) > 0
-        && systemPrompt.length() / 4 + estimateTokens(state.messages()) > tokenThreshold;
+        && systemPrompt.length() / 4 + estimate(state.messages()) > tokenThreshold
+        && cutIndex(state.messages()) > 0;
   }
 
   /** The state with older messages summarised; the summary call's usage is returned too. */

@@ -2,30 +2,34 @@ package dev.agentexecutor.publish;
 
 import io.cloudevents.CloudEvent;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Keeps published results in memory (embedded mode, where no NATS is configured). Deduplicates
- * like JetStream does: a second publish of the same job and type is ignored.
+ * Keeps the most recent results in memory (embedded mode, where no NATS is configured), bounded so
+ * that a long-running service does not grow without limit. Deduplicates like JetStream does: a
+ * second publish of the same job and type is ignored.
  */
 public final class MemoryResultPublisher implements ResultPublisher {
-  private final Map<String, CloudEvent> byKey = new ConcurrentHashMap<>();
-  private final List<CloudEvent> published = new ArrayList<>();
+  /** How many results are kept; older ones are forgotten (their jobs keep them in the job store). */
+  public static final int CAPACITY = 10_000;
+
+  private final Map<String, CloudEvent> recent =
+      new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, CloudEvent> eldest) {
+          return size() > CAPACITY;
+        }
+      };
 
   @Override
-  public void publish(String jobId, CloudEvent result) {
-    if (byKey.putIfAbsent(jobId + "|" + result.getType(), result) == null) {
-      synchronized (published) {
-        published.add(result);
-      }
-    }
+  public synchronized void publish(String jobId, CloudEvent result) {
+    recent.putIfAbsent(jobId + "|" + result.getType(), result);
   }
 
-  public List<CloudEvent> published() {
-    synchronized (published) {
-      return List.copyOf(published);
-    }
+  /** The kept results, oldest first. */
+  public synchronized List<CloudEvent> published() {
+    return new ArrayList<>(recent.values());
   }
 }

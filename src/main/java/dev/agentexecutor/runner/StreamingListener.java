@@ -1,6 +1,11 @@
 package dev.agentexecutor.runner;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.agentexecutor.agent.state.Message;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import dev.agentexecutor.agent.RunListener;
 import dev.agentexecutor.agent.state.AgentState;
 import dev.agentexecutor.agent.state.ToolCall;
@@ -19,11 +24,24 @@ final class StreamingListener implements RunListener {
     this.threadId = threadId;
   }
 
-  static ObjectNode stateData(AgentState state) {
+  /**
+   * Every state event carries the whole state; messages and files are immutable, so each is
+   * turned into JSON once per run and its tree reused by later events (otherwise a run of n
+   * steps would convert O(n^2) messages).
+   */
+  private final Map<Object, JsonNode> trees = new IdentityHashMap<>();
+
+  private JsonNode tree(Object immutableValue) {
+    return trees.computeIfAbsent(immutableValue, Json::tree);
+  }
+
+  ObjectNode stateData(AgentState state) {
     ObjectNode data = Json.object();
-    data.set("messages", Json.tree(state.messages()));
+    ArrayNode messages = data.putArray("messages");
+    for (Message message : state.messages()) messages.add(tree(message));
     data.set("todos", Json.tree(state.todos()));
-    data.set("files", Json.tree(state.files()));
+    ObjectNode files = data.putObject("files");
+    state.files().forEach((path, file) -> files.set(path, tree(file)));
     return data;
   }
 

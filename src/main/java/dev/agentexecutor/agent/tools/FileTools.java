@@ -26,8 +26,11 @@ public final class FileTools {
 
   private FileTools() {}
 
+  /** The tools hold no state, so one set serves every agent. */
+  private static final List<Tool> ALL = List.of(ls(), readFile(), writeFile(), editFile(), glob(), grep());
+
   public static List<Tool> all() {
-    return List.of(ls(), readFile(), writeFile(), editFile(), glob(), grep());
+    return ALL;
   }
 
   static Tool ls() {
