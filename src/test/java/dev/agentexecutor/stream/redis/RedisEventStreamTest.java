@@ -85,6 +85,18 @@ class RedisEventStreamTest {
   }
 
   @Test
+  void pipelinedEventsKeepTheOrderAndTheStreamExpires() {
+    for (int n = 0; n < 200; n++) stream.publishAsync(thread, new AgentEvent(AgentEvent.LLM_STREAM, Json.object().put("n", n)));
+    stream.publishAsync(thread, AgentEvent.end());
+    stream.flush(thread);
+
+    var entries = redis.sync().xrange(streamKey(), io.lettuce.core.Range.create("-", "+"));
+    assertThat(entries).hasSize(201);
+    assertThat(entries.get(150).getBody().get("event")).contains("\"n\":150");
+    assertThat(redis.sync().ttl(streamKey())).isBetween(1L, 120L);
+  }
+
+  @Test
   void streamIsCappedApproximately() {
     for (int n = 0; n < 1_000; n++) stream.publish(thread, AgentEvent.end());
     // MAXLEN ~ trims whole nodes (100 entries by default), so a little above the cap is normal.
