@@ -41,7 +41,8 @@ import java.util.concurrent.atomic.LongAdder;
  * asynchronously (CHECKPOINT_SYNC_COMMIT=false), the job row synchronously, and the events of a
  * job are pipelined to Redis and confirmed once. Per job: publish the job (ack) → read the job row
  * → more reads up to the counted transactions → one statement per checkpoint (its blobs and row,
- * as the service writes them) → XADD+EXPIRE+PUBLISH per event, pipelined, then wait for all →
+ * as the service writes them) → XADD+PUBLISH per event (EXPIRE on the first, every 64th and the
+ * last), pipelined, then wait for all →
  * upsert the job row (synchronous commit) → publish the result (ack, with a message id).
  */
 final class IoFloor implements AutoCloseable {
@@ -182,9 +183,11 @@ final class IoFloor implements AutoCloseable {
     RedisAsyncCommands<String, String> commands = redis.async();
     String key = prefix + "langgraph:events:" + jobId;
     List<RedisFuture<?>> replies = new ArrayList<>(jobEvents.size() * 3);
-    for (String event : jobEvents) {
+    for (int i = 0; i < jobEvents.size(); i++) {
+      String event = jobEvents.get(i);
       replies.add(commands.xadd(key, capped, "event", event));
-      replies.add(commands.expire(key, 900));
+      // As the service: the expiry on the first, every 64th and the last event.
+      if (i % 64 == 0 || i == jobEvents.size() - 1) replies.add(commands.expire(key, 900));
       replies.add(commands.publish(prefix + "langgraph:stream:" + jobId, event));
     }
     for (RedisFuture<?> reply : replies) reply.get(5, TimeUnit.SECONDS);
