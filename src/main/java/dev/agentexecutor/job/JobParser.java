@@ -52,7 +52,7 @@ public final class JobParser {
       }
       event = readBinary(h, body);
     } else if (contentType.startsWith("application/cloudevents+json") || (contentType.isEmpty() && looksStructured(body))) {
-      event = readStructured(body);
+      return readStructured(body);
     } else if (contentType.startsWith("application/cloudevents")) {
       throw new InvalidJobException(415, List.of(new Problem("EVT_CONTENT_TYPE", "$",
           "only the JSON event format is supported, not '" + contentType + "'")), null);
@@ -148,7 +148,12 @@ public final class JobParser {
     }
   }
 
-  private static CloudEvent readStructured(byte[] body) {
+  /**
+   * A structured event is parsed once: its attributes are checked on the JSON tree and a JSON
+   * object {@code data} becomes the job directly; other encodings of data (a string,
+   * {@code data_base64}) go through the CloudEvents SDK.
+   */
+  private static JobExecutionEvent readStructured(byte[] body) {
     JsonNode node = parseJson(body, "$");
     if (!node.isObject()) {
       throw InvalidJobException.badRequest("EVT_NOT_OBJECT", "$", "a structured CloudEvent must be a JSON object");
@@ -171,8 +176,22 @@ public final class JobParser {
       throw new InvalidJobException(415, List.of(new Problem("EVT_CONTENT_TYPE", "$.datacontenttype",
           "event data must be JSON, not '" + dataType.asText() + "'")), jobId);
     }
+    JsonNode data = node.get("data");
+    if (data != null && data.isObject()) {
+      String type = node.get("type").asText();
+      String subject = jobId != null ? jobId : node.path("subject").isTextual() ? node.get("subject").asText() : null;
+      if (!EXECUTE_TYPE.equals(type)) {
+        throw new InvalidJobException(400, List.of(new Problem("EVT_TYPE", "$.type",
+            "event type must be '" + EXECUTE_TYPE + "', not '" + type + "'")), subject);
+      }
+      try {
+        return fromJobNode(data);
+      } catch (InvalidJobException e) {
+        return throwWithId(e, subject);
+      }
+    }
     try {
-      return EventFormatProvider.getInstance().resolveFormat(JsonFormat.CONTENT_TYPE).deserialize(body);
+      return jobFromEvent(EventFormatProvider.getInstance().resolveFormat(JsonFormat.CONTENT_TYPE).deserialize(body));
     } catch (EventDeserializationException | IllegalStateException e) {
       throw new InvalidJobException(400, List.of(new Problem("EVT_INVALID", "$", "invalid structured CloudEvent: " + rootMessage(e))), jobId);
     }
