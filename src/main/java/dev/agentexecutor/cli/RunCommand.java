@@ -8,7 +8,6 @@ import dev.agentexecutor.job.JobExecutionEvent;
 import dev.agentexecutor.job.JobParser;
 import dev.agentexecutor.job.Problem;
 import dev.agentexecutor.job.ResultEvents;
-import dev.agentexecutor.observability.TraceContext;
 import dev.agentexecutor.runner.Outcome;
 import dev.agentexecutor.stream.EventStream;
 import dev.agentexecutor.util.Json;

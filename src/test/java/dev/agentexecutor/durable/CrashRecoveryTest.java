@@ -3,7 +3,6 @@ package dev.agentexecutor.durable;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.agentexecutor.testkit.CloudEvents;
 import dev.agentexecutor.testkit.DurableEnvironment;
 import dev.agentexecutor.testkit.FakeLlmReply;
 import dev.agentexecutor.testkit.FakeLlmRequest;
@@ -11,8 +10,6 @@ import dev.agentexecutor.testkit.FakeLlmServer;
 import dev.agentexecutor.testkit.NatsTestKit;
 import dev.agentexecutor.testkit.ServiceProcess;
 import dev.agentexecutor.testkit.TestJobs;
-import io.nats.client.impl.Headers;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -54,10 +51,8 @@ class CrashRecoveryTest {
     try (ResultListener results = new ResultListener(environment.subjectPrefix);
         ServiceProcess first = ServiceProcess.start(env())) {
       first.awaitReady(Duration.ofSeconds(30));
-      Headers headers = new Headers().add("Content-Type", "application/cloudevents+json");
-      results.connection().jetStream().publish(environment.jobSubject("crash"), headers,
-          CloudEvents.structured(TestJobs.job(jobId, TestJobs.orchestrator("openai", "gpt-4o-mini", null), "survive a crash"))
-              .toString().getBytes(StandardCharsets.UTF_8));
+      results.publishJob(environment.jobSubject("crash"),
+          TestJobs.job(jobId, TestJobs.orchestrator("openai", "gpt-4o-mini", null), "survive a crash"));
       NatsTestKit.await("the second model call in flight", Duration.ofSeconds(20), () -> llm.requestCount() >= 2);
       first.kill();
 
@@ -89,10 +84,8 @@ class CrashRecoveryTest {
     try (ResultListener results = new ResultListener(environment.subjectPrefix);
         ServiceProcess service = ServiceProcess.start(env())) {
       service.awaitReady(Duration.ofSeconds(30));
-      Headers headers = new Headers().add("Content-Type", "application/cloudevents+json");
-      results.connection().jetStream().publish(environment.jobSubject("drain"), headers,
-          CloudEvents.structured(TestJobs.job(jobId, TestJobs.orchestrator("openai", "gpt-4o-mini", null), "finish while draining"))
-              .toString().getBytes(StandardCharsets.UTF_8));
+      results.publishJob(environment.jobSubject("drain"),
+          TestJobs.job(jobId, TestJobs.orchestrator("openai", "gpt-4o-mini", null), "finish while draining"));
       NatsTestKit.await("the model call in flight", Duration.ofSeconds(20), () -> llm.requestCount() >= 1);
 
       int exit = service.terminate(Duration.ofSeconds(20));

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.agentexecutor.testkit.CloudEvents;
 import dev.agentexecutor.testkit.DurableEnvironment;
 import dev.agentexecutor.testkit.NatsTestKit;
 import dev.agentexecutor.testkit.PostgresTestSchema;
@@ -16,7 +15,6 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.nats.client.api.ConsumerInfo;
-import io.nats.client.impl.Headers;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -95,9 +93,7 @@ class DurableEndToEndTest {
   void aJobPublishedToNatsIsRunAnsweredAndAcked() throws Exception {
     start();
     String jobId = TestJobs.newJobId();
-    byte[] event = CloudEvents.structured(TestJobs.threeStepScripted(jobId)).toString().getBytes(StandardCharsets.UTF_8);
-    Headers headers = new Headers().add("Content-Type", "application/cloudevents+json");
-    results.connection().jetStream().publish(environment.jobSubject("test"), headers, event);
+    results.publishJob(environment.jobSubject("test"), TestJobs.threeStepScripted(jobId));
 
     ResultListener.Received completed = results.awaitOne(jobId, Duration.ofSeconds(10));
 
@@ -112,17 +108,15 @@ class DurableEndToEndTest {
   @Test
   void aFailingJobAndAMalformedMessageGetFailedEventsAndTheNextJobStillRuns() throws Exception {
     start();
-    var js = results.connection().jetStream();
-    Headers headers = new Headers().add("Content-Type", "application/cloudevents+json");
     String failingId = TestJobs.newJobId();
     ObjectNode failing = TestJobs.job(failingId, TestJobs.orchestrator("scripted", "scripted", Json.MAPPER.createArrayNode()), "fail");
-    js.publish(environment.jobSubject("fail"), headers, CloudEvents.structured(failing).toString().getBytes(StandardCharsets.UTF_8));
+    results.publishJob(environment.jobSubject("fail"), failing);
     String malformedId = "malformed-" + environment.id;
     ObjectNode malformed = Json.object().put("job_id", malformedId).put("trace_id", "t");
-    js.publish(environment.jobSubject("bad"), headers, CloudEvents.structured(malformed).toString().getBytes(StandardCharsets.UTF_8));
-    js.publish(environment.jobSubject("junk"), "{this is not json".getBytes(StandardCharsets.UTF_8));
+    results.publishJob(environment.jobSubject("bad"), malformed);
+    results.connection().jetStream().publish(environment.jobSubject("junk"), "{this is not json".getBytes(StandardCharsets.UTF_8));
     String goodId = TestJobs.newJobId();
-    js.publish(environment.jobSubject("good"), headers, CloudEvents.structured(TestJobs.threeStepScripted(goodId)).toString().getBytes(StandardCharsets.UTF_8));
+    results.publishJob(environment.jobSubject("good"), TestJobs.threeStepScripted(goodId));
 
     JsonNode failed = results.awaitOne(failingId, Duration.ofSeconds(10)).event();
     assertThat(failed.path("type").asText()).isEqualTo("dev.my-platform.agent.failed");
@@ -147,15 +141,13 @@ class DurableEndToEndTest {
   void aRedeliveredCompletedJobRepublishesItsStoredResultAndRunsNothing() throws Exception {
     start();
     String jobId = TestJobs.newJobId();
-    Headers headers = new Headers().add("Content-Type", "application/cloudevents+json");
-    byte[] event = CloudEvents.structured(TestJobs.threeStepScripted(jobId)).toString().getBytes(StandardCharsets.UTF_8);
-    var js = results.connection().jetStream();
-    js.publish(environment.jobSubject("once"), headers, event);
+    ObjectNode job = TestJobs.threeStepScripted(jobId);
+    results.publishJob(environment.jobSubject("once"), job);
     JsonNode first = results.awaitOne(jobId, Duration.ofSeconds(10)).event();
     Object checkpointsBefore = PostgresTestSchema.queryValue(
         "select count(*) from " + environment.schema + ".checkpoints where thread_id = ?", jobId);
 
-    js.publish(environment.jobSubject("again"), headers, event);
+    results.publishJob(environment.jobSubject("again"), job);
     NatsTestKit.await("the redelivery settled", Duration.ofSeconds(10), () -> {
       ConsumerInfo info = results.connection().jetStreamManagement().getConsumerInfo(environment.jobStream, environment.consumer());
       return info.getNumAckPending() == 0 && info.getNumPending() == 0 && info.getDelivered().getStreamSequence() == 2;

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.agentexecutor.store.postgres.Migrations;
 import dev.agentexecutor.store.postgres.PostgresMigrator;
-import dev.agentexecutor.testkit.CloudEvents;
 import dev.agentexecutor.testkit.DurableEnvironment;
 import dev.agentexecutor.testkit.NatsTestKit;
 import dev.agentexecutor.testkit.PostgresTestSchema;
@@ -14,8 +13,6 @@ import dev.agentexecutor.testkit.RedisOrNatsServer;
 import dev.agentexecutor.testkit.ServiceHarness;
 import dev.agentexecutor.testkit.TestJobs;
 import dev.agentexecutor.util.Json;
-import io.nats.client.impl.Headers;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
@@ -80,9 +77,7 @@ class OutageTest {
 
       try (ResultListener results = new ResultListener(environment.subjectPrefix)) {
         String jobId = TestJobs.newJobId();
-        results.connection().jetStream().publish(environment.jobSubject("outage"),
-            new Headers().add("Content-Type", "application/cloudevents+json"),
-            CloudEvents.structured(TestJobs.threeStepScripted(jobId)).toString().getBytes(StandardCharsets.UTF_8));
+        results.publishJob(environment.jobSubject("outage"), TestJobs.threeStepScripted(jobId));
         Thread.sleep(3000);
         assertThat(results.forJob(jobId)).as("nothing is published while the job cannot run").isEmpty();
 

@@ -1,11 +1,14 @@
 package dev.agentexecutor.durable;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.agentexecutor.testkit.CloudEvents;
 import dev.agentexecutor.testkit.NatsTestKit;
 import dev.agentexecutor.util.Json;
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
 import io.nats.client.Nats;
+import io.nats.client.impl.Headers;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -27,6 +30,12 @@ final class ResultListener implements AutoCloseable {
 
   Connection connection() {
     return nats;
+  }
+
+  /** Publishes {@code job} as a structured CloudEvent to a job subject, with JetStream's ack. */
+  void publishJob(String subject, JsonNode job) throws Exception {
+    nats.jetStream().publish(subject, new Headers().add("Content-Type", "application/cloudevents+json"),
+        CloudEvents.structured(job).toString().getBytes(StandardCharsets.UTF_8));
   }
 
   List<Received> forJob(String jobId) {
