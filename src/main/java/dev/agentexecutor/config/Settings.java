@@ -12,6 +12,7 @@ import java.util.Optional;
 public record Settings(
     int port,
     long maxPayloadBytes,
+    int maxConcurrentHttpJobs,
     String logLevel,
     String logFormat,
     Optional<String> otlpEndpoint,

@@ -49,6 +49,7 @@ final class SettingsLoader {
     Settings settings = new Settings(
         intIn("PORT", 0, 65535),
         longIn("MAX_PAYLOAD_BYTES", 1024, Long.MAX_VALUE),
+        intIn("MAX_CONCURRENT_HTTP_JOBS", 1, 100_000),
         oneOf("LOG_LEVEL", "TRACE", "DEBUG", "INFO", "WARN", "ERROR"),
         oneOf("LOG_FORMAT", "json", "text"),
         optional("OTEL_EXPORTER_OTLP_ENDPOINT"),

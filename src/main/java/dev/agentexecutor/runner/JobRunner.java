@@ -80,10 +80,16 @@ public final class JobRunner implements JobExecutor {
    * Starts the job on a virtual thread and returns at once; empty when the job is already running
    * here. The outcome is reported like any other run (events, job store, result event).
    */
-  public boolean start(JobExecutionEvent job, TraceContext trace) {
+  public boolean start(JobExecutionEvent job, TraceContext trace, Runnable whenDone) {
     Optional<RunControl> claimed = claim(job.jobId());
     if (claimed.isEmpty()) return false;
-    Thread.ofVirtual().name("job-" + job.jobId()).start(() -> runClaimed(job, trace, claimed.get()));
+    Thread.ofVirtual().name("job-" + job.jobId()).start(() -> {
+      try {
+        runClaimed(job, trace, claimed.get());
+      } finally {
+        whenDone.run();
+      }
+    });
     return true;
   }
 

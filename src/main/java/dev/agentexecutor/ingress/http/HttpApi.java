@@ -48,8 +48,14 @@ public final class HttpApi implements AutoCloseable {
   private final Javalin app;
   private final Map<Object, EventStream.Subscription> webSocketFollows = new ConcurrentHashMap<>();
   private volatile boolean draining;
+  private final int maxHttpJobs;
+  /** Jobs running for HTTP clients (POST / and /invoke); NATS intake has its own slots. */
+  private final java.util.concurrent.Semaphore httpJobSlots;
 
-  public HttpApi(JobRunner runner, ThreadAdmin admin, EventStream events, Readiness readiness, Metrics metrics, long maxPayloadBytes) {
+  public HttpApi(JobRunner runner, ThreadAdmin admin, EventStream events, Readiness readiness, Metrics metrics,
+      long maxPayloadBytes, int maxHttpJobs) {
+    this.maxHttpJobs = maxHttpJobs;
+    this.httpJobSlots = new java.util.concurrent.Semaphore(maxHttpJobs);
     this.runner = runner;
     this.admin = admin;
     this.events = events;
@@ -111,7 +117,22 @@ public final class HttpApi implements AutoCloseable {
     Map<String, String> headers = ctx.headerMap();
     JobExecutionEvent job = JobParser.fromCloudEvent(headers, body, maxPayloadBytes);
     TraceContext trace = JobParser.traceOf(headers, body);
-    respond(ctx, runner.execute(job, trace));
+    if (!httpJobSlots.tryAcquire()) {
+      tooBusy(ctx);
+      return;
+    }
+    try {
+      respond(ctx, runner.execute(job, trace));
+    } finally {
+      httpJobSlots.release();
+    }
+  }
+
+  /** 429: this instance already runs MAX_CONCURRENT_HTTP_JOBS jobs for HTTP clients. */
+  private void tooBusy(Context ctx) {
+    ctx.header("Retry-After", "1");
+    error(ctx, 429, "too_many_jobs", "this instance is running its limit of " + maxHttpJobs
+        + " HTTP jobs (MAX_CONCURRENT_HTTP_JOBS); retry later or submit through NATS");
   }
 
   private void respond(Context ctx, Outcome outcome) {
@@ -133,7 +154,12 @@ public final class HttpApi implements AutoCloseable {
 
   private void invoke(Context ctx) throws IOException {
     JobExecutionEvent job = JobParser.fromJobJson(readBody(ctx), maxPayloadBytes);
-    if (!runner.start(job, TraceContext.fromHeaders(ctx.headerMap()))) {
+    if (!httpJobSlots.tryAcquire()) {
+      tooBusy(ctx);
+      return;
+    }
+    if (!runner.start(job, TraceContext.fromHeaders(ctx.headerMap()), httpJobSlots::release)) {
+      httpJobSlots.release();
       error(ctx, 409, "already_running", "job " + job.jobId() + " is already running");
       return;
     }

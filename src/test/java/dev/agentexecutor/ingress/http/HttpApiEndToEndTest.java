@@ -12,6 +12,7 @@ import dev.agentexecutor.publish.MemoryResultPublisher;
 import dev.agentexecutor.testkit.CloudEvents;
 import dev.agentexecutor.testkit.FakeLlmReply;
 import dev.agentexecutor.testkit.FakeLlmServer;
+import dev.agentexecutor.testkit.NatsTestKit;
 import dev.agentexecutor.testkit.ServiceHarness;
 import dev.agentexecutor.testkit.TestJobs;
 import dev.agentexecutor.util.Json;
@@ -217,6 +218,27 @@ class HttpApiEndToEndTest {
       JsonNode sent = llm.lastRequest().messages();
       assertThat(sent.toString()).contains("Updated file /resumed.md");
       assertThat(real.get("/state/" + jobId).body()).contains("written after resume");
+    }
+  }
+
+  @Test
+  void httpJobsBeyondTheLimitGet429UntilASlotFrees() throws Exception {
+    try (ServiceHarness limited = ServiceHarness.start(Map.of("MAX_CONCURRENT_HTTP_JOBS", "1"))) {
+      String first = TestJobs.newJobId();
+      assertThat(limited.post("/invoke", TestJobs.slowScripted(first, 4, 100).toString()).statusCode()).isEqualTo(200);
+
+      HttpResponse<String> invoke = limited.post("/invoke", TestJobs.threeStepScripted(TestJobs.newJobId()).toString());
+      HttpResponse<String> post = limited.postCloudEvent(TestJobs.threeStepScripted(TestJobs.newJobId()));
+      assertThat(invoke.statusCode()).isEqualTo(429);
+      assertThat(invoke.headers().firstValue("Retry-After")).isPresent();
+      assertThat(invoke.body()).contains("MAX_CONCURRENT_HTTP_JOBS");
+      assertThat(post.statusCode()).isEqualTo(429);
+
+      limited.awaitState(first, "completed", Duration.ofSeconds(10));
+      // The slot is given back just after the job's record is stored: allow for that moment.
+      NatsTestKit.await("a slot for a new job", Duration.ofSeconds(5),
+          () -> limited.postCloudEvent(TestJobs.threeStepScripted(TestJobs.newJobId())).statusCode() == 200);
+      assertThat(limited.post("/invoke", TestJobs.threeStepScripted(TestJobs.newJobId()).toString()).statusCode()).isEqualTo(200);
     }
   }
 
