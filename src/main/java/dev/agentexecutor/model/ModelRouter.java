@@ -4,7 +4,13 @@ import dev.agentexecutor.agent.definition.ModelConfig;
 import dev.agentexecutor.config.Settings;
 import dev.agentexecutor.model.LangChainModelFactory.ModelKey;
 import dev.agentexecutor.observability.Metrics;
+import java.net.http.HttpTimeoutException;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -50,7 +56,43 @@ public final class ModelRouter implements ModelClient {
 
   private ModelResponse callWithRetries(
       LangChainModel model, ModelRequest request, TokenListener tokens) {
-    return retryPolicy.call(model.target(), () -> model.chat(request, tokens));
+    return retryPolicy.call(model.target(), () -> withinTimeout(() -> model.chat(request, tokens)));
+  }
+
+  /** Interrupts model calls that outlive MODEL_TIMEOUT_SECONDS; one shared daemon thread. */
+  private static final ScheduledThreadPoolExecutor WATCHDOG = watchdog();
+
+  private static ScheduledThreadPoolExecutor watchdog() {
+    ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1,
+        Thread.ofPlatform().name("model-call-watchdog").daemon().factory());
+    executor.setRemoveOnCancelPolicy(true);
+    return executor;
+  }
+
+  /**
+   * The HTTP client's timeout covers the wait for response headers; a stream that stalls after
+   * them would otherwise hang the job (and, with in-progress acks, its NATS message) forever. An
+   * attempt still running at the timeout is interrupted, which cancels it, and counts as a
+   * retryable timeout.
+   */
+  private <T> T withinTimeout(Callable<T> attempt) throws Exception {
+    Thread caller = Thread.currentThread();
+    AtomicBoolean timedOut = new AtomicBoolean();
+    ScheduledFuture<?> alarm = WATCHDOG.schedule(() -> {
+      timedOut.set(true);
+      caller.interrupt();
+    }, settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
+    try {
+      return attempt.call();
+    } catch (Exception e) {
+      if (timedOut.get()) {
+        throw new HttpTimeoutException("no complete answer within " + settings.timeout().toSeconds() + " s (MODEL_TIMEOUT_SECONDS)");
+      }
+      throw e;
+    } finally {
+      alarm.cancel(false);
+      if (timedOut.get()) Thread.interrupted(); // the interrupt was ours, not the caller's
+    }
   }
 
   private LangChainModel model(ModelProvider provider, ModelConfig config) {

@@ -129,6 +129,25 @@ class FakeLlmEndToEndTest {
   }
 
   @Test
+  void aStreamThatStallsMidAnswerTimesOutAndIsRetriedThenFailsTheJob() {
+    try (FakeLlmServer stalling = FakeLlmServer.start(); ServiceHarness strict = ServiceHarness.start(Map.of(
+        "LLM_PROVIDER", "openai", "OPENAI_BASE_URL", stalling.baseUrl(), "OPENAI_API_KEY", "test-key",
+        "MODEL_TIMEOUT_SECONDS", "1", "MODEL_MAX_RETRIES", "1"))) {
+      stalling.stallStreamsAfterFirstEvent(Duration.ofSeconds(30)).defaultReply(FakeLlmReply.text("never finished"));
+      long started = System.nanoTime();
+
+      JsonNode event = Json.parse(strict.postCloudEvent(TestJobs.job(TestJobs.newJobId(),
+          TestJobs.orchestrator("openai", "gpt-4o-mini", null), "hang")).body());
+
+      assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+      assertThat(event.path("type").asText()).isEqualTo("dev.my-platform.agent.failed");
+      assertThat(event.path("data").path("error").path("message").asText())
+          .contains("failed after 2 attempts", "MODEL_TIMEOUT_SECONDS");
+      assertThat(stalling.requestCount()).isEqualTo(2);
+    }
+  }
+
+  @Test
   void tokensStreamAsTheModelProducesThem() throws Exception {
     llm.enqueue(FakeLlmReply.text("one two three four"));
     String jobId = TestJobs.newJobId();

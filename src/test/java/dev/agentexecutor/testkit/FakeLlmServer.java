@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -53,6 +54,7 @@ public final class FakeLlmServer implements AutoCloseable, AfterEachCallback {
   private final Queue<FakeLlmReply> queue = new ArrayDeque<>();
   private final AtomicBoolean closed = new AtomicBoolean();
   private FakeLlmReply defaultReply;
+  private volatile Duration streamStall = Duration.ZERO;
 
   private record Rule(Predicate<FakeLlmRequest> matcher, Queue<FakeLlmReply> replies) {}
 
@@ -202,14 +204,24 @@ public final class FakeLlmServer implements AutoCloseable, AfterEachCallback {
     exchange.getResponseBody().write(bytes);
   }
 
-  private static void stream(HttpExchange exchange, List<FakeLlmWire.Event> events)
-      throws IOException {
+  private void stream(HttpExchange exchange, List<FakeLlmWire.Event> events)
+      throws IOException, InterruptedException {
     exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
     exchange.sendResponseHeaders(200, 0);
     OutputStream out = exchange.getResponseBody();
-    for (FakeLlmWire.Event event : events) {
-      out.write(event.frame().getBytes(StandardCharsets.UTF_8));
+    for (int i = 0; i < events.size(); i++) {
+      out.write(events.get(i).frame().getBytes(StandardCharsets.UTF_8));
       out.flush();
+      if (i == 0 && !streamStall.isZero()) Thread.sleep(streamStall);
     }
+  }
+
+  /**
+   * From now on, streamed answers stop for {@code stall} after their first event: headers and a
+   * first chunk arrive, then nothing, as with a provider that hangs mid-answer.
+   */
+  public FakeLlmServer stallStreamsAfterFirstEvent(Duration stall) {
+    streamStall = stall;
+    return this;
   }
 }
