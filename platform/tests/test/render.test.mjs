@@ -205,6 +205,8 @@ test("AgentExecutor: migrations init container, secrets mapped from the connecti
   const drain = Number(main(r).env.find((e) => e.name === "DRAIN_TIMEOUT_SECONDS").value);
   assert.ok(r.resources.deployment.spec.template.spec.terminationGracePeriodSeconds > drain + 10, "grace period exceeds the drain timeout with margin");
   assert.equal(r.resources.poddisruptionbudget.spec.maxUnavailable, 1);
+  assert.ok(init.command.join(" ").includes("run-migrations.sh"), "the init container migrates");
+  assert.equal(main(r).env.find((e) => e.name === "MIGRATE_ON_START")?.value, "false", "so the service does not migrate again");
   const defaults = renderClaim(CLAIMS.agent);
   assert.equal(ref(main(defaults), "POSTGRES_HOST").name, "agent-executor-postgres");
   assert.equal(main(renderClaim(withSpec(CLAIMS.agent, { maxConcurrentJobs: 8 }))).env.find((e) => e.name === "MAX_CONCURRENT_JOBS").value, "8");
