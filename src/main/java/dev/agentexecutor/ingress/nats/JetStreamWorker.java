@@ -282,7 +282,7 @@ public final class JetStreamWorker implements AutoCloseable {
       case Outcome.Completed c -> handled(delivery::ack);
       case Outcome.Failed f -> handled(delivery::ack);
       case Outcome.Rejected r -> handled(delivery::term);
-      case Outcome.Retry retry -> delivery.nakWithDelay(positiveOr(retry.delay(), nakDelay));
+      case Outcome.Retry retry -> delivery.nakWithDelay(positiveOr(retry.delay(), outageBackoff(delivery)));
       case Outcome.AlreadyRunning a -> delivery.nakWithDelay(nakDelay);
     }
   }
@@ -290,6 +290,16 @@ public final class JetStreamWorker implements AutoCloseable {
   private void handled(Runnable settlement) {
     settlement.run();
     metrics.natsMessageProcessed();
+  }
+
+  /**
+   * The delay before an outage-struck job is tried again: NATS_NAK_DELAY_SECONDS doubled with each
+   * delivery (5, 10, 20, 40 s by default), so that NATS_MAX_DELIVER deliveries span a database
+   * failover rather than a few seconds of it.
+   */
+  Duration outageBackoff(Delivery delivery) {
+    long doublings = Math.min(Math.max(delivery.deliveredCount() - 1, 0), 10);
+    return nakDelay.multipliedBy(1L << doublings);
   }
 
   private static Duration positiveOr(Duration delay, Duration fallback) {

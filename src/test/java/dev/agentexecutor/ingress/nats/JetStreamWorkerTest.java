@@ -144,6 +144,22 @@ class JetStreamWorkerTest {
   }
 
   @Test
+  void outageRetriesWithoutADelayOfTheirOwnBackOffExponentially() throws Exception {
+    var executor = new RecordingExecutor((job, previous) -> previous < 2
+        ? new Outcome.Retry(job.jobId(), "postgres down", Duration.ZERO)
+        : RecordingExecutor.completed(job));
+    startWorker(settings(Duration.ofSeconds(5), 5, Duration.ofMillis(300), 1), executor);
+    publishJob("outage-1");
+
+    NatsTestKit.await("third delivery", WAIT, () -> executor.finished.size() == 3);
+    long first = executor.executed.get(1).atNanos() - executor.executed.get(0).atNanos();
+    long second = executor.executed.get(2).atNanos() - executor.executed.get(1).atNanos();
+    assertThat(Duration.ofNanos(first)).isGreaterThanOrEqualTo(Duration.ofMillis(250));
+    assertThat(Duration.ofNanos(second)).isGreaterThanOrEqualTo(Duration.ofMillis(550)); // 2 × 300 ms
+    awaitAllSettled();
+  }
+
+  @Test
   void reachingMaxDeliverGivesUpOnce() throws Exception {
     var executor = new RecordingExecutor(
         (job, previous) -> new Outcome.Retry(job.jobId(), "postgres down", Duration.ofMillis(100)));
