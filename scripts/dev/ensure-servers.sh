@@ -32,6 +32,7 @@ ensure_postgres() {
 
 # The tests use the database "test" (as on the CI machines); create it when a fresh server lacks it.
 ensure_test_database() {
+  command -v psql >/dev/null 2>&1 || apt_install postgresql-client  # the migration script's tests need it too
   local exists
   exists=$(psql -h 127.0.0.1 -U postgres -d postgres -Atc "select 1 from pg_database where datname = 'test'" 2>/dev/null || true)
   [ "$exists" = "1" ] || psql -h 127.0.0.1 -U postgres -d postgres -qc "create database test" >/dev/null
