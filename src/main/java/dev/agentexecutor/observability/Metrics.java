@@ -1,7 +1,6 @@
 package dev.agentexecutor.observability;
 
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -99,10 +98,6 @@ public final class Metrics {
 
   public void natsMessageFailed() {
     natsFailed.increment();
-  }
-
-  public DistributionSummary summary(String name) {
-    return DistributionSummary.builder(name).register(registry);
   }
 
   /** The Prometheus text exposition of every metric. */

@@ -18,7 +18,6 @@ public final class BackgroundRetry implements AutoCloseable {
   private final String name;
   private final Thread thread;
   private volatile boolean done;
-  private volatile String lastError;
 
   private BackgroundRetry(String name, Runnable task) {
     this.name = name;
@@ -40,7 +39,6 @@ public final class BackgroundRetry implements AutoCloseable {
         if (attempt > 1) log.info("{} succeeded after {} attempts", name, attempt);
         return;
       } catch (RuntimeException e) {
-        lastError = e.getMessage();
         log.warn("{} failed (attempt {}), retrying in {} ms: {}", name, attempt, delay, e.getMessage());
       }
       try {
@@ -54,17 +52,6 @@ public final class BackgroundRetry implements AutoCloseable {
   }
 
   public boolean done() {
-    return done;
-  }
-
-  /** The last failure's message, or null. */
-  public String lastError() {
-    return lastError;
-  }
-
-  /** Waits up to {@code timeout} for success; true when it succeeded. */
-  public boolean await(Duration timeout) throws InterruptedException {
-    thread.join(timeout);
     return done;
   }
 

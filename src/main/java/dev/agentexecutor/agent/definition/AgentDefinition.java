@@ -1,6 +1,5 @@
 package dev.agentexecutor.agent.definition;
 
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -17,12 +16,5 @@ public record AgentDefinition(
   public AgentDefinition {
     subagents = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(subagents));
     tools = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(tools));
-  }
-
-  public List<NodeDefinition> allNodes() {
-    var nodes = new java.util.ArrayList<NodeDefinition>();
-    nodes.add(orchestrator);
-    nodes.addAll(subagents.values());
-    return nodes;
   }
 }
