@@ -14,7 +14,6 @@ import dev.agentexecutor.publish.nats.NatsConnector;
 import dev.agentexecutor.runner.Backends;
 import dev.agentexecutor.runner.JobRunner;
 import dev.agentexecutor.runner.ThreadAdmin;
-import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -91,10 +90,7 @@ public final class Application implements AutoCloseable {
 
   /** Every secret value the configuration holds, to be removed from errors and logs. */
   static Redactor redactor(Settings settings) {
-    List<String> secrets = new ArrayList<>(List.of(settings.model().openAiApiKey(), settings.model().anthropicApiKey()));
-    settings.postgres().ifPresent(p -> secrets.add(p.password()));
-    settings.redis().map(r -> URI.create(r.uri()).getUserInfo()).ifPresent(secrets::add);
-    return new Redactor(secrets);
+    return new Redactor(settings.secretValues());
   }
 
   private Duration drainTimeout() {

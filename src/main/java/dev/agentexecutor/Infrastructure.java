@@ -5,6 +5,7 @@ import dev.agentexecutor.checkpoint.MemoryCheckpointer;
 import dev.agentexecutor.checkpoint.postgres.PostgresCheckpointer;
 import dev.agentexecutor.config.Settings;
 import dev.agentexecutor.observability.HealthCheck;
+import dev.agentexecutor.observability.Redactor;
 import dev.agentexecutor.publish.MemoryResultPublisher;
 import dev.agentexecutor.publish.ResultPublisher;
 import dev.agentexecutor.publish.nats.NatsConnector;
@@ -65,7 +66,7 @@ final class Infrastructure implements AutoCloseable {
           : null;
       checks.add(HealthCheck.of("postgresql", "postgresql", () -> (migrated == null || migrated.done()) && database.ping()));
       storage = new Storage(new PostgresCheckpointer(database), new PostgresJobStore(database));
-      log.info("checkpoints and job results: PostgreSQL {} (schema {})", pg.jdbcUrl(), pg.schema());
+      log.info("checkpoints and job results: PostgreSQL {} (schema {})", Redactor.url(pg.jdbcUrl()), pg.schema());
     } else {
       MemoryCheckpointer checkpoints = new MemoryCheckpointer();
       storage = new Storage(checkpoints, new MemoryJobStore(checkpoints));
@@ -93,7 +94,7 @@ final class Infrastructure implements AutoCloseable {
     if (settings.nats().isPresent()) {
       Settings.Nats config = settings.nats().get();
       nats = closing(new NatsConnector(config).start());
-      log.info("jobs and result events: NATS JetStream {} (stream {}, consumer {})", config.url(),
+      log.info("jobs and result events: NATS JetStream {} (stream {}, consumer {})", Redactor.url(config.url()),
           config.streamName(), config.consumerName());
       return new NatsResultPublisher(nats);
     }

@@ -3,6 +3,7 @@ package dev.agentexecutor.cli;
 import dev.agentexecutor.config.InvalidSettingsException;
 import dev.agentexecutor.config.Settings;
 import dev.agentexecutor.observability.Logging;
+import dev.agentexecutor.observability.Redactor;
 import java.util.Optional;
 
 /** Loads the settings for a command and sets up its logging; a bad configuration is printed, not thrown. */
@@ -19,8 +20,9 @@ final class CommandSettings {
   static Optional<Settings> load(boolean service) {
     try {
       Settings settings = Settings.fromEnvironment();
-      if (service) Logging.configure(settings.logLevel(), settings.logFormat(), false);
-      else Logging.configure("WARN", settings.logFormat(), true);
+      Redactor redactor = new Redactor(settings.secretValues());
+      if (service) Logging.configure(settings.logLevel(), settings.logFormat(), false, redactor);
+      else Logging.configure("WARN", settings.logFormat(), true, redactor);
       return Optional.of(settings);
     } catch (InvalidSettingsException e) {
       System.err.println(e.getMessage());

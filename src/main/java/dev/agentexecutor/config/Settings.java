@@ -72,7 +72,7 @@ public record Settings(
     @Override
     public String toString() {
       return "Postgres[url=%s, user=%s, schema=%s, pool=%d]".formatted(
-          jdbcUrl.replaceAll("(?i)(password=)[^&]*", "$1***"), user, schema, poolSize);
+          dev.agentexecutor.observability.Redactor.url(jdbcUrl), user, schema, poolSize);
     }
   }
 
@@ -105,9 +105,39 @@ public record Settings(
     }
   }
 
-  /** A URL (or comma-separated URLs) with any user info replaced by ***. */
+  /** A URL (or comma-separated URLs) with user info and credential parameters replaced by ***. */
   static String withoutUserInfo(String url) {
-    return url.replaceAll("//[^@/,]*@", "//***@");
+    return dev.agentexecutor.observability.Redactor.url(url);
+  }
+
+  /**
+   * Every secret value this configuration holds (API keys, passwords, user info of URLs), to be
+   * removed from anything that leaves the process: errors, events and log lines.
+   */
+  public java.util.List<String> secretValues() {
+    java.util.List<String> secrets = new java.util.ArrayList<>(java.util.List.of(model.openAiApiKey(), model.anthropicApiKey()));
+    postgres.ifPresent(p -> {
+      secrets.add(p.password());
+      secrets.addAll(urlSecrets(p.jdbcUrl()));
+    });
+    redis.ifPresent(r -> secrets.addAll(urlSecrets(r.uri())));
+    nats.ifPresent(n -> secrets.addAll(urlSecrets(n.url())));
+    return secrets.stream().filter(s -> s != null && !s.isEmpty()).distinct().toList();
+  }
+
+  /** The user info of each URL in a comma-separated list, whole and split at ':' (user, password). */
+  private static java.util.List<String> urlSecrets(String urls) {
+    java.util.List<String> secrets = new java.util.ArrayList<>();
+    var matcher = java.util.regex.Pattern.compile("://([^/@\\s,?#]+)@").matcher(urls);
+    while (matcher.find()) {
+      String userInfo = matcher.group(1);
+      secrets.add(userInfo);
+      int colon = userInfo.indexOf(':');
+      if (colon >= 0) secrets.add(userInfo.substring(colon + 1));
+    }
+    var password = java.util.regex.Pattern.compile("(?i)[?&;]password=([^&;#\\s]+)").matcher(urls);
+    while (password.find()) secrets.add(password.group(1));
+    return secrets;
   }
 
   public static Settings fromEnvironment() {

@@ -27,8 +27,6 @@ import dev.agentexecutor.store.BackendUnavailableException;
 import dev.agentexecutor.store.JobRecord;
 import dev.agentexecutor.store.JobStatus;
 import io.cloudevents.CloudEvent;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
@@ -46,7 +44,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class JobRunner implements JobExecutor {
   private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
-  private static final int MAX_STACK_TRACE = 8_000;
+  /** Longest error message a failed result event carries. */
+  private static final int MAX_ERROR_MESSAGE = 2_000;
 
   private final Backends backends;
   private final AgentRuntime runtime;
@@ -174,12 +173,14 @@ public final class JobRunner implements JobExecutor {
       throw e;
     } catch (RunStoppedException e) {
       JobStatus status = e.kind() == RunStoppedException.Kind.CANCELLED ? JobStatus.CANCELLED : JobStatus.FAILED;
-      finished = failure(jobId, status, e.getMessage(), e.errorType(), "", outgoing);
+      finished = failure(jobId, status, shortMessage(e.getMessage()), e.errorType(), outgoing);
     } catch (ModelException e) {
-      finished = failure(jobId, JobStatus.FAILED, redactor.redact(e.getMessage()), "ModelError", stackTrace(e), outgoing);
+      log.warn("job failed: the model call failed", e);
+      finished = failure(jobId, JobStatus.FAILED, shortMessage(e.getMessage()), "ModelError", outgoing);
     } catch (RuntimeException e) {
       log.error("job failed unexpectedly", e);
-      finished = failure(jobId, JobStatus.FAILED, redactor.redact(String.valueOf(e.getMessage())), e.getClass().getSimpleName(), stackTrace(e), outgoing);
+      finished = failure(jobId, JobStatus.FAILED, "the job failed unexpectedly (" + e.getClass().getSimpleName()
+          + "); see the service log for job " + jobId, "InternalError", outgoing);
     }
     span.setAttribute("agent.status", finished.status.wireName());
     span.end();
@@ -188,8 +189,17 @@ public final class JobRunner implements JobExecutor {
     return finished;
   }
 
-  private Finished failure(String jobId, JobStatus status, String message, String type, String stack, TraceContext trace) {
-    return new Finished(status, ResultEvents.failed(jobId, message, type, stack, trace), message);
+  /**
+   * A failed run's result: a short, redacted message and a stable error type. Stack traces stay in
+   * the service log: result events go to every consumer of the status stream.
+   */
+  private Finished failure(String jobId, JobStatus status, String message, String type, TraceContext trace) {
+    return new Finished(status, ResultEvents.failed(jobId, message, type, "", trace), message);
+  }
+
+  private String shortMessage(String message) {
+    String text = redactor.redact(String.valueOf(message));
+    return text.length() <= MAX_ERROR_MESSAGE ? text : text.substring(0, MAX_ERROR_MESSAGE) + "...";
   }
 
   private Outcome replay(JobRecord record) {
@@ -234,10 +244,4 @@ public final class JobRunner implements JobExecutor {
     }
   }
 
-  private String stackTrace(Throwable e) {
-    StringWriter out = new StringWriter();
-    e.printStackTrace(new PrintWriter(out));
-    String text = redactor.redact(out.toString());
-    return text.length() <= MAX_STACK_TRACE ? text : text.substring(0, MAX_STACK_TRACE) + "\n\t...";
-  }
 }

@@ -9,6 +9,7 @@ import dev.agentexecutor.observability.TraceContext;
 import dev.agentexecutor.util.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
@@ -128,6 +129,63 @@ class JobParserTest {
         e -> assertThat(e.problems().get(0).message()).contains("line 1"));
     rejects(() -> JobParser.fromJobJson(bytes("hello"), LIMIT), 400, "BODY_NOT_JSON", "$");
     rejects(() -> JobParser.fromCloudEvent(binaryHeaders(), bytes("hello"), LIMIT), 400, "BODY_NOT_JSON", "$.data");
+  }
+
+  @Test
+  void rejectsJsonBeyondTheParserLimitsInEveryModeWithAProblemNotACrash() {
+    String deep = "{\"a\":".repeat(10_000) + "1" + "}".repeat(10_000);
+    String longNumber = "{\"n\": " + "7".repeat(200_000) + "}";
+    long big = 4_000_000;
+    for (String body : List.of(deep, longNumber)) {
+      rejects(() -> JobParser.fromCloudEvent(STRUCTURED, bytes(body), big), 400, "BODY_JSON_LIMIT", "$");
+      rejects(() -> JobParser.fromCloudEvent(Map.of(), bytes(body), big), 400, "BODY_JSON_LIMIT", "$");
+      rejects(() -> JobParser.fromCloudEvent(binaryHeaders(), bytes(body), big), 400, "BODY_JSON_LIMIT", "$.data");
+      rejects(() -> JobParser.fromJobJson(bytes(body), big), 400, "BODY_JSON_LIMIT", "$",
+          e -> assertThat(e.problems().get(0).message()).doesNotContain("StreamReadConstraints"));
+    }
+    String nestedData = Json.write(event(job())).replace("\"data\":{", "\"data\":{\"deep\":" + "[".repeat(5_000) + "]".repeat(5_000) + ",");
+    rejects(() -> structured(nestedData), 400, "BODY_JSON_LIMIT", "$");
+  }
+
+  @Test
+  void rejectsDuplicateKeysAsAmbiguous() {
+    rejects(() -> JobParser.fromJobJson(bytes("{\"job_id\": \"a\", \"job_id\": \"b\"}"), LIMIT), 400, "BODY_NOT_JSON", "$",
+        e -> assertThat(e.problems().get(0).message()).contains("Duplicate field 'job_id'"));
+  }
+
+  @Test
+  void idsAreRestrictedToASafeAlphabet() {
+    for (String id : List.of("job\u0000x", "job\nx", "a/b", "../x", "job x", "-leading", "café", "x".repeat(257))) {
+      rejects(() -> structured(event(job().put("job_id", id))), 400,
+          id.length() > 256 ? "JOB_FIELD_TOO_LONG" : "JOB_FIELD_FORMAT", "$.job_id",
+          e -> assertThat(e.jobId()).as("an unsafe id is never carried into the failed event").isNull());
+      rejects(() -> JobParser.fromJobJson(bytes(job().put("trace_id", id)), LIMIT), 400,
+          id.length() > 256 ? "JOB_FIELD_TOO_LONG" : "JOB_FIELD_FORMAT", "$.trace_id");
+    }
+    for (String id : List.of("job-1", "a", "0", "tenant:job_1.v2@x", "x".repeat(256))) {
+      assertThat(structured(event(job().put("job_id", id))).jobId()).isEqualTo(id);
+    }
+  }
+
+  @Test
+  void anUnsafeSubjectIsNotUsedAsTheJobIdOfTheFailedEvent() {
+    ObjectNode bad = event(job().put("job_id", "bad\nid")).put("subject", "evil\r\nNats-Msg-Id: x");
+    rejects(() -> structured(bad), 400, "JOB_FIELD_FORMAT", "$.job_id", e -> assertThat(e.jobId()).isNull());
+    ObjectNode badType = event(job()).put("type", "other\u0000");
+    rejects(() -> structured(badType), 400, "EVT_TYPE", "$.type",
+        e -> assertThat(e.problems().get(0).message()).contains("\\u0000").doesNotContain("\u0000"));
+  }
+
+  @Test
+  void acceptsCeHeadersWithAStructuredBodyWhenIdAndTypeAgree() {
+    Map<String, String> headers = binaryHeaders();
+    ObjectNode event = event(job()).put("id", headers.get("ce-id"));
+
+    assertThat(JobParser.fromCloudEvent(headers, bytes(event), LIMIT).jobId()).isEqualTo("job-1");
+    rejects(() -> JobParser.fromCloudEvent(headers, bytes(event.put("id", "other")), LIMIT), 400, "EVT_AMBIGUOUS", "$",
+        e -> assertThat(e.jobId()).isEqualTo("job-1"));
+    ObjectNode otherType = event(job()).put("id", headers.get("ce-id")).put("type", "dev.my-platform.agent.other");
+    rejects(() -> JobParser.fromCloudEvent(headers, bytes(otherType), LIMIT), 400, "EVT_AMBIGUOUS", "$");
   }
 
   @Test

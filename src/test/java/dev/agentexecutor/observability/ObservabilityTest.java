@@ -59,6 +59,27 @@ class ObservabilityTest {
     }
   }
 
+  /** DATABASE_URL and NATS_URL with credentials were logged verbatim at start-up. */
+  @Test
+  void credentialsInBackendUrlsNeverReachTheLogInEitherFormat() throws Exception {
+    String dbPassword = "PwInDbUrl-7f3k";
+    String natsPassword = "PwInNatsUrl-9q2z";
+    for (String format : List.of("json", "text")) {
+      try (ServiceProcess service = ServiceProcess.start(Map.of("LOG_FORMAT", format,
+          "DATABASE_URL", "jdbc:postgresql://127.0.0.1:5432/test?user=postgres&password=" + dbPassword,
+          "POSTGRES_SCHEMA", "log_redaction_test",
+          "NATS_URL", "nats://natsuser:" + natsPassword + "@127.0.0.1:4222",
+          "NATS_STREAM_NAME", "LOG_REDACTION_TEST", "NATS_SUBJECT", "logredaction.execute.*",
+          "NATS_RESULT_STREAM_NAME", "LOG_REDACTION_TEST_RESULTS", "NATS_RESULT_SUBJECT_PREFIX", "logredaction.status"))) {
+        service.awaitReady(Duration.ofSeconds(30));
+        assertThat(service.terminate(Duration.ofSeconds(20))).isZero();
+        assertThat(service.log()).as(format + " log")
+            .contains("PostgreSQL", "NATS JetStream", "***")
+            .doesNotContain(dbPassword, natsPassword, "natsuser:");
+      }
+    }
+  }
+
   @Test
   void spansOfTheJobModelCallsAndToolCallsAreExportedOverOtlpContinuingTheIncomingTrace() throws Exception {
     List<byte[]> exports = new CopyOnWriteArrayList<>();

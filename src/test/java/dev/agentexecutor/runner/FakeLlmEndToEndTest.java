@@ -120,7 +120,8 @@ class FakeLlmEndToEndTest {
     assertThat(event.path("type").asText()).isEqualTo("dev.my-platform.agent.failed");
     JsonNode error = event.path("data").path("error");
     assertThat(error.path("type").asText()).isEqualTo("ModelError");
-    assertThat(error.path("message").asText()).contains("failed after 3 attempts").contains("HTTP 500");
+    assertThat(error.path("message").asText()).contains("failed after 3 attempts").contains("HTTP 500").doesNotContain("\tat ");
+    assertThat(error.path("stack_trace").asText()).as("stack traces stay in the log").isEmpty();
     assertThat(event.toString()).doesNotContain("sk-test-secret-key-123456");
     assertThat(llm.requestCount()).isEqualTo(3);
     List<JsonNode> events = service.webSocket("/stream/" + jobId).awaitClose(Duration.ofSeconds(5));

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentexecutor.checkpoint.Checkpoint;
 import dev.agentexecutor.checkpoint.Checkpointer;
 import dev.agentexecutor.store.postgres.PostgresDatabase;
+import dev.agentexecutor.store.postgres.PostgresText;
 import dev.agentexecutor.util.Json;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -114,8 +115,8 @@ public final class PostgresCheckpointer implements Checkpointer {
       statement.setString(8, checkpoint.namespace());
       statement.setString(9, checkpoint.id());
       statement.setString(10, checkpoint.parentId());
-      statement.setString(11, Json.write(document(checkpoint, changes.versions())));
-      statement.setString(12, Json.write(metadata(checkpoint)));
+      statement.setString(11, PostgresText.json(Json.write(document(checkpoint, changes.versions()))));
+      statement.setString(12, PostgresText.json(Json.write(metadata(checkpoint))));
       return statement.executeUpdate();
     }
   }

@@ -58,6 +58,8 @@ public final class JetStreamWorker implements AutoCloseable {
   private final CountDownLatch pollerDone = new CountDownLatch(1);
   private volatile boolean stopping;
   private volatile long lastIterationNanos = System.nanoTime();
+  /** When the current run of poll failures began; 0 while polls succeed. */
+  private volatile long failingSinceNanos;
   private volatile JetStreamSubscription subscription;
   private Thread poller;
 
@@ -92,11 +94,17 @@ public final class JetStreamWorker implements AutoCloseable {
     return this;
   }
 
-  /** The poll loop runs and iterated within the last {@link #ALIVE_WITHIN} (for /ready). */
+  /**
+   * The poll loop is healthy (for /ready): it runs, iterated within the last
+   * {@link #ALIVE_WITHIN}, and has not been failing for that long.
+   */
   public boolean isAlive() {
     Thread loop = poller;
+    long now = System.nanoTime();
+    long failingSince = failingSinceNanos;
     return loop != null && loop.isAlive() && !stopping
-        && System.nanoTime() - lastIterationNanos < ALIVE_WITHIN.toNanos();
+        && now - lastIterationNanos < ALIVE_WITHIN.toNanos()
+        && (failingSince == 0 || now - failingSince < ALIVE_WITHIN.toNanos());
   }
 
   /** Jobs running now. */
@@ -115,11 +123,13 @@ public final class JetStreamWorker implements AutoCloseable {
           if (subscription == null) subscription = subscribe();
           if (subscription != null) pollOnce(subscription);
           failures = 0;
+          failingSinceNanos = 0;
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt(); // close(): stop at once
           return;
         } catch (Exception e) { // the loop must outlive any failure
           pollErrors.increment();
+          if (failures == 0) failingSinceNanos = System.nanoTime();
           if (failures++ == 0 || failures % 10 == 0) log.warn("NATS poll failed (attempt {}): {}", failures, e.toString());
           dropSubscription();
           if (!pause(NatsConnector.backoff(failures))) return;
@@ -136,23 +146,27 @@ public final class JetStreamWorker implements AutoCloseable {
     return connector.jetStream().subscribe(null, PullSubscribeOptions.bind(streamName, consumerName));
   }
 
-  /** Reserves free slots, pulls that many messages and dispatches each as it arrives. */
+  /**
+   * Reserves free slots, pulls that many messages and dispatches each as it arrives. A slot is
+   * handed to a message only through {@link #dispatch}, which returns it on every path, and the
+   * slots no message took are returned here: no input can make a slot disappear.
+   */
   private void pollOnce(JetStreamSubscription sub) throws InterruptedException {
     if (!slots.tryAcquire(POLL_WAIT.toNanos(), TimeUnit.NANOSECONDS)) return;
     int reserved = 1 + slots.drainPermits();
-    int received = 0;
+    int handedOver = 0;
     try {
       sub.pullExpiresIn(reserved, POLL_WAIT);
       long deadline = System.nanoTime() + POLL_WAIT.plusMillis(100).toNanos();
-      while (received < reserved) {
+      while (handedOver < reserved) {
         long left = deadline - System.nanoTime();
         Message message = left > 0 ? sub.nextMessage(Duration.ofNanos(left)) : null;
         if (message == null) break; // the pull expired with fewer messages
-        received++;
-        dispatch(message); // hands the slot over to the job
+        handedOver++;
+        dispatch(message, new Slot(slots));
       }
     } finally {
-      slots.release(reserved - received);
+      slots.release(reserved - handedOver);
     }
   }
 
@@ -199,33 +213,72 @@ public final class JetStreamWorker implements AutoCloseable {
   private record Received(
       Delivery delivery, String jobId, TraceContext trace, JobExecutionEvent job, InvalidJobException invalid) {}
 
-  private void dispatch(Message message) {
+  /** Starts the message's job on its own thread, which owns {@code slot}; never throws. */
+  private void dispatch(Message message, Slot slot) {
     Delivery delivery = new Delivery(message);
-    if (stopping) {
-      delivery.nak();
-      slots.release();
-      return;
+    boolean started = false;
+    try {
+      if (stopping) {
+        delivery.nak();
+        return;
+      }
+      Received received = read(delivery);
+      String name = "job-" + (received.jobId() == null ? "invalid" : received.jobId());
+      Thread thread = Thread.ofVirtual().name(name).unstarted(() -> runJob(received, slot));
+      JobRun run = new JobRun(delivery, thread);
+      running.add(run);
+      try {
+        thread.start();
+        started = true;
+      } finally {
+        if (!started) running.remove(run);
+      }
+    } catch (RuntimeException | Error e) {
+      log.error("could not start a job for a message; it is nak'ed for redelivery", e);
+      nakQuietly(delivery);
+    } finally {
+      if (!started) slot.release();
     }
-    Received received = read(delivery);
-    String name = "job-" + (received.jobId() == null ? "invalid" : received.jobId());
-    Thread thread = Thread.ofVirtual().name(name).unstarted(() -> runJob(received));
-    running.add(new JobRun(delivery, thread));
-    thread.start();
   }
 
+  private void nakQuietly(Delivery delivery) {
+    try {
+      delivery.nakWithDelay(nakDelay);
+    } catch (RuntimeException e) {
+      log.warn("nak failed: {}", e.toString());
+    }
+  }
+
+  /**
+   * A message as read: a job, or why it is not one. Whatever the bytes, this returns: a parser
+   * failing in an unforeseen way makes the message invalid, never a lost slot.
+   */
   private Received read(Delivery delivery) {
     Message message = delivery.message();
     Map<String, String> headers = lowerCaseHeaders(message.getHeaders());
+    byte[] body = message.getData() == null ? new byte[0] : message.getData();
+    TraceContext trace = traceOrFresh(headers, body);
     try {
-      byte[] body = message.getData() == null ? new byte[0] : message.getData();
       JobExecutionEvent job = JobParser.fromCloudEvent(headers, body, maxPayloadBytes);
-      return new Received(delivery, job.jobId(), JobParser.traceOf(headers, body), job, null);
+      return new Received(delivery, job.jobId(), trace, job, null);
     } catch (InvalidJobException e) {
-      return new Received(delivery, e.jobId(), TraceContext.fromHeaders(headers), null, e);
+      return new Received(delivery, e.jobId(), trace, null, e);
+    } catch (RuntimeException e) {
+      log.warn("unreadable message rejected: {}", e.toString());
+      return new Received(delivery, null, trace, null,
+          InvalidJobException.badRequest("EVT_INVALID", "$", "the message could not be read as a job"));
     }
   }
 
-  private void runJob(Received received) {
+  private static TraceContext traceOrFresh(Map<String, String> headers, byte[] body) {
+    try {
+      return JobParser.traceOf(headers, body);
+    } catch (RuntimeException e) {
+      return TraceContext.parse(null, null);
+    }
+  }
+
+  private void runJob(Received received, Slot slot) {
     Delivery delivery = received.delivery();
     long period = Math.max(100, ackWait.toMillis() / 3);
     ScheduledFuture<?> heartbeat =
@@ -234,7 +287,7 @@ public final class JetStreamWorker implements AutoCloseable {
     if (received.jobId() != null) MDC.put("job_id", received.jobId());
     try {
       settle(delivery, received.job() != null ? execute(received) : reject(received));
-    } catch (RuntimeException e) { // the executor promises outcomes; retry if it broke that promise
+    } catch (RuntimeException | Error e) { // the executor promises outcomes; retry if it broke that promise
       if (stopping) log.info("job {} stopped by shutdown: {}", received.jobId(), e.toString());
       else log.error("job {} threw instead of returning an outcome; retrying later", received.jobId(), e);
       delivery.nakWithDelay(nakDelay);
@@ -243,7 +296,7 @@ public final class JetStreamWorker implements AutoCloseable {
       MDC.remove("trace_id");
       MDC.remove("job_id");
       running.removeIf(run -> run.delivery() == delivery);
-      slots.release();
+      slot.release();
     }
   }
 

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import dev.agentexecutor.observability.Redactor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,7 +51,7 @@ public final class NatsConnector implements AutoCloseable {
   /** Starts connecting on thread {@code nats-connect}; returns at once. */
   public synchronized NatsConnector start() {
     if (connector == null) {
-      problem = "connecting to " + settings.url();
+      problem = "connecting to " + Redactor.url(settings.url());
       connector = Thread.ofVirtual().name("nats-connect").start(this::connectUntilReady);
     }
     return this;
@@ -69,7 +70,7 @@ public final class NatsConnector implements AutoCloseable {
 
   /** Why the connector is not ready, or "connected" (for /ready and the start-up log). */
   public String status() {
-    if (isReady()) return "connected to " + connection.getConnectedUrl();
+    if (isReady()) return "connected to " + Redactor.url(connection.getConnectedUrl());
     Connection open = connection;
     return ready.getCount() == 0 && open != null ? "connection " + open.getStatus().name().toLowerCase() : problem;
   }
@@ -93,14 +94,14 @@ public final class NatsConnector implements AutoCloseable {
         jetStream = connection.jetStream(jetStreamOptions());
         problem = "connected";
         ready.countDown();
-        log.info("NATS ready at {}: stream {}, consumer {}, results {}", connection.getConnectedUrl(),
+        log.info("NATS ready at {}: stream {}, consumer {}, results {}", Redactor.url(connection.getConnectedUrl()),
             settings.streamName(), settings.consumerName(), settings.resultStreamName());
         return;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
       } catch (Exception e) {
-        problem = (connection == null ? "cannot connect to " + settings.url() + ": " : "") + e.getMessage();
+        problem = (connection == null ? "cannot connect to " + Redactor.url(settings.url()) + ": " : "") + e.getMessage();
         if (attempt == 1 || attempt % 10 == 0) log.warn("NATS not ready (attempt {}): {}", attempt, problem);
         if (!sleep(backoff(attempt))) return;
       }

@@ -86,12 +86,12 @@ public final class PostgresJobStore implements JobStore {
       }
       try (PreparedStatement statement = connection.prepareStatement(SAVE_SQL)) {
         statement.setString(1, record.jobId());
-        statement.setString(2, record.traceId());
+        statement.setString(2, PostgresText.text(record.traceId()));
         statement.setString(3, record.status().wireName());
         statement.setObject(4, timestamp(record.createdAt()), Types.TIMESTAMP_WITH_TIMEZONE);
         statement.setObject(5, timestamp(record.updatedAt()), Types.TIMESTAMP_WITH_TIMEZONE);
-        statement.setString(6, record.resultEvent() == null ? null : Json.write(record.resultEvent()));
-        statement.setString(7, record.error());
+        statement.setString(6, record.resultEvent() == null ? null : PostgresText.json(Json.write(record.resultEvent())));
+        statement.setString(7, PostgresText.text(record.error()));
         return statement.executeUpdate();
       }
     });

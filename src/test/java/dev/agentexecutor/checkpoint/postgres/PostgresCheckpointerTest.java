@@ -38,6 +38,21 @@ class PostgresCheckpointerTest extends CheckpointerContract {
     return checkpointer;
   }
 
+  /** PostgreSQL refuses NUL in text and jsonb; a model may answer with one anywhere in the state. */
+  @Test
+  void aStateHoldingNulCharactersIsSavedAndReadBack() {
+    SampleRun run = SampleRun.started(checkpointer, newThreadId());
+    Checkpoint put = run.change(state -> state
+        .withMessage(dev.agentexecutor.agent.state.Message.assistant("nul \u0000 here", List.of()))
+        .withTodos(List.of(new dev.agentexecutor.agent.state.Todo("todo \u0000", "pending")))
+        .withFile("/n\u0000.md", dev.agentexecutor.agent.state.FileData.of("a\u0000b", java.time.Instant.EPOCH)),
+        Checkpoint.Next.DONE);
+
+    Checkpoint read = checkpointer.latest(put.threadId(), "").orElseThrow();
+    assertThat(read.state().toString().replace('\u0000', '\uFFFD'))
+        .isEqualTo(put.state().toString().replace('\u0000', '\uFFFD'));
+  }
+
   @Test
   void storageGrowsLinearlyWithSteps() throws SQLException {
     long bytes100 = storedBytesAfter(100);

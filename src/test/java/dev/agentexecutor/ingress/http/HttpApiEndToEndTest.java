@@ -85,6 +85,7 @@ class HttpApiEndToEndTest {
     assertThat(error.path("type").asText()).isEqualTo("ModelError");
     assertThat(error.path("message").asText()).contains("scripted model has no response #1");
     assertThat(error.has("stack_trace")).isTrue();
+    assertThat(error.path("stack_trace").asText()).as("stack traces stay in the log").isEmpty();
   }
 
   @Test

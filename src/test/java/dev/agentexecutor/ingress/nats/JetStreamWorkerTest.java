@@ -113,6 +113,32 @@ class JetStreamWorkerTest {
     assertThat(count(metrics, "agent_executor_nats_messages_processed")).isEqualTo(4);
   }
 
+  /** Each poison message beats Jackson's limits; before the fix each one leaked a job slot for good. */
+  @Test
+  void poisonMessagesBeyondTheJsonLimitsAreTermedAndNeverCostASlot() throws Exception {
+    var executor = RecordingExecutor.completing();
+    var worker = startWorker(settings(Duration.ofSeconds(1), 5, Duration.ofMillis(100), 2), executor);
+    String deep = "{\"a\":".repeat(10_000) + "1" + "}".repeat(10_000);
+    String longNumber = "{\"job_id\":\"p\",\"n\":" + "9".repeat(60_000) + "}";
+    var structured = new Headers().add("Content-Type", "application/cloudevents+json");
+    for (int n = 0; n < 3; n++) {
+      nats.jetStream().publish(NatsTestKit.jobSubject(settings, "deep-" + n), structured,
+          NatsTestKit.structuredEvent(deep.getBytes()));
+      nats.jetStream().publish(NatsTestKit.jobSubject(settings, "number-" + n), structured,
+          NatsTestKit.structuredEvent(longNumber.getBytes()));
+    }
+    publishJob("after-poison");
+
+    NatsTestKit.await("the good job after six poison messages ran", WAIT, () -> executor.executions("after-poison") == 1);
+    awaitAllSettled();
+    assertThat(executor.rejected).hasSize(6).allSatisfy(e -> {
+      assertThat(e.status()).isEqualTo(400);
+      assertThat(e.problems()).extracting(p -> p.code()).containsExactly("BODY_JSON_LIMIT");
+    });
+    assertThat(count(metrics, "agent_executor_nats_messages_failed")).isEqualTo(6);
+    assertThat(worker.isAlive()).isTrue();
+  }
+
   @Test
   void binaryModeJobRunsWithTheTraceOfItsHeaders() throws Exception {
     var executor = RecordingExecutor.completing();
