@@ -58,6 +58,9 @@ public final class JetStreamWorker implements AutoCloseable {
   private final CountDownLatch pollerDone = new CountDownLatch(1);
   private volatile boolean stopping;
   private volatile long lastIterationNanos = System.nanoTime();
+  /** How often the loop asks the server whether its consumer still exists. */
+  static final Duration CONSUMER_CHECK_INTERVAL = Duration.ofSeconds(3);
+  private long lastConsumerCheckNanos = System.nanoTime();
   /** When the current run of poll failures began; 0 while polls succeed. */
   private volatile long failingSinceNanos;
   private volatile JetStreamSubscription subscription;
@@ -120,6 +123,7 @@ public final class JetStreamWorker implements AutoCloseable {
       while (!stopping) {
         lastIterationNanos = System.nanoTime();
         try {
+          verifyConsumerNowAndThen();
           if (subscription == null) subscription = subscribe();
           if (subscription != null) pollOnce(subscription);
           failures = 0;
@@ -139,6 +143,13 @@ public final class JetStreamWorker implements AutoCloseable {
       nakBuffered();
       pollerDone.countDown();
     }
+  }
+
+  /** Every {@link #CONSUMER_CHECK_INTERVAL}, since a pull on a deleted consumer fails silently. */
+  private void verifyConsumerNowAndThen() throws Exception {
+    if (subscription == null || System.nanoTime() - lastConsumerCheckNanos < CONSUMER_CHECK_INTERVAL.toNanos()) return;
+    lastConsumerCheckNanos = System.nanoTime();
+    connector.verifyConsumer();
   }
 
   private JetStreamSubscription subscribe() throws Exception {

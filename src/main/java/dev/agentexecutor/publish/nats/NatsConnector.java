@@ -82,6 +82,25 @@ public final class NatsConnector implements AutoCloseable {
     return current;
   }
 
+  /**
+   * Asks the server for the job consumer, throwing when it is gone or unreachable: a pull on a
+   * deleted consumer just returns nothing, so the worker would otherwise wait for ever, looking
+   * healthy. When stream creation is enabled a deleted consumer is created again.
+   */
+  public void verifyConsumer() throws java.io.IOException, io.nats.client.JetStreamApiException {
+    if (ready.getCount() > 0 || connection == null) throw notReady();
+    var management = connection.jetStreamManagement(jetStreamOptions());
+    try {
+      management.getConsumerInfo(settings.streamName(), settings.consumerName());
+    } catch (io.nats.client.JetStreamApiException e) {
+      if (!settings.createStreams()) throw e;
+      log.warn("consumer {} on stream {} is gone ({}); creating it again", settings.consumerName(),
+          settings.streamName(), e.getMessage());
+      streams.ensure(management);
+      throw e; // this poll fails; the next one subscribes to the new consumer
+    }
+  }
+
   private BackendUnavailableException notReady() {
     return new BackendUnavailableException("nats", problem, null);
   }

@@ -254,6 +254,42 @@ class JetStreamWorkerTest {
     awaitAllSettled();
   }
 
+  /** A pull on a deleted consumer returns nothing; before the check the worker waited for ever, "alive". */
+  @Test
+  void aDeletedConsumerIsCreatedAgainAndItsJobsRun() throws Exception {
+    var executor = RecordingExecutor.completing();
+    startWorker(settings(Duration.ofSeconds(2), 5, Duration.ofMillis(100), 1), executor);
+
+    nats.jetStreamManagement().deleteConsumer(settings.streamName(), settings.consumerName());
+    publishJob("after-delete");
+
+    NatsTestKit.await("the job published after the deletion ran", Duration.ofSeconds(20),
+        () -> executor.executions("after-delete") == 1);
+  }
+
+  /** Without stream creation the worker cannot heal itself: it must say so through /ready. */
+  @Test
+  void aConsumerLoopThatKeepsFailingIsReportedNotAlive() throws Exception {
+    Settings.Nats base = settings(Duration.ofSeconds(2), 5, Duration.ofMillis(100), 1);
+    var worker = startWorker(base, RecordingExecutor.completing());
+    var connector = new NatsConnector(withoutStreamCreation(base)).start();
+    toClose.add(connector);
+    assertThat(connector.awaitReady(WAIT)).isTrue();
+    var second = new JetStreamWorker(connector, MAX_PAYLOAD, RecordingExecutor.completing(), metrics).start();
+    toClose.add(second);
+    worker.close();
+    assertThat(second.isAlive()).isTrue();
+
+    nats.jetStreamManagement().deleteConsumer(settings.streamName(), settings.consumerName());
+
+    NatsTestKit.await("loop reported not alive", Duration.ofSeconds(25), () -> !second.isAlive());
+  }
+
+  private static Settings.Nats withoutStreamCreation(Settings.Nats s) {
+    return new Settings.Nats(s.url(), s.streamName(), s.subject(), s.consumerName(), s.resultStreamName(),
+        s.resultSubjectPrefix(), false, s.ackWait(), s.maxDeliver(), s.nakDelay(), s.maxConcurrentJobs(), s.drainTimeout());
+  }
+
   @Test
   void loopReportsLivenessWhileRunning() throws Exception {
     var worker = startWorker(settings(Duration.ofSeconds(2), 5, Duration.ofMillis(100), 1), RecordingExecutor.completing());
