@@ -2,6 +2,7 @@ package dev.agentexecutor.runner;
 
 import dev.agentexecutor.agent.AgentRuntime;
 import dev.agentexecutor.agent.DeepAgent;
+import dev.agentexecutor.agent.tools.HttpToolClient;
 import dev.agentexecutor.agent.tools.HttpToolPolicy;
 import dev.agentexecutor.agent.RunControl;
 import dev.agentexecutor.agent.RunStoppedException;
@@ -29,7 +30,6 @@ import dev.agentexecutor.store.JobStatus;
 import io.cloudevents.CloudEvent;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -63,10 +63,9 @@ public final class JobRunner implements JobExecutor {
     this.metrics = metrics;
     this.redactor = redactor;
     this.clock = clock;
-    HttpClient httpClient = HttpClient.newBuilder().connectTimeout(settings.limits().httpToolTimeout())
-        .followRedirects(HttpClient.Redirect.NEVER).build(); // a redirect must not bypass the host policy
-    this.runtime = new AgentRuntime(model, backends.checkpointer(), httpClient, tracing, settings.model(), settings.limits(),
-        new HttpToolPolicy(settings.httpToolAllowedHosts()));
+    HttpToolClient httpTools = HttpToolClient.create(new HttpToolPolicy(settings.httpToolAllowedHosts()),
+        settings.limits().httpToolTimeout());
+    this.runtime = new AgentRuntime(model, backends.checkpointer(), httpTools, tracing, settings.model(), settings.limits());
   }
 
   @Override
