@@ -16,6 +16,7 @@ import dev.agentexecutor.job.InvalidJobException;
 import dev.agentexecutor.job.JobExecutionEvent;
 import dev.agentexecutor.job.ResultEvents;
 import dev.agentexecutor.model.ModelClient;
+import dev.agentexecutor.checkpoint.CheckpointIncompatibleException;
 import dev.agentexecutor.model.ModelException;
 import dev.agentexecutor.observability.LogContext;
 import dev.agentexecutor.observability.Metrics;
@@ -176,6 +177,9 @@ public final class JobRunner implements JobExecutor {
       finished = failure(jobId, status, e.getMessage(), e.errorType(), "", outgoing);
     } catch (ModelException e) {
       finished = failure(jobId, JobStatus.FAILED, redactor.redact(e.getMessage()), "ModelError", stackTrace(e), outgoing);
+    } catch (CheckpointIncompatibleException e) {
+      log.warn("job cannot run: {}", e.getMessage()); // not a fault of this service: no stack trace
+      finished = failure(jobId, JobStatus.FAILED, e.getMessage(), "CheckpointIncompatible", "", outgoing);
     } catch (RuntimeException e) {
       log.error("job failed unexpectedly", e);
       finished = failure(jobId, JobStatus.FAILED, redactor.redact(String.valueOf(e.getMessage())), e.getClass().getSimpleName(), stackTrace(e), outgoing);
