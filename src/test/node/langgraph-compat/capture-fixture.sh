@@ -9,7 +9,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../../../.." && pwd)"
 schema="lg_capture_$$"
 thread="langgraph-thread"
-psql_() { psql -h 127.0.0.1 -U postgres -d test -q -v ON_ERROR_STOP=1 "$@"; }
+psql_() { PGOPTIONS="-c client_min_messages=warning" psql -h 127.0.0.1 -U postgres -d test -q -v ON_ERROR_STOP=1 "$@"; }
 trap 'psql_ -c "DROP SCHEMA IF EXISTS $schema CASCADE" >/dev/null' EXIT
 
 (cd "$here" && npm ci --no-audit --no-fund --loglevel=error)

@@ -90,7 +90,9 @@ class ForeignCheckpointTest {
     assumeTrue(LangGraphSaver.installed(), "node and npm (or an installed src/test/node/langgraph-compat) are needed");
     String foreign = TestJobs.newJobId();
 
-    assertThat(LangGraphSaver.writeThread(PG.schema(), foreign).path("ok").asBoolean()).isTrue();
+    assertThat(LangGraphSaver.writeThread(PG.schema(), foreign).path("ok").asBoolean()).isTrue(); // runs setup() first
+    assertThat(PostgresTestSchema.queryColumn("SELECT v::text FROM " + PG.schema() + ".checkpoint_migrations ORDER BY v"))
+        .containsExactly("0", "1", "2", "3", "4", "5", "6", "7", "8", "9"); // setup() found our migrations complete
     assertIncompatibleProblem(service.get("/state/" + foreign), foreign);
 
     String ours = TestJobs.newJobId();
