@@ -34,7 +34,8 @@ public final class HttpToolClient {
   private static final ExecutorService LOOKUPS =
       Executors.newCachedThreadPool(Thread.ofPlatform().daemon().name("http-tool-dns-", 0).factory());
 
-  private final OkHttpClient base;
+  /** Built on first use: OkHttp's TLS set-up would otherwise lengthen every start-up, tools or not. */
+  private volatile OkHttpClient base;
   private final HttpToolPolicy policy;
   private final HostResolver resolver;
   private final Duration timeout;
@@ -46,12 +47,22 @@ public final class HttpToolClient {
     this.policy = policy;
     this.resolver = resolver;
     this.timeout = timeout;
-    this.base = new OkHttpClient.Builder()
-        .proxy(Proxy.NO_PROXY) // a proxy would resolve the host itself, past the policy
-        .followRedirects(false).followSslRedirects(false) // a redirect must not bypass the policy
-        .retryOnConnectionFailure(false)
-        .protocols(List.of(Protocol.HTTP_1_1))
-        .build();
+  }
+
+  private OkHttpClient base() {
+    OkHttpClient client = base;
+    if (client != null) return client;
+    synchronized (this) {
+      if (base == null) {
+        base = new OkHttpClient.Builder()
+            .proxy(Proxy.NO_PROXY) // a proxy would resolve the host itself, past the policy
+            .followRedirects(false).followSslRedirects(false) // a redirect must not bypass the policy
+            .retryOnConnectionFailure(false)
+            .protocols(List.of(Protocol.HTTP_1_1))
+            .build();
+      }
+      return base;
+    }
   }
 
   public static HttpToolClient create(HttpToolPolicy policy, Duration timeout) {
@@ -73,7 +84,7 @@ public final class HttpToolClient {
     List<InetAddress> addresses = resolve(host, deadline);
     policy.checkAddresses(host, addresses);
     Duration left = Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime()));
-    OkHttpClient pinned = base.newBuilder()
+    OkHttpClient pinned = base().newBuilder()
         .dns(name -> pinnedLookup(name, host, addresses))
         .socketFactory(new PinnedSocketFactory(addresses))
         .callTimeout(left).connectTimeout(left).readTimeout(left).writeTimeout(left)
