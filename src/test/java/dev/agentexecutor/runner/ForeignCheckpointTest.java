@@ -86,7 +86,7 @@ class ForeignCheckpointTest {
   }
 
   @Test
-  void theLiveLangGraphSaverWritesThreadsTheServiceRefusesAndCannotReadTheServicesThreads() {
+  void theLiveLangGraphSaverWritesThreadsTheServiceRefusesAndCannotReadTheServicesThreads() throws SQLException {
     assumeTrue(LangGraphSaver.installed(), "node and npm (or an installed src/test/node/langgraph-compat) are needed");
     String foreign = TestJobs.newJobId();
 
