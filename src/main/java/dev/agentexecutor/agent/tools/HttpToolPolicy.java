@@ -79,10 +79,12 @@ public final class HttpToolPolicy {
       case RESTRICTED -> false;
     };
     if (allowed) return;
-    String what = host.equals(address.getHostAddress()) ? host + " is" : "host " + host + " resolves to " + address.getHostAddress() + ",";
+    boolean literal = host.equals(address.getHostAddress());
     if (verdict.kind() == AddressRanges.Kind.PUBLIC) {
-      throw new ToolException(what + " which " + SETTING + " does not list");
+      throw new ToolException(literal ? host + " is not in " + SETTING
+          : "host " + host + " resolves to " + address.getHostAddress() + ", which " + SETTING + " does not list");
     }
+    String what = literal ? host + " is" : "host " + host + " resolves to " + address.getHostAddress() + ",";
     throw new ToolException(what + " a " + verdict.label() + " address; HTTP tools may reach it only when " + SETTING
         + (verdict.kind() == AddressRanges.Kind.INTERNAL ? " lists the host or a block containing it" : " lists a block containing it"));
   }

@@ -88,7 +88,9 @@ class HttpToolPolicyTest {
     assertThatCode(() -> check(policy, "metadata", "169.254.169.254")).doesNotThrowAnyException();
     assertThatThrownBy(() -> check(policy, "localhost", "127.0.0.2")).hasMessageContaining("loopback");
     assertThatThrownBy(() -> check(policy, "public.example", "93.184.216.34"))
-        .hasMessageContaining("which HTTP_TOOL_ALLOWED_HOSTS does not list");
+        .hasMessage("host public.example resolves to 93.184.216.34, which HTTP_TOOL_ALLOWED_HOSTS does not list");
+    assertThatThrownBy(() -> check(policy, "93.184.216.34", "93.184.216.34"))
+        .hasMessage("93.184.216.34 is not in HTTP_TOOL_ALLOWED_HOSTS");
   }
 
   @Test

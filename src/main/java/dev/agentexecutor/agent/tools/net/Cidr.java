@@ -1,7 +1,10 @@
 package dev.agentexecutor.agent.tools.net;
 
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.Arrays;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -14,6 +17,7 @@ public record Cidr(byte[] network, int prefix) {
 
   public Cidr {
     network = network.clone();
+    if (network.length != 4 && network.length != 16) throw new IllegalArgumentException("an address has 4 or 16 bytes");
     if (prefix < 0 || prefix > network.length * 8) throw new IllegalArgumentException("prefix " + prefix + " out of range");
   }
 
@@ -36,18 +40,18 @@ public record Cidr(byte[] network, int prefix) {
   }
 
   /** The address bytes of an IP literal (dotted-quad IPv4 or IPv6, brackets allowed); empty for anything else. */
-  public static java.util.Optional<byte[]> literal(String text) {
+  public static Optional<byte[]> literal(String text) {
     String bare = text.startsWith("[") && text.endsWith("]") ? text.substring(1, text.length() - 1) : text;
     // Brackets make the JDK treat an IPv6 candidate as a literal or fail, never as a host name.
     String candidate;
     if (DOTTED_QUAD.matcher(bare).matches()) candidate = bare;
     else if (IPV6.matcher(bare).matches()) candidate = "[" + bare + "]";
-    else return java.util.Optional.empty();
+    else return Optional.empty();
     try {
       byte[] address = InetAddress.getByName(candidate).getAddress();
-      return java.util.Optional.of(candidate.startsWith("[") && address.length == 4 ? mapped(address) : address);
+      return Optional.of(candidate.startsWith("[") && address.length == 4 ? mapped(address) : address);
     } catch (UnknownHostException e) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
   }
 
@@ -60,12 +64,17 @@ public record Cidr(byte[] network, int prefix) {
     return result;
   }
 
+  @Override
+  public byte[] network() {
+    return network.clone();
+  }
+
   public boolean contains(InetAddress address) {
     return contains(address.getAddress());
   }
 
   public boolean contains(byte[] address) {
-    return address.length == network.length && java.util.Arrays.equals(masked(address, prefix), network);
+    return address.length == network.length && Arrays.equals(masked(address, prefix), network);
   }
 
   private static byte[] masked(byte[] address, int prefix) {
@@ -79,18 +88,18 @@ public record Cidr(byte[] network, int prefix) {
 
   @Override
   public boolean equals(Object other) {
-    return other instanceof Cidr that && prefix == that.prefix && java.util.Arrays.equals(network, that.network);
+    return other instanceof Cidr that && prefix == that.prefix && Arrays.equals(network, that.network);
   }
 
   @Override
   public int hashCode() {
-    return java.util.Arrays.hashCode(network) * 31 + prefix;
+    return Arrays.hashCode(network) * 31 + prefix;
   }
 
   @Override
   public String toString() {
     try {
-      InetAddress address = network.length == 16 ? java.net.Inet6Address.getByAddress(null, network, -1) : InetAddress.getByAddress(network);
+      InetAddress address = network.length == 16 ? Inet6Address.getByAddress(null, network, -1) : InetAddress.getByAddress(network);
       return address.getHostAddress() + "/" + prefix;
     } catch (UnknownHostException e) {
       throw new IllegalStateException(e); // the length was checked when built
