@@ -61,7 +61,7 @@ public final class DeepAgent {
     Settings.ModelSettings models = runtime.models();
     Map<String, Tool> customTools = new LinkedHashMap<>();
     definition.tools().forEach((name, tool) ->
-        customTools.put(name, new HttpTool(tool, runtime.httpClient(), runtime.limits().httpToolTimeout(), runtime.httpToolPolicy())));
+        customTools.put(name, new HttpTool(tool, runtime.httpTools())));
     Map<String, AgentNode> subagents = new LinkedHashMap<>();
     NodeDefinition main = definition.orchestrator();
     List<Tool> mainCustom = selected(main, customTools);

@@ -74,7 +74,7 @@ final class SettingsLoader {
             seconds("HTTP_TOOL_TIMEOUT_SECONDS"),
             Duration.ofHours(longIn("RESULT_RETENTION_HOURS", 1, 100_000)),
             seconds("RETENTION_SWEEP_INTERVAL_SECONDS")),
-        java.util.Arrays.stream(text("HTTP_TOOL_ALLOWED_HOSTS").split(",")).map(String::strip).filter(h -> !h.isEmpty()).toList(),
+        allowedHosts(),
         seconds("STREAM_TTL_SECONDS"),
         postgres(),
         redis(),
@@ -85,6 +85,16 @@ final class SettingsLoader {
           .formatted(model.initialBackoff().toMillis(), model.maxBackoff().toMillis()));
     }
     return settings;
+  }
+
+  private List<String> allowedHosts() {
+    List<String> entries = java.util.Arrays.stream(text("HTTP_TOOL_ALLOWED_HOSTS").split(","))
+        .map(String::strip).filter(h -> !h.isEmpty()).toList();
+    for (String entry : entries) {
+      String problem = dev.agentexecutor.agent.tools.HttpToolPolicy.problem(entry);
+      if (problem != null) problems.add("HTTP_TOOL_ALLOWED_HOSTS: " + problem);
+    }
+    return entries;
   }
 
   private Optional<Settings.Postgres> postgres() {

@@ -22,6 +22,9 @@ record AttemptFailure(
   static AttemptFailure classify(Throwable failure, Clock clock) {
     for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
       if (cause instanceof HttpException http) return ofHttp(http, clock);
+      if (cause instanceof ModelAnswerException answer) {
+        return new AttemptFailure(answer.status(), answer.retryable(), Optional.empty(), answer.kind(), answer.getMessage());
+      }
     }
     for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
       if (isConnectionProblem(cause)) {

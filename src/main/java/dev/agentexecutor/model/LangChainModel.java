@@ -27,12 +27,20 @@ record LangChainModel(StreamingChatModel model, String target) {
     CompletableFuture<ChatResponse> done = new CompletableFuture<>();
     model.chat(chatRequest, new Handler(tokens, done));
     ChatResponse response = await(done);
-    return new ModelResponse(
+    ModelResponse answer = new ModelResponse(
         MessageConverter.fromAi(response.aiMessage()), usage(response.tokenUsage()));
+    if (answer.message().content().isBlank() && answer.message().toolCalls().isEmpty()) {
+      throw ModelAnswerException.empty();
+    }
+    return answer;
   }
 
-  /** Our HTTP client streams on the calling thread, so this normally returns at once. */
+  /**
+   * Our HTTP client streams on the calling thread, so the stream is over when {@code chat}
+   * returns: an answer neither completed nor failed by then never will be.
+   */
   private static ChatResponse await(CompletableFuture<ChatResponse> done) throws Exception {
+    if (!done.isDone()) throw ModelAnswerException.incomplete();
     try {
       return done.get();
     } catch (ExecutionException e) {

@@ -53,6 +53,7 @@ final class ModelHttpClient implements HttpClient {
       listener.onError(e);
       return;
     }
+    StreamErrorDetector detector = new StreamErrorDetector(listener);
     try (InputStream body = response.body()) {
       if (!isSuccessful(response)) {
         listener.onError(
@@ -64,10 +65,10 @@ final class ModelHttpClient implements HttpClient {
               .statusCode(response.statusCode())
               .headers(response.headers().map())
               .build());
-      parser.parse(body, listener);
-      listener.onClose();
+      parser.parse(body, detector);
+      detector.onClose(); // a stream that reported an error is not closed as a success
     } catch (IOException | RuntimeException e) {
-      listener.onError(e);
+      detector.onError(e);
     }
   }
 

@@ -2,6 +2,7 @@ package dev.agentexecutor.runner;
 
 import dev.agentexecutor.agent.AgentRuntime;
 import dev.agentexecutor.agent.DeepAgent;
+import dev.agentexecutor.agent.tools.HttpToolClient;
 import dev.agentexecutor.agent.tools.HttpToolPolicy;
 import dev.agentexecutor.agent.RunControl;
 import dev.agentexecutor.agent.RunStoppedException;
@@ -15,6 +16,7 @@ import dev.agentexecutor.job.InvalidJobException;
 import dev.agentexecutor.job.JobExecutionEvent;
 import dev.agentexecutor.job.ResultEvents;
 import dev.agentexecutor.model.ModelClient;
+import dev.agentexecutor.checkpoint.CheckpointIncompatibleException;
 import dev.agentexecutor.model.ModelException;
 import dev.agentexecutor.observability.LogContext;
 import dev.agentexecutor.observability.Metrics;
@@ -27,7 +29,6 @@ import dev.agentexecutor.store.BackendUnavailableException;
 import dev.agentexecutor.store.JobRecord;
 import dev.agentexecutor.store.JobStatus;
 import io.cloudevents.CloudEvent;
-import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -62,10 +63,9 @@ public final class JobRunner implements JobExecutor {
     this.metrics = metrics;
     this.redactor = redactor;
     this.clock = clock;
-    HttpClient httpClient = HttpClient.newBuilder().connectTimeout(settings.limits().httpToolTimeout())
-        .followRedirects(HttpClient.Redirect.NEVER).build(); // a redirect must not bypass the host policy
-    this.runtime = new AgentRuntime(model, backends.checkpointer(), httpClient, tracing, settings.model(), settings.limits(),
-        new HttpToolPolicy(settings.httpToolAllowedHosts()));
+    HttpToolClient httpTools = HttpToolClient.create(new HttpToolPolicy(settings.httpToolAllowedHosts()),
+        settings.limits().httpToolTimeout());
+    this.runtime = new AgentRuntime(model, backends.checkpointer(), httpTools, tracing, settings.model(), settings.limits());
   }
 
   @Override
@@ -177,6 +177,9 @@ public final class JobRunner implements JobExecutor {
     } catch (ModelException e) {
       log.warn("job failed: the model call failed", e);
       finished = failure(jobId, JobStatus.FAILED, shortMessage(e.getMessage()), "ModelError", outgoing);
+    } catch (CheckpointIncompatibleException e) {
+      log.warn("job cannot run: {}", e.getMessage()); // not a fault of this service: no stack trace
+      finished = failure(jobId, JobStatus.FAILED, shortMessage(e.getMessage()), "CheckpointIncompatible", outgoing);
     } catch (RuntimeException e) {
       log.error("job failed unexpectedly", e);
       finished = failure(jobId, JobStatus.FAILED, "the job failed unexpectedly (" + e.getClass().getSimpleName()

@@ -3,6 +3,8 @@ package dev.agentexecutor.agent;
 import dev.agentexecutor.agent.definition.DefinitionParser;
 import dev.agentexecutor.agent.state.AgentState;
 import dev.agentexecutor.agent.state.Message;
+import dev.agentexecutor.agent.tools.HttpToolClient;
+import dev.agentexecutor.agent.tools.HttpToolPolicy;
 import dev.agentexecutor.checkpoint.MemoryCheckpointer;
 import dev.agentexecutor.config.Settings;
 import dev.agentexecutor.model.ModelClient;
@@ -13,7 +15,6 @@ import dev.agentexecutor.model.TokenListener;
 import dev.agentexecutor.observability.Metrics;
 import dev.agentexecutor.observability.Tracing;
 import dev.agentexecutor.util.Json;
-import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,7 +35,7 @@ final class AgentTestKit {
       "openai", "default-model", "sk-test", "http://127.0.0.1:9/v1", "", "http://127.0.0.1:9/v1",
       Duration.ofSeconds(1), 0, Duration.ofMillis(1), Duration.ofMillis(1));
   private static final Metrics METRICS = new Metrics();
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final HttpToolClient HTTP = HttpToolClient.create(HttpToolPolicy.DEFAULT, Duration.ofSeconds(5));
 
   private AgentTestKit() {}
 
@@ -55,7 +56,7 @@ final class AgentTestKit {
   }
 
   static AgentRuntime runtime(ModelClient model, MemoryCheckpointer checkpoints, Settings.Limits limits) {
-    return new AgentRuntime(model, checkpoints, HTTP, Tracing.disabled(), MODELS, limits, dev.agentexecutor.agent.tools.HttpToolPolicy.DEFAULT);
+    return new AgentRuntime(model, checkpoints, HTTP, Tracing.disabled(), MODELS, limits);
   }
 
   static DeepAgent agent(String definitionJson, ModelClient model, MemoryCheckpointer checkpoints) {

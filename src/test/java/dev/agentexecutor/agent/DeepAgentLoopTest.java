@@ -177,12 +177,12 @@ class DeepAgentLoopTest {
 
   @Test
   void aToolThrowingAnUnexpectedExceptionBecomesAnErrorMessageAndTheRunGoesOn() {
-    // Built without the parser, which would refuse the header: the tool then fails inside the JDK client.
+    // Built without the parser, which would refuse the header name: the tool then fails inside the HTTP client.
     NodeDefinition lead = DefinitionParser.parse(Json.parse(orchestrator("""
         [{"tool_calls": [{"name": "broken", "id": "b1", "args": {}}]}, {"content": "It broke."}]"""))).orchestrator();
     NodeDefinition withTool = new NodeDefinition(lead.id(), lead.type(), lead.name(), null, lead.systemPrompt(), lead.model(), List.of("broken"));
     ToolDefinition broken = new ToolDefinition("broken", "", Json.object(),
-        new HttpToolRuntime(URI.create("http://127.0.0.1:9/x"), "POST", Map.of("Host", "nope")));
+        new HttpToolRuntime(URI.create("http://127.0.0.1:9/x"), "POST", Map.of("Bad Header", "nope")));
     DeepAgent agent = DeepAgent.build(new AgentDefinition(null, null, withTool, Map.of(), Map.of("broken", broken)),
         AgentTestKit.runtime(model, checkpoints, limits()));
     List<ToolResult> results = new ArrayList<>();
@@ -307,6 +307,37 @@ class DeepAgentLoopTest {
     agent(definition, model, checkpoints).run("t16", input("go"), control(), RunListener.NONE);
 
     assertThat(model.requests.get(0).tools()).extracting(ToolSpec::name).doesNotHaveDuplicates().contains("search");
+  }
+
+  @Test
+  void anHttpToolAimedAtALoopbackServiceIsRefusedAndTheServiceNeverAnswers() throws Exception {
+    var secrets = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
+    secrets.createContext("/", exchange -> {
+      requests.incrementAndGet();
+      byte[] body = "root-password".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      exchange.sendResponseHeaders(200, body.length);
+      exchange.getResponseBody().write(body);
+      exchange.close();
+    });
+    secrets.start();
+    try {
+      String definition = """
+          {"tool_definitions": [{"name": "fetch", "runtime": {"http": {"url": "http://localhost:%d/admin", "method": "GET"}}}],
+           "nodes": [{"id": "lead", "type": "orchestrator", "config": {"name": "lead", "system_prompt": "p", "tools": ["fetch"],
+             "model": {"provider": "scripted", "script": [
+               {"tool_calls": [{"name": "fetch", "id": "f1", "args": {}}]}, {"content": "done"}]}}}]}"""
+          .formatted(secrets.getAddress().getPort());
+
+      AgentState end = agent(definition, model, checkpoints).run("t-ssrf", input("go"), control(), RunListener.NONE);
+
+      Message toolMessage = end.messages().get(2);
+      assertThat(toolMessage.role()).isEqualTo(Role.TOOL);
+      assertThat(toolMessage.content()).contains("127.0.0.1, a loopback address").doesNotContain("root-password");
+      assertThat(requests).hasValue(0);
+    } finally {
+      secrets.stop(0);
+    }
   }
 
   @Test

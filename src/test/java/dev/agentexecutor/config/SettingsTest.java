@@ -103,6 +103,13 @@ class SettingsTest {
   }
 
   @Test
+  void httpToolAllowedHostsTakesHostsDomainsStarAndCidrBlocksAndNamesABadEntry() {
+    assertThat(Settings.from(Map.of("HTTP_TOOL_ALLOWED_HOSTS", "api.example.com, .corp.example,*,10.0.0.0/8,[::1],fc00::/7"))
+        .httpToolAllowedHosts()).containsExactly("api.example.com", ".corp.example", "*", "10.0.0.0/8", "[::1]", "fc00::/7");
+    rejects(Map.of("HTTP_TOOL_ALLOWED_HOSTS", "ok.example,10.0.0.0/40"), "HTTP_TOOL_ALLOWED_HOSTS", "10.0.0.0/40", "prefix");
+  }
+
+  @Test
   void aDatabaseUrlBecomesAJdbcUrlWithCredentials() {
     Settings.Postgres postgres = Settings.from(Map.of("DATABASE_URL", "postgresql://app:s%40cret@db.internal:5433/jobs?sslmode=require"))
         .postgres().orElseThrow();

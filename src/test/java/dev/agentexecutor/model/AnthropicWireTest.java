@@ -74,4 +74,71 @@ class AnthropicWireTest {
     assertThat(response.message().content()).isEqualTo("back");
     assertThat(retries(metrics)).isEqualTo(1.0);
   }
+
+  @Test
+  void anOverloadedErrorEventInsideTheStreamIsRetried() {
+    llm.enqueue(
+        FakeLlmReply.streamError("{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}"),
+        FakeLlmReply.text("back"));
+
+    ModelResponse response =
+        router.chat(request("anthropic", MODEL, List.of()), TokenListener.NONE);
+
+    assertThat(response.message().content()).isEqualTo("back");
+    assertThat(llm.requestCount()).isEqualTo(2);
+    assertThat(retries(metrics)).isEqualTo(1.0);
+  }
+
+  @Test
+  void aPersistentOverloadFailsAfterTheRetriesNamingTheErrorType() {
+    llm.defaultReply(FakeLlmReply.streamError("{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}"));
+
+    ModelException failure =
+        org.assertj.core.api.Assertions.catchThrowableOfType(
+            ModelException.class,
+            () -> router.chat(request("anthropic", MODEL, List.of()), TokenListener.NONE));
+
+    assertThat(llm.requestCount()).isEqualTo(MAX_RETRIES + 1);
+    assertThat(failure.getMessage()).isEqualTo(
+        "model call failed after 4 attempts: error in the stream from anthropic (" + MODEL + "): overloaded_error: Overloaded");
+  }
+
+  @Test
+  void anInvalidRequestErrorEventFailsAtOnce() {
+    llm.defaultReply(FakeLlmReply.streamError("{\"type\":\"invalid_request_error\",\"message\":\"prompt is too long\"}"));
+
+    ModelException failure =
+        org.assertj.core.api.Assertions.catchThrowableOfType(
+            ModelException.class,
+            () -> router.chat(request("anthropic", MODEL, List.of()), TokenListener.NONE));
+
+    assertThat(llm.requestCount()).isEqualTo(1);
+    assertThat(failure.getMessage()).endsWith("error in the stream from anthropic (" + MODEL + "): invalid_request_error: prompt is too long");
+  }
+
+  @Test
+  void aStreamCutBeforeMessageStopIsRetriedPromptlyInsteadOfWaitingForTheTimeout() {
+    llm.enqueue(FakeLlmReply.text("half an answer").withStreamCutAfter(3), FakeLlmReply.text("whole answer"));
+    long started = System.nanoTime();
+
+    ModelResponse response =
+        router.chat(request("anthropic", MODEL, List.of()), TokenListener.NONE);
+
+    assertThat(response.message().content()).isEqualTo("whole answer");
+    assertThat(llm.requestCount()).isEqualTo(2);
+    assertThat(java.time.Duration.ofNanos(System.nanoTime() - started)).isLessThan(java.time.Duration.ofSeconds(2));
+  }
+
+  @Test
+  void anEmptyAnswerIsNotASuccess() {
+    llm.defaultReply(FakeLlmReply.text(""));
+
+    ModelException failure =
+        org.assertj.core.api.Assertions.catchThrowableOfType(
+            ModelException.class,
+            () -> router.chat(request("anthropic", MODEL, List.of()), TokenListener.NONE));
+
+    assertThat(llm.requestCount()).isEqualTo(MAX_RETRIES + 1);
+    assertThat(failure.getMessage()).contains("empty answer from anthropic");
+  }
 }

@@ -161,4 +161,70 @@ class OpenAiWireTest {
             "model call failed after 4 attempts: connection error from openai (gpt-4o-mini)");
     assertThat(retries(metrics)).isEqualTo(MAX_RETRIES);
   }
+
+  @Test
+  void anErrorInsideASuccessfulStreamIsRetriedWhenItNamesAServerFault() {
+    llm.enqueue(
+        FakeLlmReply.streamError("{\"message\":\"The server had an error\",\"type\":\"server_error\"}"),
+        FakeLlmReply.text("recovered"));
+
+    ModelResponse response =
+        router.chat(request("openai", "gpt-4o-mini", List.of()), TokenListener.NONE);
+
+    assertThat(response.message().content()).isEqualTo("recovered");
+    assertThat(llm.requestCount()).isEqualTo(2);
+    assertThat(retries(metrics)).isEqualTo(1.0);
+  }
+
+  @Test
+  void aRateLimitErrorInsideTheStreamFailsAfterTheRetriesNamingIt() {
+    llm.defaultReply(FakeLlmReply.streamError(
+        "{\"message\":\"Rate limit reached for requests\",\"type\":\"requests\",\"code\":\"rate_limit_exceeded\"}"));
+
+    ModelException failure =
+        catchThrowableOfType(
+            ModelException.class,
+            () -> router.chat(request("openai", "gpt-4o-mini", List.of()), TokenListener.NONE));
+
+    assertThat(llm.requestCount()).isEqualTo(MAX_RETRIES + 1);
+    assertThat(failure.getMessage()).isEqualTo(
+        "model call failed after 4 attempts: error in the stream from openai (gpt-4o-mini):"
+            + " requests (code rate_limit_exceeded): Rate limit reached for requests");
+  }
+
+  @Test
+  void aPermanentErrorInsideTheStreamFailsAtOnceNamingIt() {
+    llm.defaultReply(FakeLlmReply.streamError(
+        "{\"message\":\"maximum context length is 8192 tokens\",\"type\":\"invalid_request_error\",\"code\":\"context_length_exceeded\"}"));
+
+    ModelException failure =
+        catchThrowableOfType(
+            ModelException.class,
+            () -> router.chat(request("openai", "gpt-4o-mini", List.of()), TokenListener.NONE));
+
+    assertThat(llm.requestCount()).isEqualTo(1);
+    assertThat(failure.getMessage()).isEqualTo(
+        "model call failed after 1 attempt: error in the stream from openai (gpt-4o-mini):"
+            + " invalid_request_error (code context_length_exceeded): maximum context length is 8192 tokens");
+  }
+
+  @Test
+  void anEmptyAnswerIsRetriedAndNeverReturnedAsASuccess() {
+    llm.enqueue(FakeLlmReply.text(""), FakeLlmReply.text("something"));
+
+    ModelResponse response =
+        router.chat(request("openai", "gpt-4o-mini", List.of()), TokenListener.NONE);
+
+    assertThat(response.message().content()).isEqualTo("something");
+    assertThat(llm.requestCount()).isEqualTo(2);
+
+    llm.defaultReply(FakeLlmReply.text(""));
+    ModelException failure =
+        catchThrowableOfType(
+            ModelException.class,
+            () -> router.chat(request("openai", "gpt-4o-mini", List.of()), TokenListener.NONE));
+    assertThat(failure.getMessage()).isEqualTo(
+        "model call failed after 4 attempts: empty answer from openai (gpt-4o-mini):"
+            + " the model answered with neither text nor tool calls");
+  }
 }

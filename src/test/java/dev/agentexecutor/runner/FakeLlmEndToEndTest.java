@@ -130,6 +130,23 @@ class FakeLlmEndToEndTest {
   }
 
   @Test
+  void aServerThatStreamsOnlyAnErrorFailsTheJobNamingItInsteadOfCompletingWithNothing() {
+    llm.defaultReply(FakeLlmReply.streamError(
+        "{\"message\":\"Upstream provider overloaded\",\"type\":\"server_error\",\"code\":503}"));
+    String jobId = TestJobs.newJobId();
+
+    JsonNode event = Json.parse(service.postCloudEvent(TestJobs.job(jobId, TestJobs.orchestrator("openai", "gpt-4o-mini", null), "go")).body());
+
+    assertThat(event.path("type").asText()).isEqualTo("dev.my-platform.agent.failed");
+    JsonNode error = event.path("data").path("error");
+    assertThat(error.path("type").asText()).isEqualTo("ModelError");
+    assertThat(error.path("message").asText())
+        .contains("failed after 3 attempts", "error in the stream", "server_error", "Upstream provider overloaded");
+    assertThat(llm.requestCount()).isEqualTo(3);
+    assertThat(Json.parse(service.get("/state/" + jobId).body()).path("status").asText()).isEqualTo("failed");
+  }
+
+  @Test
   void aStreamThatStallsMidAnswerTimesOutAndIsRetriedThenFailsTheJob() {
     try (FakeLlmServer stalling = FakeLlmServer.start(); ServiceHarness strict = ServiceHarness.start(Map.of(
         "LLM_PROVIDER", "openai", "OPENAI_BASE_URL", stalling.baseUrl(), "OPENAI_API_KEY", "test-key",

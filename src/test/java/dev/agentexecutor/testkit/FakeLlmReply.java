@@ -4,9 +4,10 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * One scripted answer of {@link FakeLlmServer}: text and/or tool calls with token usage, or an HTTP
- * error (status, body, optional {@code Retry-After}); either may be delayed. Build with the static
- * factories and the {@code with...} methods.
+ * One scripted answer of {@link FakeLlmServer}: text and/or tool calls with token usage, an HTTP
+ * error (status, body, optional {@code Retry-After}), or an error inside a successful stream; any
+ * may be delayed and a stream may be cut short. Build with the static factories and the {@code
+ * with...} methods.
  *
  * @param retryAfter the {@code Retry-After} header of an error, or null for none
  */
@@ -18,10 +19,13 @@ public record FakeLlmReply(
     String retryAfter,
     Duration delay,
     int inputTokens,
-    int outputTokens) {
+    int outputTokens,
+    String streamError,
+    int streamCutAfter) {
 
   public static final int DEFAULT_INPUT_TOKENS = 10;
   public static final int DEFAULT_OUTPUT_TOKENS = 5;
+  private static final int WHOLE_STREAM = -1;
 
   /** A tool call the fake model makes; {@code argumentsJson} is sent verbatim. */
   public record ToolCall(String id, String name, String argumentsJson) {}
@@ -35,7 +39,9 @@ public record FakeLlmReply(
         null,
         Duration.ZERO,
         DEFAULT_INPUT_TOKENS,
-        DEFAULT_OUTPUT_TOKENS);
+        DEFAULT_OUTPUT_TOKENS,
+        null,
+        WHOLE_STREAM);
   }
 
   public static FakeLlmReply toolCall(String id, String name, String argumentsJson) {
@@ -48,39 +54,54 @@ public record FakeLlmReply(
 
   /** An HTTP error; a null body is replaced by the provider's usual error JSON. */
   public static FakeLlmReply error(int status, String body) {
+    return text("").withStatus(status, body);
+  }
+
+  /**
+   * HTTP 200 and a stream that reports an error instead of an answer, in the provider's own way:
+   * OpenAI-compatible servers and proxies send only {@code data: {"error": ERROR}}; Anthropic sends
+   * {@code message_start} then {@code event: error} with {@code {"type":"error","error":ERROR}}.
+   *
+   * @param errorObjectJson the error object, e.g. {@code {"type":"overloaded_error","message":"Overloaded"}}
+   */
+  public static FakeLlmReply streamError(String errorObjectJson) {
     return new FakeLlmReply(
-        "",
-        List.of(),
-        status,
-        body,
-        null,
-        Duration.ZERO,
-        DEFAULT_INPUT_TOKENS,
-        DEFAULT_OUTPUT_TOKENS);
+        "", List.of(), 200, null, null, Duration.ZERO, DEFAULT_INPUT_TOKENS, DEFAULT_OUTPUT_TOKENS,
+        errorObjectJson, WHOLE_STREAM);
   }
 
   public FakeLlmReply withText(String newText) {
     return new FakeLlmReply(
-        newText, toolCalls, status, errorBody, retryAfter, delay, inputTokens, outputTokens);
+        newText, toolCalls, status, errorBody, retryAfter, delay, inputTokens, outputTokens, streamError, streamCutAfter);
   }
 
   public FakeLlmReply withToolCalls(List<ToolCall> calls) {
     return new FakeLlmReply(
-        text, List.copyOf(calls), status, errorBody, retryAfter, delay, inputTokens, outputTokens);
+        text, List.copyOf(calls), status, errorBody, retryAfter, delay, inputTokens, outputTokens, streamError, streamCutAfter);
+  }
+
+  private FakeLlmReply withStatus(int newStatus, String body) {
+    return new FakeLlmReply(
+        text, toolCalls, newStatus, body, retryAfter, delay, inputTokens, outputTokens, streamError, streamCutAfter);
   }
 
   public FakeLlmReply withRetryAfter(String value) {
     return new FakeLlmReply(
-        text, toolCalls, status, errorBody, value, delay, inputTokens, outputTokens);
+        text, toolCalls, status, errorBody, value, delay, inputTokens, outputTokens, streamError, streamCutAfter);
   }
 
   public FakeLlmReply withDelay(Duration wait) {
     return new FakeLlmReply(
-        text, toolCalls, status, errorBody, retryAfter, wait, inputTokens, outputTokens);
+        text, toolCalls, status, errorBody, retryAfter, wait, inputTokens, outputTokens, streamError, streamCutAfter);
   }
 
   public FakeLlmReply withUsage(int input, int output) {
-    return new FakeLlmReply(text, toolCalls, status, errorBody, retryAfter, delay, input, output);
+    return new FakeLlmReply(text, toolCalls, status, errorBody, retryAfter, delay, input, output, streamError, streamCutAfter);
+  }
+
+  /** The streamed answer stops after its first {@code events} events and the connection closes cleanly. */
+  public FakeLlmReply withStreamCutAfter(int events) {
+    return new FakeLlmReply(text, toolCalls, status, errorBody, retryAfter, delay, inputTokens, outputTokens, streamError, events);
   }
 
   public boolean isError() {

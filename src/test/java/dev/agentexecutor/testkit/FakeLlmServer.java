@@ -154,7 +154,11 @@ public final class FakeLlmServer implements AutoCloseable, AfterEachCallback {
       } else if (request.isStreaming()) {
         boolean includeUsage =
             request.body().path("stream_options").path("include_usage").asBoolean(false);
-        stream(exchange, wire.stream(reply, request.model(), includeUsage));
+        List<FakeLlmWire.Event> events = reply.streamError() != null
+            ? wire.streamError(reply.streamError(), request.model())
+            : wire.stream(reply, request.model(), includeUsage);
+        if (reply.streamCutAfter() >= 0) events = events.subList(0, Math.min(reply.streamCutAfter(), events.size()));
+        stream(exchange, events);
       } else {
         send(exchange, 200, "application/json", Json.write(wire.answer(reply, request.model())));
       }

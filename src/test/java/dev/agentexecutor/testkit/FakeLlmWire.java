@@ -23,6 +23,9 @@ interface FakeLlmWire {
 
   List<Event> stream(FakeLlmReply reply, String model, boolean includeUsage);
 
+  /** A successful stream that reports {@code errorObjectJson} instead of an answer. */
+  List<Event> streamError(String errorObjectJson, String model);
+
   String errorBody(int status);
 
   /** The OpenAI Chat Completions API ({@code POST /v1/chat/completions}). */
@@ -92,6 +95,11 @@ interface FakeLlmWire {
           }
           events.add(new Event(null, "[DONE]"));
           return events;
+        }
+
+        @Override
+        public List<Event> streamError(String errorObjectJson, String model) {
+          return List.of(new Event(null, "{\"error\":" + errorObjectJson + "}"));
         }
 
         @Override
@@ -188,6 +196,16 @@ interface FakeLlmWire {
           events.add(event("message_delta", delta));
           events.add(event("message_stop", Json.object()));
           return events;
+        }
+
+        @Override
+        public List<Event> streamError(String errorObjectJson, String model) {
+          ObjectNode start = message(model);
+          start.putArray("content");
+          start.putObject("usage").put("input_tokens", 1).put("output_tokens", 1);
+          return List.of(
+              event("message_start", Json.object().set("message", start)),
+              new Event("error", "{\"type\":\"error\",\"error\":" + errorObjectJson + "}"));
         }
 
         @Override

@@ -6,40 +6,34 @@ import dev.agentexecutor.agent.state.AgentState;
 import dev.agentexecutor.model.ToolSpec;
 import dev.agentexecutor.util.Json;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import java.util.StringJoiner;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.Request;
+import okhttp3.RequestBody;
 
 /**
  * A job-defined tool that calls an HTTP endpoint: the call's JSON arguments are the body (the
  * query string for GET and DELETE) and the response text is the result. Non-2xx answers are tool
- * errors the model sees. Nothing from the job is ever executed here.
+ * errors the model sees. Nothing from the job is ever executed here; where the request may go is
+ * the {@link HttpToolClient}'s policy.
  */
 public final class HttpTool implements Tool {
-  private static final int MAX_RESPONSE_CHARS = 100_000;
+  private static final String DEFAULT_CONTENT_TYPE = "application/json";
   private final ToolDefinition definition;
   private final ToolSpec spec;
-  private final HttpClient client;
-  private final Duration timeout;
+  private final HttpToolClient client;
 
-  private final HttpToolPolicy policy;
-
-  public HttpTool(ToolDefinition definition, HttpClient client, Duration timeout) {
-    this(definition, client, timeout, HttpToolPolicy.DEFAULT);
-  }
-
-  public HttpTool(ToolDefinition definition, HttpClient client, Duration timeout, HttpToolPolicy policy) {
-    this.policy = policy;
+  public HttpTool(ToolDefinition definition, HttpToolClient client) {
     this.definition = definition;
     this.spec = new ToolSpec(definition.name(), definition.description(), definition.parameters());
     this.client = client;
-    this.timeout = timeout;
   }
 
   @Override
@@ -49,38 +43,46 @@ public final class HttpTool implements Tool {
 
   @Override
   public ToolResult call(ObjectNode args, AgentState state, ToolCallContext context) {
-    policy.check(definition.http().url());
-    HttpRequest request = request(args);
     try {
-      HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
-      String body = truncate(response.body());
-      if (response.statusCode() / 100 != 2) {
-        throw new ToolException("HTTP " + response.statusCode() + " from " + definition.name() + ": " + body);
+      HttpToolClient.Reply reply = client.send(request(args));
+      if (reply.status() / 100 != 2) {
+        throw new ToolException("HTTP " + reply.status() + " from " + definition.name() + ": " + reply.body());
       }
-      return ToolResult.ok(body, state);
-    } catch (HttpTimeoutException e) {
-      throw new ToolException("the call to " + definition.name() + " timed out after " + describe(timeout));
+      return ToolResult.ok(reply.body(), state);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw interrupted();
+    } catch (InterruptedIOException e) {
+      if (Thread.currentThread().isInterrupted()) throw interrupted();
+      throw new ToolException("the call to " + definition.name() + " timed out after " + describe(client.timeout()));
     } catch (IOException e) {
       throw new ToolException("the call to " + definition.name() + " failed: " + e.getClass().getSimpleName()
           + (e.getMessage() == null ? "" : " " + e.getMessage()));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ToolException("the call to " + definition.name() + " was interrupted");
     }
   }
 
-  private HttpRequest request(ObjectNode args) {
+  private ToolException interrupted() {
+    return new ToolException("the call to " + definition.name() + " was interrupted");
+  }
+
+  private Request request(ObjectNode args) {
     String method = definition.http().method();
     URI uri = definition.http().url();
-    HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.noBody();
+    Map<String, String> headers = definition.http().headers();
+    String contentType = headers.entrySet().stream().filter(h -> h.getKey().equalsIgnoreCase("Content-Type"))
+        .map(Map.Entry::getValue).findFirst().orElse(DEFAULT_CONTENT_TYPE);
+    RequestBody body = null;
     if (method.equals("GET") || method.equals("DELETE")) {
       uri = withQuery(uri, args);
     } else {
-      body = HttpRequest.BodyPublishers.ofString(Json.write(args));
+      // Bytes, not a String: OkHttp would otherwise append "; charset=utf-8" to the job's content type.
+      body = RequestBody.create(Json.write(args).getBytes(StandardCharsets.UTF_8), MediaType.parse(contentType));
     }
-    HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(timeout).method(method, body)
-        .header("Content-Type", "application/json").header("Accept", "application/json, text/plain, */*");
-    definition.http().headers().forEach(builder::setHeader); // the job's headers win over the defaults
+    HttpUrl url = HttpUrl.parse(uri.toString());
+    if (url == null) throw new ToolException("the URL of " + definition.name() + " is not a valid http(s) URL");
+    Request.Builder builder = new Request.Builder().url(url).method(method, body)
+        .header("Content-Type", contentType).header("Accept", "application/json, text/plain, */*");
+    headers.forEach(builder::header); // the job's headers win over the defaults
     return builder.build();
   }
 
@@ -96,10 +98,5 @@ public final class HttpTool implements Tool {
 
   private static String describe(Duration duration) {
     return duration.toMillis() % 1000 == 0 ? duration.toSeconds() + " s" : duration.toMillis() + " ms";
-  }
-
-  private static String truncate(String text) {
-    return text.length() <= MAX_RESPONSE_CHARS ? text
-        : text.substring(0, MAX_RESPONSE_CHARS) + "\n[truncated: " + text.length() + " characters in all]";
   }
 }

@@ -1,43 +1,99 @@
 package dev.agentexecutor.agent.tools;
 
+import dev.agentexecutor.agent.tools.net.AddressRanges;
+import dev.agentexecutor.agent.tools.net.Cidr;
 import java.net.InetAddress;
-import java.net.URI;
-import java.net.UnknownHostException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * Where job-defined HTTP tools may send requests. Link-local addresses (cloud metadata services
- * such as 169.254.169.254) are always refused, because a job must not read the node's
- * credentials; with an allow-list (HTTP_TOOL_ALLOWED_HOSTS) only those hosts, or their
- * subdomains for entries starting with ".", are reachable.
+ * Where job-defined HTTP tools may send requests (HTTP_TOOL_ALLOWED_HOSTS). Without a list, any
+ * host whose addresses are all public; with one, only the hosts it names ({@code api.example.com},
+ * {@code .example.com} for subdomains, {@code *} for any public host) and the blocks it gives
+ * ({@code 10.1.0.0/16}, {@code fd00::/8}, {@code 127.0.0.1}). A named host may resolve to internal
+ * addresses (loopback, private, CGNAT, unique local); link-local, multicast and the other reserved
+ * blocks are reachable only through a block that contains them.
  */
-public record HttpToolPolicy(List<String> allowedHosts) {
+public final class HttpToolPolicy {
   public static final HttpToolPolicy DEFAULT = new HttpToolPolicy(List.of());
+  private static final String SETTING = "HTTP_TOOL_ALLOWED_HOSTS";
 
-  public HttpToolPolicy {
-    allowedHosts = allowedHosts.stream().map(h -> h.strip().toLowerCase(Locale.ROOT)).filter(h -> !h.isEmpty()).toList();
+  private final List<String> allowedHosts;
+  private final List<String> hostNames = new ArrayList<>();
+  private final List<Cidr> blocks = new ArrayList<>();
+  private final boolean anyPublicHost;
+
+  /** Throws IllegalArgumentException for an entry that is not valid (see {@link #problem}). */
+  public HttpToolPolicy(List<String> allowedHosts) {
+    this.allowedHosts = allowedHosts.stream().map(h -> h.strip().toLowerCase(Locale.ROOT)).filter(h -> !h.isEmpty()).toList();
+    for (String entry : this.allowedHosts) {
+      requireValid(entry);
+      if (isBlock(entry)) blocks.add(Cidr.parse(entry));
+      else if (!entry.equals("*")) hostNames.add(entry);
+    }
+    this.anyPublicHost = this.allowedHosts.contains("*");
   }
 
-  /** Throws a {@link ToolException} the model sees when the URL may not be called. */
-  void check(URI url) {
-    String host = url.getHost() == null ? "" : url.getHost().toLowerCase(Locale.ROOT);
-    if (!allowedHosts.isEmpty() && allowedHosts.stream().noneMatch(allowed -> matches(allowed, host))) {
-      throw new ToolException("host " + host + " is not in HTTP_TOOL_ALLOWED_HOSTS");
-    }
+  public List<String> allowedHosts() {
+    return allowedHosts;
+  }
+
+  /** Why {@code entry} is not a valid list entry, or null when it is one. */
+  public static String problem(String entry) {
     try {
-      for (InetAddress address : InetAddress.getAllByName(host)) {
-        if (address.isLinkLocalAddress() || address.isAnyLocalAddress()) {
-          throw new ToolException("host " + host + " resolves to " + address.getHostAddress()
-              + ", a link-local or wildcard address that HTTP tools may not call");
-        }
-      }
-    } catch (UnknownHostException e) {
-      throw new ToolException("host " + host + " cannot be resolved");
+      requireValid(entry.strip().toLowerCase(Locale.ROOT));
+      return null;
+    } catch (IllegalArgumentException e) {
+      return e.getMessage();
     }
   }
 
-  private static boolean matches(String allowed, String host) {
-    return allowed.startsWith(".") ? host.endsWith(allowed) || host.equals(allowed.substring(1)) : host.equals(allowed);
+  private static void requireValid(String entry) {
+    if (isBlock(entry)) {
+      Cidr.parse(entry);
+    } else if (!entry.equals("*") && !entry.matches("\\.?[a-z0-9_]([a-z0-9_.-]*[a-z0-9_])?")) {
+      throw new IllegalArgumentException("'" + entry + "' is neither a host name, .domain, * nor an IP address or CIDR block");
+    }
+  }
+
+  /** Refuses before any DNS lookup a host the list cannot allow, whatever it resolves to. */
+  void checkHost(String host) {
+    if (allowedHosts.isEmpty() || named(host) || anyPublicHost || !blocks.isEmpty()) return;
+    throw new ToolException("host " + host + " is not in " + SETTING);
+  }
+
+  /** Refuses the call unless every address {@code host} resolved to may be reached. */
+  void checkAddresses(String host, List<InetAddress> addresses) {
+    if (addresses.isEmpty()) throw new ToolException("host " + host + " cannot be resolved");
+    addresses.forEach(address -> checkAddress(host, address));
+  }
+
+  private void checkAddress(String host, InetAddress address) {
+    if (blocks.stream().anyMatch(block -> block.contains(address))) return;
+    AddressRanges.Classification verdict = AddressRanges.classify(address);
+    boolean named = named(host);
+    boolean allowed = switch (verdict.kind()) {
+      case PUBLIC -> allowedHosts.isEmpty() || named || anyPublicHost;
+      case INTERNAL -> named;
+      case RESTRICTED -> false;
+    };
+    if (allowed) return;
+    boolean literal = host.equals(address.getHostAddress());
+    if (verdict.kind() == AddressRanges.Kind.PUBLIC) {
+      throw new ToolException(literal ? host + " is not in " + SETTING
+          : "host " + host + " resolves to " + address.getHostAddress() + ", which " + SETTING + " does not list");
+    }
+    String what = literal ? host + " is" : "host " + host + " resolves to " + address.getHostAddress() + ",";
+    throw new ToolException(what + " a " + verdict.label() + " address; HTTP tools may reach it only when " + SETTING
+        + (verdict.kind() == AddressRanges.Kind.INTERNAL ? " lists the host or a block containing it" : " lists a block containing it"));
+  }
+
+  private boolean named(String host) {
+    return hostNames.stream().anyMatch(entry -> entry.startsWith(".") ? host.endsWith(entry) || host.equals(entry.substring(1)) : host.equals(entry));
+  }
+
+  private static boolean isBlock(String entry) {
+    return entry.contains("/") || entry.contains(":") || entry.matches("[0-9.]+");
   }
 }

@@ -3,6 +3,7 @@ package dev.agentexecutor.checkpoint.postgres;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentexecutor.checkpoint.Checkpoint;
+import dev.agentexecutor.checkpoint.CheckpointIncompatibleException;
 import dev.agentexecutor.checkpoint.Checkpointer;
 import dev.agentexecutor.store.postgres.PostgresDatabase;
 import dev.agentexecutor.store.postgres.PostgresText;
@@ -124,7 +125,7 @@ public final class PostgresCheckpointer implements Checkpointer {
   /** LangGraph's checkpoint document: v, id, ts, channel_values, channel_versions, versions_seen. */
   private static ObjectNode document(Checkpoint checkpoint, Map<String, String> versions) {
     ObjectNode document = Json.object();
-    document.put("v", 1);
+    document.put("v", ForeignCheckpoints.FORMAT_VERSION);
     document.put("id", checkpoint.id());
     document.put("ts", checkpoint.createdAt().toString());
     document.set("channel_values", StateChannels.inlineValues(checkpoint.state()));
@@ -173,15 +174,42 @@ public final class PostgresCheckpointer implements Checkpointer {
     });
   }
 
+  /**
+   * Rebuilds a checkpoint from its row and blobs. A row this service did not write (LangGraph's own
+   * saver shares the tables) or cannot decode is a {@link CheckpointIncompatibleException} naming
+   * what was not understood, never a raw decoding error.
+   */
   private static Loaded assemble(Connection connection, String threadId, String namespace, ResultSet row)
       throws SQLException {
+    String checkpointId = row.getString(1);
     JsonNode document = Json.parse(row.getString(3));
     JsonNode metadata = Json.parse(row.getString(4));
     Map<String, String> versions = textMap(document.path("channel_versions"));
+    List<Blob> blobs = blobs(connection, threadId, namespace, versions);
+    List<String> findings = ForeignCheckpoints.findings(document, metadata);
+    if (!findings.isEmpty()) {
+      List<String> all = new ArrayList<>(findings);
+      all.addAll(ForeignCheckpoints.blobFindings(blobs));
+      throw new CheckpointIncompatibleException(threadId, namespace, checkpointId,
+          "written by another checkpointer (such as LangGraph's own saver): " + String.join("; ", all), null);
+    }
+    try {
+      return decode(threadId, namespace, row, document, metadata, versions, blobs);
+    } catch (RuntimeException e) {
+      List<String> blobFindings = ForeignCheckpoints.blobFindings(blobs);
+      String reason = blobFindings.isEmpty()
+          ? "its data cannot be decoded: " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + firstLine(e.getMessage()))
+          : "written by another checkpointer (such as LangGraph's own saver): " + String.join("; ", blobFindings);
+      throw new CheckpointIncompatibleException(threadId, namespace, checkpointId, reason, e);
+    }
+  }
+
+  private static Loaded decode(String threadId, String namespace, ResultSet row, JsonNode document, JsonNode metadata,
+      Map<String, String> versions, List<Blob> blobs) throws SQLException {
     Map<String, Blob> current = new HashMap<>();
     Map<String, Blob> messages = new HashMap<>();
     Map<String, Blob> files = new HashMap<>();
-    for (Blob blob : blobs(connection, threadId, namespace, versions)) {
+    for (Blob blob : blobs) {
       switch (blob.channel()) {
         case StateChannels.MESSAGES -> messages.put(blob.version(), blob);
         case StateChannels.FILES -> files.put(blob.version(), blob);
@@ -195,9 +223,14 @@ public final class PostgresCheckpointer implements Checkpointer {
         row.getString(2),
         metadata.path("step").asInt(),
         Instant.parse(document.path("ts").asText()),
-        Checkpoint.Next.valueOf(metadata.path("next").asText("model").toUpperCase(Locale.ROOT)),
+        Checkpoint.Next.valueOf(metadata.path("next").asText().toUpperCase(Locale.ROOT)),
         StateChannels.assemble(versions, document.path("channel_values"), current, messages, files));
     return new Loaded(checkpoint, versions);
+  }
+
+  private static String firstLine(String text) {
+    String line = text.lines().findFirst().orElse("");
+    return line.length() <= 300 ? line : line.substring(0, 300) + "…";
   }
 
   private static List<Blob> blobs(Connection connection, String threadId, String namespace, Map<String, String> versions)

@@ -1,6 +1,7 @@
 package dev.agentexecutor.ingress.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.agentexecutor.checkpoint.CheckpointIncompatibleException;
 import dev.agentexecutor.job.InvalidJobException;
 import dev.agentexecutor.job.JobExecutionEvent;
 import dev.agentexecutor.job.JobParser;
@@ -102,6 +103,7 @@ public final class HttpApi implements AutoCloseable {
     app.get("/ready", this::ready);
     app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
     app.exception(InvalidJobException.class, (e, ctx) -> problem(ctx, e.status(), "invalid_request", e));
+    app.exception(CheckpointIncompatibleException.class, (e, ctx) -> ctx.status(409).json(e.toProblemJson()));
     app.exception(BackendUnavailableException.class, (e, ctx) -> {
       ctx.header("Retry-After", "5");
       error(ctx, 503, "backend_unavailable", e.getMessage());

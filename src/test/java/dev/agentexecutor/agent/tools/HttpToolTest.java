@@ -14,7 +14,7 @@ import dev.agentexecutor.util.Json;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
+import dev.agentexecutor.agent.tools.net.HostResolver;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -31,7 +31,9 @@ import org.junit.jupiter.api.Test;
 class HttpToolTest {
   private static HttpServer server;
   private static final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
-  private static final HttpClient CLIENT = HttpClient.newHttpClient();
+  private static final java.util.concurrent.atomic.AtomicBoolean endlessCompleted = new java.util.concurrent.atomic.AtomicBoolean();
+  /** The local fake server is on loopback, which HTTP tools reach only when the allow-list opts in. */
+  private static final HttpToolPolicy LOCAL = new HttpToolPolicy(List.of("127.0.0.1"));
 
   record Received(String method, String query, String body, Map<String, List<String>> headers) {}
 
@@ -48,6 +50,28 @@ class HttpToolTest {
         Thread.currentThread().interrupt();
       }
       answer(exchange, 200, "too late");
+    });
+    server.createContext("/endless", exchange -> {
+      exchange.sendResponseHeaders(200, 0); // chunked, never ends unless the client leaves
+      byte[] chunk = "x".repeat(64 * 1024).getBytes(StandardCharsets.UTF_8);
+      try (var body = exchange.getResponseBody()) {
+        for (long sent = 0; sent < 2L * 1024 * 1024 * 1024; sent += chunk.length) body.write(chunk);
+        endlessCompleted.set(true);
+      } catch (IOException clientLeft) {
+        // expected: the tool stops reading at its limit
+      }
+    });
+    server.createContext("/trickle", exchange -> {
+      exchange.sendResponseHeaders(200, 0); // headers at once, then one byte every 50 ms for a minute
+      try (var body = exchange.getResponseBody()) {
+        for (int i = 0; i < 1200; i++) {
+          body.write('.');
+          body.flush();
+          Thread.sleep(50);
+        }
+      } catch (IOException | InterruptedException clientLeft) {
+        // expected: the tool gives up at its timeout
+      }
     });
     server.start();
   }
@@ -76,7 +100,7 @@ class HttpToolTest {
     URI url = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + path);
     ObjectNode schema = (ObjectNode) Json.parse("{\"type\": \"object\", \"properties\": {\"city\": {\"type\": \"string\"}}}");
     return new HttpTool(new ToolDefinition("weather", "Gets the weather", schema, new HttpToolRuntime(url, method, headers)),
-        CLIENT, timeout);
+        new HttpToolClient(LOCAL, HostResolver.SYSTEM, timeout));
   }
 
   @Test
@@ -139,6 +163,31 @@ class HttpToolTest {
   }
 
   @Test
+  void aHugeResponseIsCutAtTheLimitWithoutReadingItAll() {
+    HttpTool endless = tool("/endless", "GET", Map.of(), Duration.ofSeconds(20));
+    long started = System.nanoTime();
+
+    ToolResult result = call(endless, "{}", withFiles());
+
+    assertThat(result.error()).isFalse();
+    assertThat(result.output()).startsWith("x".repeat(HttpToolClient.MAX_RESPONSE_CHARS))
+        .endsWith("\n[truncated: the response is longer than 100000 characters]");
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+    assertThat(endlessCompleted).isFalse();
+  }
+
+  @Test
+  void theTimeoutBoundsTheWholeCallIncludingABodyThatNeverEnds() {
+    HttpTool trickle = tool("/trickle", "GET", Map.of(), Duration.ofMillis(500));
+    long started = System.nanoTime();
+
+    assertThatThrownBy(() -> call(trickle, "{}", withFiles()))
+        .isInstanceOf(ToolException.class)
+        .hasMessage("the call to weather timed out after 500 ms");
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
+  }
+
+  @Test
   void anUnreachableServerIsAToolError() throws IOException {
     int closedPort;
     try (var socket = new java.net.ServerSocket(0)) {
@@ -146,7 +195,7 @@ class HttpToolTest {
     }
     URI url = URI.create("http://127.0.0.1:" + closedPort + "/x");
     HttpTool tool = new HttpTool(new ToolDefinition("down", "", Json.object(), new HttpToolRuntime(url, "POST", Map.of())),
-        CLIENT, Duration.ofSeconds(2));
+        new HttpToolClient(LOCAL, HostResolver.SYSTEM, Duration.ofSeconds(2)));
 
     assertThatThrownBy(() -> call(tool, "{}", withFiles()))
         .isInstanceOf(ToolException.class).hasMessageStartingWith("the call to down failed: ");

@@ -3,13 +3,16 @@ package dev.agentexecutor.checkpoint.postgres;
 import static dev.agentexecutor.testkit.PostgresTestSchema.queryColumn;
 import static dev.agentexecutor.testkit.PostgresTestSchema.queryValue;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.agentexecutor.checkpoint.Checkpoint;
+import dev.agentexecutor.checkpoint.CheckpointIncompatibleException;
 import dev.agentexecutor.checkpoint.Checkpointer;
 import dev.agentexecutor.checkpoint.CheckpointerContract;
 import dev.agentexecutor.checkpoint.SampleRun;
 import dev.agentexecutor.store.postgres.PostgresDatabase;
+import dev.agentexecutor.testkit.LangGraphSaver;
 import dev.agentexecutor.testkit.PostgresTestSchema;
 import dev.agentexecutor.util.Json;
 import java.sql.SQLException;
@@ -165,6 +168,36 @@ class PostgresCheckpointerTest extends CheckpointerContract {
         WHERE c.thread_id = ? AND c.checkpoint_id = ? ORDER BY 1""".formatted(PG.schema(), PG.schema()),
         step.threadId(), step.id());
     assertThat(channels).containsExactly("extra", "files", "messages", "todos");
+  }
+
+  @Test
+  void aThreadWrittenByLangGraphsOwnSaverIsIncompatibleNamingWhatIsForeign() throws SQLException {
+    String threadId = newThreadId();
+    LangGraphSaver.insertCapturedThread(PG.schema(), threadId);
+
+    assertThatThrownBy(() -> checkpointer.latest(threadId, ""))
+        .isInstanceOfSatisfying(CheckpointIncompatibleException.class, e -> {
+          assertThat(e.threadId()).isEqualTo(threadId);
+          assertThat(e.getMessage()).startsWith("thread '" + threadId + "' has a checkpoint this service cannot read (checkpoint ");
+          assertThat(e.reason()).startsWith("written by another checkpointer (such as LangGraph's own saver): ")
+              .contains("checkpoint format v=4 (this service writes v=1)")
+              .contains("channels __start__, branch:to:agent are not this service's")
+              .contains("the metadata has no 'next' step")
+              .contains("serializer type 'empty' (channel __start__, branch:to:agent)")
+              .contains("LangChain serialized objects (HumanMessage, AIMessage)");
+        });
+  }
+
+  @Test
+  void aDamagedCheckpointIsIncompatibleRatherThanADecodingError() throws SQLException {
+    SampleRun run = SampleRun.started(checkpointer, newThreadId());
+    Checkpoint step = run.step();
+    PostgresTestSchema.execute("UPDATE " + PG.schema() + ".checkpoint_blobs SET blob = convert_to('{\"oops\": ', 'UTF8')"
+        + " WHERE thread_id = '" + step.threadId() + "' AND channel = 'todos'");
+
+    assertThatThrownBy(() -> new PostgresCheckpointer(database).latest(step.threadId(), ""))
+        .isInstanceOfSatisfying(CheckpointIncompatibleException.class, e ->
+            assertThat(e.reason()).startsWith("its data cannot be decoded: UncheckedIOException: cannot read channel todos at "));
   }
 
   @Test
