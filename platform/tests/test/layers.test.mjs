@@ -60,11 +60,11 @@ test("ClusterSecretStore aws-parameter-store reads ParameterStore", () => {
   assert.equal(store.spec.provider.aws.service, "ParameterStore");
 });
 
-test("intelligence layer: namespace labels, three ExternalSecrets on /zerotouch/prod/agent-executor, ESO pull secret, claim", () => {
+test("intelligence layer: namespace labels, ExternalSecrets on /zerotouch/prod/agent-executor, ESO pull secret, claim", () => {
   const ns = one((d, f) => d.kind === "Namespace" && f.includes("03-intelligence"), "namespace");
-  assert.deepEqual([ns.metadata.name, ns.metadata.labels], ["intelligence-deepagents", { layer: "intelligence", category: "deepagents" }]);
+  assert.deepEqual([ns.metadata.name, ns.metadata.labels], ["intelligence-deepagents", { layer: "intelligence", category: "deepagents", name: "intelligence-deepagents" }]);
   const es = find((d, f) => d.kind === "ExternalSecret" && f.includes("03-intelligence"));
-  assert.deepEqual(es.map((e) => e.metadata.name).sort(), ["agent-executor-dragonfly", "agent-executor-llm-keys", "agent-executor-postgres", "ghcr-pull-secret"]);
+  assert.deepEqual(es.map((e) => e.metadata.name).sort(), ["agent-executor-api-tokens", "agent-executor-dragonfly", "agent-executor-llm-keys", "agent-executor-postgres", "ghcr-pull-secret"]);
   for (const e of es) {
     assert.equal(e.spec.secretStoreRef.name, "aws-parameter-store");
     for (const d of e.spec.data) assert.match(d.remoteRef.key, /^\/zerotouch\/prod\/agent-executor\//);
