@@ -78,9 +78,9 @@ test("intelligence layer: namespace labels, ExternalSecrets on /zerotouch/prod/a
 });
 
 test("tenant registry: ApplicationSet over tenants/*/config.yaml; workload waves claims 0, stream 1, deployment 2", () => {
-  const set = one((d) => d.kind === "ApplicationSet", "ApplicationSet");
+  const set = one((d) => d.kind === "ApplicationSet" && d.metadata.name === "tenants", "ApplicationSet tenants");
   assert.equal(set.spec.generators[0].git.files[0].path, "tenants/*/config.yaml");
-  for (const key of ["tenant", "repoURL", "targetRevision", "path"]) assert.match(JSON.stringify(set.spec.template), new RegExp(`\\.${key}\\b`));
+  for (const key of ["tenant", "repoURL", "targetRevision", "path", "namespace"]) assert.match(JSON.stringify(set.spec.template), new RegExp(`\\.${key}\\b`));
   const w = (kind) => wave(one((d, f) => d.kind === kind && f.includes("workload-example"), kind));
   assert.deepEqual([w("PostgresInstance"), w("DragonflyInstance"), w("Job"), w("AgentExecutor")], [0, 0, 1, 2]);
 });
