@@ -2,6 +2,7 @@
 // family and @crossplane-models), plus a strict mode the published validators lack: they accept
 // unknown fields, so every leaf is probed with a value of the wrong type; a field the schema
 // knows reports a type error at its own path, an unknown one reports nothing.
+import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
 import { Namespace } from "kubernetes-models/v1/Namespace";
 import { Secret } from "kubernetes-models/v1/Secret";
 import { Service } from "kubernetes-models/v1/Service";
@@ -16,13 +17,14 @@ import { ExternalSecret } from "@kubernetes-models/external-secrets/external-sec
 import { ClusterSecretStore } from "@kubernetes-models/external-secrets/external-secrets.io/v1/ClusterSecretStore";
 import { Application } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application";
 import { ApplicationSet } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1/ApplicationSet";
+import { AppProject } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1/AppProject";
 import { CompositeResourceDefinition, Composition } from "@crossplane-models/crossplane/apiextensions.crossplane.io/v1";
 import { Function as CrossplaneFunction } from "@crossplane-models/crossplane/pkg.crossplane.io/v1";
 import { parse, set, toPointer } from "./fieldpath.mjs";
 
 const MODELS = [
-  Namespace, Secret, Service, ServiceAccount, Deployment, Job, NetworkPolicy, PodDisruptionBudget,
-  ClusterRole, ScaledObject, ExternalSecret, ClusterSecretStore, Application, ApplicationSet,
+  ConfigMap, Namespace, Secret, Service, ServiceAccount, Deployment, Job, NetworkPolicy, PodDisruptionBudget,
+  ClusterRole, ScaledObject, ExternalSecret, ClusterSecretStore, Application, ApplicationSet, AppProject,
   CompositeResourceDefinition, Composition, CrossplaneFunction,
 ];
 

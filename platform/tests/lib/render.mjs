@@ -11,6 +11,9 @@
 //     string, bool, int64)
 //   - policy.fromFieldPath Optional (default: skip the patch) / Required (skip the resource);
 //     policy.toFieldPath Replace (default) / ForceMergeObjectsAppendArrays (append to an array)
+//   - readinessChecks MatchCondition and None (default: MatchCondition Ready=True), evaluated
+//     against observed objects by compositeReady, as the function marks composed resources ready
+//     and Crossplane marks the composite (and its claim) Ready when all of them are
 import { applyDefaults, claimSchema } from "./xrd.mjs";
 import { get, set } from "./fieldpath.mjs";
 
@@ -96,7 +99,10 @@ export function functionInput(composition) {
     if (!["apiVersion", "kind", "resources", "patchSets"].includes(key)) unsupported(`input field ${key}`);
   }
   for (const r of input.resources) {
-    for (const key of Object.keys(r)) if (!["name", "base", "patches"].includes(key)) unsupported(`resource field ${key}`);
+    for (const key of Object.keys(r)) if (!["name", "base", "patches", "readinessChecks"].includes(key)) unsupported(`resource field ${key}`);
+    for (const check of r.readinessChecks ?? []) {
+      if (!["MatchCondition", "None"].includes(check.type)) unsupported(`readiness check type ${check.type} (resource ${r.name})`);
+    }
     for (const p of expandPatches(input, r)) checkPatch(p, r.name);
   }
   return input;
@@ -172,4 +178,28 @@ export function render(xrd, composition, claim) {
     else skipped.push(r.name);
   }
   return { composite, resources, skipped };
+}
+
+/** function-patch-and-transform's default check: the Ready condition is True. */
+export const DEFAULT_READINESS = [{ type: "MatchCondition", matchCondition: { type: "Ready", status: "True" } }];
+
+/** Whether one observed composed object passes its template's readiness checks (all must pass). */
+export function composedReady(template, observed) {
+  if (!observed) return false;
+  return (template.readinessChecks ?? DEFAULT_READINESS).every((check) => {
+    if (check.type === "None") return true;
+    const want = check.matchCondition ?? { type: "Ready", status: "True" };
+    return (observed.status?.conditions ?? []).some((c) => c.type === want.type && c.status === want.status);
+  });
+}
+
+/**
+ * Whether the composite (and so its claim) becomes Ready for observed objects by resource name:
+ * every composed resource rendered must be observed and ready.
+ */
+export function compositeReady(composition, renderedNames, observedByName) {
+  const input = functionInput(composition);
+  return input.resources
+    .filter((r) => renderedNames.includes(r.name))
+    .every((r) => composedReady(r, observedByName[r.name]));
 }

@@ -16,8 +16,8 @@ const stages = instructions.filter((l) => l.startsWith("FROM "));
 test("Dockerfile: Maven build on JDK 21+, run stage on a JRE 21+", () => {
   assert.equal(stages.length, 2);
   assert.match(stages[0], /^FROM maven:[\d.]+-eclipse-temurin-(2[1-9]|[3-9]\d)\b.* AS build$/);
-  assert.match(stages[1], /^FROM eclipse-temurin:(2[1-9]|[3-9]\d)-jre\b/);
-  assert.ok(instructions.some((l) => /RUN mvn -B -ntp -DskipTests package/.test(l)));
+  assert.match(stages[1], /^FROM eclipse-temurin:(2[1-9]|[3-9]\d)[\d._]*-jre\b/);
+  assert.ok(instructions.some((l) => /^RUN mvn -B -ntp -DskipTests .*\bpackage\b/.test(l)));
   assert.ok(instructions.some((l) => l.includes("target/agent-executor.jar /app/agent-executor.jar")));
 });
 
@@ -56,11 +56,21 @@ test("build.sh says so and exits 3 when no Docker engine is reachable", () => {
 
 const clusterScripts = readdirSync(join(REPO_ROOT, "scripts/cluster")).filter((f) => f.endsWith(".sh") && f !== "lib.sh");
 
-test("the six cluster scripts of 004 exist", () => {
+test("the seven cluster scripts of 004 exist, the agent-executor migration test included", () => {
   assert.deepEqual(clusterScripts.sort(), [
-    "test-autoscaling.sh", "test-full-deployment.sh", "test-functional.sh",
+    "test-agent-executor-migration.sh", "test-autoscaling.sh", "test-full-deployment.sh", "test-functional.sh",
     "test-minimal-deployment.sh", "verify-composition.sh", "verify-keda-config.sh",
   ]);
+});
+
+test("the migration test checks what 004 task 18 asks: image, resources, variables, probes, init container, KEDA", () => {
+  const script = readFileSync(join(REPO_ROOT, "scripts/cluster/test-agent-executor-migration.sh"), "utf8");
+  assert.match(script, /examples\/agent-executor-claim\.yaml/);
+  for (const field of ["image", "resources", "livenessProbe", "readinessProbe", "startupProbe", "initContainers", "natsServerMonitoringEndpoint", "env_names"]) {
+    assert.ok(script.includes(field), field);
+  }
+  assert.match(script, /difference \(expected\)/, "documents the differences with their reason");
+  assert.equal(run(join(REPO_ROOT, "scripts/cluster/test-agent-executor-migration.sh"), ["a", "b"]).status, 2, "usage error");
 });
 
 for (const script of clusterScripts) {

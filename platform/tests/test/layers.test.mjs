@@ -60,11 +60,11 @@ test("ClusterSecretStore aws-parameter-store reads ParameterStore", () => {
   assert.equal(store.spec.provider.aws.service, "ParameterStore");
 });
 
-test("intelligence layer: namespace labels, three ExternalSecrets on /zerotouch/prod/agent-executor, ESO pull secret, claim", () => {
+test("intelligence layer: namespace labels, ExternalSecrets on /zerotouch/prod/agent-executor, ESO pull secret, claim", () => {
   const ns = one((d, f) => d.kind === "Namespace" && f.includes("03-intelligence"), "namespace");
-  assert.deepEqual([ns.metadata.name, ns.metadata.labels], ["intelligence-deepagents", { layer: "intelligence", category: "deepagents" }]);
+  assert.deepEqual([ns.metadata.name, ns.metadata.labels], ["intelligence-deepagents", { layer: "intelligence", category: "deepagents", name: "intelligence-deepagents" }]);
   const es = find((d, f) => d.kind === "ExternalSecret" && f.includes("03-intelligence"));
-  assert.deepEqual(es.map((e) => e.metadata.name).sort(), ["agent-executor-dragonfly", "agent-executor-llm-keys", "agent-executor-postgres", "ghcr-pull-secret"]);
+  assert.deepEqual(es.map((e) => e.metadata.name).sort(), ["agent-executor-api-tokens", "agent-executor-dragonfly", "agent-executor-llm-keys", "agent-executor-postgres", "ghcr-pull-secret"]);
   for (const e of es) {
     assert.equal(e.spec.secretStoreRef.name, "aws-parameter-store");
     for (const d of e.spec.data) assert.match(d.remoteRef.key, /^\/zerotouch\/prod\/agent-executor\//);
@@ -78,9 +78,9 @@ test("intelligence layer: namespace labels, three ExternalSecrets on /zerotouch/
 });
 
 test("tenant registry: ApplicationSet over tenants/*/config.yaml; workload waves claims 0, stream 1, deployment 2", () => {
-  const set = one((d) => d.kind === "ApplicationSet", "ApplicationSet");
+  const set = one((d) => d.kind === "ApplicationSet" && d.metadata.name === "tenants", "ApplicationSet tenants");
   assert.equal(set.spec.generators[0].git.files[0].path, "tenants/*/config.yaml");
-  for (const key of ["tenant", "repoURL", "targetRevision", "path"]) assert.match(JSON.stringify(set.spec.template), new RegExp(`\\.${key}\\b`));
+  for (const key of ["tenant", "repoURL", "targetRevision", "path", "namespace"]) assert.match(JSON.stringify(set.spec.template), new RegExp(`\\.${key}\\b`));
   const w = (kind) => wave(one((d, f) => d.kind === kind && f.includes("workload-example"), kind));
   assert.deepEqual([w("PostgresInstance"), w("DragonflyInstance"), w("Job"), w("AgentExecutor")], [0, 0, 1, 2]);
 });

@@ -20,7 +20,7 @@ const DATABASE_CLAIMS = {
 };
 
 /** Tenant registry entries (99-tenants): the keys the ApplicationSet template reads. */
-const TENANT_KEYS = ["tenant", "repoURL", "targetRevision", "path"];
+const TENANT_KEYS = ["tenant", "repoURL", "targetRevision", "path", "namespace"];
 
 function problems({ file, doc }) {
   const key = `${doc.apiVersion}/${doc.kind}`;

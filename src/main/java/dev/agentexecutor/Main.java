@@ -4,6 +4,7 @@ import dev.agentexecutor.cli.MigrateCommand;
 import dev.agentexecutor.cli.RunCommand;
 import dev.agentexecutor.cli.ServeCommand;
 import dev.agentexecutor.cli.ValidateDefinitionCommand;
+import dev.agentexecutor.observability.BuildInfo;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -26,12 +27,11 @@ public final class Main implements Runnable {
     new CommandLine(this).usage(System.out);
   }
 
-  /** Version from the jar manifest (or "dev" when run from classes). */
+  /** Version and commit from the jar manifest ("dev" and "unknown" when run from classes). */
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      String version = Main.class.getPackage().getImplementationVersion();
-      return new String[] {"agent-executor " + (version == null ? "dev" : version)};
+      return new String[] {"agent-executor " + BuildInfo.current().describe()};
     }
   }
 }

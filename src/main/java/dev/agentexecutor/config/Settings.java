@@ -13,6 +13,7 @@ public record Settings(
     int port,
     long maxPayloadBytes,
     int maxConcurrentHttpJobs,
+    java.util.List<String> apiTokens,
     String logLevel,
     String logFormat,
     Optional<String> otlpEndpoint,

@@ -50,6 +50,7 @@ final class SettingsLoader {
         intIn("PORT", 0, 65535),
         longIn("MAX_PAYLOAD_BYTES", 1024, Long.MAX_VALUE),
         intIn("MAX_CONCURRENT_HTTP_JOBS", 1, 100_000),
+        java.util.Arrays.stream(text("API_TOKENS").split(",")).map(String::strip).filter(t -> !t.isEmpty()).toList(),
         oneOf("LOG_LEVEL", "TRACE", "DEBUG", "INFO", "WARN", "ERROR"),
         oneOf("LOG_FORMAT", "json", "text"),
         optional("OTEL_EXPORTER_OTLP_ENDPOINT"),

@@ -7,6 +7,7 @@ import dev.agentexecutor.job.JobExecutionEvent;
 import dev.agentexecutor.job.JobParser;
 import dev.agentexecutor.job.Problem;
 import dev.agentexecutor.job.ResultEvents;
+import dev.agentexecutor.observability.BuildInfo;
 import dev.agentexecutor.observability.Metrics;
 import dev.agentexecutor.observability.Readiness;
 import dev.agentexecutor.observability.TraceContext;
@@ -99,7 +100,8 @@ public final class HttpApi implements AutoCloseable {
       app.ws(prefix + "/stream/{thread_id}", this::webSocket);
       app.sse(prefix + "/stream/{thread_id}/events", this::serverSentEvents);
     }
-    app.get("/health", ctx -> ctx.json(Json.object().put("status", "healthy").put("timestamp", Instant.now().toString())));
+    app.get("/health", ctx -> ctx.json(Json.object().put("status", "healthy").put("version", BuildInfo.current().version())
+        .put("commit", BuildInfo.current().commit()).put("timestamp", Instant.now().toString())));
     app.get("/ready", this::ready);
     app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
     app.exception(InvalidJobException.class, (e, ctx) -> problem(ctx, e.status(), "invalid_request", e));
