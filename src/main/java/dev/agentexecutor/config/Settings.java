@@ -26,6 +26,14 @@ public record Settings(
     Optional<Redis> redis,
     Optional<Nats> nats) {
 
+  /** The settings for a log line: API tokens appear as a count, never as values. */
+  @Override
+  public String toString() {
+    return ("Settings[port=%d, maxPayloadBytes=%d, maxConcurrentHttpJobs=%d, apiTokens=%d configured, model=%s, "
+        + "limits=%s, postgres=%s, redis=%s, nats=%s]").formatted(port, maxPayloadBytes, maxConcurrentHttpJobs,
+        apiTokens.size(), model, limits, postgres, redis, nats);
+  }
+
   /** Model providers: defaults for nodes that name none, endpoints, keys and retry policy. */
   public record ModelSettings(
       String defaultProvider,
@@ -123,6 +131,10 @@ public record Settings(
     });
     redis.ifPresent(r -> secrets.addAll(urlSecrets(r.uri())));
     nats.ifPresent(n -> secrets.addAll(urlSecrets(n.url())));
+    for (String entry : apiTokens) {
+      int equals = entry.indexOf('=');
+      secrets.add(equals < 0 ? entry : entry.substring(0, equals));
+    }
     return secrets.stream().filter(s -> s != null && !s.isEmpty()).distinct().toList();
   }
 
