@@ -48,6 +48,11 @@ public final class HttpTool implements Tool {
   }
 
   @Override
+  public Execution execution() {
+    return Execution.IO_BOUND;
+  }
+
+  @Override
   public ToolResult call(ObjectNode args, AgentState state, ToolCallContext context) {
     policy.check(definition.http().url());
     HttpRequest request = request(args);
