@@ -4,6 +4,7 @@ import dev.agentexecutor.agent.definition.AgentDefinition;
 import dev.agentexecutor.agent.definition.DefinitionParser;
 import dev.agentexecutor.agent.definition.NodeDefinition;
 import dev.agentexecutor.agent.state.AgentState;
+import dev.agentexecutor.agent.state.FileData;
 import dev.agentexecutor.agent.state.Message;
 import dev.agentexecutor.agent.state.ToolCall;
 import dev.agentexecutor.agent.tools.FileTools;
@@ -236,7 +237,7 @@ public final class DeepAgent {
      * if its files break the state's limits, which the file tools check themselves before writing.
      */
     private ToolResult withinLimits(ToolCall call, ToolResult result, AgentState before) {
-      if (result.state().files() != before.files()) {
+      if (filesChanged(before.files(), result.state().files())) {
         String problem = limits.state().problem(result.state().files());
         if (problem != null) return ToolResult.error("Error: " + call.name() + " was undone: " + problem, before);
       }
@@ -245,6 +246,16 @@ public final class DeepAgent {
       String cut = result.output().substring(0, max) + "\n[truncated: the result has " + result.output().length()
           + " characters and only the first " + max + " are shown (MAX_TOOL_RESULT_CHARS); ask for less, e.g. a smaller range]";
       return new ToolResult(cut, result.state(), result.error());
+    }
+
+    /** Whether a file was added, removed or replaced; files are immutable, so identity says it. */
+    private static boolean filesChanged(Map<String, FileData> before, Map<String, FileData> after) {
+      if (before == after) return false;
+      if (before.size() != after.size()) return true;
+      for (Map.Entry<String, FileData> file : after.entrySet()) {
+        if (before.get(file.getKey()) != file.getValue()) return true;
+      }
+      return false;
     }
 
     private Checkpoint save(Checkpoint from, AgentState state, Next next) {

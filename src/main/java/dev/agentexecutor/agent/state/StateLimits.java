@@ -28,16 +28,18 @@ public record StateLimits(
     if (files.size() > maxFiles) {
       return "it holds " + files.size() + " files, over the limit of " + maxFiles + " (MAX_FILES)";
     }
+    long total = 0;
     for (Map.Entry<String, FileData> file : files.entrySet()) {
-      if (file.getKey().length() > MAX_PATH_CHARS) {
-        return "the path of '" + file.getKey().substring(0, 64) + "...' is longer than " + MAX_PATH_CHARS + " characters";
+      String path = file.getKey();
+      if (path.length() > MAX_PATH_CHARS) {
+        return "the path of '" + path.substring(0, 64) + "...' is longer than " + MAX_PATH_CHARS + " characters";
       }
       long chars = file.getValue().chars();
       if (chars > maxFileChars) {
-        return "'" + file.getKey() + "' has " + chars + " characters, over the limit of " + maxFileChars + " per file (MAX_FILE_CHARS)";
+        return "'" + path + "' has " + chars + " characters, over the limit of " + maxFileChars + " per file (MAX_FILE_CHARS)";
       }
+      total += path.length() + chars;
     }
-    long total = totalChars(files);
     if (total > maxFilesTotalChars) {
       return "the files hold " + total + " characters in all, over the limit of " + maxFilesTotalChars + " (MAX_FILES_TOTAL_CHARS)";
     }

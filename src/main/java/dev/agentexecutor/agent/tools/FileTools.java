@@ -218,7 +218,9 @@ public final class FileTools {
     if (p.length() > StateLimits.MAX_PATH_CHARS) {
       throw new ToolException("the path has " + p.length() + " characters; the limit is " + StateLimits.MAX_PATH_CHARS);
     }
-    if (p.chars().anyMatch(Character::isISOControl)) throw new ToolException("the path must not contain control characters");
+    for (int i = 0; i < p.length(); i++) {
+      if (Character.isISOControl(p.charAt(i))) throw new ToolException("the path must not contain control characters");
+    }
     if (p.startsWith("~")) throw new ToolException("path '" + raw + "' must not start with '~': paths are absolute, from /");
     StringBuilder normal = new StringBuilder();
     for (String segment : p.split("/")) {
