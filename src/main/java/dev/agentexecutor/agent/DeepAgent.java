@@ -4,6 +4,7 @@ import dev.agentexecutor.agent.definition.AgentDefinition;
 import dev.agentexecutor.agent.definition.DefinitionParser;
 import dev.agentexecutor.agent.definition.NodeDefinition;
 import dev.agentexecutor.agent.state.AgentState;
+import dev.agentexecutor.agent.state.FileData;
 import dev.agentexecutor.agent.state.Message;
 import dev.agentexecutor.agent.state.ToolCall;
 import dev.agentexecutor.agent.tools.FileTools;
@@ -46,6 +47,7 @@ public final class DeepAgent {
   private final Checkpointer checkpointer;
   private final Tracing tracing;
   private final Summarizer summarizer;
+  private final Settings.Limits limits;
 
   private DeepAgent(Map<String, AgentNode> subagents, AgentNode orchestrator, AgentRuntime runtime) {
     this.orchestrator = orchestrator;
@@ -53,6 +55,7 @@ public final class DeepAgent {
     this.model = runtime.model();
     this.checkpointer = runtime.checkpointer();
     this.tracing = runtime.tracing();
+    this.limits = runtime.limits();
     this.summarizer = new Summarizer(runtime.limits().summarizationTokenThreshold(), runtime.limits().summarizationKeepMessages());
   }
 
@@ -132,6 +135,7 @@ public final class DeepAgent {
     private final String namespace;
     private final RunControl control;
     private final RunListener listener;
+    private final ToolExecution toolExecution = new ToolExecution(limits.toolCallTimeout());
 
     Loop(AgentNode node, String threadId, String namespace, RunControl control, RunListener listener) {
       this.node = node;
@@ -162,6 +166,7 @@ public final class DeepAgent {
       if (summarizer.needed(node.systemPrompt(), state)) {
         ModelResponse summary = summarizer.summarise(node.name(), node.model(), state, model);
         control.addUsage(summary.usage());
+        checkSize(summary.message());
         state = state.withMessages(summarizer.replaceOlder(state.messages(), summary.message().content()))
             .afterModelCall(summary.usage());
         control.beginModelCall();
@@ -173,6 +178,7 @@ public final class DeepAgent {
       ModelResponse response = tracing.inSpan("llm.call", node.name() + " " + node.model().model(),
           () -> model.chat(call, token -> listener.onToken(node.name(), token)));
       control.addUsage(response.usage());
+      checkSize(response.message());
       AgentState next = state.withMessage(response.message()).afterModelCall(response.usage());
       return save(from, next, response.message().hasToolCalls() ? Next.TOOLS : Next.DONE);
     }
@@ -184,8 +190,9 @@ public final class DeepAgent {
       for (Message m : state.messages()) if (m.toolCallId() != null) answered.add(m.toolCallId());
       for (ToolCall call : request.toolCalls()) {
         if (answered.contains(call.id())) continue;
+        control.checkStopped(); // a long batch of calls stops as promptly as a step
         listener.onToolStart(node.name(), call);
-        ToolResult result = execute(call, state);
+        ToolResult result = withinLimits(call, execute(call, state), state);
         state = result.state().withMessage(Message.tool(call.id(), call.name(), result.output()));
         listener.onToolEnd(node.name(), call, result);
       }
@@ -199,8 +206,9 @@ public final class DeepAgent {
             + String.join(", ", node.tools().keySet()), state);
       }
       try {
-        ToolCallContext context = new ToolCallContext(call.id(), node.name(), control.now());
-        return tracing.inSpan("tool.call", call.name(), () -> tool.call(call.args(), state, context));
+        ToolCallContext context = new ToolCallContext(call.id(), node.name(), control.now(), limits.state());
+        return tracing.inSpan("tool.call", call.name(),
+            () -> toolExecution.run(tool, () -> tool.call(call.args(), state, context), control, state));
       } catch (ToolException e) {
         return ToolResult.error("Error: " + e.getMessage(), state);
       } catch (RunStoppedException | BackendUnavailableException | dev.agentexecutor.model.ModelException e) {
@@ -213,6 +221,41 @@ public final class DeepAgent {
       } finally {
         CURRENT.set(this);
       }
+    }
+
+    /** A model answer over MAX_MESSAGE_CHARS fails the run before it enters the state. */
+    private void checkSize(Message answer) {
+      long chars = answer.chars();
+      if (chars > limits.state().maxMessageChars()) {
+        throw new RunStoppedException(RunStoppedException.Kind.MESSAGE_TOO_LARGE, "the model's answer for " + node.name()
+            + " has " + chars + " characters, over the limit of " + limits.state().maxMessageChars() + " (MAX_MESSAGE_CHARS)");
+      }
+    }
+
+    /**
+     * The result as the model may see it: cut at MAX_TOOL_RESULT_CHARS, and undone (an error instead)
+     * if its files break the state's limits, which the file tools check themselves before writing.
+     */
+    private ToolResult withinLimits(ToolCall call, ToolResult result, AgentState before) {
+      if (filesChanged(before.files(), result.state().files())) {
+        String problem = limits.state().problem(result.state().files());
+        if (problem != null) return ToolResult.error("Error: " + call.name() + " was undone: " + problem, before);
+      }
+      int max = limits.state().maxToolResultChars();
+      if (result.output().length() <= max) return result;
+      String cut = result.output().substring(0, max) + "\n[truncated: the result has " + result.output().length()
+          + " characters and only the first " + max + " are shown (MAX_TOOL_RESULT_CHARS); ask for less, e.g. a smaller range]";
+      return new ToolResult(cut, result.state(), result.error());
+    }
+
+    /** Whether a file was added, removed or replaced; files are immutable, so identity says it. */
+    private static boolean filesChanged(Map<String, FileData> before, Map<String, FileData> after) {
+      if (before == after) return false;
+      if (before.size() != after.size()) return true;
+      for (Map.Entry<String, FileData> file : after.entrySet()) {
+        if (before.get(file.getKey()) != file.getValue()) return true;
+      }
+      return false;
     }
 
     private Checkpoint save(Checkpoint from, AgentState state, Next next) {

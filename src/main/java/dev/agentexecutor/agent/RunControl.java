@@ -5,13 +5,16 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The limits and the cancel switch of one run, shared by the orchestrator and its subagents:
- * steps (model calls), wall time, token budget. Checked at every step boundary.
+ * steps (model calls), wall time, token budget. Checked at every step boundary and between tool
+ * calls; a tool call in progress on another thread is abandoned when the run is cancelled or out
+ * of time ({@link #stopped()}, {@link #timeLeft()}).
  */
 public final class RunControl {
   private final int maxSteps;
@@ -23,6 +26,7 @@ public final class RunControl {
   private final AtomicLong inputTokens = new AtomicLong();
   private final AtomicLong outputTokens = new AtomicLong();
   private final AtomicReference<String> cancelReason = new AtomicReference<>();
+  private final CompletableFuture<Void> stopped = new CompletableFuture<>();
 
   public RunControl(int maxSteps, Duration timeout, Optional<Long> tokenBudget, Clock clock) {
     this.maxSteps = maxSteps;
@@ -35,6 +39,23 @@ public final class RunControl {
   /** Asks the run to stop at its next step boundary. */
   public void cancel(String reason) {
     cancelReason.compareAndSet(null, reason);
+    stopped.complete(null);
+  }
+
+  /** Completes when the run is cancelled: what a wait for a tool call also waits for. */
+  public CompletableFuture<Void> stopped() {
+    return stopped;
+  }
+
+  /** The time until the run's deadline (zero or negative once it has passed). */
+  public Duration timeLeft() {
+    return Duration.between(clock.instant(), deadline);
+  }
+
+  /** The run is out of time: what {@link #checkBoundary()} throws after the deadline. */
+  public RunStoppedException timedOut() {
+    return new RunStoppedException(RunStoppedException.Kind.TIMEOUT,
+        "the run exceeded its time limit of " + timeout.toSeconds() + " s (RUN_TIMEOUT_SECONDS)");
   }
 
   public boolean cancelled() {
@@ -45,10 +66,7 @@ public final class RunControl {
   public void checkBoundary() {
     String reason = cancelReason.get();
     if (reason != null) throw new RunStoppedException(RunStoppedException.Kind.CANCELLED, reason);
-    if (clock.instant().isAfter(deadline)) {
-      throw new RunStoppedException(RunStoppedException.Kind.TIMEOUT,
-          "the run exceeded its time limit of " + timeout.toSeconds() + " s (RUN_TIMEOUT_SECONDS)");
-    }
+    if (clock.instant().isAfter(deadline)) throw timedOut();
     tokenBudget.ifPresent(budget -> {
       long used = inputTokens.get() + outputTokens.get();
       if (used >= budget) {
@@ -56,6 +74,13 @@ public final class RunControl {
             "the run used " + used + " tokens, reaching its budget of " + budget + " (TOKEN_BUDGET)");
       }
     });
+  }
+
+  /** Throws when the run is cancelled or out of time: checked between tool calls too. */
+  public void checkStopped() {
+    String reason = cancelReason.get();
+    if (reason != null) throw new RunStoppedException(RunStoppedException.Kind.CANCELLED, reason);
+    if (clock.instant().isAfter(deadline)) throw timedOut();
   }
 
   /** Counts a model call against the step limit; throws when the limit is reached. */

@@ -7,7 +7,8 @@ public class RunStoppedException extends RuntimeException {
     CANCELLED("Cancelled"),
     TIMEOUT("RunTimeout"),
     MAX_STEPS("MaxStepsExceeded"),
-    TOKEN_BUDGET("TokenBudgetExceeded");
+    TOKEN_BUDGET("TokenBudgetExceeded"),
+    MESSAGE_TOO_LARGE("MessageTooLarge");
 
     private final String errorType;
 

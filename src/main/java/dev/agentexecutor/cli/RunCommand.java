@@ -43,7 +43,8 @@ public final class RunCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     Optional<Settings> loaded = CommandSettings.load(false);
     if (loaded.isEmpty()) return CommandSettings.BAD_CONFIGURATION;
-    Settings settings = loaded.get();
+    // Scripted model files come from SCRIPTED_SCRIPT_DIR, else from where the user runs the command.
+    Settings settings = loaded.get().withDefaultScriptDirectory(Path.of("").toAbsolutePath());
     byte[] bytes;
     try {
       bytes = Files.readAllBytes(file);

@@ -1,5 +1,7 @@
 package dev.agentexecutor.config;
 
+import dev.agentexecutor.agent.state.StateLimits;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -45,7 +47,21 @@ public record Settings(
       Duration timeout,
       int maxRetries,
       Duration initialBackoff,
-      Duration maxBackoff) {
+      Duration maxBackoff,
+      Optional<Path> scriptDirectory) {
+
+    /** Without a script directory: the scripted provider then takes inline scripts only. */
+    public ModelSettings(String defaultProvider, String defaultModel, String openAiApiKey, String openAiBaseUrl,
+        String anthropicApiKey, String anthropicBaseUrl, Duration timeout, int maxRetries, Duration initialBackoff,
+        Duration maxBackoff) {
+      this(defaultProvider, defaultModel, openAiApiKey, openAiBaseUrl, anthropicApiKey, anthropicBaseUrl, timeout,
+          maxRetries, initialBackoff, maxBackoff, Optional.empty());
+    }
+
+    public ModelSettings withScriptDirectory(Path directory) {
+      return new ModelSettings(defaultProvider, defaultModel, openAiApiKey, openAiBaseUrl, anthropicApiKey,
+          anthropicBaseUrl, timeout, maxRetries, initialBackoff, maxBackoff, Optional.of(directory));
+    }
 
     @Override
     public String toString() { // keys never reach logs
@@ -56,7 +72,7 @@ public record Settings(
     }
   }
 
-  /** Bounds of one run. */
+  /** Bounds of one run: steps, time, tokens, each tool call's time and the size of its state. */
   public record Limits(
       int maxSteps,
       Duration runTimeout,
@@ -65,7 +81,30 @@ public record Settings(
       int summarizationKeepMessages,
       Duration httpToolTimeout,
       Duration resultRetention,
-      Duration retentionSweepInterval) {}
+      Duration retentionSweepInterval,
+      Duration toolCallTimeout,
+      StateLimits state) {
+
+    /** The default TOOL_CALL_TIMEOUT_SECONDS. */
+    public static final Duration DEFAULT_TOOL_CALL_TIMEOUT = Duration.ofSeconds(60);
+
+    /** With the default tool call timeout and state limits. */
+    public Limits(int maxSteps, Duration runTimeout, Optional<Long> tokenBudget, long summarizationTokenThreshold,
+        int summarizationKeepMessages, Duration httpToolTimeout, Duration resultRetention, Duration retentionSweepInterval) {
+      this(maxSteps, runTimeout, tokenBudget, summarizationTokenThreshold, summarizationKeepMessages, httpToolTimeout,
+          resultRetention, retentionSweepInterval, DEFAULT_TOOL_CALL_TIMEOUT, StateLimits.DEFAULTS);
+    }
+
+    public Limits withToolCallTimeout(Duration timeout) {
+      return new Limits(maxSteps, runTimeout, tokenBudget, summarizationTokenThreshold, summarizationKeepMessages,
+          httpToolTimeout, resultRetention, retentionSweepInterval, timeout, state);
+    }
+
+    public Limits withState(StateLimits limits) {
+      return new Limits(maxSteps, runTimeout, tokenBudget, summarizationTokenThreshold, summarizationKeepMessages,
+          httpToolTimeout, resultRetention, retentionSweepInterval, toolCallTimeout, limits);
+    }
+  }
 
   /** PostgreSQL: a JDBC URL plus credentials, the schema and pool size, and result retention. */
   public record Postgres(
@@ -151,6 +190,16 @@ public record Settings(
     var password = java.util.regex.Pattern.compile("(?i)[?&;]password=([^&;#\\s]+)").matcher(urls);
     while (password.find()) secrets.add(password.group(1));
     return secrets;
+  }
+
+  /**
+   * The same settings, reading scripted model files from {@code directory} unless
+   * SCRIPTED_SCRIPT_DIR names one (the command line's {@code run} uses its working directory).
+   */
+  public Settings withDefaultScriptDirectory(Path directory) {
+    if (model.scriptDirectory().isPresent()) return this;
+    return new Settings(port, maxPayloadBytes, maxConcurrentHttpJobs, apiTokens, logLevel, logFormat, otlpEndpoint, otelServiceName,
+        model.withScriptDirectory(directory), limits, httpToolAllowedHosts, eventRetention, postgres, redis, nats);
   }
 
   public static Settings fromEnvironment() {

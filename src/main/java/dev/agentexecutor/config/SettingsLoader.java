@@ -1,12 +1,15 @@
 package dev.agentexecutor.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.agentexecutor.agent.state.StateLimits;
 import dev.agentexecutor.util.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLDecoder;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -65,7 +68,8 @@ final class SettingsLoader {
             seconds("MODEL_TIMEOUT_SECONDS"),
             intIn("MODEL_MAX_RETRIES", 0, 100),
             Duration.ofMillis(longIn("MODEL_RETRY_INITIAL_BACKOFF_MS", 0, 3_600_000)),
-            Duration.ofMillis(longIn("MODEL_RETRY_MAX_BACKOFF_MS", 0, 3_600_000))),
+            Duration.ofMillis(longIn("MODEL_RETRY_MAX_BACKOFF_MS", 0, 3_600_000)),
+            directory(optional("SCRIPTED_SCRIPT_DIR"), "SCRIPTED_SCRIPT_DIR")),
         new Settings.Limits(
             intIn("MAX_STEPS", 1, 1_000_000),
             seconds("RUN_TIMEOUT_SECONDS"),
@@ -74,7 +78,9 @@ final class SettingsLoader {
             intIn("SUMMARIZATION_KEEP_MESSAGES", 1, 10_000),
             seconds("HTTP_TOOL_TIMEOUT_SECONDS"),
             Duration.ofHours(longIn("RESULT_RETENTION_HOURS", 1, 100_000)),
-            seconds("RETENTION_SWEEP_INTERVAL_SECONDS")),
+            seconds("RETENTION_SWEEP_INTERVAL_SECONDS"),
+            seconds("TOOL_CALL_TIMEOUT_SECONDS"),
+            stateLimits()),
         allowedHosts(),
         seconds("STREAM_TTL_SECONDS"),
         postgres(),
@@ -84,6 +90,11 @@ final class SettingsLoader {
     if (model.initialBackoff().compareTo(model.maxBackoff()) > 0) {
       problems.add("MODEL_RETRY_INITIAL_BACKOFF_MS (%d) must not exceed MODEL_RETRY_MAX_BACKOFF_MS (%d)"
           .formatted(model.initialBackoff().toMillis(), model.maxBackoff().toMillis()));
+    }
+    StateLimits state = settings.limits().state();
+    if (state.maxFileChars() > state.maxFilesTotalChars()) {
+      problems.add("MAX_FILE_CHARS (%d) must not exceed MAX_FILES_TOTAL_CHARS (%d)"
+          .formatted(state.maxFileChars(), state.maxFilesTotalChars()));
     }
     return settings;
   }
@@ -96,6 +107,19 @@ final class SettingsLoader {
       if (problem != null) problems.add("HTTP_TOOL_ALLOWED_HOSTS: " + problem);
     }
     return entries;
+  }
+
+  /**
+   * At most 256 Mi characters for one value; a message at most 16 Mi, because the final answer goes
+   * into the result CloudEvent, which the CloudEvents library reads under Jackson's 20 M cap.
+   */
+  private StateLimits stateLimits() {
+    return new StateLimits(
+        intIn("MAX_FILE_CHARS", 1, 1 << 28),
+        intIn("MAX_FILES", 1, 1_000_000),
+        longIn("MAX_FILES_TOTAL_CHARS", 1, 1L << 30),
+        intIn("MAX_TOOL_RESULT_CHARS", 100, 1 << 28),
+        intIn("MAX_MESSAGE_CHARS", 1000, 1 << 24));
   }
 
   private Optional<Settings.Postgres> postgres() {
@@ -222,6 +246,19 @@ final class SettingsLoader {
   private Optional<String> optional(String name) {
     String value = text(name);
     return value.isEmpty() ? Optional.empty() : Optional.of(value);
+  }
+
+  /** An existing directory, as its real path (symbolic links resolved), or empty when unset. */
+  private Optional<Path> directory(Optional<String> value, String name) {
+    if (value.isEmpty()) return Optional.empty();
+    try {
+      Path path = Path.of(value.get());
+      if (Files.isDirectory(path)) return Optional.of(path.toRealPath());
+    } catch (IOException | java.nio.file.InvalidPathException e) {
+      // reported below
+    }
+    problems.add(name + ": '" + value.get() + "' is not an existing directory");
+    return Optional.empty();
   }
 
   private int intIn(String name, int min, int max) {

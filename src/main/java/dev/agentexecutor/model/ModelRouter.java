@@ -27,7 +27,7 @@ public final class ModelRouter implements ModelClient {
   private final Map<ModelKey, LangChainModel> models = new ConcurrentHashMap<>();
 
   public ModelRouter(Settings.ModelSettings settings, Metrics metrics) {
-    this(settings, metrics, RetryPolicy.from(settings, metrics), new ScriptedModel());
+    this(settings, metrics, RetryPolicy.from(settings, metrics), new ScriptedModel(settings.scriptDirectory()));
   }
 
   public ModelRouter(

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -21,8 +22,8 @@ public final class ScriptedModel implements ModelClient {
   /** Bounds the memory held for scripts of past jobs; each job definition brings its own node. */
   private static final int MAX_CACHED_SCRIPTS = 1024;
 
-  private final Path workingDirectory;
-  private final Map<Path, List<ScriptedReply>> scriptsByFile = new ConcurrentHashMap<>();
+  private final Optional<Path> scriptDirectory;
+  private final Map<String, List<ScriptedReply>> scriptsByFile = new ConcurrentHashMap<>();
   private final Map<ScriptNode, List<ScriptedReply>> scriptsByNode = newLruCache();
 
   /** The last script used: benchmarks and most jobs use one script over and over. */
@@ -42,13 +43,18 @@ public final class ScriptedModel implements ModelClient {
 
   private record Prepared(JsonNode node, List<ScriptedReply> replies) {}
 
-  /** Script files are read relative to the process's working directory. */
+  /** Inline scripts only: a script file is refused. */
   public ScriptedModel() {
-    this(Path.of(""));
+    this(Optional.empty());
   }
 
-  public ScriptedModel(Path workingDirectory) {
-    this.workingDirectory = workingDirectory;
+  /** Script files are read from {@code scriptDirectory} only (relative paths inside it). */
+  public ScriptedModel(Path scriptDirectory) {
+    this(Optional.of(scriptDirectory));
+  }
+
+  public ScriptedModel(Optional<Path> scriptDirectory) {
+    this.scriptDirectory = scriptDirectory;
   }
 
   @Override
@@ -95,8 +101,8 @@ public final class ScriptedModel implements ModelClient {
   private List<ScriptedReply> prepare(JsonNode node, String agent) {
     JsonNode file = node.get("file");
     if (file == null) return ScriptReader.read(node, "script of node " + agent);
-    Path path = workingDirectory.resolve(file.asText()).toAbsolutePath().normalize();
-    return scriptsByFile.computeIfAbsent(path, ScriptReader::readFile);
+    // Cached by the name given: the file is read (and checked) once, and a failure is not cached.
+    return scriptsByFile.computeIfAbsent(file.asText(), name -> ScriptReader.readFile(scriptDirectory, name));
   }
 
   private static int assistantMessages(List<Message> messages) {

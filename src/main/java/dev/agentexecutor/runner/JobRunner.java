@@ -121,6 +121,7 @@ public final class JobRunner implements JobExecutor {
         return replay(stored.get());
       }
       AgentDefinition definition = DefinitionParser.parse(job.agentDefinition());
+      checkInput(job);
       Instant started = clock.instant();
       // No "running" record is written: a running job is visible through its checkpoints
       // (ThreadAdmin), which saves a synchronous database commit on every job.
@@ -136,6 +137,8 @@ public final class JobRunner implements JobExecutor {
           : new Outcome.Failed(jobId, finished.event, false);
     } catch (DefinitionException e) {
       return reject(new InvalidJobException(400, e.problems(), jobId), trace);
+    } catch (InvalidJobException e) {
+      return reject(e, trace);
     } catch (BackendUnavailableException e) {
       discardPendingEvents(jobId);
       log.warn("job will be retried: {}", e.getMessage());
@@ -143,6 +146,15 @@ public final class JobRunner implements JobExecutor {
     } finally {
       running.remove(jobId, control);
     }
+  }
+
+  /**
+   * Throws {@link InvalidJobException} (400) when the job's input breaks the state limits (files,
+   * messages); HTTP calls it before starting a job, every run calls it before it starts.
+   */
+  public void checkInput(JobExecutionEvent job) {
+    var problems = InputLimits.problems(job.inputPayload(), limits.state());
+    if (!problems.isEmpty()) throw new InvalidJobException(400, problems, job.jobId());
   }
 
   /** Drops the unconfirmed events of a run that stops for a retry; the retry streams anew. */

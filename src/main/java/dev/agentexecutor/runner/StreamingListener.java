@@ -3,8 +3,11 @@ package dev.agentexecutor.runner;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.agentexecutor.agent.state.FileData;
 import dev.agentexecutor.agent.state.Message;
+import dev.agentexecutor.agent.state.Role;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import dev.agentexecutor.agent.RunListener;
 import dev.agentexecutor.agent.state.AgentState;
@@ -14,10 +17,17 @@ import dev.agentexecutor.stream.AgentEvent;
 import dev.agentexecutor.stream.EventStream;
 import dev.agentexecutor.util.Json;
 
-/** Turns what a run does into the streamed events of the wire contract. */
+/**
+ * Turns what a run does into the streamed events of the wire contract. State events carry what
+ * changed since the previous one; the first of a run and the last before {@code end} carry the
+ * whole state (a snapshot), so a client that follows a run, or joins it late, ends with all of it.
+ */
 final class StreamingListener implements RunListener {
   private final EventStream stream;
   private final String threadId;
+  /** The state the last state event showed (null before the first), and whether it showed all of it. */
+  private AgentState shown;
+  private boolean shownWhole;
 
   StreamingListener(EventStream stream, String threadId) {
     this.stream = stream;
@@ -25,9 +35,8 @@ final class StreamingListener implements RunListener {
   }
 
   /**
-   * Every state event carries the whole state; messages and files are immutable, so each is
-   * turned into JSON once per run and its tree reused by later events (otherwise a run of n
-   * steps would convert O(n^2) messages).
+   * Messages and files are immutable, so each is turned into JSON once per run and its tree reused
+   * (by the final snapshot, which repeats them).
    */
   private final Map<Object, JsonNode> trees = new IdentityHashMap<>();
 
@@ -35,19 +44,62 @@ final class StreamingListener implements RunListener {
     return trees.computeIfAbsent(immutableValue, Json::tree);
   }
 
-  ObjectNode stateData(AgentState state) {
+  /** The whole state: {@code snapshot: true}, every message, the todos and every file. */
+  ObjectNode snapshot(AgentState state) {
     ObjectNode data = Json.object();
     ArrayNode messages = data.putArray("messages");
     for (Message message : state.messages()) messages.add(tree(message));
     data.set("todos", Json.tree(state.todos()));
     ObjectNode files = data.putObject("files");
     state.files().forEach((path, file) -> files.set(path, tree(file)));
+    data.put("snapshot", true);
+    data.put("message_offset", 0);
     return data;
   }
 
+  /**
+   * What changed since {@code before}: the messages appended (from {@code message_offset}), the
+   * files written, and the todos when they changed; null when only a snapshot can say it (earlier
+   * messages rewritten by summarisation, or a file removed).
+   */
+  ObjectNode delta(AgentState before, AgentState state) {
+    List<Message> old = before.messages();
+    List<Message> now = state.messages();
+    if (old.size() > now.size()) return null;
+    for (int i = 0; i < old.size(); i++) if (old.get(i) != now.get(i) && !old.get(i).equals(now.get(i))) return null;
+    if (!state.files().keySet().containsAll(before.files().keySet())) return null;
+    ObjectNode data = Json.object();
+    ArrayNode messages = data.putArray("messages");
+    for (Message message : now.subList(old.size(), now.size())) messages.add(tree(message));
+    if (!before.todos().equals(state.todos())) data.set("todos", Json.tree(state.todos()));
+    ObjectNode files = data.putObject("files");
+    state.files().forEach((path, file) -> {
+      FileData was = before.files().get(path);
+      if (was != file && !file.equals(was)) files.set(path, tree(file));
+    });
+    data.put("snapshot", false);
+    data.put("message_offset", old.size());
+    return data;
+  }
+
+  /** The orchestrator's final answer ends the run: its state event is the closing snapshot. */
   @Override
   public void onStateUpdate(AgentState state) {
-    stream.publishAsync(threadId, new AgentEvent(AgentEvent.STATE_UPDATE, stateData(state)));
+    Message last = state.lastMessage();
+    boolean finalAnswer = last != null && last.role() == Role.ASSISTANT && !last.hasToolCalls();
+    ObjectNode delta = shown == null || finalAnswer ? null : delta(shown, state);
+    publishState(state, delta == null ? snapshot(state) : delta, delta == null);
+  }
+
+  private void publishState(AgentState state, ObjectNode data, boolean whole) {
+    stream.publishAsync(threadId, new AgentEvent(AgentEvent.STATE_UPDATE, data));
+    shown = state;
+    shownWhole = whole;
+  }
+
+  /** A run that stops early (failure, cancellation) still shows its whole state before it ends. */
+  private void closingSnapshot() {
+    if (shown != null && !shownWhole) publishState(shown, snapshot(shown), true);
   }
 
   @Override
@@ -70,11 +122,13 @@ final class StreamingListener implements RunListener {
   }
 
   void error(String message, String context) {
+    closingSnapshot();
     stream.publishAsync(threadId, new AgentEvent(AgentEvent.ERROR, Json.object().put("error", message).put("context", context)));
   }
 
   /** Publishes the final event and waits until every event of the run is stored. */
   void end() {
+    closingSnapshot();
     stream.publishAsync(threadId, AgentEvent.end());
     stream.flush(threadId);
   }

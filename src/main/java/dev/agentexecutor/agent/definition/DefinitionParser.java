@@ -304,15 +304,24 @@ public final class DefinitionParser {
       }
     }
     JsonNode script = model.get("script");
-    if ("scripted".equalsIgnoreCase(provider)) {
-      boolean inline = script != null && script.isArray();
-      boolean file = script != null && script.isObject() && script.path("file").isTextual();
-      if (!inline && !file) {
-        problem("DEF_MODEL_SCRIPT", path + ".script",
-            "the scripted provider needs script: [responses...] or {\"file\": path}");
-      }
+    if ("scripted".equalsIgnoreCase(provider) || (provider == null && script != null && !script.isNull())) {
+      script(script, path + ".script");
     }
     return new ModelConfig(provider == null ? null : provider.toLowerCase(Locale.ROOT), name, temperature, maxTokens, script);
+  }
+
+  /** A scripted model's script: inline responses, checked here, or a file reference, read at run time. */
+  private void script(JsonNode script, String path) {
+    boolean inline = script != null && script.isArray();
+    boolean file = script != null && script.isObject() && script.has("file");
+    if (!inline && !file) {
+      problem("DEF_MODEL_SCRIPT", path, "the scripted provider needs script: [responses...] or {\"file\": path}");
+    } else if (inline) {
+      for (ScriptValidator.ScriptProblem p : ScriptValidator.responses(script)) problem(p.code(), path + p.relativePath(), p.message());
+    } else {
+      String fileProblem = ScriptValidator.filePathProblem(script.get("file"));
+      if (fileProblem != null) problem("DEF_SCRIPT_FILE", path + ".file", fileProblem);
+    }
   }
 
   private List<String> toolNames(JsonNode array, String path, Set<String> customTools) {

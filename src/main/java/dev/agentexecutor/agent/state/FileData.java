@@ -22,6 +22,13 @@ public record FileData(
     return String.join("\n", content);
   }
 
+  /** The length of {@link #text()}, in characters, without building it. */
+  public long chars() {
+    long chars = Math.max(0, content.size() - 1); // the line breaks
+    for (String line : content) chars += line.length();
+    return chars;
+  }
+
   public FileData withText(String text, Instant now) {
     return new FileData(List.of(text.split("\n", -1)), createdAt, now);
   }

@@ -42,4 +42,11 @@ public record Message(
   public boolean hasToolCalls() {
     return !toolCalls.isEmpty();
   }
+
+  /** The size MAX_MESSAGE_CHARS bounds: the content and every tool call's name and arguments. */
+  public long chars() {
+    long chars = content.length();
+    for (ToolCall call : toolCalls) chars += call.chars();
+    return chars;
+  }
 }

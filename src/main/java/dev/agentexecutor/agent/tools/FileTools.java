@@ -1,24 +1,22 @@
 package dev.agentexecutor.agent.tools;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.re2j.Pattern;
 import dev.agentexecutor.agent.state.AgentState;
 import dev.agentexecutor.agent.state.FileData;
+import dev.agentexecutor.agent.state.StateLimits;
 import dev.agentexecutor.model.ToolSpec;
-import java.nio.file.FileSystems;
-import java.nio.file.Path;
-import java.nio.file.PathMatcher;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
 import java.util.function.BiFunction;
 import java.util.function.Predicate;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * The virtual file system tools of deepagents (ls, read_file, write_file, edit_file, glob, grep),
- * working on the files held in the run's state. Paths are absolute ("/notes.md").
+ * working on the files held in the run's state. Paths are absolute ("/notes.md"). Writes and edits
+ * check the state's size limits before they change anything; patterns are matched with RE2/J.
  */
 public final class FileTools {
   private static final int DEFAULT_READ_LIMIT = 2000;
@@ -83,6 +81,7 @@ public final class FileTools {
           if (state.files().containsKey(path)) {
             throw new ToolException("cannot write to " + path + " because it already exists. Read and then edit it, or write to a new path.");
           }
+          checkSize(state, path, content.length(), context.limits(), "write");
           return ToolResult.ok("Updated file " + path, state.withFile(path, FileData.of(content, context.now())));
         });
   }
@@ -103,21 +102,23 @@ public final class FileTools {
           boolean replaceAll = Args.optionalBoolean(args, "replace_all", false);
           FileData file = existing(state, path);
           String text = file.text();
-          int occurrences = count(text, oldString);
-          if (oldString.isEmpty() || occurrences == 0) throw new ToolException("string not found in file: '" + oldString + "'");
-          if (occurrences > 1 && !replaceAll) {
-            throw new ToolException("string '" + oldString + "' appears " + occurrences
+          int[] found = oldString.isEmpty() ? new int[0] : Occurrences.of(text, oldString);
+          if (found.length == 0) throw new ToolException("string not found in file: '" + preview(oldString) + "'");
+          if (found.length > 1 && !replaceAll) {
+            throw new ToolException("string '" + preview(oldString) + "' appears " + found.length
                 + " times in the file. Use replace_all=true to replace every one, or give a larger, unique string.");
           }
-          String edited = replaceAll ? text.replace(oldString, newString) : text.replaceFirst(Pattern.quote(oldString), java.util.regex.Matcher.quoteReplacement(newString));
-          int replaced = replaceAll ? occurrences : 1;
-          return ToolResult.ok("Successfully replaced " + replaced + " instance(s) of the string in '" + path + "'",
+          int[] replaced = replaceAll ? found : new int[] {found[0]};
+          long editedChars = text.length() + (long) replaced.length * (newString.length() - oldString.length());
+          checkSize(state, path, editedChars, context.limits(), "edit");
+          String edited = Occurrences.replace(text, replaced, oldString.length(), newString);
+          return ToolResult.ok("Successfully replaced " + replaced.length + " instance(s) of the string in '" + path + "'",
               state.withFile(path, file.withText(edited, context.now())));
         });
   }
 
   static Tool glob() {
-    return tool(new ToolSpec("glob", "Find files whose path matches a glob pattern (e.g. **/*.md), under an optional directory.",
+    return tool(Tool.Execution.CPU_BOUND, new ToolSpec("glob", "Find files whose path matches a glob pattern (e.g. **/*.md), under an optional directory.",
         Schemas.object().string("pattern", "Glob pattern such as *.py or **/*.md.")
             .string("path", "Directory to search from; default /.").required("pattern")),
         (args, state) -> {
@@ -125,6 +126,7 @@ public final class FileTools {
           String dir = directory(Args.optionalString(args, "path", "/"));
           List<String> matches = new ArrayList<>();
           for (String path : state.files().keySet()) {
+            if (Thread.currentThread().isInterrupted()) throw new ToolException("the search was stopped");
             if (path.startsWith(dir) && matcher.test(path.substring(dir.length()))) matches.add(path);
           }
           return ToolResult.ok(matches.isEmpty() ? "No files found" : String.join("\n", matches), state);
@@ -132,7 +134,7 @@ public final class FileTools {
   }
 
   static Tool grep() {
-    return tool(new ToolSpec("grep",
+    return tool(Tool.Execution.CPU_BOUND, new ToolSpec("grep",
         "Search file contents for a regular expression. output_mode: files_with_matches (default), "
             + "content (matching lines with file and line number) or count.",
         Schemas.object().string("pattern", "Regular expression to search for.")
@@ -140,13 +142,9 @@ public final class FileTools {
             .string("glob", "Only search files matching this glob, e.g. *.md.")
             .enumeration("output_mode", "What to return.", List.of("files_with_matches", "content", "count"))
             .required("pattern")),
-        (args, state) -> {
-          Pattern regex;
-          try {
-            regex = Pattern.compile(Args.requiredString(args, "pattern"));
-          } catch (PatternSyntaxException e) {
-            throw new ToolException("invalid regex: " + e.getDescription());
-          }
+        (args, state, context) -> {
+          Pattern regex = SafeRegex.compile(Args.requiredString(args, "pattern"));
+          int maxOutput = context.limits().maxToolResultChars();
           String dir = directory(Args.optionalString(args, "path", "/"));
           String globPattern = Args.optionalString(args, "glob", null);
           Predicate<String> fileFilter = globPattern == null ? null : globMatcher(globPattern);
@@ -156,6 +154,7 @@ public final class FileTools {
           }
           StringBuilder out = new StringBuilder();
           for (Map.Entry<String, FileData> file : state.files().entrySet()) {
+            if (out.length() > maxOutput) break; // the result is cut at the limit anyway
             String path = file.getKey();
             if (!path.startsWith(dir)) continue;
             if (fileFilter != null && !fileFilter.test(path.substring(path.lastIndexOf('/') + 1))
@@ -163,7 +162,8 @@ public final class FileTools {
             List<String> lines = file.getValue().content();
             int hits = 0;
             for (int i = 0; i < lines.size(); i++) {
-              if (!regex.matcher(lines.get(i)).find()) continue;
+              if (Thread.currentThread().isInterrupted()) throw new ToolException("the search was stopped");
+              if (!SafeRegex.find(regex, lines.get(i))) continue;
               hits++;
               if (mode.equals("content")) out.append(path).append(':').append(i + 1).append(':').append(lines.get(i)).append('\n');
             }
@@ -180,20 +180,47 @@ public final class FileTools {
     return file;
   }
 
-  private static int count(String text, String part) {
-    if (part.isEmpty()) return 0;
-    int n = 0;
-    for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + part.length())) n++;
-    return n;
+  /** The start of a long argument, for error messages that must stay short. */
+  private static String preview(String text) {
+    return text.length() <= 200 ? text : text.substring(0, 200) + "...";
+  }
+
+  /**
+   * Refuses a write or edit that would make {@code path} hold {@code chars} characters against the
+   * limits on one file, on the number of files and on the whole file system, before anything changes.
+   */
+  private static void checkSize(AgentState state, String path, long chars, StateLimits limits, String verb) {
+    String refused = "cannot " + verb + " " + path + ": ";
+    if (chars > limits.maxFileChars()) {
+      throw new ToolException(refused + "the file would have " + chars + " characters, over the limit of "
+          + limits.maxFileChars() + " per file (MAX_FILE_CHARS). Nothing was changed; split the content into several files.");
+    }
+    FileData before = state.files().get(path);
+    if (before == null && state.files().size() >= limits.maxFiles()) {
+      throw new ToolException(refused + "the file system already holds " + state.files().size()
+          + " files, its limit (MAX_FILES). Nothing was changed; edit an existing file instead.");
+    }
+    long total = StateLimits.totalChars(state.files()) - (before == null ? 0 : path.length() + before.chars()) + path.length() + chars;
+    if (total > limits.maxFilesTotalChars()) {
+      throw new ToolException(refused + "the file system would hold " + total + " characters, over its limit of "
+          + limits.maxFilesTotalChars() + " (MAX_FILES_TOTAL_CHARS). Nothing was changed; write less.");
+    }
   }
 
   /**
    * The absolute, normalised form of a path: relative paths are taken from the root, repeated
-   * slashes and "." segments are dropped; ".." segments and home paths are refused.
+   * slashes and "." segments are dropped; ".." segments, home paths, control characters and paths
+   * longer than {@link StateLimits#MAX_PATH_CHARS} are refused.
    */
   static String path(String raw) {
     String p = raw.strip();
     if (p.isEmpty()) throw new ToolException("file path must not be empty");
+    if (p.length() > StateLimits.MAX_PATH_CHARS) {
+      throw new ToolException("the path has " + p.length() + " characters; the limit is " + StateLimits.MAX_PATH_CHARS);
+    }
+    for (int i = 0; i < p.length(); i++) {
+      if (Character.isISOControl(p.charAt(i))) throw new ToolException("the path must not contain control characters");
+    }
     if (p.startsWith("~")) throw new ToolException("path '" + raw + "' must not start with '~': paths are absolute, from /");
     StringBuilder normal = new StringBuilder();
     for (String segment : p.split("/")) {
@@ -204,21 +231,10 @@ public final class FileTools {
     return normal.isEmpty() ? "/" : normal.toString();
   }
 
-  /**
-   * Matches a path relative to the search directory against a glob; a leading "**\/" also
-   * matches at the top level, as users expect ("**\/*.md" finds "/README.md").
-   */
+  /** Matches a path relative to the search directory against a glob (see {@link Glob}). */
   private static Predicate<String> globMatcher(String pattern) {
-    try {
-      PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + pattern);
-      PathMatcher top = pattern.startsWith("**/") ? FileSystems.getDefault().getPathMatcher("glob:" + pattern.substring(3)) : null;
-      return relative -> {
-        Path path = Path.of(relative);
-        return matcher.matches(path) || (top != null && top.matches(path));
-      };
-    } catch (IllegalArgumentException e) {
-      throw new ToolException("invalid glob pattern '" + pattern + "': " + e.getMessage());
-    }
+    Pattern glob = Glob.compile(pattern);
+    return relative -> SafeRegex.find(glob, relative);
   }
 
   private static String directory(String raw) {
@@ -227,11 +243,16 @@ public final class FileTools {
   }
 
   /** A tool from a spec and a function of (args, state, context). */
-  private static Tool tool(ToolSpec spec, StateFunction body) {
+  private static Tool tool(Tool.Execution execution, ToolSpec spec, StateFunction body) {
     return new Tool() {
       @Override
       public ToolSpec spec() {
         return spec;
+      }
+
+      @Override
+      public Execution execution() {
+        return execution;
       }
 
       @Override
@@ -241,8 +262,16 @@ public final class FileTools {
     };
   }
 
+  private static Tool tool(ToolSpec spec, StateFunction body) {
+    return tool(Tool.Execution.INLINE, spec, body);
+  }
+
   private static Tool tool(ToolSpec spec, BiFunction<ObjectNode, AgentState, ToolResult> body) {
     return tool(spec, (args, state, context) -> body.apply(args, state));
+  }
+
+  private static Tool tool(Tool.Execution execution, ToolSpec spec, BiFunction<ObjectNode, AgentState, ToolResult> body) {
+    return tool(execution, spec, (args, state, context) -> body.apply(args, state));
   }
 
   @FunctionalInterface

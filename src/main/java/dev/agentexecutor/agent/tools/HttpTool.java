@@ -42,6 +42,11 @@ public final class HttpTool implements Tool {
   }
 
   @Override
+  public Execution execution() {
+    return Execution.IO_BOUND;
+  }
+
+  @Override
   public ToolResult call(ObjectNode args, AgentState state, ToolCallContext context) {
     try {
       HttpToolClient.Reply reply = client.send(request(args));

@@ -9,10 +9,24 @@ import dev.agentexecutor.model.ToolSpec;
  * tools, an outside effect; a {@link ToolException} becomes an error message the model sees.
  */
 public interface Tool {
+  /** Where a call of the tool runs, by the kind of work it does (see docs/decisions.md). */
+  enum Execution {
+    /** Work bounded by the state's size limits (milliseconds at most): on the agent's own thread. */
+    INLINE,
+    /** Work that depends on a pattern the model chose: on a platform thread, within the tool call time limit. */
+    CPU_BOUND,
+    /** Waiting on the network: on a virtual thread of its own, within the tool call time limit. */
+    IO_BOUND
+  }
+
   ToolSpec spec();
 
   default String name() {
     return spec().name();
+  }
+
+  default Execution execution() {
+    return Execution.INLINE;
   }
 
   ToolResult call(ObjectNode args, AgentState state, ToolCallContext context);

@@ -158,6 +158,7 @@ public final class HttpApi implements AutoCloseable {
 
   private void invoke(Context ctx) throws IOException {
     JobExecutionEvent job = JobParser.fromJobJson(readBody(ctx), maxPayloadBytes);
+    runner.checkInput(job); // a 400 now, not a failed job after "started"
     if (!httpJobSlots.tryAcquire()) {
       tooBusy(ctx);
       return;
