@@ -17,6 +17,8 @@ import dev.agentexecutor.stream.EventStream;
 import dev.agentexecutor.util.Json;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import io.javalin.http.HttpResponseException;
 import io.javalin.http.sse.SseClient;
 import io.javalin.websocket.WsConfig;
 import io.micrometer.core.instrument.Timer;
@@ -69,6 +71,10 @@ public final class HttpApi implements AutoCloseable {
       config.http.maxRequestSize = Long.MAX_VALUE; // enforced by readBody with a precise 413
       config.jetty.modifyWebSocketServletFactory(factory -> factory.setIdleTimeout(Duration.ofHours(2)));
       config.requestLogger.http(this::recordRequest);
+      config.http.prefer405over404 = true;
+      // Jetty's own answers (unparseable requests, 414, 431, WebSocket upgrade to no route) in JSON
+      config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
+      config.jetty.modifyServletContextHandler(context -> context.setErrorHandler(new JsonErrorHandler()));
     });
     routes();
   }
@@ -101,6 +107,7 @@ public final class HttpApi implements AutoCloseable {
     app.get("/health", ctx -> ctx.json(Json.object().put("status", "healthy").put("timestamp", Instant.now().toString())));
     app.get("/ready", this::ready);
     app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
+    app.exception(HttpResponseException.class, this::noRouteOrHttpError);
     app.exception(InvalidJobException.class, (e, ctx) -> problem(ctx, e.status(), "invalid_request", e));
     app.exception(BackendUnavailableException.class, (e, ctx) -> {
       ctx.header("Retry-After", "5");
@@ -266,8 +273,25 @@ public final class HttpApi implements AutoCloseable {
     ctx.status(status).json(Json.object().put("error", code).put("message", message));
   }
 
+  /**
+   * Javalin's own answers: no route (404), a route without this method (405, with Allow), and
+   * any other HttpResponseException, as the JSON problem body.
+   */
+  private void noRouteOrHttpError(HttpResponseException e, Context ctx) {
+    int status = e.getStatus();
+    if (status == 405) {
+      e.getDetails().values().stream().findFirst().ifPresent(methods -> ctx.header("Allow", methods));
+      error(ctx, 405, "method_not_allowed", ctx.method().name() + " is not allowed on " + ctx.path());
+    } else if (status == 404) {
+      error(ctx, 404, "not_found", "no route for " + ctx.method().name() + " " + ctx.path());
+    } else {
+      error(ctx, status, ErrorBodies.code(status), e.getMessage());
+    }
+  }
+
   private void recordRequest(Context ctx, Float millis) {
-    String route = ctx.endpointHandlerPath();
+    // A request no route matched has no endpoint path (Javalin throws when asked for it).
+    String route = ctx.handlerType() == HandlerType.BEFORE ? null : ctx.endpointHandlerPath();
     Timer.builder("agent_executor_http_requests")
         .description("HTTP requests served")
         .tag("method", ctx.method().name())
