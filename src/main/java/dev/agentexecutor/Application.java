@@ -56,7 +56,7 @@ public final class Application implements AutoCloseable {
     }
     Readiness readiness = new Readiness(checks, Duration.ofMillis(900));
     this.http = new HttpApi(runner, new ThreadAdmin(infrastructure.backends, runner), infrastructure.backends.events(),
-        readiness, metrics, settings.maxPayloadBytes(), settings.maxConcurrentHttpJobs());
+        readiness, metrics, settings.maxPayloadBytes(), settings.maxConcurrentHttpJobs(), settings.clientApi());
   }
 
   /** Starts the whole service; the returned application is serving when this returns. */
@@ -94,6 +94,7 @@ public final class Application implements AutoCloseable {
     List<String> secrets = new ArrayList<>(List.of(settings.model().openAiApiKey(), settings.model().anthropicApiKey()));
     settings.postgres().ifPresent(p -> secrets.add(p.password()));
     settings.redis().map(r -> URI.create(r.uri()).getUserInfo()).ifPresent(secrets::add);
+    settings.clientApi().apiTokens().forEach(token -> secrets.add(token.token()));
     return new Redactor(secrets);
   }
 

@@ -10,8 +10,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The limits and the cancel switch of one run, shared by the orchestrator and its subagents:
- * steps (model calls), wall time, token budget. Checked at every step boundary.
+ * The limits, the cancel switch and the owner (tenant) of one run, shared by the orchestrator
+ * and its subagents: steps (model calls), wall time, token budget. Checked at every step boundary.
  */
 public final class RunControl {
   private final int maxSteps;
@@ -19,17 +19,28 @@ public final class RunControl {
   private final Duration timeout;
   private final Optional<Long> tokenBudget;
   private final Clock clock;
+  private final String tenant;
   private final AtomicInteger steps = new AtomicInteger();
   private final AtomicLong inputTokens = new AtomicLong();
   private final AtomicLong outputTokens = new AtomicLong();
   private final AtomicReference<String> cancelReason = new AtomicReference<>();
 
   public RunControl(int maxSteps, Duration timeout, Optional<Long> tokenBudget, Clock clock) {
+    this(maxSteps, timeout, tokenBudget, clock, dev.agentexecutor.job.Tenants.DEFAULT);
+  }
+
+  public RunControl(int maxSteps, Duration timeout, Optional<Long> tokenBudget, Clock clock, String tenant) {
+    this.tenant = tenant;
     this.maxSteps = maxSteps;
     this.timeout = timeout;
     this.deadline = clock.instant().plus(timeout);
     this.tokenBudget = tokenBudget;
     this.clock = clock;
+  }
+
+  /** The tenant the run belongs to; its checkpoints record it. */
+  public String tenant() {
+    return tenant;
   }
 
   /** Asks the run to stop at its next step boundary. */

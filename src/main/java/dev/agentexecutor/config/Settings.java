@@ -23,7 +23,33 @@ public record Settings(
     Duration eventRetention,
     Optional<Postgres> postgres,
     Optional<Redis> redis,
-    Optional<Nats> nats) {
+    Optional<Nats> nats,
+    ClientApi clientApi) {
+
+  /**
+   * The client API's access and streams: API tokens (empty = open), how many event followers
+   * (WebSocket and SSE clients) may run at once, and their heartbeat interval.
+   */
+  public record ClientApi(java.util.List<ApiToken> apiTokens, int maxStreamFollowers, Duration streamHeartbeat) {
+    public ClientApi {
+      apiTokens = java.util.List.copyOf(apiTokens);
+    }
+
+    @Override
+    public String toString() { // tokens never reach logs
+      return "ClientApi[apiTokens=%d, tenants=%s, maxStreamFollowers=%d, streamHeartbeat=%s]".formatted(
+          apiTokens.size(), apiTokens.stream().map(ApiToken::tenant).distinct().sorted().toList(),
+          maxStreamFollowers, streamHeartbeat);
+    }
+  }
+
+  /** One API token and the tenant whose jobs it reaches. */
+  public record ApiToken(String token, String tenant) {
+    @Override
+    public String toString() {
+      return "ApiToken[tenant=" + tenant + "]";
+    }
+  }
 
   /** Model providers: defaults for nodes that name none, endpoints, keys and retry policy. */
   public record ModelSettings(

@@ -128,10 +128,22 @@ public final class JobParser {
           "event data must be JSON, not '" + dataType + "'")), subject);
     }
     try {
-      return fromJobNode(parseJson(event.getData().toBytes(), "$.data"));
+      return fromJobNode(parseJson(event.getData().toBytes(), "$.data"))
+          .withTenant(tenantAttribute(event.getExtension(Tenants.ATTRIBUTE), subject));
     } catch (InvalidJobException e) {
       return throwWithId(e, subject);
     }
+  }
+
+  /**
+   * The CloudEvent's {@code tenant} extension attribute (absent: the default tenant). Only the
+   * NATS worker trusts it; HTTP replaces it with the tenant of the caller's API token.
+   */
+  private static String tenantAttribute(Object value, String jobId) {
+    if (value == null) return Tenants.DEFAULT;
+    if (value instanceof String tenant && Tenants.isValid(tenant)) return tenant;
+    throw new InvalidJobException(400, List.of(new Problem("EVT_ATTRIBUTE", "$." + Tenants.ATTRIBUTE,
+        "the tenant attribute must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit")), jobId);
   }
 
   private static JobExecutionEvent throwWithId(InvalidJobException e, String fallbackId) {
@@ -185,7 +197,9 @@ public final class JobParser {
             "event type must be '" + EXECUTE_TYPE + "', not '" + type + "'")), subject);
       }
       try {
-        return fromJobNode(data);
+        JsonNode tenant = node.get(Tenants.ATTRIBUTE);
+        return fromJobNode(data).withTenant(tenantAttribute(tenant == null || tenant.isNull() ? null
+            : tenant.isTextual() ? tenant.asText() : tenant, subject));
       } catch (InvalidJobException e) {
         return throwWithId(e, subject);
       }

@@ -9,7 +9,10 @@ import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
 import io.lettuce.core.SocketOptions;
+import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XAddArgs;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.StringCodec;
@@ -20,6 +23,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -138,6 +142,18 @@ public final class RedisEventStream implements EventStream {
     followers.add(follower);
     follower.start("redis-stream-follow-" + threadId, () -> followers.remove(follower));
     return follower;
+  }
+
+  /** XREVRANGE key + - COUNT 1: the newest entry, one round trip on the shared connection. */
+  @Override
+  public Optional<StreamedEvent> last(String threadId) {
+    List<StreamMessage<String, String>> newest = RedisCommands.await(
+        shared.get().async().xrevrange(keys.stream(threadId), Range.create("-", "+"), Limit.from(1)),
+        RedisCommands.COMMAND_TIMEOUT, "XREVRANGE");
+    if (newest == null || newest.isEmpty()) return Optional.empty();
+    StreamMessage<String, String> entry = newest.get(0);
+    AgentEvent event = StreamFollower.parse(entry);
+    return event == null ? Optional.empty() : Optional.of(new StreamedEvent(entry.getId(), event));
   }
 
   @Override

@@ -105,12 +105,13 @@ final class StreamFollower implements EventStream.Subscription {
     return closed;
   }
 
-  private AgentEvent parse(StreamMessage<String, String> message) {
+  /** The entry's event; null (logged) for an entry that is not one, which must not stop a follow. */
+  static AgentEvent parse(StreamMessage<String, String> message) {
     String json = message.getBody().get(RedisEventStream.EVENT_FIELD);
     try {
       return Json.MAPPER.readValue(json, AgentEvent.class);
-    } catch (Exception e) { // a foreign entry must not stop the follow
-      log.warn("skipping unreadable entry {} of {}", message.getId(), streamKey);
+    } catch (Exception e) {
+      log.warn("skipping unreadable entry {} of {}", message.getId(), message.getStream());
       return null;
     }
   }
