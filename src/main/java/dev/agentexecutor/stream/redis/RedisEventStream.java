@@ -46,6 +46,7 @@ public final class RedisEventStream implements EventStream {
 
   private final ClientResources resources;
   private final RedisClient client;
+  private final RedisURI uri;
   private final RedisKeys keys;
   private final XAddArgs capped;
   private final long ttlSeconds;
@@ -59,7 +60,8 @@ public final class RedisEventStream implements EventStream {
   /** Connects lazily: a Redis that is down now makes calls fail, not the constructor. */
   public RedisEventStream(Settings.Redis settings) {
     resources = DefaultClientResources.builder().reconnectDelay(RECONNECT_DELAY).build();
-    client = RedisClient.create(resources, RedisURI.create(settings.uri()));
+    uri = RedisURI.create(settings.uri());
+    client = RedisClient.create(resources, uri);
     client.setOptions(clientOptions());
     keys = new RedisKeys(settings.keyPrefix());
     capped = XAddArgs.Builder.maxlen(settings.streamMaxLen()).approximateTrimming();
@@ -138,7 +140,7 @@ public final class RedisEventStream implements EventStream {
 
   @Override
   public Subscription follow(String threadId, String afterId, Consumer<StreamedEvent> listener) {
-    var follower = new StreamFollower(client, keys.stream(threadId), afterId, listener);
+    var follower = new StreamFollower(() -> client.connectAsync(StringCodec.UTF8, uri), keys.stream(threadId), afterId, listener);
     followers.add(follower);
     follower.start("redis-stream-follow-" + threadId, () -> followers.remove(follower));
     return follower;

@@ -66,7 +66,11 @@ class StreamClientsLeaveTest {
   }
 
   private void awaitConnections(String what, long expected) throws Exception {
-    NatsTestKit.await(what + " (" + expected + " Redis connections)", Duration.ofSeconds(10), () -> connections() == expected);
+    try {
+      NatsTestKit.await(what + " (" + expected + " Redis connections)", Duration.ofSeconds(10), () -> connections() == expected);
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + "; CLIENT LIST:\n" + admin.sync().clientList(), e);
+    }
   }
 
   /** A thread with one event and no end yet: its followers wait for more. */
