@@ -103,7 +103,7 @@ public final class HttpApi implements AutoCloseable {
     app.start(port);
     if (!authenticator.enabled() && !loopbackOnly()) {
       log.warn("API_TOKENS is not set: every job's state, files and events can be read, cancelled and deleted by "
-          + "anyone who reaches port {} (listening on all interfaces). Set API_TOKENS for any non-local use.", port());
+          + "anyone who reaches port {} (it listens beyond loopback). Set API_TOKENS for any non-local use.", port());
     }
     return this;
   }

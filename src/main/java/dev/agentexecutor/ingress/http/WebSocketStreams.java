@@ -99,10 +99,6 @@ final class WebSocketStreams implements AutoCloseable {
     slots.release();
   }
 
-  int active() {
-    return follows.size();
-  }
-
   @Override
   public void close() {
     follows.keySet().forEach(this::closed);
