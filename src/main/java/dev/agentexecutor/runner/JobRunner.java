@@ -238,6 +238,7 @@ public final class JobRunner implements JobExecutor {
   @Override
   public Outcome giveUp(String jobId, String tenant, TraceContext trace, String reason) {
     try (LogContext ignored = LogContext.of(null, jobId)) {
+      if (readableOwner(jobId).filter(owner -> !owner.equals(tenant)).isPresent()) return otherTenant(jobId);
       String message = "the job could not be run: " + redactor.redact(reason);
       CloudEvent event = ResultEvents.failed(jobId, message, "BackendUnavailable", "", trace.child());
       Instant now = clock.instant();
@@ -252,6 +253,19 @@ public final class JobRunner implements JobExecutor {
       return new Outcome.Failed(jobId, event, false);
     } catch (BackendUnavailableException e) {
       return new Outcome.Retry(jobId, e.getMessage(), Duration.ZERO);
+    }
+  }
+
+  /**
+   * The thread's owner when the backends can tell (its record, else its newest checkpoint): a job
+   * given up after outages must not claim, or publish under, another tenant's id.
+   */
+  private Optional<String> readableOwner(String jobId) {
+    try {
+      Optional<String> recorded = backends.jobs().find(jobId).map(JobRecord::tenant);
+      return recorded.isPresent() ? recorded : backends.checkpointer().latest(jobId, "").map(c -> c.tenant());
+    } catch (BackendUnavailableException e) {
+      return Optional.empty();
     }
   }
 
