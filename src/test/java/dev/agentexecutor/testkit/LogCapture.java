@@ -30,7 +30,7 @@ public final class LogCapture implements AutoCloseable {
   }
 
   public List<ILoggingEvent> events() {
-    synchronized (appender.list) {
+    synchronized (appender) { // AppenderBase appends under the appender's own lock
       return List.copyOf(appender.list);
     }
   }
