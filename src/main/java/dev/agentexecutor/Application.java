@@ -55,7 +55,7 @@ public final class Application implements AutoCloseable {
     }
     Readiness readiness = new Readiness(checks, Duration.ofMillis(900));
     this.http = new HttpApi(runner, new ThreadAdmin(infrastructure.backends, runner), infrastructure.backends.events(),
-        readiness, metrics, settings.maxPayloadBytes(), settings.maxConcurrentHttpJobs());
+        readiness, metrics, settings.maxPayloadBytes(), settings.maxConcurrentHttpJobs(), settings.clientApi());
   }
 
   /** Starts the whole service; the returned application is serving when this returns. */

@@ -149,6 +149,11 @@ final class RecordedJob {
       }
 
       @Override
+      public java.util.Optional<StreamedEvent> last(String threadId) {
+        return delegate.last(threadId);
+      }
+
+      @Override
       public void delete(String threadId) {
         delegate.delete(threadId);
       }

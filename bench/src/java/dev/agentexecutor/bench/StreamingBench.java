@@ -72,8 +72,10 @@ final class StreamingBench {
   private static ObjectNode viaWebSocket(ServiceHarness service, EventStream events, int count, int rate) throws Exception {
     String threadId = "stream-" + UUID.randomUUID();
     Arrivals arrivals = new Arrivals(count + 1);
+    // A thread is streamable once it has events (an unknown one is refused with 404); the follower
+    // is live once this first event arrives through it.
+    events.publish(threadId, event(System.nanoTime(), -1));
     ServiceHarness.WebSocketRecording socket = service.webSocket("/stream/" + threadId, frame -> arrivals.record(sentAt(frame)));
-    events.publish(threadId, event(System.nanoTime(), -1)); // the follower is live once this arrives
     arrivals.awaitCount(1, Duration.ofSeconds(10));
     arrivals.reset();
     long publishNanos = publish(count, rate, (sent, i) -> events.publish(threadId, event(sent, i)));

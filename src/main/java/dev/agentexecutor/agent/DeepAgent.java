@@ -148,8 +148,9 @@ public final class DeepAgent {
     AgentState run(AgentState input) {
       CURRENT.set(this);
       Optional<Checkpoint> saved = latest();
+      if (saved.isPresent() && !saved.get().tenant().equals(control.tenant())) throw new ForeignThreadException(threadId);
       Checkpoint position = saved.orElseGet(() -> new Checkpoint(threadId, namespace, null, null, 0,
-          control.now(), Next.MODEL, input.withMessages(DanglingToolCalls.patch(input.messages(), false))));
+          control.now(), Next.MODEL, input.withMessages(DanglingToolCalls.patch(input.messages(), false)), control.tenant()));
       if (saved.isPresent() && position.next() == Next.MODEL) {
         position = withState(position, position.state().withMessages(DanglingToolCalls.patch(position.state().messages(), false)));
       }
@@ -260,7 +261,7 @@ public final class DeepAgent {
 
     private Checkpoint save(Checkpoint from, AgentState state, Next next) {
       Checkpoint checkpoint = new Checkpoint(threadId, namespace, Ids.timeOrdered(), from.id(),
-          from.id() == null ? 1 : from.step() + 1, control.now(), next, state);
+          from.id() == null ? 1 : from.step() + 1, control.now(), next, state, control.tenant());
       checkpointer.put(checkpoint);
       if (namespace.isEmpty()) listener.onStateUpdate(state);
       return checkpoint;
@@ -271,7 +272,7 @@ public final class DeepAgent {
     }
 
     private Checkpoint withState(Checkpoint c, AgentState state) {
-      return new Checkpoint(c.threadId(), c.namespace(), c.id(), c.parentId(), c.step(), c.createdAt(), c.next(), state);
+      return new Checkpoint(c.threadId(), c.namespace(), c.id(), c.parentId(), c.step(), c.createdAt(), c.next(), state, c.tenant());
     }
   }
 }

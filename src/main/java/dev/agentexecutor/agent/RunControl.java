@@ -11,10 +11,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The limits and the cancel switch of one run, shared by the orchestrator and its subagents:
- * steps (model calls), wall time, token budget. Checked at every step boundary and between tool
- * calls; a tool call in progress on another thread is abandoned when the run is cancelled or out
- * of time ({@link #stopped()}, {@link #timeLeft()}).
+ * The limits, the cancel switch and the owner (tenant) of one run, shared by the orchestrator
+ * and its subagents: steps (model calls), wall time, token budget. Checked at every step boundary
+ * and between tool calls; a tool call in progress on another thread is abandoned when the run is
+ * cancelled or out of time ({@link #stopped()}, {@link #timeLeft()}).
  */
 public final class RunControl {
   private final int maxSteps;
@@ -22,6 +22,7 @@ public final class RunControl {
   private final Duration timeout;
   private final Optional<Long> tokenBudget;
   private final Clock clock;
+  private final String tenant;
   private final AtomicInteger steps = new AtomicInteger();
   private final AtomicLong inputTokens = new AtomicLong();
   private final AtomicLong outputTokens = new AtomicLong();
@@ -29,11 +30,21 @@ public final class RunControl {
   private final CompletableFuture<Void> stopped = new CompletableFuture<>();
 
   public RunControl(int maxSteps, Duration timeout, Optional<Long> tokenBudget, Clock clock) {
+    this(maxSteps, timeout, tokenBudget, clock, dev.agentexecutor.job.Tenants.DEFAULT);
+  }
+
+  public RunControl(int maxSteps, Duration timeout, Optional<Long> tokenBudget, Clock clock, String tenant) {
+    this.tenant = tenant;
     this.maxSteps = maxSteps;
     this.timeout = timeout;
     this.deadline = clock.instant().plus(timeout);
     this.tokenBudget = tokenBudget;
     this.clock = clock;
+  }
+
+  /** The tenant the run belongs to; its checkpoints record it. */
+  public String tenant() {
+    return tenant;
   }
 
   /** Asks the run to stop at its next step boundary. */

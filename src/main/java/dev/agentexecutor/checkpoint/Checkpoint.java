@@ -7,7 +7,8 @@ import java.time.Instant;
  * The state of one agent loop after a step. {@code threadId} is the job id; {@code namespace} is
  * "" for the orchestrator and "task:{tool_call_id}" for a subagent run inside it (as LangGraph
  * names subgraph checkpoints). Ids sort in creation order within a thread and namespace.
- * {@code next} says what the loop does when resumed from here.
+ * {@code next} says what the loop does when resumed from here. {@code tenant} is who the thread
+ * belongs to (the job's tenant), so that ownership is known while a job runs.
  */
 public record Checkpoint(
     String threadId,
@@ -17,7 +18,18 @@ public record Checkpoint(
     int step,
     Instant createdAt,
     Next next,
-    AgentState state) {
+    AgentState state,
+    String tenant) {
+
+  public Checkpoint {
+    tenant = dev.agentexecutor.job.Tenants.orDefault(tenant);
+  }
+
+  /** A checkpoint of the default tenant's thread. */
+  public Checkpoint(String threadId, String namespace, String id, String parentId, int step, Instant createdAt,
+      Next next, AgentState state) {
+    this(threadId, namespace, id, parentId, step, createdAt, next, state, null);
+  }
 
   /** What the loop does next when resumed from this checkpoint. */
   public enum Next {

@@ -107,6 +107,10 @@ public final class RunCommand implements Callable<Integer> {
         System.err.println("job " + a.jobId() + " is already running");
         return 1;
       }
+      case Outcome.OtherTenant o -> {
+        System.err.println("job id " + o.jobId() + " belongs to another tenant's job; choose another id");
+        return 1;
+      }
     }
   }
 }

@@ -15,7 +15,6 @@ public record Settings(
     int port,
     long maxPayloadBytes,
     int maxConcurrentHttpJobs,
-    java.util.List<String> apiTokens,
     String logLevel,
     String logFormat,
     Optional<String> otlpEndpoint,
@@ -26,14 +25,40 @@ public record Settings(
     Duration eventRetention,
     Optional<Postgres> postgres,
     Optional<Redis> redis,
-    Optional<Nats> nats) {
+    Optional<Nats> nats,
+    ClientApi clientApi) {
+
+  /**
+   * The client API's access and streams: API tokens (empty = open), how many event followers
+   * (WebSocket and SSE clients) may run at once, and their heartbeat interval.
+   */
+  public record ClientApi(java.util.List<ApiToken> apiTokens, int maxStreamFollowers, Duration streamHeartbeat) {
+    public ClientApi {
+      apiTokens = java.util.List.copyOf(apiTokens);
+    }
+
+    @Override
+    public String toString() { // tokens never reach logs
+      return "ClientApi[apiTokens=%d, tenants=%s, maxStreamFollowers=%d, streamHeartbeat=%s]".formatted(
+          apiTokens.size(), apiTokens.stream().map(ApiToken::tenant).distinct().sorted().toList(),
+          maxStreamFollowers, streamHeartbeat);
+    }
+  }
+
+  /** One API token and the tenant whose jobs it reaches. */
+  public record ApiToken(String token, String tenant) {
+    @Override
+    public String toString() {
+      return "ApiToken[tenant=" + tenant + "]";
+    }
+  }
 
   /** The settings for a log line: API tokens appear as a count, never as values. */
   @Override
   public String toString() {
-    return ("Settings[port=%d, maxPayloadBytes=%d, maxConcurrentHttpJobs=%d, apiTokens=%d configured, model=%s, "
+    return ("Settings[port=%d, maxPayloadBytes=%d, maxConcurrentHttpJobs=%d, clientApi=%s, model=%s, "
         + "limits=%s, postgres=%s, redis=%s, nats=%s]").formatted(port, maxPayloadBytes, maxConcurrentHttpJobs,
-        apiTokens.size(), model, limits, postgres, redis, nats);
+        clientApi, model, limits, postgres, redis, nats);
   }
 
   /** Model providers: defaults for nodes that name none, endpoints, keys and retry policy. */
@@ -170,10 +195,7 @@ public record Settings(
     });
     redis.ifPresent(r -> secrets.addAll(urlSecrets(r.uri())));
     nats.ifPresent(n -> secrets.addAll(urlSecrets(n.url())));
-    for (String entry : apiTokens) {
-      int equals = entry.indexOf('=');
-      secrets.add(equals < 0 ? entry : entry.substring(0, equals));
-    }
+    clientApi.apiTokens().forEach(token -> secrets.add(token.token()));
     return secrets.stream().filter(s -> s != null && !s.isEmpty()).distinct().toList();
   }
 
@@ -198,8 +220,8 @@ public record Settings(
    */
   public Settings withDefaultScriptDirectory(Path directory) {
     if (model.scriptDirectory().isPresent()) return this;
-    return new Settings(port, maxPayloadBytes, maxConcurrentHttpJobs, apiTokens, logLevel, logFormat, otlpEndpoint, otelServiceName,
-        model.withScriptDirectory(directory), limits, httpToolAllowedHosts, eventRetention, postgres, redis, nats);
+    return new Settings(port, maxPayloadBytes, maxConcurrentHttpJobs, logLevel, logFormat, otlpEndpoint, otelServiceName,
+        model.withScriptDirectory(directory), limits, httpToolAllowedHosts, eventRetention, postgres, redis, nats, clientApi);
   }
 
   public static Settings fromEnvironment() {

@@ -53,7 +53,6 @@ final class SettingsLoader {
         intIn("PORT", 0, 65535),
         longIn("MAX_PAYLOAD_BYTES", 1024, Long.MAX_VALUE),
         intIn("MAX_CONCURRENT_HTTP_JOBS", 1, 100_000),
-        java.util.Arrays.stream(text("API_TOKENS").split(",")).map(String::strip).filter(t -> !t.isEmpty()).toList(),
         oneOf("LOG_LEVEL", "TRACE", "DEBUG", "INFO", "WARN", "ERROR"),
         oneOf("LOG_FORMAT", "json", "text"),
         optional("OTEL_EXPORTER_OTLP_ENDPOINT"),
@@ -85,7 +84,11 @@ final class SettingsLoader {
         seconds("STREAM_TTL_SECONDS"),
         postgres(),
         redis(),
-        nats());
+        nats(),
+        new Settings.ClientApi(
+            apiTokens(),
+            intIn("MAX_STREAM_FOLLOWERS", 1, 1_000_000),
+            seconds("STREAM_HEARTBEAT_SECONDS")));
     Settings.ModelSettings model = settings.model();
     if (model.initialBackoff().compareTo(model.maxBackoff()) > 0) {
       problems.add("MODEL_RETRY_INITIAL_BACKOFF_MS (%d) must not exceed MODEL_RETRY_MAX_BACKOFF_MS (%d)"
@@ -232,6 +235,41 @@ final class SettingsLoader {
             seconds("NATS_NAK_DELAY_SECONDS"),
             intIn("MAX_CONCURRENT_JOBS", 1, 10_000),
             seconds("DRAIN_TIMEOUT_SECONDS")));
+  }
+
+  /** Shortest accepted API token: anything shorter is guessable. */
+  static final int MIN_TOKEN_LENGTH = 16;
+  private static final java.util.regex.Pattern TOKEN = java.util.regex.Pattern.compile("[A-Za-z0-9._~+/=-]+");
+
+  /**
+   * API_TOKENS: comma-separated {@code token} or {@code token=tenant} (split at the last '=' that
+   * has a name after it, so base64 padding stays in the token). Problems name the entry's
+   * position, never its value.
+   */
+  private List<Settings.ApiToken> apiTokens() {
+    List<Settings.ApiToken> tokens = new ArrayList<>();
+    Set<String> seen = new java.util.HashSet<>();
+    String[] entries = text("API_TOKENS").split(",");
+    for (int i = 0; i < entries.length; i++) {
+      String entry = entries[i].strip();
+      if (entry.isEmpty()) continue;
+      int split = entry.lastIndexOf('=');
+      boolean named = split > 0 && split < entry.length() - 1;
+      String token = named ? entry.substring(0, split) : entry;
+      String tenant = named ? entry.substring(split + 1) : dev.agentexecutor.job.Tenants.DEFAULT;
+      String where = "API_TOKENS: entry #" + (i + 1);
+      if (!dev.agentexecutor.job.Tenants.isValid(tenant)) {
+        problems.add(where + " has an invalid tenant name (1 to 64 letters, digits, '.', '_' or '-')");
+      } else if (token.length() < MIN_TOKEN_LENGTH || !TOKEN.matcher(token).matches()) {
+        problems.add(where + " is not a token of at least " + MIN_TOKEN_LENGTH
+            + " characters among letters, digits and . _ ~ + / = -");
+      } else if (!seen.add(token)) {
+        problems.add(where + " repeats an earlier token");
+      } else {
+        tokens.add(new Settings.ApiToken(token, tenant));
+      }
+    }
+    return tokens;
   }
 
   // --- typed readers: each records a problem naming the variable instead of throwing ---

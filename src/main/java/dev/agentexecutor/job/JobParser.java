@@ -131,7 +131,8 @@ public final class JobParser {
           "invalid binary-mode CloudEvent: " + printable(rootMessage(e)))), jobId);
     }
     checkType(event.getType(), jobId);
-    return jobFromData(data, jobId);
+    String tenant = tenantAttribute(event.getExtension(Tenants.ATTRIBUTE), jobId);
+    return jobFromData(data, jobId).withTenant(tenant);
   }
 
   /**
@@ -180,9 +181,12 @@ public final class JobParser {
     }
     String subject = jobId != null ? jobId : validIdIn(node, "subject");
     checkType(node.get("type").asText(), subject);
+    JsonNode tenantNode = node.get(Tenants.ATTRIBUTE);
+    String tenant = tenantAttribute(tenantNode == null || tenantNode.isNull() ? null
+        : tenantNode.isTextual() ? tenantNode.asText() : tenantNode, subject);
     JsonNode data = node.get("data");
-    if (data != null && data.isObject()) return jobFromData(data, subject);
-    return jobFromEncodedData(node, subject);
+    if (data != null && data.isObject()) return jobFromData(data, subject).withTenant(tenant);
+    return jobFromEncodedData(node, subject).withTenant(tenant);
   }
 
   /** data as a JSON string or data_base64: the SDK decodes it, then it is parsed like a body. */
@@ -240,6 +244,17 @@ public final class JobParser {
   private static String validIdIn(JsonNode node, String field) {
     JsonNode id = node == null ? null : node.get(field);
     return id != null && id.isTextual() && Ids.isValidClientId(id.asText()) ? id.asText() : null;
+  }
+
+  /**
+   * The CloudEvent's {@code tenant} extension attribute (absent: the default tenant). Only the
+   * NATS worker trusts it; HTTP replaces it with the tenant of the caller's API token.
+   */
+  private static String tenantAttribute(Object value, String jobId) {
+    if (value == null) return Tenants.DEFAULT;
+    if (value instanceof String tenant && Tenants.isValid(tenant)) return tenant;
+    throw new InvalidJobException(400, List.of(new Problem("EVT_ATTRIBUTE", "$." + Tenants.ATTRIBUTE,
+        "the tenant attribute must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit")), jobId);
   }
 
   private static String requiredId(JsonNode node, String field, List<Problem> problems) {

@@ -20,7 +20,7 @@ public interface JobExecutor {
 
   /**
    * Gives up on a job that could not be run because of repeated backend outages (NATS: max
-   * deliveries reached): publishes and stores its failed event.
+   * deliveries reached): publishes and stores its failed event, owned by {@code tenant}.
    */
-  Outcome giveUp(String jobId, TraceContext trace, String reason);
+  Outcome giveUp(String jobId, String tenant, TraceContext trace, String reason);
 }

@@ -3,6 +3,7 @@ package dev.agentexecutor.runner;
 import dev.agentexecutor.agent.AgentRuntime;
 import dev.agentexecutor.agent.DeepAgent;
 import dev.agentexecutor.agent.tools.HttpToolClient;
+import dev.agentexecutor.agent.ForeignThreadException;
 import dev.agentexecutor.agent.tools.HttpToolPolicy;
 import dev.agentexecutor.agent.RunControl;
 import dev.agentexecutor.agent.RunStoppedException;
@@ -70,9 +71,16 @@ public final class JobRunner implements JobExecutor {
 
   @Override
   public Outcome execute(JobExecutionEvent job, TraceContext trace) {
-    Optional<RunControl> claimed = claim(job.jobId());
-    if (claimed.isEmpty()) return new Outcome.AlreadyRunning(job.jobId());
+    Optional<RunControl> claimed = claim(job);
+    if (claimed.isEmpty()) return notClaimed(job);
     return runClaimed(job, trace, claimed.get());
+  }
+
+  /** The job id is running here: the same job, or another tenant's under the same id. */
+  private Outcome notClaimed(JobExecutionEvent job) {
+    RunControl other = running.get(job.jobId());
+    if (other != null && !other.tenant().equals(job.tenant())) return new Outcome.OtherTenant(job.jobId());
+    return new Outcome.AlreadyRunning(job.jobId());
   }
 
   /**
@@ -80,7 +88,7 @@ public final class JobRunner implements JobExecutor {
    * here. The outcome is reported like any other run (events, job store, result event).
    */
   public boolean start(JobExecutionEvent job, TraceContext trace, Runnable whenDone) {
-    Optional<RunControl> claimed = claim(job.jobId());
+    Optional<RunControl> claimed = claim(job);
     if (claimed.isEmpty()) return false;
     Thread.ofVirtual().name("job-" + job.jobId()).start(() -> {
       try {
@@ -104,19 +112,25 @@ public final class JobRunner implements JobExecutor {
     return running.containsKey(jobId);
   }
 
+  /** The tenant of the job running here under that id, if one is. */
+  public Optional<String> runningTenant(String jobId) {
+    return Optional.ofNullable(running.get(jobId)).map(RunControl::tenant);
+  }
+
   public int runningCount() {
     return running.size();
   }
 
-  private Optional<RunControl> claim(String jobId) {
-    RunControl control = new RunControl(limits.maxSteps(), limits.runTimeout(), limits.tokenBudget(), clock);
-    return running.putIfAbsent(jobId, control) == null ? Optional.of(control) : Optional.empty();
+  private Optional<RunControl> claim(JobExecutionEvent job) {
+    RunControl control = new RunControl(limits.maxSteps(), limits.runTimeout(), limits.tokenBudget(), clock, job.tenant());
+    return running.putIfAbsent(job.jobId(), control) == null ? Optional.of(control) : Optional.empty();
   }
 
   private Outcome runClaimed(JobExecutionEvent job, TraceContext trace, RunControl control) {
     String jobId = job.jobId();
     try (LogContext ignored = LogContext.of(job.traceId(), jobId)) {
       Optional<JobRecord> stored = backends.jobs().find(jobId);
+      if (stored.isPresent() && !stored.get().tenant().equals(job.tenant())) return otherTenant(jobId);
       if (stored.isPresent() && stored.get().status().finished() && stored.get().resultEvent() != null) {
         return replay(stored.get());
       }
@@ -128,13 +142,15 @@ public final class JobRunner implements JobExecutor {
       log.info("job started");
       Finished finished = run(job, definition, trace, control);
       backends.jobs().save(new JobRecord(jobId, job.traceId(), finished.status, stored.map(JobRecord::createdAt).orElse(started),
-          clock.instant(), ResultEvents.toJsonNode(finished.event), finished.error));
+          clock.instant(), ResultEvents.toJsonNode(finished.event), finished.error, job.tenant()));
       backends.results().publish(jobId, finished.event);
       metrics.jobFinished(finished.status.wireName(), Duration.between(started, clock.instant()));
       log.info("job {}", finished.status.wireName());
       return finished.status == JobStatus.COMPLETED
           ? new Outcome.Completed(jobId, finished.event, false)
           : new Outcome.Failed(jobId, finished.event, false);
+    } catch (ForeignThreadException e) {
+      return otherTenant(jobId);
     } catch (DefinitionException e) {
       return reject(new InvalidJobException(400, e.problems(), jobId), trace);
     } catch (InvalidJobException e) {
@@ -155,6 +171,11 @@ public final class JobRunner implements JobExecutor {
   public void checkInput(JobExecutionEvent job) {
     var problems = InputLimits.problems(job.inputPayload(), limits.state());
     if (!problems.isEmpty()) throw new InvalidJobException(400, problems, job.jobId());
+  }
+
+  private Outcome otherTenant(String jobId) {
+    log.warn("job id {} belongs to another tenant: nothing run, nothing published", jobId);
+    return new Outcome.OtherTenant(jobId);
   }
 
   /** Drops the unconfirmed events of a run that stops for a retry; the retry streams anew. */
@@ -180,9 +201,9 @@ public final class JobRunner implements JobExecutor {
       AgentState end = agent.run(jobId, InputPayload.initialState(job.inputPayload(), clock.instant()), control, events);
       String output = end.lastMessage() == null ? "" : end.lastMessage().content();
       finished = new Finished(JobStatus.COMPLETED, ResultEvents.completed(jobId, output, control.usage(), outgoing), null);
-    } catch (BackendUnavailableException e) {
+    } catch (BackendUnavailableException | ForeignThreadException e) {
       span.end();
-      throw e;
+      throw e; // no error or end event: a retry streams anew, and a foreign thread is not ours to stream on
     } catch (RunStoppedException e) {
       JobStatus status = e.kind() == RunStoppedException.Kind.CANCELLED ? JobStatus.CANCELLED : JobStatus.FAILED;
       finished = failure(jobId, status, shortMessage(e.getMessage()), e.errorType(), outgoing);
@@ -240,13 +261,14 @@ public final class JobRunner implements JobExecutor {
   }
 
   @Override
-  public Outcome giveUp(String jobId, TraceContext trace, String reason) {
+  public Outcome giveUp(String jobId, String tenant, TraceContext trace, String reason) {
     try (LogContext ignored = LogContext.of(null, jobId)) {
+      if (readableOwner(jobId).filter(owner -> !owner.equals(tenant)).isPresent()) return otherTenant(jobId);
       String message = "the job could not be run: " + redactor.redact(reason);
       CloudEvent event = ResultEvents.failed(jobId, message, "BackendUnavailable", "", trace.child());
       Instant now = clock.instant();
       try {
-        backends.jobs().save(new JobRecord(jobId, null, JobStatus.FAILED, now, now, ResultEvents.toJsonNode(event), message));
+        backends.jobs().save(new JobRecord(jobId, null, JobStatus.FAILED, now, now, ResultEvents.toJsonNode(event), message, tenant));
       } catch (BackendUnavailableException e) {
         log.warn("could not store the failed result: {}", e.getMessage());
       }
@@ -256,6 +278,19 @@ public final class JobRunner implements JobExecutor {
       return new Outcome.Failed(jobId, event, false);
     } catch (BackendUnavailableException e) {
       return new Outcome.Retry(jobId, e.getMessage(), Duration.ZERO);
+    }
+  }
+
+  /**
+   * The thread's owner when the backends can tell (its record, else its newest checkpoint): a job
+   * given up after outages must not claim, or publish under, another tenant's id.
+   */
+  private Optional<String> readableOwner(String jobId) {
+    try {
+      Optional<String> recorded = backends.jobs().find(jobId).map(JobRecord::tenant);
+      return recorded.isPresent() ? recorded : backends.checkpointer().latest(jobId, "").map(c -> c.tenant());
+    } catch (BackendUnavailableException e) {
+      return Optional.empty();
     }
   }
 

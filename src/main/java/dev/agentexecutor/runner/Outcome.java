@@ -5,8 +5,8 @@ import java.time.Duration;
 
 /**
  * How handling a job ended, for the ingress to translate: NATS acks Completed and Failed, terms
- * Rejected and naks Retry with its delay; HTTP answers 200 with the result event, 400 for
- * Rejected and 503 for Retry. {@code replayed} means the job had already finished and its stored
+ * Rejected and OtherTenant and naks Retry with its delay; HTTP answers 200 with the result event,
+ * 400 for Rejected, 409 for OtherTenant and 503 for Retry. {@code replayed} means the job had already finished and its stored
  * result was published again without running anything.
  */
 public sealed interface Outcome {
@@ -26,4 +26,10 @@ public sealed interface Outcome {
 
   /** The same job is running in this process right now. */
   record AlreadyRunning(String jobId) implements Outcome {}
+
+  /**
+   * The job id belongs to another tenant's job: nothing was run and nothing published (a result
+   * under that id would reach the owner's consumers). HTTP answers 409, NATS terms the message.
+   */
+  record OtherTenant(String jobId) implements Outcome {}
 }

@@ -1,5 +1,6 @@
 package dev.agentexecutor.stream;
 
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -30,6 +31,12 @@ public interface EventStream extends AutoCloseable {
    * listener is called from one thread at a time.
    */
   Subscription follow(String threadId, String afterId, Consumer<StreamedEvent> listener);
+
+  /**
+   * The newest event still in the thread's log; empty when the log is empty, expired or was
+   * never written. Lets a stream endpoint tell "already ended" and "unknown" from "follow".
+   */
+  Optional<StreamedEvent> last(String threadId);
 
   /** Drops the thread's log. */
   void delete(String threadId);

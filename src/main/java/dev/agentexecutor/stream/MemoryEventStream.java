@@ -3,6 +3,7 @@ package dev.agentexecutor.stream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
@@ -52,6 +53,12 @@ public final class MemoryEventStream implements EventStream {
   }
 
   @Override
+  public Optional<StreamedEvent> last(String threadId) {
+    ThreadLog log = logs.get(threadId);
+    return log == null ? Optional.empty() : log.last();
+  }
+
+  @Override
   public void delete(String threadId) {
     ThreadLog removed = logs.remove(threadId);
     if (removed != null) removed.clear();
@@ -94,6 +101,10 @@ public final class MemoryEventStream implements EventStream {
       }
       notifyAll();
       return id;
+    }
+
+    synchronized Optional<StreamedEvent> last() {
+      return events.isEmpty() ? Optional.empty() : Optional.of(events.get(events.size() - 1));
     }
 
     synchronized void clear() {

@@ -33,6 +33,17 @@ public abstract class CheckpointerContract {
   }
 
   @Test
+  void aCheckpointKeepsItsThreadsTenant() {
+    String threadId = newThreadId();
+    Checkpoint owned = new Checkpoint(threadId, "", "1f000000-0000-7000-8000-000000000001", null, 1,
+        java.time.Instant.parse("2025-01-02T03:04:05.123456Z"), Checkpoint.Next.MODEL, SampleRun.initialState(), "acme");
+    checkpointer().put(owned);
+
+    assertThat(checkpointer().latest(threadId, "")).get().extracting(Checkpoint::tenant).isEqualTo("acme");
+    assertThat(new SampleRun(checkpointer(), newThreadId(), "").start().tenant()).isEqualTo("default");
+  }
+
+  @Test
   void latestOfAnUnknownThreadIsEmpty() {
     assertThat(checkpointer().latest(newThreadId(), "")).isEmpty();
   }

@@ -66,12 +66,6 @@ class SettingsTest {
   }
 
   @Test
-  void apiTokensAreTheCommaSeparatedEntriesAsWritten() {
-    assertThat(Settings.from(Map.of()).apiTokens()).isEmpty();
-    assertThat(Settings.from(Map.of("API_TOKENS", " t1=acme , t2,, ")).apiTokens()).containsExactly("t1=acme", "t2");
-  }
-
-  @Test
   void everyVariableReadIsDeclaredAndEveryDeclaredVariableIsRead() throws Exception {
     Set<String> read = new HashSet<>(SettingsLoader.variablesRead(Map.of()));
     read.addAll(SettingsLoader.variablesRead(Map.of("DATABASE_URL", "postgresql://h/db", "REDIS_URL", "redis://h:6379", "NATS_URL", "nats://h:4222")));

@@ -43,6 +43,17 @@ public abstract class JobStoreContract {
   }
 
   @Test
+  void aRecordKeepsItsTenant() {
+    JobRecord running = running(NOW);
+    JobRecord owned = new JobRecord(running.jobId(), running.traceId(), JobStatus.COMPLETED, NOW, NOW,
+        Json.object().put("id", "e-1"), null, "acme");
+    jobStore().save(owned);
+
+    assertThat(jobStore().find(owned.jobId())).get().extracting(JobRecord::tenant).isEqualTo("acme");
+    assertThat(running.tenant()).isEqualTo("default");
+  }
+
+  @Test
   void findOfAnUnknownJobIsEmpty() {
     assertThat(jobStore().find("job-" + UUID.randomUUID())).isEmpty();
   }

@@ -141,6 +141,7 @@ public final class PostgresCheckpointer implements Checkpointer {
     metadata.put("step", checkpoint.step());
     metadata.putObject("parents");
     metadata.put("next", checkpoint.next().name().toLowerCase(Locale.ROOT));
+    metadata.put("tenant", checkpoint.tenant()); // who owns the thread, known while it runs
     return metadata;
   }
 
@@ -223,8 +224,9 @@ public final class PostgresCheckpointer implements Checkpointer {
         row.getString(2),
         metadata.path("step").asInt(),
         Instant.parse(document.path("ts").asText()),
-        Checkpoint.Next.valueOf(metadata.path("next").asText().toUpperCase(Locale.ROOT)),
-        StateChannels.assemble(versions, document.path("channel_values"), current, messages, files));
+        Checkpoint.Next.valueOf(metadata.path("next").asText("model").toUpperCase(Locale.ROOT)),
+        StateChannels.assemble(versions, document.path("channel_values"), current, messages, files),
+        metadata.path("tenant").isTextual() ? metadata.get("tenant").asText() : null);
     return new Loaded(checkpoint, versions);
   }
 

@@ -2,6 +2,7 @@ package dev.agentexecutor.ingress.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentexecutor.checkpoint.CheckpointIncompatibleException;
+import dev.agentexecutor.config.Settings;
 import dev.agentexecutor.job.InvalidJobException;
 import dev.agentexecutor.job.JobExecutionEvent;
 import dev.agentexecutor.job.JobParser;
@@ -11,35 +12,46 @@ import dev.agentexecutor.observability.BuildInfo;
 import dev.agentexecutor.observability.Metrics;
 import dev.agentexecutor.observability.Readiness;
 import dev.agentexecutor.observability.TraceContext;
+import dev.agentexecutor.runner.Caller;
 import dev.agentexecutor.runner.JobRunner;
 import dev.agentexecutor.runner.Outcome;
 import dev.agentexecutor.runner.ThreadAdmin;
 import dev.agentexecutor.store.BackendUnavailableException;
 import dev.agentexecutor.stream.EventStream;
+import dev.agentexecutor.stream.StreamedEvent;
 import dev.agentexecutor.util.Json;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
-import io.javalin.http.sse.SseClient;
+import io.javalin.http.HandlerType;
+import io.javalin.http.HttpResponseException;
 import io.javalin.websocket.WsConfig;
 import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
 import java.time.Instant;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Optional;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.server.ServerConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP surface: POST / (CloudEvent in, result event out), the client API under both "" and
  * /deepagents-runtime (invoke, state, stream, cleanup, cancel), health, readiness and metrics.
- * Handlers only translate; errors are mapped to responses in one place.
+ * Every client route acts for the caller its API token names (see {@link Authenticator}); another
+ * tenant's job is answered like an unknown one. Handlers only translate; errors are mapped to
+ * responses in one place.
  */
 public final class HttpApi implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
   private static final String[] CLIENT_PREFIXES = {"", "/deepagents-runtime"};
+  private static final String CALLER = "agent-executor.caller";
+  private static final String STREAM_ENDED = "agent-executor.stream-ended";
 
   private final JobRunner runner;
   private final ThreadAdmin admin;
@@ -48,14 +60,24 @@ public final class HttpApi implements AutoCloseable {
   private final Metrics metrics;
   private final long maxPayloadBytes;
   private final Javalin app;
-  private final Map<Object, EventStream.Subscription> webSocketFollows = new ConcurrentHashMap<>();
+  private final Authenticator authenticator;
+  /** Event followers (SSE and WebSocket clients) running now, at most MAX_STREAM_FOLLOWERS. */
+  private final Semaphore followerSlots;
+  private final int maxFollowers;
+  private final Duration heartbeat;
+  private final WebSocketStreams webSockets;
   private volatile boolean draining;
   private final int maxHttpJobs;
   /** Jobs running for HTTP clients (POST / and /invoke); NATS intake has its own slots. */
   private final java.util.concurrent.Semaphore httpJobSlots;
 
   public HttpApi(JobRunner runner, ThreadAdmin admin, EventStream events, Readiness readiness, Metrics metrics,
-      long maxPayloadBytes, int maxHttpJobs) {
+      long maxPayloadBytes, int maxHttpJobs, Settings.ClientApi clientApi) {
+    this.authenticator = new Authenticator(new ApiTokens(clientApi.apiTokens()));
+    this.maxFollowers = clientApi.maxStreamFollowers();
+    this.followerSlots = new Semaphore(maxFollowers);
+    this.heartbeat = clientApi.streamHeartbeat();
+    this.webSockets = new WebSocketStreams(events, followerSlots, heartbeat);
     this.maxHttpJobs = maxHttpJobs;
     this.httpJobSlots = new java.util.concurrent.Semaphore(maxHttpJobs);
     this.runner = runner;
@@ -71,13 +93,34 @@ public final class HttpApi implements AutoCloseable {
       config.http.maxRequestSize = Long.MAX_VALUE; // enforced by readBody with a precise 413
       config.jetty.modifyWebSocketServletFactory(factory -> factory.setIdleTimeout(Duration.ofHours(2)));
       config.requestLogger.http(this::recordRequest);
+      config.http.prefer405over404 = true;
+      // Jetty's own answers (unparseable requests, 414, 431, WebSocket upgrade to no route) in JSON
+      config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
+      config.jetty.modifyServletContextHandler(context -> context.setErrorHandler(new JsonErrorHandler()));
     });
     routes();
   }
 
   public HttpApi start(int port) {
     app.start(port);
+    if (!authenticator.enabled() && !loopbackOnly()) {
+      log.warn("API_TOKENS is not set: every job's state, files and events can be read, cancelled and deleted by "
+          + "anyone who reaches port {} (it listens beyond loopback). Set API_TOKENS for any non-local use.", port());
+    }
     return this;
+  }
+
+  /** True when every connector listens on a loopback address only (Javalin's default is all interfaces). */
+  private boolean loopbackOnly() {
+    for (var connector : app.jettyServer().server().getConnectors()) {
+      String host = connector instanceof ServerConnector server ? server.getHost() : null;
+      try {
+        if (host == null || !InetAddress.getByName(host).isLoopbackAddress()) return false;
+      } catch (UnknownHostException e) {
+        return false;
+      }
+    }
+    return true;
   }
 
   public int port() {
@@ -86,24 +129,31 @@ public final class HttpApi implements AutoCloseable {
 
   @Override
   public void close() {
-    webSocketFollows.values().forEach(EventStream.Subscription::close);
+    webSockets.close();
     app.stop();
   }
 
   private void routes() {
+    app.before(ctx -> ctx.attribute(CALLER, authenticator.authenticate(ctx)));
     app.post("/", this::executeCloudEvent);
     for (String prefix : CLIENT_PREFIXES) {
       app.post(prefix + "/invoke", this::invoke);
       app.get(prefix + "/state/{thread_id}", this::state);
       app.delete(prefix + "/cleanup/{thread_id}", this::cleanup);
       app.post(prefix + "/cancel/{thread_id}", this::cancel);
+      app.wsBeforeUpgrade(prefix + "/stream/{thread_id}", this::beforeWebSocketUpgrade);
       app.ws(prefix + "/stream/{thread_id}", this::webSocket);
-      app.sse(prefix + "/stream/{thread_id}/events", this::serverSentEvents);
+      app.get(prefix + "/stream/{thread_id}/events", this::serverSentEvents);
     }
     app.get("/health", ctx -> ctx.json(Json.object().put("status", "healthy").put("version", BuildInfo.current().version())
         .put("commit", BuildInfo.current().commit()).put("timestamp", Instant.now().toString())));
     app.get("/ready", this::ready);
     app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
+    app.exception(HttpResponseException.class, this::noRouteOrHttpError);
+    app.exception(ApiProblem.class, (e, ctx) -> {
+      e.headers().forEach(ctx::header);
+      error(ctx, e.status(), e.code(), e.getMessage());
+    });
     app.exception(InvalidJobException.class, (e, ctx) -> problem(ctx, e.status(), "invalid_request", e));
     app.exception(CheckpointIncompatibleException.class, (e, ctx) -> ctx.status(409).json(e.toProblemJson()));
     app.exception(BackendUnavailableException.class, (e, ctx) -> {
@@ -119,7 +169,8 @@ public final class HttpApi implements AutoCloseable {
   private void executeCloudEvent(Context ctx) throws IOException {
     byte[] body = readBody(ctx);
     Map<String, String> headers = ctx.headerMap();
-    JobExecutionEvent job = JobParser.fromCloudEvent(headers, body, maxPayloadBytes);
+    // The tenant is the caller's: a tenant attribute in an HTTP request is never trusted.
+    JobExecutionEvent job = JobParser.fromCloudEvent(headers, body, maxPayloadBytes).withTenant(caller(ctx).tenant());
     TraceContext trace = JobParser.traceOf(headers, body);
     if (!httpJobSlots.tryAcquire()) {
       tooBusy(ctx);
@@ -149,7 +200,13 @@ public final class HttpApi implements AutoCloseable {
         error(ctx, 503, "backend_unavailable", r.reason());
       }
       case Outcome.AlreadyRunning a -> error(ctx, 409, "already_running", "job " + a.jobId() + " is already running");
+      case Outcome.OtherTenant o -> jobIdUnavailable(ctx, o.jobId());
     }
+  }
+
+  /** 409: the id is another tenant's job (ids are global); said without anything about that job. */
+  private static void jobIdUnavailable(Context ctx, String jobId) {
+    error(ctx, 409, "job_id_unavailable", "job id '" + jobId + "' cannot be used; choose another (job ids are unique across tenants)");
   }
 
   private void resultEvent(Context ctx, io.cloudevents.CloudEvent event) {
@@ -157,8 +214,13 @@ public final class HttpApi implements AutoCloseable {
   }
 
   private void invoke(Context ctx) throws IOException {
-    JobExecutionEvent job = JobParser.fromJobJson(readBody(ctx), maxPayloadBytes);
+    JobExecutionEvent job = JobParser.fromJobJson(readBody(ctx), maxPayloadBytes).withTenant(caller(ctx).tenant());
     runner.checkInput(job); // a 400 now, not a failed job after "started"
+    // /invoke answers before the run: a job id owned by another tenant is refused now, not found later.
+    if (admin.owner(job.jobId()).filter(owner -> !owner.equals(job.tenant())).isPresent()) {
+      jobIdUnavailable(ctx, job.jobId());
+      return;
+    }
     if (!httpJobSlots.tryAcquire()) {
       tooBusy(ctx);
       return;
@@ -171,60 +233,103 @@ public final class HttpApi implements AutoCloseable {
     ctx.json(Json.object().put("thread_id", job.jobId()).put("status", "started"));
   }
 
+  /** The caller the before-handler authenticated (open mode: anyone). */
+  private static Caller caller(Context ctx) {
+    Caller caller = ctx.attribute(CALLER);
+    return caller == null ? Caller.anyone() : caller;
+  }
+
+  private static void notFound(Context ctx, String threadId) {
+    error(ctx, 404, "not_found", "no job with thread_id '" + threadId + "'");
+  }
+
   private void state(Context ctx) {
     String threadId = ctx.pathParam("thread_id");
-    admin.state(threadId).ifPresentOrElse(ctx::json,
-        () -> error(ctx, 404, "not_found", "no job with thread_id '" + threadId + "'"));
+    admin.state(threadId, caller(ctx)).ifPresentOrElse(ctx::json, () -> notFound(ctx, threadId));
   }
 
   private void cleanup(Context ctx) {
     String threadId = ctx.pathParam("thread_id");
-    switch (admin.cleanup(threadId)) {
+    switch (admin.cleanup(threadId, caller(ctx))) {
       case REMOVED -> ctx.status(204);
-      case NOT_FOUND -> error(ctx, 404, "not_found", "no job with thread_id '" + threadId + "'");
+      case NOT_FOUND -> notFound(ctx, threadId);
       case RUNNING -> error(ctx, 409, "running", "job " + threadId + " is running: cancel it first");
     }
   }
 
   private void cancel(Context ctx) {
     String threadId = ctx.pathParam("thread_id");
-    if (runner.cancel(threadId)) {
-      ctx.status(202).json(Json.object().put("thread_id", threadId).put("status", "cancelling"));
-      return;
+    ThreadAdmin.Cancel cancel = admin.cancel(threadId, caller(ctx));
+    switch (cancel.kind()) {
+      case CANCELLING -> ctx.status(202).json(Json.object().put("thread_id", threadId).put("status", "cancelling"));
+      case NOT_RUNNING -> error(ctx, 409, "not_running", "job " + threadId + " is not running (status " + cancel.status() + ")");
+      case NOT_FOUND -> notFound(ctx, threadId);
     }
-    admin.state(threadId).ifPresentOrElse(
-        state -> error(ctx, 409, "not_running", "job " + threadId + " is not running (status " + state.path("status").asText() + ")"),
-        () -> error(ctx, 404, "not_found", "no job with thread_id '" + threadId + "'"));
+  }
+
+  // ---- event streams (WebSocket and Server-Sent Events) ----
+
+  /** What a stream request gets: 404, nothing more to send (SSE 204), or a follower. */
+  private enum StreamPlan { NOT_FOUND, ENDED, FOLLOW }
+
+  /**
+   * A thread is streamable when the caller may see its job (running here, a result or a
+   * checkpoint; without API tokens, events in its log are enough). It has ended for this client
+   * when the client's Last-Event-ID is the log's final {@code end}, or the job finished and its
+   * log expired: following either would hold a connection for events that never come.
+   */
+  private StreamPlan streamPlan(String threadId, Caller caller, String afterId) {
+    ThreadAdmin.ThreadView view = admin.view(threadId);
+    Optional<StreamedEvent> last = events.last(threadId);
+    boolean visible = view.owner().map(caller::sees).orElse(!caller.restricted() && last.isPresent());
+    if (!visible) return StreamPlan.NOT_FOUND;
+    boolean seenEnd = last.filter(e -> e.event().isEnd() && e.id().equals(afterId)).isPresent();
+    return seenEnd || (view.finished() && last.isEmpty()) ? StreamPlan.ENDED : StreamPlan.FOLLOW;
+  }
+
+  /** 429 when MAX_STREAM_FOLLOWERS clients already follow events on this instance. */
+  private ApiProblem tooManyFollowers() {
+    return new ApiProblem(429, "too_many_streams", "this instance already streams to its limit of " + maxFollowers
+        + " clients (MAX_STREAM_FOLLOWERS); retry later", Map.of("Retry-After", "5"));
+  }
+
+  /**
+   * Served whatever the Accept header says (EventSource sends text/event-stream; curl and
+   * proxies often send nothing or *\/*). 404 unknown, 204 already ended (which stops EventSource
+   * from reconnecting), 429 over MAX_STREAM_FOLLOWERS.
+   */
+  private void serverSentEvents(Context ctx) throws IOException {
+    String threadId = ctx.pathParam("thread_id");
+    String lastEventId = ctx.header("Last-Event-ID");
+    switch (streamPlan(threadId, caller(ctx), lastEventId)) {
+      case NOT_FOUND -> notFound(ctx, threadId);
+      case ENDED -> ctx.status(204);
+      case FOLLOW -> {
+        if (!followerSlots.tryAcquire()) throw tooManyFollowers();
+        try {
+          ServerSentEvents.relay(ctx.res(), events, threadId, lastEventId, heartbeat);
+        } finally {
+          followerSlots.release();
+        }
+      }
+    }
+  }
+
+  /** Authenticates, and refuses before the upgrade (with a JSON body) what would only fail after it. */
+  private void beforeWebSocketUpgrade(Context ctx) {
+    Caller caller = authenticator.authenticate(ctx);
+    String threadId = ctx.pathParam("thread_id");
+    StreamPlan plan = streamPlan(threadId, caller, null);
+    if (plan == StreamPlan.NOT_FOUND) throw new ApiProblem(404, "not_found", "no job with thread_id '" + threadId + "'");
+    if (followerSlots.availablePermits() == 0) throw tooManyFollowers();
+    ctx.attribute(STREAM_ENDED, plan == StreamPlan.ENDED);
   }
 
   private void webSocket(WsConfig ws) {
-    ws.onConnect(ctx -> {
-      String threadId = ctx.pathParam("thread_id");
-      EventStream.Subscription follow = events.follow(threadId, null, event -> {
-        ctx.send(event.event().toJson());
-        if (event.event().isEnd()) ctx.closeSession(1000, "end");
-      });
-      webSocketFollows.put(ctx.session, follow);
-    });
+    ws.onConnect(ctx -> webSockets.open(ctx, ctx.pathParam("thread_id"), Boolean.TRUE.equals(ctx.attribute(STREAM_ENDED))));
     ws.onMessage(ctx -> { /* inbound frames (pings, client chatter) are tolerated and ignored */ });
-    ws.onClose(ctx -> closeFollow(ctx.session));
-    ws.onError(ctx -> closeFollow(ctx.session));
-  }
-
-  private void closeFollow(Object session) {
-    EventStream.Subscription follow = webSocketFollows.remove(session);
-    if (follow != null) follow.close();
-  }
-
-  private void serverSentEvents(SseClient client) {
-    client.keepAlive();
-    String threadId = client.ctx().pathParam("thread_id");
-    String lastEventId = client.ctx().header("Last-Event-ID");
-    EventStream.Subscription follow = events.follow(threadId, lastEventId, event -> {
-      client.sendEvent("message", event.event().toJson(), event.id());
-      if (event.event().isEnd()) client.close();
-    });
-    client.onClose(follow::close);
+    ws.onClose(ctx -> webSockets.closed(ctx.session));
+    ws.onError(ctx -> webSockets.closed(ctx.session));
   }
 
   /** From now on /ready answers 503, so that load balancers stop sending work while we drain. */
@@ -268,11 +373,43 @@ public final class HttpApi implements AutoCloseable {
   }
 
   private static void error(Context ctx, int status, String code, String message) {
+    if (ctx.header("Sec-WebSocket-Key") != null) { // a refused upgrade: Javalin writes no body for it
+      writeDirectly(ctx, status, ErrorBodies.json(code, message));
+      return;
+    }
     ctx.status(status).json(Json.object().put("error", code).put("message", message));
   }
 
+  private static void writeDirectly(Context ctx, int status, byte[] body) {
+    try {
+      ctx.res().setStatus(status);
+      ctx.res().setContentType("application/json");
+      ctx.res().setContentLength(body.length);
+      ctx.res().getOutputStream().write(body);
+    } catch (IOException e) {
+      log.debug("could not answer a refused WebSocket upgrade: {}", e.toString());
+    }
+  }
+
+  /**
+   * Javalin's own answers: no route (404), a route without this method (405, with Allow), and
+   * any other HttpResponseException, as the JSON problem body.
+   */
+  private void noRouteOrHttpError(HttpResponseException e, Context ctx) {
+    int status = e.getStatus();
+    if (status == 405) {
+      e.getDetails().values().stream().findFirst().ifPresent(methods -> ctx.header("Allow", methods));
+      error(ctx, 405, "method_not_allowed", ctx.method().name() + " is not allowed on " + ctx.path());
+    } else if (status == 404) {
+      error(ctx, 404, "not_found", "no route for " + ctx.method().name() + " " + ctx.path());
+    } else {
+      error(ctx, status, ErrorBodies.code(status), e.getMessage());
+    }
+  }
+
   private void recordRequest(Context ctx, Float millis) {
-    String route = ctx.endpointHandlerPath();
+    // A request no route matched has no endpoint path (Javalin throws when asked for it).
+    String route = ctx.handlerType() == HandlerType.BEFORE ? null : ctx.endpointHandlerPath();
     Timer.builder("agent_executor_http_requests")
         .description("HTTP requests served")
         .tag("method", ctx.method().name())

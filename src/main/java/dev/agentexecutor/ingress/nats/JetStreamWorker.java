@@ -316,7 +316,7 @@ public final class JetStreamWorker implements AutoCloseable {
     if (outcome instanceof Outcome.Retry retry && isLastDelivery(received.delivery())) {
       log.warn("job {} still cannot run after {} deliveries ({}); giving up", received.jobId(), maxDeliver, retry.reason());
       metrics.natsMessageFailed();
-      return executor.giveUp(received.jobId(), received.trace(),
+      return executor.giveUp(received.jobId(), received.job().tenant(), received.trace(),
           "gave up after %d deliveries: %s".formatted(maxDeliver, retry.reason()));
     }
     return outcome;
@@ -348,6 +348,7 @@ public final class JetStreamWorker implements AutoCloseable {
       case Outcome.Rejected r -> handled(delivery::term);
       case Outcome.Retry retry -> delivery.nakWithDelay(positiveOr(retry.delay(), outageBackoff(delivery)));
       case Outcome.AlreadyRunning a -> delivery.nakWithDelay(nakDelay);
+      case Outcome.OtherTenant o -> handled(delivery::term); // another tenant's job id: never ours to run
     }
   }
 

@@ -15,24 +15,25 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Job records in the {@code jobs} table (migration 002). Timestamps keep PostgreSQL's microsecond
+ * Job records in the {@code jobs} table (migrations 002 and 003). Timestamps keep PostgreSQL's microsecond
  * precision; the retention sweep removes a job and its checkpoints in one statement.
  */
 public final class PostgresJobStore implements JobStore {
   private static final String FIND_SQL = """
-      SELECT job_id, trace_id, status, created_at, updated_at, result_event::text, error
+      SELECT job_id, trace_id, status, created_at, updated_at, result_event::text, error, tenant
       FROM jobs WHERE job_id = ?""";
 
   private static final String SAVE_SQL = """
-      INSERT INTO jobs (job_id, trace_id, status, created_at, updated_at, result_event, error)
-      VALUES (?, ?, ?, COALESCE(?, now()), COALESCE(?, now()), ?::jsonb, ?)
+      INSERT INTO jobs (job_id, trace_id, status, created_at, updated_at, result_event, error, tenant)
+      VALUES (?, ?, ?, COALESCE(?, now()), COALESCE(?, now()), ?::jsonb, ?, ?)
       ON CONFLICT (job_id) DO UPDATE SET
           trace_id = EXCLUDED.trace_id,
           status = EXCLUDED.status,
           created_at = EXCLUDED.created_at,
           updated_at = EXCLUDED.updated_at,
           result_event = EXCLUDED.result_event,
-          error = EXCLUDED.error""";
+          error = EXCLUDED.error,
+          tenant = EXCLUDED.tenant""";
 
   private static final String DELETE_SQL = "DELETE FROM jobs WHERE job_id = ?";
 
@@ -75,7 +76,8 @@ public final class PostgresJobStore implements JobStore {
         instant(row, 4),
         instant(row, 5),
         resultEvent == null ? null : Json.parse(resultEvent),
-        row.getString(7));
+        row.getString(7),
+        row.getString(8));
   }
 
   @Override
@@ -92,6 +94,7 @@ public final class PostgresJobStore implements JobStore {
         statement.setObject(5, timestamp(record.updatedAt()), Types.TIMESTAMP_WITH_TIMEZONE);
         statement.setString(6, record.resultEvent() == null ? null : PostgresText.json(Json.write(record.resultEvent())));
         statement.setString(7, PostgresText.text(record.error()));
+        statement.setString(8, record.tenant());
         return statement.executeUpdate();
       }
     });

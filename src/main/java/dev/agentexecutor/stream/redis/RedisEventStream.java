@@ -9,7 +9,10 @@ import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
 import io.lettuce.core.SocketOptions;
+import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XAddArgs;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.StringCodec;
@@ -20,6 +23,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -42,6 +46,7 @@ public final class RedisEventStream implements EventStream {
 
   private final ClientResources resources;
   private final RedisClient client;
+  private final RedisURI uri;
   private final RedisKeys keys;
   private final XAddArgs capped;
   private final long ttlSeconds;
@@ -55,7 +60,8 @@ public final class RedisEventStream implements EventStream {
   /** Connects lazily: a Redis that is down now makes calls fail, not the constructor. */
   public RedisEventStream(Settings.Redis settings) {
     resources = DefaultClientResources.builder().reconnectDelay(RECONNECT_DELAY).build();
-    client = RedisClient.create(resources, RedisURI.create(settings.uri()));
+    uri = RedisURI.create(settings.uri());
+    client = RedisClient.create(resources, uri);
     client.setOptions(clientOptions());
     keys = new RedisKeys(settings.keyPrefix());
     capped = XAddArgs.Builder.maxlen(settings.streamMaxLen()).approximateTrimming();
@@ -134,10 +140,22 @@ public final class RedisEventStream implements EventStream {
 
   @Override
   public Subscription follow(String threadId, String afterId, Consumer<StreamedEvent> listener) {
-    var follower = new StreamFollower(client, keys.stream(threadId), afterId, listener);
+    var follower = new StreamFollower(() -> client.connectAsync(StringCodec.UTF8, uri), keys.stream(threadId), afterId, listener);
     followers.add(follower);
     follower.start("redis-stream-follow-" + threadId, () -> followers.remove(follower));
     return follower;
+  }
+
+  /** XREVRANGE key + - COUNT 1: the newest entry, one round trip on the shared connection. */
+  @Override
+  public Optional<StreamedEvent> last(String threadId) {
+    List<StreamMessage<String, String>> newest = RedisCommands.await(
+        shared.get().async().xrevrange(keys.stream(threadId), Range.create("-", "+"), Limit.from(1)),
+        RedisCommands.COMMAND_TIMEOUT, "XREVRANGE");
+    if (newest == null || newest.isEmpty()) return Optional.empty();
+    StreamMessage<String, String> entry = newest.get(0);
+    AgentEvent event = StreamFollower.parse(entry);
+    return event == null ? Optional.empty() : Optional.of(new StreamedEvent(entry.getId(), event));
   }
 
   @Override

@@ -5,15 +5,18 @@ import dev.agentexecutor.stream.AgentEvent;
 import dev.agentexecutor.stream.EventStream;
 import dev.agentexecutor.stream.StreamedEvent;
 import dev.agentexecutor.util.Json;
-import io.lettuce.core.RedisClient;
+import io.lettuce.core.ConnectionFuture;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.codec.StringCodec;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,9 +33,11 @@ final class StreamFollower implements EventStream.Subscription {
   private static final int BATCH = 200;
   private static final Duration MIN_BACKOFF = Duration.ofMillis(100);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(2);
+  private static final Duration CONNECT_WAIT = Duration.ofSeconds(2);
   private static final Pattern STREAM_ID = Pattern.compile("\\d+(-\\d+)?");
 
-  private final RedisClient client;
+  /** Opens a connection asynchronously, so that a follow closed while connecting can close it too. */
+  private final Supplier<ConnectionFuture<StatefulRedisConnection<String, String>>> connector;
   private final String streamKey;
   private final Consumer<StreamedEvent> listener;
   private Runnable onStop = () -> {};
@@ -42,11 +47,11 @@ final class StreamFollower implements EventStream.Subscription {
   private String position;
 
   StreamFollower(
-      RedisClient client,
+      Supplier<ConnectionFuture<StatefulRedisConnection<String, String>>> connector,
       String streamKey,
       String afterId,
       Consumer<StreamedEvent> listener) {
-    this.client = client;
+    this.connector = connector;
     this.streamKey = streamKey;
     // Like the memory stream, an id that is not a stream id means "from the start".
     this.position = afterId != null && STREAM_ID.matcher(afterId).matches() ? afterId : "0-0";
@@ -105,30 +110,47 @@ final class StreamFollower implements EventStream.Subscription {
     return closed;
   }
 
-  private AgentEvent parse(StreamMessage<String, String> message) {
+  /** The entry's event; null (logged) for an entry that is not one, which must not stop a follow. */
+  static AgentEvent parse(StreamMessage<String, String> message) {
     String json = message.getBody().get(RedisEventStream.EVENT_FIELD);
     try {
       return Json.MAPPER.readValue(json, AgentEvent.class);
-    } catch (Exception e) { // a foreign entry must not stop the follow
-      log.warn("skipping unreadable entry {} of {}", message.getId(), streamKey);
+    } catch (Exception e) {
+      log.warn("skipping unreadable entry {} of {}", message.getId(), message.getStream());
       return null;
     }
   }
 
   private StatefulRedisConnection<String, String> connection() {
-    if (connection == null) {
-      try {
-        connection = client.connect(StringCodec.UTF8);
-      } catch (RuntimeException e) {
-        throw new BackendUnavailableException(RedisCommands.BACKEND, "cannot connect: " + e.getMessage(), e);
-      }
-    }
+    if (connection == null) connection = connect();
     StatefulRedisConnection<String, String> open = connection;
     if (closed || open == null) { // close() ran while connecting
       dropConnection();
       throw new BackendUnavailableException(RedisCommands.BACKEND, "follow closed", null);
     }
     return open;
+  }
+
+  /**
+   * Connects, waiting at most {@link #CONNECT_WAIT}. A connection that completes after the wait was
+   * abandoned (closed, interrupted or timed out) is closed when it arrives instead of lingering.
+   */
+  private StatefulRedisConnection<String, String> connect() {
+    ConnectionFuture<StatefulRedisConnection<String, String>> pending = connector.get();
+    try {
+      return pending.get(CONNECT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw abandon(pending, "interrupted while connecting", e);
+    } catch (ExecutionException | TimeoutException | RuntimeException e) {
+      throw abandon(pending, "cannot connect: " + e.getMessage(), e);
+    }
+  }
+
+  private static BackendUnavailableException abandon(
+      ConnectionFuture<StatefulRedisConnection<String, String>> pending, String why, Exception cause) {
+    pending.thenAccept(StatefulRedisConnection::closeAsync);
+    return new BackendUnavailableException(RedisCommands.BACKEND, why, cause);
   }
 
   private void dropConnection() {

@@ -77,7 +77,7 @@ final class RecordingExecutor implements JobExecutor {
   }
 
   @Override
-  public Outcome giveUp(String jobId, TraceContext trace, String reason) {
+  public Outcome giveUp(String jobId, String tenant, TraceContext trace, String reason) {
     gaveUp.add(jobId);
     return new Outcome.Failed(jobId, null, false);
   }

@@ -33,7 +33,7 @@ class MigrationScriptTest {
     assertThat(result.exitCode()).as(result.output()).isZero();
     assertThat(result.output()).contains("applying 001_create_checkpointer_tables.up.sql", "applying 002_create_jobs.up.sql");
     assertThat(tables(schema)).containsExactlyElementsOf(TABLES);
-    assertThat(versions(schema)).containsExactly("001", "002");
+    assertThat(versions(schema)).containsExactly("001", "002", "003");
     assertThat(queryColumn("SELECT v::text FROM " + schema + ".checkpoint_migrations ORDER BY v"))
         .containsExactly("0", "1", "2", "3", "4", "5", "6", "7", "8", "9");
   }
@@ -59,6 +59,12 @@ class MigrationScriptTest {
 
     MigrationScript.Result down = MigrationScript.run(schema, "down");
     assertThat(down.exitCode()).as(down.output()).isZero();
+    assertThat(versions(schema)).containsExactly("001", "002");
+    assertThat(queryColumn("SELECT column_name FROM information_schema.columns WHERE table_schema = '" + schema
+        + "' AND table_name = 'jobs'")).contains("job_id").doesNotContain("tenant");
+
+    MigrationScript.Result downJobs = MigrationScript.run(schema, "down");
+    assertThat(downJobs.exitCode()).as(downJobs.output()).isZero();
     assertThat(versions(schema)).containsExactly("001");
     assertThat(tables(schema)).doesNotContain("jobs").contains("checkpoints");
 
@@ -69,7 +75,7 @@ class MigrationScriptTest {
     MigrationScript.Result up = MigrationScript.run(schema, "up");
     assertThat(up.exitCode()).as(up.output()).isZero();
     assertThat(tables(schema)).containsExactlyElementsOf(TABLES);
-    assertThat(versions(schema)).containsExactly("001", "002");
+    assertThat(versions(schema)).containsExactly("001", "002", "003");
   }
 
   @Test
@@ -97,7 +103,7 @@ class MigrationScriptTest {
     assertThat(one.exitCode()).as(one.output()).isZero();
     assertThat(two.exitCode()).as(two.output()).isZero();
     assertThat(one.output() + two.output()).containsOnlyOnce("applying 001").containsOnlyOnce("applying 002");
-    assertThat(versions(schema)).containsExactly("001", "002");
+    assertThat(versions(schema)).containsExactly("001", "002", "003");
   }
 
   @Test
@@ -110,7 +116,7 @@ class MigrationScriptTest {
 
     assertThat(result.exitCode()).as(result.output()).isZero();
     assertThat(result.output()).doesNotContain("s3cr");
-    assertThat(versions(schema)).containsExactly("001", "002");
+    assertThat(versions(schema)).containsExactly("001", "002", "003");
   }
 
   @Test

@@ -37,7 +37,7 @@ class PostgresMigratorTest {
   void thePackagedMigrationsAreTheRepositorysFiles() {
     assertThat(Migrations.fromClasspath()).isEqualTo(Migrations.fromDirectory(MigrationScript.MIGRATIONS));
     assertThat(Migrations.fromClasspath().all()).extracting(Migration::fileName)
-        .containsExactly("001_create_checkpointer_tables.up.sql", "002_create_jobs.up.sql");
+        .containsExactly("001_create_checkpointer_tables.up.sql", "002_create_jobs.up.sql", "003_add_job_tenant.up.sql");
   }
 
   @Test
@@ -50,14 +50,14 @@ class PostgresMigratorTest {
       assertThat(status.applied()).isTrue();
       assertThat(status.changed()).isFalse();
     });
-    assertThat(versions(schema)).containsExactly("001", "002");
+    assertThat(versions(schema)).containsExactly("001", "002", "003");
   }
 
   @Test
   void afterTheMigratorTheScriptHasNothingToDo() throws SQLException {
     String schema = PG.newSchemaName("java_first");
 
-    assertThat(migrator(schema).up()).hasSize(2);
+    assertThat(migrator(schema).up()).hasSize(3);
     MigrationScript.Result script = MigrationScript.run(schema);
 
     assertThat(script.exitCode()).as(script.output()).isZero();
@@ -70,10 +70,10 @@ class PostgresMigratorTest {
     String schema = PG.newSchemaName("down");
     MigrationScript.run(schema);
 
-    assertThat(migrator(schema).down(1)).extracting(Migration::version).containsExactly("002");
+    assertThat(migrator(schema).down(1)).extracting(Migration::version).containsExactly("003");
     assertThat(MigrationScript.run(schema, "status").output()).contains("pending");
-    assertThat(MigrationScript.run(schema, "up").output()).contains("applying 002_create_jobs.up.sql");
-    assertThat(migrator(schema).down(9)).extracting(Migration::version).containsExactly("002", "001");
+    assertThat(MigrationScript.run(schema, "up").output()).contains("applying 003_add_job_tenant.up.sql");
+    assertThat(migrator(schema).down(9)).extracting(Migration::version).containsExactly("003", "002", "001");
     assertThat(tables(schema)).containsExactly("schema_migrations");
   }
 
@@ -83,8 +83,8 @@ class PostgresMigratorTest {
     CompletableFuture<List<Migration>> first = CompletableFuture.supplyAsync(() -> migrator(schema).up());
     CompletableFuture<List<Migration>> second = CompletableFuture.supplyAsync(() -> migrator(schema).up());
 
-    assertThat(first.join().size() + second.join().size()).isEqualTo(2);
-    assertThat(versions(schema)).containsExactly("001", "002");
+    assertThat(first.join().size() + second.join().size()).isEqualTo(3);
+    assertThat(versions(schema)).containsExactly("001", "002", "003");
   }
 
   @Test
