@@ -23,7 +23,8 @@ public record Settings(
     Duration eventRetention,
     Optional<Postgres> postgres,
     Optional<Redis> redis,
-    Optional<Nats> nats) {
+    Optional<Nats> nats,
+    boolean uiEnabled) {
 
   /** Model providers: defaults for nodes that name none, endpoints, keys and retry policy. */
   public record ModelSettings(

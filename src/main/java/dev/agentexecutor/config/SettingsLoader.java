@@ -78,7 +78,8 @@ final class SettingsLoader {
         seconds("STREAM_TTL_SECONDS"),
         postgres(),
         redis(),
-        nats());
+        nats(),
+        bool("UI_ENABLED"));
     Settings.ModelSettings model = settings.model();
     if (model.initialBackoff().compareTo(model.maxBackoff()) > 0) {
       problems.add("MODEL_RETRY_INITIAL_BACKOFF_MS (%d) must not exceed MODEL_RETRY_MAX_BACKOFF_MS (%d)"
