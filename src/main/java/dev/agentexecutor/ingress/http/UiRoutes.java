@@ -17,8 +17,8 @@ import java.util.function.Supplier;
 /**
  * The browser run viewer at /ui/ (static files from the jar, behind a strict Content-Security-Policy)
  * and the two routes it needs beside the job API: the example jobs ({@code GET /examples}) and
- * definition checks ({@code POST /definitions/validate}). UI_ENABLED=false leaves the viewer and
- * the examples unregistered (404); validation is part of the API and stays.
+ * definition checks ({@code POST /definitions/validate}). UI_ENABLED=false answers 404 for the
+ * viewer and the examples; validation is part of the API and stays.
  */
 public final class UiRoutes {
   private static final String[] CLIENT_PREFIXES = {"", "/deepagents-runtime"};
@@ -44,11 +44,15 @@ public final class UiRoutes {
   void register(Javalin app) {
     for (String prefix : CLIENT_PREFIXES) {
       app.post(prefix + "/definitions/validate", this::validate);
-      if (uiEnabled) app.get(prefix + "/examples", ctx -> ctx.json(examples.get()));
+      app.get(prefix + "/examples", uiEnabled ? ctx -> ctx.json(examples.get()) : UiRoutes::turnedOff);
     }
-    if (!uiEnabled) return;
-    app.get("/ui", this::page);
-    app.get("/ui/<path>", this::page);
+    app.get("/ui", uiEnabled ? this::page : UiRoutes::turnedOff);
+    app.get("/ui/<path>", uiEnabled ? this::page : UiRoutes::turnedOff);
+  }
+
+  /** Answered explicitly, so that a turned-off viewer is a plain 404 whatever the router does with unknown paths. */
+  private static void turnedOff(Context ctx) {
+    ctx.status(404).json(Json.object().put("error", "not_found").put("message", "the run viewer is turned off (UI_ENABLED=false)"));
   }
 
   private void validate(Context ctx) throws IOException {
