@@ -75,12 +75,12 @@ export function problemsOf(result) {
 }
 
 /**
- * The service has no such route (an older version): 404/405/501, or the 500 internal_error with
- * which versions before the JSON "no route" answer reported an unknown route.
+ * The service has no such route (an older version): 404/405/501, or the 500 "Endpoint GET /x not
+ * found" with which versions before the JSON "no route" answer reported an unknown route.
  */
 export function routeMissing(result) {
   if ([404, 405, 501].includes(result.status)) return true;
-  return result.status === 500 && result.body?.error === "internal_error";
+  return result.status === 500 && /^Endpoint \S+ \S+ not found/.test(result.body?.message ?? result.body?.title ?? "");
 }
 
 export const FINAL_STATUSES = new Set(["completed", "failed", "cancelled"]);

@@ -33,7 +33,7 @@ export function UsagePanel({ run, usage }) {
         })}
       </tbody>
     </table>
-    ${!rows.length && modelCalls.size ? html`<p class="muted small">Tokens and time per node appear when the service reports them (on_model_end events).</p>` : null}
+    ${!rows.length && modelCalls.size ? html`<p class="muted small">Model calls are those seen in the stream (a subagent's calls that only call tools stream nothing); tokens and time per node appear when the service reports them (on_model_end events).</p>` : null}
     ${steps.length ? html`<details class="steps"><summary>${steps.length} orchestrator steps</summary>
       <table class="compact" aria-label="Steps">
         <thead><tr><th scope="col">Step</th><th scope="col">Messages</th><th scope="col">Todos</th><th scope="col">Files</th><th scope="col">After</th></tr></thead>

@@ -22,9 +22,12 @@ export function RunPage({ id, query }) {
   const [message, setMessage] = useState(null);
   const [follows, setFollows] = useState(0); // bumped to follow again (after a resume)
   const run = useRef(newRun());
+  /** Whether the run was still going when this view opened (followed live) or already over (replayed). */
+  const openedLive = useRef(null);
 
   const refresh = async () => {
     const result = await api.state(id);
+    openedLive.current ??= result.ok ? !FINAL_STATUSES.has(result.body?.status) : null;
     setState({ loading: false, body: result.ok ? result.body : null, status: result.status });
     return result;
   };
@@ -64,7 +67,7 @@ export function RunPage({ id, query }) {
     <div class="page-head run-head">
       <h1 id="run-title">Run <code>${jobId}</code></h1>
       <${StatusBadge} status=${status} />
-      <span class=${`connection connection-${connection}`} role="status" aria-live="polite">${connectionText(connection, status)}</span>
+      <span class=${`connection connection-${connection}`} role="status" aria-live="polite">${connectionText(connection, status, openedLive.current)}</span>
       <div class="spacer"></div>
       ${["running", "queued", "interrupted"].includes(status) ? html`<button type="button" class="danger" onClick=${cancel}>Cancel</button>` : null}
       <button type="button" onClick=${refresh}>Refresh</button>
@@ -136,9 +139,9 @@ function displayedStatus(body, model) {
   return body.status ?? "unknown";
 }
 
-function connectionText(connection, status) {
-  if (connection === "live") return FINAL_STATUSES.has(status) ? "replaying the stream" : "live";
-  if (connection === "closed") return "replayed from the stream";
+function connectionText(connection, status, openedLive) {
+  if (connection === "live") return FINAL_STATUSES.has(status) && !openedLive ? "replaying the stream" : "live";
+  if (connection === "closed") return openedLive ? "followed live to its end" : "replayed from the stream";
   if (connection === "reconnecting") return "reconnecting…";
   if (connection === "expired") return "event log expired";
   if (connection === "denied") return "the stream needs an API token";
