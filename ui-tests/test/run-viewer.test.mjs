@@ -40,6 +40,7 @@ test("the research-team example started from the page completes: todos, two suba
   await page.getByRole("button", { name: "Changes" }).click();
   assert.equal(await page.getByTestId("diff-stats").textContent(), "+2 −0");
   assert.match(await page.locator(".outcome-box.ok").textContent(), /The report is ready in \/report\.md/);
+  if (!(await serviceHas("/threads/x/history"))) await page.getByTestId("history-unavailable").waitFor();
   clean(page);
   await page.close();
 });

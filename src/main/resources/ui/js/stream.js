@@ -29,6 +29,7 @@ export function follow(threadId, handlers, { transport = "sse" } = {}) {
       if (state.closed) return;
       if (outcome === "missing") return handlers.onMissing?.();
       if (outcome === "denied") return handlers.onStatus?.("denied");
+      if (outcome === "done" && state.seen === 0) return handlers.onMissing?.(); // ended, and its log is gone
       if (outcome === "done") break;
       handlers.onStatus?.("reconnecting");
       const more = outcome === "error" ? failures < 8 : await handlers.next?.();

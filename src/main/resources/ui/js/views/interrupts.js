@@ -26,7 +26,9 @@ export function Interrupts({ jobId, interrupts, onResumed }) {
     const answer = await api.resume(jobId, body);
     setBusy(false);
     if (answer.ok) return onResumed();
-    setResult(routeMissing(answer) && answer.body?.error !== "not_found" ? { unsupported: true } : { problems: problemsOf(answer), status: answer.status });
+    // a 404 about this job (unknown, not parked) is an answer; one that does not name it means no such route
+    const unsupported = routeMissing(answer) && !(answer.body?.message ?? "").includes(jobId);
+    setResult(unsupported ? { unsupported: true } : { problems: problemsOf(answer), status: answer.status });
   };
 
   return html`<section class="panel interrupts" aria-labelledby="interrupts-title">

@@ -9,6 +9,7 @@ import dev.agentexecutor.job.Problem;
 import dev.agentexecutor.util.Json;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
@@ -67,7 +68,7 @@ public final class UiRoutes {
   private void page(Context ctx) {
     if (ctx.path().equals("/ui")) {
       String query = ctx.queryString();
-      ctx.redirect("/ui/" + (query == null ? "" : "?" + query), io.javalin.http.HttpStatus.FOUND);
+      ctx.redirect("/ui/" + (query == null ? "" : "?" + query), HttpStatus.FOUND);
       return;
     }
     String path = ctx.path().substring("/ui/".length());
