@@ -2,6 +2,7 @@ package dev.agentexecutor;
 
 import dev.agentexecutor.config.Settings;
 import dev.agentexecutor.ingress.http.HttpApi;
+import dev.agentexecutor.ingress.http.UiRoutes;
 import dev.agentexecutor.ingress.nats.JetStreamWorker;
 import dev.agentexecutor.model.ModelClient;
 import dev.agentexecutor.model.ModelRouter;
@@ -55,7 +56,8 @@ public final class Application implements AutoCloseable {
     }
     Readiness readiness = new Readiness(checks, Duration.ofMillis(900));
     this.http = new HttpApi(runner, new ThreadAdmin(infrastructure.backends, runner), infrastructure.backends.events(),
-        readiness, metrics, settings.maxPayloadBytes(), settings.maxConcurrentHttpJobs(), settings.clientApi());
+        readiness, metrics, settings.maxPayloadBytes(), settings.maxConcurrentHttpJobs(), settings.clientApi())
+        .with(new UiRoutes(settings.uiEnabled(), settings.maxPayloadBytes()));
   }
 
   /** Starts the whole service; the returned application is serving when this returns. */

@@ -1,9 +1,7 @@
 package dev.agentexecutor.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.agentexecutor.agent.definition.DefinitionParser;
-import dev.agentexecutor.job.InvalidJobException;
-import dev.agentexecutor.job.JobParser;
+import dev.agentexecutor.job.DefinitionValidation;
 import dev.agentexecutor.job.Problem;
 import dev.agentexecutor.util.Json;
 import java.io.IOException;
@@ -31,17 +29,7 @@ public final class ValidateDefinitionCommand implements Callable<Integer> {
       System.err.println(file + ": cannot read JSON: " + e.getMessage());
       return 2;
     }
-    List<Problem> problems;
-    if (root != null && root.has("agent_definition")) {
-      try {
-        JobParser.fromJobNode(root);
-        problems = List.of();
-      } catch (InvalidJobException e) {
-        problems = e.problems();
-      }
-    } else {
-      problems = DefinitionParser.problems(root, "$");
-    }
+    List<Problem> problems = DefinitionValidation.problems(root);
     if (problems.isEmpty()) {
       System.out.println(file + ": valid");
       return 0;

@@ -26,7 +26,8 @@ public record Settings(
     Optional<Postgres> postgres,
     Optional<Redis> redis,
     Optional<Nats> nats,
-    ClientApi clientApi) {
+    ClientApi clientApi,
+    boolean uiEnabled) {
 
   /**
    * The client API's access and streams: API tokens (empty = open), how many event followers
@@ -221,7 +222,7 @@ public record Settings(
   public Settings withDefaultScriptDirectory(Path directory) {
     if (model.scriptDirectory().isPresent()) return this;
     return new Settings(port, maxPayloadBytes, maxConcurrentHttpJobs, logLevel, logFormat, otlpEndpoint, otelServiceName,
-        model.withScriptDirectory(directory), limits, httpToolAllowedHosts, eventRetention, postgres, redis, nats, clientApi);
+        model.withScriptDirectory(directory), limits, httpToolAllowedHosts, eventRetention, postgres, redis, nats, clientApi, uiEnabled);
   }
 
   public static Settings fromEnvironment() {

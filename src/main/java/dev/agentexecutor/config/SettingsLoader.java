@@ -88,7 +88,8 @@ final class SettingsLoader {
         new Settings.ClientApi(
             apiTokens(),
             intIn("MAX_STREAM_FOLLOWERS", 1, 1_000_000),
-            seconds("STREAM_HEARTBEAT_SECONDS")));
+            seconds("STREAM_HEARTBEAT_SECONDS")),
+        bool("UI_ENABLED"));
     Settings.ModelSettings model = settings.model();
     if (model.initialBackoff().compareTo(model.maxBackoff()) > 0) {
       problems.add("MODEL_RETRY_INITIAL_BACKOFF_MS (%d) must not exceed MODEL_RETRY_MAX_BACKOFF_MS (%d)"

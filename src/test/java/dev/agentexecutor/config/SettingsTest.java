@@ -97,6 +97,13 @@ class SettingsTest {
   }
 
   @Test
+  void theRunViewerIsOnByDefaultAndTurnedOffByUiEnabledFalse() {
+    assertThat(Settings.from(Map.of()).uiEnabled()).isTrue();
+    assertThat(Settings.from(Map.of("UI_ENABLED", "false")).uiEnabled()).isFalse();
+    rejects(Map.of("UI_ENABLED", "off"), "UI_ENABLED: 'off' is not true or false");
+  }
+
+  @Test
   void theInitialRetryBackoffMayNotExceedTheLongest() {
     rejects(Map.of("MODEL_RETRY_INITIAL_BACKOFF_MS", "5000", "MODEL_RETRY_MAX_BACKOFF_MS", "1000"),
         "MODEL_RETRY_INITIAL_BACKOFF_MS (5000) must not exceed MODEL_RETRY_MAX_BACKOFF_MS (1000)");

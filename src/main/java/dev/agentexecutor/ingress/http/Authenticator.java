@@ -9,7 +9,8 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Who is calling: with API tokens configured, every route but /health, /ready and /metrics needs
+ * Who is calling: with API tokens configured, every route but /health, /ready, /metrics and the
+ * run viewer's static files (/ui/) needs
  * {@code Authorization: Bearer <token>} (the event streams also take {@code ?access_token=}, as
  * browsers cannot set headers on WebSocket or EventSource), and the token's tenant is the caller.
  * Without tokens every caller is {@link Caller#anyone()}. Tokens are never logged or echoed.
@@ -32,7 +33,7 @@ final class Authenticator {
 
   /** The caller of the request; throws a 401 problem when a token is required and missing or wrong. */
   Caller authenticate(Context ctx) {
-    if (!tokens.enabled() || OPEN_PATHS.contains(ctx.path())) return Caller.anyone();
+    if (!tokens.enabled() || OPEN_PATHS.contains(ctx.path()) || isUiAsset(ctx.path())) return Caller.anyone();
     String presented = bearer(ctx.header("Authorization"))
         .or(() -> STREAM_PATH.matcher(ctx.path()).matches() ? Optional.ofNullable(ctx.queryParam(QUERY_PARAMETER)) : Optional.empty())
         .orElse(null);
@@ -42,6 +43,14 @@ final class Authenticator {
     }
     return tokens.tenantOf(presented).map(Caller::tenant).orElseThrow(() -> new ApiProblem(401, "unauthorized",
         "the API token is not valid", Map.of("WWW-Authenticate", REALM + ", error=\"invalid_token\"")));
+  }
+
+  /**
+   * The run viewer's own files hold no data and a browser cannot attach a token to a page load;
+   * the page asks for the token and sends it on every API call, which stays protected.
+   */
+  private static boolean isUiAsset(String path) {
+    return path.equals("/ui") || path.startsWith("/ui/");
   }
 
   private static Optional<String> bearer(String header) {

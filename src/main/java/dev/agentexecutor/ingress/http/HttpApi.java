@@ -127,6 +127,12 @@ public final class HttpApi implements AutoCloseable {
     return app.port();
   }
 
+  /** Adds the browser run viewer and the routes it needs (see {@link UiRoutes}). */
+  public HttpApi with(UiRoutes ui) {
+    ui.register(app);
+    return this;
+  }
+
   @Override
   public void close() {
     webSockets.close();

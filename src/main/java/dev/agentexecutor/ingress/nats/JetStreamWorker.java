@@ -145,9 +145,13 @@ public final class JetStreamWorker implements AutoCloseable {
     }
   }
 
-  /** Every {@link #CONSUMER_CHECK_INTERVAL}, since a pull on a deleted consumer fails silently. */
+  /**
+   * Every {@link #CONSUMER_CHECK_INTERVAL}, since a pull on a deleted consumer fails silently and
+   * binding to one fails until it is created again (which the check does).
+   */
   private void verifyConsumerNowAndThen() throws Exception {
-    if (subscription == null || System.nanoTime() - lastConsumerCheckNanos < CONSUMER_CHECK_INTERVAL.toNanos()) return;
+    if (System.nanoTime() - lastConsumerCheckNanos < CONSUMER_CHECK_INTERVAL.toNanos()) return;
+    if (subscription == null && !connector.isReady()) return; // not connected yet: subscribe() waits for it
     lastConsumerCheckNanos = System.nanoTime();
     connector.verifyConsumer();
   }

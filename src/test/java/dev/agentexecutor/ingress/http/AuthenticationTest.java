@@ -119,6 +119,14 @@ class AuthenticationTest {
   }
 
   @Test
+  void theRunViewerPageLoadsWithoutATokenButItsDataNeedsOne() throws Exception {
+    assertThat(send("GET", "/ui/", null).statusCode()).isEqualTo(200);
+    assertUnauthorized(send("GET", "/examples", null));
+    assertUnauthorized(send("POST", "/definitions/validate", "{}"));
+    assertThat(send("GET", "/examples", null, bearer(ACME)).statusCode()).isEqualTo(200);
+  }
+
+  @Test
   void anotherTenantsJobIsNotFoundOnEveryRouteExactlyLikeAnUnknownOne() throws Exception {
     String jobId = completedJob(ACME);
     String unknown = TestJobs.newJobId();

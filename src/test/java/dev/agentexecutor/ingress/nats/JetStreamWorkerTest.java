@@ -267,6 +267,25 @@ class JetStreamWorkerTest {
         () -> executor.executions("after-delete") == 1);
   }
 
+  /**
+   * The consumer deleted before the worker's first subscribe: binding fails ("consumer not found")
+   * and, before the check also ran without a subscription, failed for ever.
+   */
+  @Test
+  void aConsumerDeletedBeforeTheFirstSubscribeIsCreatedAgainAndItsJobsRun() throws Exception {
+    settings = settings(Duration.ofSeconds(2), 5, Duration.ofMillis(100), 1);
+    var connector = new NatsConnector(settings).start();
+    toClose.add(connector);
+    assertThat(connector.awaitReady(WAIT)).as(connector.status()).isTrue();
+    nats.jetStreamManagement().deleteConsumer(settings.streamName(), settings.consumerName());
+    publishJob("deleted-before-subscribe");
+    var executor = RecordingExecutor.completing();
+    toClose.add(new JetStreamWorker(connector, MAX_PAYLOAD, executor, metrics).start());
+
+    NatsTestKit.await("the job published while the consumer was gone ran", Duration.ofSeconds(20),
+        () -> executor.executions("deleted-before-subscribe") == 1);
+  }
+
   /** Without stream creation the worker cannot heal itself: it must say so through /ready. */
   @Test
   void aConsumerLoopThatKeepsFailingIsReportedNotAlive() throws Exception {
