@@ -65,7 +65,7 @@ final class IoFloor implements AutoCloseable {
 
   private final String schema = "bench_floor_" + Long.toHexString(System.nanoTime());
   private final String prefix = "bench-floor-" + Long.toHexString(System.nanoTime()) + ":";
-  private final String stream = "BENCH_FLOOR_" + Long.toHexString(System.nanoTime()).toUpperCase();
+  private final String stream = "BENCH_FLOOR_" + Long.toHexString(System.nanoTime()).toUpperCase(java.util.Locale.ROOT);
   private final String subjects = "bf" + Long.toHexString(System.nanoTime());
   private final List<CheckpointRow> checkpoints;
   private final List<String> events;

@@ -35,7 +35,7 @@ final class Summarizer {
   }
 
   private static long chars(Message m) {
-    long chars = m.content().length() + 16;
+    long chars = (long) m.content().length() + 16;
     for (var call : m.toolCalls()) chars += call.name().length() + call.args().toString().length();
     return chars;
   }

@@ -86,12 +86,12 @@ public final class RunCommand implements Callable<Integer> {
   private int report(Outcome outcome, PrintStream out) {
     switch (outcome) {
       case Outcome.Completed c -> {
-        if (json) out.println(new String(ResultEvents.toJson(c.result())));
+        if (json) out.println(new String(ResultEvents.toJson(c.result()), java.nio.charset.StandardCharsets.UTF_8));
         else ConsoleRenderer.printResult(out, ResultEvents.data(c.result()), quiet);
         return 0;
       }
       case Outcome.Failed f -> {
-        if (json) out.println(new String(ResultEvents.toJson(f.result())));
+        if (json) out.println(new String(ResultEvents.toJson(f.result()), java.nio.charset.StandardCharsets.UTF_8));
         else ConsoleRenderer.printFailure(System.err, ResultEvents.data(f.result()));
         return 1;
       }

@@ -32,7 +32,6 @@ public final class Logging {
     LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
     Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     root.setLevel(Level.toLevel(level, Level.INFO));
-    ConsoleAppender<ILoggingEvent> previous = (ConsoleAppender<ILoggingEvent>) root.getAppender("STDOUT");
     ConsoleAppender<ILoggingEvent> appender = new ConsoleAppender<>();
     appender.setContext(context);
     appender.setName("STDOUT");

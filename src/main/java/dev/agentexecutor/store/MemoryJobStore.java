@@ -32,6 +32,7 @@ public final class MemoryJobStore implements JobStore {
   }
 
   @Override
+  @SuppressWarnings("ModifyCollectionInEnhancedForLoop") // a ConcurrentHashMap: removal while iterating is defined
   public int deleteFinishedBefore(Instant cutoff) {
     int removed = 0;
     for (JobRecord job : jobs.values()) {

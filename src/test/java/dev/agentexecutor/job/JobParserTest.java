@@ -81,7 +81,7 @@ class JobParserTest {
   @Test
   void readsABinaryModeEventWithHeadersInAnyCase() {
     Map<String, String> headers = new HashMap<>();
-    binaryHeaders().forEach((k, v) -> headers.put(k.toUpperCase(), v));
+    binaryHeaders().forEach((k, v) -> headers.put(k.toUpperCase(java.util.Locale.ROOT), v));
 
     JobExecutionEvent job = JobParser.fromCloudEvent(headers, bytes(job()), LIMIT);
 

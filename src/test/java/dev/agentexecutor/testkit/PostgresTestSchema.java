@@ -65,7 +65,7 @@ public final class PostgresTestSchema implements BeforeAllCallback, AfterAllCall
 
   /** A further unique schema name (not created), dropped with the class's schema. */
   public String newSchemaName(String label) {
-    String name = ("t_" + label + "_" + UUID.randomUUID().toString().substring(0, 8)).toLowerCase();
+    String name = ("t_" + label + "_" + UUID.randomUUID().toString().substring(0, 8)).toLowerCase(java.util.Locale.ROOT);
     schemas.add(name);
     return name;
   }

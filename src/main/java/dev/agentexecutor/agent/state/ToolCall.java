@@ -20,7 +20,7 @@ public record ToolCall(String id, String name, ObjectNode args) {
   }
 
   private static long jsonChars(JsonNode node) {
-    if (node.isTextual()) return node.textValue().length() + 2;
+    if (node.isTextual()) return (long) node.textValue().length() + 2;
     if (!node.isContainerNode()) return node.asText().length();
     long chars = 2;
     if (node.isObject()) {

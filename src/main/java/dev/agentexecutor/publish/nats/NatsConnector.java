@@ -72,7 +72,7 @@ public final class NatsConnector implements AutoCloseable {
   public String status() {
     if (isReady()) return "connected to " + Redactor.url(connection.getConnectedUrl());
     Connection open = connection;
-    return ready.getCount() == 0 && open != null ? "connection " + open.getStatus().name().toLowerCase() : problem;
+    return ready.getCount() == 0 && open != null ? "connection " + open.getStatus().name().toLowerCase(java.util.Locale.ROOT) : problem;
   }
 
   /** The JetStream context (publish with ack); throws while not ready. */

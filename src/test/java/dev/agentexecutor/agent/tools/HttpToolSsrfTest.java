@@ -90,7 +90,7 @@ class HttpToolSsrfTest {
     }
     long[] values = new long[parts.length];
     for (int i = 0; i < parts.length; i++) {
-      String p = parts[i].toLowerCase();
+      String p = parts[i].toLowerCase(java.util.Locale.ROOT);
       values[i] = p.startsWith("0x") ? Long.parseLong(p.substring(2), 16)
           : p.length() > 1 && p.startsWith("0") ? Long.parseLong(p.substring(1), 8) : Long.parseLong(p);
     }

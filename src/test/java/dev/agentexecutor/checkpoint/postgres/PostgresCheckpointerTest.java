@@ -77,9 +77,8 @@ class PostgresCheckpointerTest extends CheckpointerContract {
   @Test
   void manyFilesWrittenEditedAndDeletedAreRebuiltExactly() {
     SampleRun run = SampleRun.started(checkpointer, newThreadId());
-    Checkpoint last = null;
-    for (int i = 0; i < 60; i++) last = run.stepWithNewFile();
-    last = run.deleteFile("/file-7.md");
+    for (int i = 0; i < 60; i++) run.stepWithNewFile();
+    Checkpoint last = run.deleteFile("/file-7.md");
 
     Checkpoint rebuilt = new PostgresCheckpointer(database).latest(last.threadId(), "").orElseThrow();
 

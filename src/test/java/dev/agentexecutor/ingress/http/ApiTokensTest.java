@@ -23,7 +23,7 @@ class ApiTokensTest {
     assertThat(tokens.tenantOf(PLAIN)).hasValue("default");
     assertThat(tokens.tenantOf(ACME.substring(1))).isEmpty();
     assertThat(tokens.tenantOf(ACME + " ")).isEmpty();
-    assertThat(tokens.tenantOf(ACME.toUpperCase())).isEmpty();
+    assertThat(tokens.tenantOf(ACME.toUpperCase(java.util.Locale.ROOT))).isEmpty();
     assertThat(tokens.tenantOf("")).isEmpty();
     assertThat(tokens.tenantOf(null)).isEmpty();
     assertThat(new ApiTokens(List.of()).enabled()).isFalse();

@@ -98,7 +98,7 @@ class JetStreamWorkerTest {
     startWorker(settings(Duration.ofSeconds(1), 5, Duration.ofMillis(100), 1), executor);
     var noDefinition = Json.object().put("job_id", "bad-1");
     noDefinition.putObject("input_payload");
-    publish("garbage", "not json at all".getBytes());
+    publish("garbage", "not json at all".getBytes(java.nio.charset.StandardCharsets.UTF_8));
     publish("bad-1", NatsTestKit.structuredEvent(Json.writeBytes(noDefinition)));
     publish("huge", NatsTestKit.structuredEvent(NatsTestKit.jobJson("x".repeat((int) MAX_PAYLOAD))));
     publishJob("good-1");
@@ -123,9 +123,9 @@ class JetStreamWorkerTest {
     var structured = new Headers().add("Content-Type", "application/cloudevents+json");
     for (int n = 0; n < 3; n++) {
       nats.jetStream().publish(NatsTestKit.jobSubject(settings, "deep-" + n), structured,
-          NatsTestKit.structuredEvent(deep.getBytes()));
+          NatsTestKit.structuredEvent(deep.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
       nats.jetStream().publish(NatsTestKit.jobSubject(settings, "number-" + n), structured,
-          NatsTestKit.structuredEvent(longNumber.getBytes()));
+          NatsTestKit.structuredEvent(longNumber.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
     publishJob("after-poison");
 
