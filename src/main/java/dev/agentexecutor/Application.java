@@ -45,19 +45,37 @@ public final class Application implements AutoCloseable {
     this.infrastructure = Infrastructure.connect(settings);
     Redactor redactor = redactor(settings);
     ModelClient model = new ModelRouter(settings.model(), metrics);
-    this.runner = new JobRunner(infrastructure.backends, model, settings, metrics, redactor, tracing, Clock.systemUTC());
+    this.runner =
+        new JobRunner(
+            infrastructure.backends,
+            model,
+            settings,
+            metrics,
+            redactor,
+            tracing,
+            Clock.systemUTC());
     List<HealthCheck> checks = new ArrayList<>(infrastructure.healthChecks);
-    this.worker = infrastructure.nats()
-        .map(nats -> new JetStreamWorker(nats, settings.maxPayloadBytes(), runner, metrics))
-        .orElse(null);
+    this.worker =
+        infrastructure
+            .nats()
+            .map(nats -> new JetStreamWorker(nats, settings.maxPayloadBytes(), runner, metrics))
+            .orElse(null);
     if (worker != null) {
       NatsConnector nats = infrastructure.nats().orElseThrow();
       checks.add(HealthCheck.of("nats", "nats", () -> nats.isReady() && worker.isAlive()));
     }
     Readiness readiness = new Readiness(checks, Duration.ofMillis(900));
-    this.http = new HttpApi(runner, new ThreadAdmin(infrastructure.backends, runner), infrastructure.backends.events(),
-        readiness, metrics, settings.maxPayloadBytes(), settings.maxConcurrentHttpJobs(), settings.clientApi())
-        .with(new UiRoutes(settings.uiEnabled(), settings.maxPayloadBytes()));
+    this.http =
+        new HttpApi(
+                runner,
+                new ThreadAdmin(infrastructure.backends, runner),
+                infrastructure.backends.events(),
+                readiness,
+                metrics,
+                settings.maxPayloadBytes(),
+                settings.maxConcurrentHttpJobs(),
+                settings.clientApi())
+            .with(new UiRoutes(settings.uiEnabled(), settings.maxPayloadBytes()));
   }
 
   /** Starts the whole service; the returned application is serving when this returns. */
@@ -65,11 +83,17 @@ public final class Application implements AutoCloseable {
     Application app = new Application(settings);
     app.http.start(settings.port());
     if (app.worker != null) app.worker.start();
-    log.info("agent-executor serving on port {}{}", app.http.port(), app.worker == null ? " (HTTP only)" : " and consuming NATS");
+    log.info(
+        "agent-executor serving on port {}{}",
+        app.http.port(),
+        app.worker == null ? " (HTTP only)" : " and consuming NATS");
     return app;
   }
 
-  /** The service without its HTTP and NATS intake, for running jobs in process (command line, benchmarks). */
+  /**
+   * The service without its HTTP and NATS intake, for running jobs in process (command line,
+   * benchmarks).
+   */
   public static Application offline(Settings settings) {
     return new Application(settings);
   }
@@ -107,11 +131,16 @@ public final class Application implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     if (runner.runningCount() > 0) {
-      log.warn("{} HTTP-started jobs still running at shutdown; their checkpoints let a resubmission resume them", runner.runningCount());
+      log.warn(
+          "{} HTTP-started jobs still running at shutdown; their checkpoints let a resubmission resume them",
+          runner.runningCount());
     }
   }
 
-  /** Graceful stop: no new jobs, running ones finish within the drain timeout, then connections close. */
+  /**
+   * Graceful stop: no new jobs, running ones finish within the drain timeout, then connections
+   * close.
+   */
   @Override
   public synchronized void close() {
     if (closed) return;
@@ -121,7 +150,11 @@ public final class Application implements AutoCloseable {
     long deadline = System.nanoTime() + drainTimeout().toNanos();
     if (worker != null) {
       boolean drained = worker.drain(drainTimeout());
-      log.info(drained ? "NATS worker drained" : "drain timeout ({}) reached: unfinished jobs were nak'ed for redelivery", drainTimeout());
+      log.info(
+          drained
+              ? "NATS worker drained"
+              : "drain timeout ({}) reached: unfinished jobs were nak'ed for redelivery",
+          drainTimeout());
     }
     awaitHttpJobs(deadline);
     http.close();

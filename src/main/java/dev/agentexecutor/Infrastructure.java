@@ -45,7 +45,8 @@ final class Infrastructure implements AutoCloseable {
 
   private Infrastructure(Settings settings) {
     Storage storage = storage(settings);
-    this.backends = new Backends(storage.checkpoints(), storage.jobs(), events(settings), results(settings));
+    this.backends =
+        new Backends(storage.checkpoints(), storage.jobs(), events(settings), results(settings));
     this.healthChecks = List.copyOf(checks);
   }
 
@@ -60,21 +61,39 @@ final class Infrastructure implements AutoCloseable {
     if (settings.postgres().isPresent()) {
       Settings.Postgres pg = settings.postgres().get();
       PostgresDatabase database = closing(PostgresDatabase.connect(pg));
-      BackgroundRetry migrated = pg.migrateOnStart()
-          ? closing(BackgroundRetry.start("postgresql-migrations",
-              () -> new PostgresMigrator(database.dataSource(), pg.schema(), Migrations.fromClasspath()).up()))
-          : null;
-      checks.add(HealthCheck.of("postgresql", "postgresql", () -> (migrated == null || migrated.done()) && database.ping()));
+      BackgroundRetry migrated =
+          pg.migrateOnStart()
+              ? closing(
+                  BackgroundRetry.start(
+                      "postgresql-migrations",
+                      () ->
+                          new PostgresMigrator(
+                                  database.dataSource(), pg.schema(), Migrations.fromClasspath())
+                              .up()))
+              : null;
+      checks.add(
+          HealthCheck.of(
+              "postgresql",
+              "postgresql",
+              () -> (migrated == null || migrated.done()) && database.ping()));
       storage = new Storage(new PostgresCheckpointer(database), new PostgresJobStore(database));
-      log.info("checkpoints and job results: PostgreSQL {} (schema {})", Redactor.url(pg.jdbcUrl()), pg.schema());
+      log.info(
+          "checkpoints and job results: PostgreSQL {} (schema {})",
+          Redactor.url(pg.jdbcUrl()),
+          pg.schema());
     } else {
       MemoryCheckpointer checkpoints = new MemoryCheckpointer();
       storage = new Storage(checkpoints, new MemoryJobStore(checkpoints));
       checks.add(HealthCheck.embedded("checkpoints"));
-      log.info("checkpoints and job results: in memory (set DATABASE_URL or POSTGRES_HOST for PostgreSQL)");
+      log.info(
+          "checkpoints and job results: in memory (set DATABASE_URL or POSTGRES_HOST for PostgreSQL)");
     }
-    closing(new RetentionSweeper(storage.jobs(), settings.limits().resultRetention(),
-        settings.limits().retentionSweepInterval())).start();
+    closing(
+            new RetentionSweeper(
+                storage.jobs(),
+                settings.limits().resultRetention(),
+                settings.limits().retentionSweepInterval()))
+        .start();
     return storage;
   }
 
@@ -94,8 +113,11 @@ final class Infrastructure implements AutoCloseable {
     if (settings.nats().isPresent()) {
       Settings.Nats config = settings.nats().get();
       nats = closing(new NatsConnector(config).start());
-      log.info("jobs and result events: NATS JetStream {} (stream {}, consumer {})", Redactor.url(config.url()),
-          config.streamName(), config.consumerName());
+      log.info(
+          "jobs and result events: NATS JetStream {} (stream {}, consumer {})",
+          Redactor.url(config.url()),
+          config.streamName(),
+          config.consumerName());
       return new NatsResultPublisher(nats);
     }
     checks.add(HealthCheck.embedded("results"));

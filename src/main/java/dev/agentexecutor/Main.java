@@ -14,11 +14,18 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Durable, event-driven runtime for LLM deep agents.",
-    subcommands = {ServeCommand.class, RunCommand.class, ValidateDefinitionCommand.class, MigrateCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      ServeCommand.class,
+      RunCommand.class,
+      ValidateDefinitionCommand.class,
+      MigrateCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Main implements Runnable {
   public static void main(String[] args) {
     String[] effective = args.length == 0 ? new String[] {"serve"} : args;
-    int exit = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(effective);
+    int exit =
+        new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(effective);
     if (exit != 0 || !"serve".equals(effective[0])) System.exit(exit);
   }
 

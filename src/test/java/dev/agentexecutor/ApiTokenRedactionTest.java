@@ -11,11 +11,16 @@ import org.junit.jupiter.api.Test;
 class ApiTokenRedactionTest {
   @Test
   void everyConfiguredApiTokenIsRedacted() {
-    Settings settings = Settings.from(Map.of("API_TOKENS", "acme-token-0123456789=acme,plain-token-0123456789"));
+    Settings settings =
+        Settings.from(Map.of("API_TOKENS", "acme-token-0123456789=acme,plain-token-0123456789"));
     Redactor redactor = Application.redactor(settings);
 
-    String text = redactor.redact("calls with acme-token-0123456789 and token=plain-token-0123456789 failed");
+    String text =
+        redactor.redact("calls with acme-token-0123456789 and token=plain-token-0123456789 failed");
 
-    assertThat(text).doesNotContain("acme-token-0123456789").doesNotContain("plain-token-0123456789").contains("***");
+    assertThat(text)
+        .doesNotContain("acme-token-0123456789")
+        .doesNotContain("plain-token-0123456789")
+        .contains("***");
   }
 }

@@ -20,20 +20,24 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The jar `mvn package` produces (the one the image runs), run as `java -jar` after packaging
- * (failsafe): its --version and GET /health report the project version and the commit it was
- * built from, and SIGTERM stops it with status 0 through the shutdown hook.
+ * (failsafe): its --version and GET /health report the project version and the commit it was built
+ * from, and SIGTERM stops it with status 0 through the shutdown hook.
  */
 class PackagedJarIT {
   private static final Path JAR = Path.of("target/agent-executor.jar");
   private static final String VERSION = System.getProperty("expected.version");
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-  /** `java -jar` the packaged jar with an empty environment (in-memory backends), output to a file. */
+  /**
+   * `java -jar` the packaged jar with an empty environment (in-memory backends), output to a file.
+   */
   private static ProcessBuilder builder(Path output, String... args) {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> command = new java.util.ArrayList<>(List.of(java, "-Xmx128m", "-jar", JAR.toString()));
+    List<String> command =
+        new java.util.ArrayList<>(List.of(java, "-Xmx128m", "-jar", JAR.toString()));
     command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
     builder.environment().clear();
     builder.environment().put("PATH", System.getenv("PATH"));
     return builder;
@@ -54,17 +58,24 @@ class PackagedJarIT {
 
     String printed = Files.readString(output).strip();
     assertThat(process.exitValue()).as(printed).isZero();
-    assertThat(VERSION).as("failsafe passes the project version").isNotBlank().doesNotStartWith("${");
-    assertThat(printed).startsWith("agent-executor " + VERSION + " (commit ").doesNotContain(" dev ");
+    assertThat(VERSION)
+        .as("failsafe passes the project version")
+        .isNotBlank()
+        .doesNotStartWith("${");
+    assertThat(printed)
+        .startsWith("agent-executor " + VERSION + " (commit ")
+        .doesNotContain(" dev ");
     String head = headCommit();
-    if (head != null) assertThat(printed).isEqualTo("agent-executor " + VERSION + " (commit " + head + ")");
+    if (head != null)
+      assertThat(printed).isEqualTo("agent-executor " + VERSION + " (commit " + head + ")");
   }
 
   @Test
   void healthReportsTheSameVersionAndCommitAndSigtermExitsZero() throws Exception {
     Path versionOutput = Files.createTempFile("version-", ".txt");
     assertThat(builder(versionOutput, "--version").start().waitFor(30, TimeUnit.SECONDS)).isTrue();
-    String commit = Files.readString(versionOutput).strip().replaceAll(".*\\(commit (.*)\\)$", "$1");
+    String commit =
+        Files.readString(versionOutput).strip().replaceAll(".*\\(commit (.*)\\)$", "$1");
 
     int port = RedisOrNatsServer.freePort();
     Path log = Files.createTempFile("serve-", ".log");
@@ -81,7 +92,10 @@ class PackagedJarIT {
       service.destroy(); // SIGTERM
       assertThat(service.waitFor(30, TimeUnit.SECONDS)).as(Files.readString(log)).isTrue();
       assertThat(service.exitValue()).as(Files.readString(log)).isZero();
-      assertThat(Files.readString(log)).contains("agent-executor " + VERSION + " (commit " + commit + ") starting", "agent-executor stopped");
+      assertThat(Files.readString(log))
+          .contains(
+              "agent-executor " + VERSION + " (commit " + commit + ") starting",
+              "agent-executor stopped");
     } finally {
       service.destroyForcibly();
     }
@@ -90,10 +104,14 @@ class PackagedJarIT {
   private static JsonNode awaitHealth(int port, Process service, Path log) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (System.nanoTime() < deadline) {
-      if (!service.isAlive()) throw new AssertionError("the jar exited with " + service.exitValue() + ":\n" + Files.readString(log));
+      if (!service.isAlive())
+        throw new AssertionError(
+            "the jar exited with " + service.exitValue() + ":\n" + Files.readString(log));
       try {
-        HttpResponse<String> health = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health")).build(),
-            HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> health =
+            HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health")).build(),
+                HttpResponse.BodyHandlers.ofString());
         if (health.statusCode() == 200) return Json.parse(health.body());
       } catch (IOException e) {
         // not listening yet

@@ -10,14 +10,15 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import java.util.Map;
 
 /**
- * The service's own schema, Redis key prefix and NATS streams on the machine's servers (the
- * tests' {@link DurableEnvironment}), sized for load; closing it also removes the Redis keys.
+ * The service's own schema, Redis key prefix and NATS streams on the machine's servers (the tests'
+ * {@link DurableEnvironment}), sized for load; closing it also removes the Redis keys.
  */
 final class BenchEnvironment implements AutoCloseable {
-  final DurableEnvironment names = new DurableEnvironment()
-      .with("MAX_CONCURRENT_JOBS", "64")
-      .with("NATS_ACK_WAIT_SECONDS", "30")
-      .with("STREAM_TTL_SECONDS", "900");
+  final DurableEnvironment names =
+      new DurableEnvironment()
+          .with("MAX_CONCURRENT_JOBS", "64")
+          .with("NATS_ACK_WAIT_SECONDS", "30")
+          .with("STREAM_TTL_SECONDS", "900");
 
   Map<String, String> env() {
     return names.env();
@@ -34,7 +35,8 @@ final class BenchEnvironment implements AutoCloseable {
     try (StatefulRedisConnection<String, String> redis = client.connect()) {
       ScanCursor cursor = ScanCursor.INITIAL;
       do {
-        KeyScanCursor<String> page = redis.sync().scan(cursor, KeyScanArgs.Builder.matches(prefix + "*").limit(1000));
+        KeyScanCursor<String> page =
+            redis.sync().scan(cursor, KeyScanArgs.Builder.matches(prefix + "*").limit(1000));
         if (!page.getKeys().isEmpty()) redis.sync().unlink(page.getKeys().toArray(String[]::new));
         cursor = page;
       } while (!cursor.isFinished());

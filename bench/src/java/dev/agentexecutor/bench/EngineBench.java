@@ -29,10 +29,12 @@ import java.util.function.Consumer;
 final class EngineBench {
   /** The Python LangGraph engine's cost of a 3-node chain, quoted (it cannot run here). */
   static final double LANGGRAPH_REFERENCE_US = 645;
+
   static final double TARGET_P50_US = 50;
 
   private final BenchConfig config;
-  private final Settings settings = Settings.from(Map.of("LLM_PROVIDER", "scripted", "MAX_STEPS", "1000"));
+  private final Settings settings =
+      Settings.from(Map.of("LLM_PROVIDER", "scripted", "MAX_STEPS", "1000"));
 
   EngineBench(BenchConfig config) {
     this.config = config;
@@ -44,11 +46,15 @@ final class EngineBench {
     out.put("target_p50_us", TARGET_P50_US);
     out.put("langgraph_reference_us", LANGGRAPH_REFERENCE_US);
     out.set("three_step", scenario(Jobs.event(Jobs.threeStep("template")), 1));
-    out.set("twenty_step_two_subagents", scenario(Jobs.event(Jobs.twentyStepTwoSubagents("template")), 5));
+    out.set(
+        "twenty_step_two_subagents",
+        scenario(Jobs.event(Jobs.twentyStepTwoSubagents("template")), 5));
     return out;
   }
 
-  /** @param cost how much longer than the 3-step job a run is, to keep the time per scenario alike */
+  /**
+   * @param cost how much longer than the 3-step job a run is, to keep the time per scenario alike
+   */
   private ObjectNode scenario(JobExecutionEvent template, int cost) {
     RecordedJob recorded = RecordedJob.record(Jobs.withId(template, "record"), settings);
     int warmup = Math.max(10, config.engineWarmup() / cost);
@@ -67,29 +73,52 @@ final class EngineBench {
     out.put("warmup_jobs", warmup);
     out.set("engine", engine);
     out.set("floor", floor);
-    out.put("engine_minus_floor_p50_us", Stats.round(engine.path("p50_us").asDouble() - floor.path("p50_us").asDouble()));
-    out.put("ratio_p50", Stats.round(engine.path("p50_us").asDouble() / Math.max(0.01, floor.path("p50_us").asDouble())));
+    out.put(
+        "engine_minus_floor_p50_us",
+        Stats.round(engine.path("p50_us").asDouble() - floor.path("p50_us").asDouble()));
+    out.put(
+        "ratio_p50",
+        Stats.round(
+            engine.path("p50_us").asDouble() / Math.max(0.01, floor.path("p50_us").asDouble())));
     return out;
   }
 
-  /** A fresh application per repeat, so the in-memory backends (results are never dropped) stay small. */
+  /**
+   * A fresh application per repeat, so the in-memory backends (results are never dropped) stay
+   * small.
+   */
   private ObjectNode engine(JobExecutionEvent template, int warmup, int iterations, int repeat) {
     try (Application app = Application.offline(settings)) {
       JobRunner runner = app.runner();
       Backends backends = app.backends();
       String prefix = "engine-" + repeat + "-";
-      return measure(prefix, warmup, iterations, jobId -> {
-        Outcome outcome = runner.execute(Jobs.withId(template, jobId), TraceContext.fresh());
-        if (!(outcome instanceof Outcome.Completed)) throw new IllegalStateException("job failed: " + outcome);
-      }, jobId -> forget(backends, jobId));
+      return measure(
+          prefix,
+          warmup,
+          iterations,
+          jobId -> {
+            Outcome outcome = runner.execute(Jobs.withId(template, jobId), TraceContext.fresh());
+            if (!(outcome instanceof Outcome.Completed))
+              throw new IllegalStateException("job failed: " + outcome);
+          },
+          jobId -> forget(backends, jobId));
     }
   }
 
   private ObjectNode floor(RecordedJob recorded, int warmup, int iterations, int repeat) {
     MemoryCheckpointer checkpoints = new MemoryCheckpointer();
-    Backends backends = new Backends(checkpoints, new MemoryJobStore(checkpoints), new MemoryEventStream(100_000), new MemoryResultPublisher());
+    Backends backends =
+        new Backends(
+            checkpoints,
+            new MemoryJobStore(checkpoints),
+            new MemoryEventStream(100_000),
+            new MemoryResultPublisher());
     ModelClient model = new ModelRouter(settings.model(), new Metrics());
-    return measure("floor-" + repeat + "-", warmup, iterations, jobId -> recorded.replay(jobId, backends, model),
+    return measure(
+        "floor-" + repeat + "-",
+        warmup,
+        iterations,
+        jobId -> recorded.replay(jobId, backends, model),
         jobId -> forget(backends, jobId));
   }
 
@@ -100,7 +129,8 @@ final class EngineBench {
   }
 
   /** Warm-up, then each iteration timed alone; the clean-up after each one is not timed. */
-  static ObjectNode measure(String prefix, int warmup, int iterations, Consumer<String> job, Consumer<String> cleanUp) {
+  static ObjectNode measure(
+      String prefix, int warmup, int iterations, Consumer<String> job, Consumer<String> cleanUp) {
     for (int i = 0; i < warmup; i++) {
       String jobId = prefix + "w" + i;
       job.accept(jobId);

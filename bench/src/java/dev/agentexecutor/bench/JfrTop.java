@@ -12,8 +12,8 @@ import jdk.jfr.consumer.RecordedStackTrace;
 import jdk.jfr.consumer.RecordingFile;
 
 /**
- * The hot spots of a JFR recording: execution samples counted by their top frame (self time) and
- * by the first frame in the service's own code (where the time is spent from its point of view).
+ * The hot spots of a JFR recording: execution samples counted by their top frame (self time) and by
+ * the first frame in the service's own code (where the time is spent from its point of view).
  */
 final class JfrTop {
   private static final String OWN = "dev.agentexecutor.";
@@ -34,24 +34,54 @@ final class JfrTop {
         samples++;
         List<RecordedFrame> frames = stack.getFrames();
         self.merge(name(frames.get(0).getMethod()), 1, Integer::sum);
-        String firstOwn = frames.stream().map(f -> name(f.getMethod())).filter(n -> n.startsWith(OWN)).findFirst().orElse("(outside dev.agentexecutor)");
+        String firstOwn =
+            frames.stream()
+                .map(f -> name(f.getMethod()))
+                .filter(n -> n.startsWith(OWN))
+                .findFirst()
+                .orElse("(outside dev.agentexecutor)");
         own.merge(firstOwn, 1, Integer::sum);
-        frames.stream().map(f -> name(f.getMethod())).filter(n -> n.startsWith(OWN)).distinct()
+        frames.stream()
+            .map(f -> name(f.getMethod()))
+            .filter(n -> n.startsWith(OWN))
+            .distinct()
             .forEach(n -> ownInclusive.merge(n, 1, Integer::sum));
       }
     }
     StringBuilder out = new StringBuilder();
-    out.append(String.format(Locale.ROOT, "%d execution samples in %s%n", samples, recording.getFileName()));
+    out.append(
+        String.format(
+            Locale.ROOT, "%d execution samples in %s%n", samples, recording.getFileName()));
     table(out, "Top frames (self time)", self, samples, limit);
-    table(out, "First dev.agentexecutor frame on the stack (time spent under it, by its nearest own caller)", own, samples, limit);
-    table(out, "dev.agentexecutor methods on the stack (inclusive time)", ownInclusive, samples, limit);
+    table(
+        out,
+        "First dev.agentexecutor frame on the stack (time spent under it, by its nearest own caller)",
+        own,
+        samples,
+        limit);
+    table(
+        out,
+        "dev.agentexecutor methods on the stack (inclusive time)",
+        ownInclusive,
+        samples,
+        limit);
     return out.toString();
   }
 
-  private static void table(StringBuilder out, String title, Map<String, Integer> counts, int samples, int limit) {
+  private static void table(
+      StringBuilder out, String title, Map<String, Integer> counts, int samples, int limit) {
     out.append("\n").append(title).append("\n\n| % samples | method |\n| ---: | --- |\n");
-    counts.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(limit)
-        .forEach(e -> out.append(String.format(Locale.ROOT, "| %.1f | `%s` |%n", 100.0 * e.getValue() / Math.max(1, samples), e.getKey())));
+    counts.entrySet().stream()
+        .sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+        .limit(limit)
+        .forEach(
+            e ->
+                out.append(
+                    String.format(
+                        Locale.ROOT,
+                        "| %.1f | `%s` |%n",
+                        100.0 * e.getValue() / Math.max(1, samples),
+                        e.getKey())));
   }
 
   private static String name(RecordedMethod method) {

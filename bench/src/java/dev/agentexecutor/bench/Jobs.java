@@ -16,16 +16,25 @@ final class Jobs {
   }
 
   /**
-   * Twenty model calls: the orchestrator plans, delegates to two subagents (five calls each), writes
-   * six files and answers (ten calls).
+   * Twenty model calls: the orchestrator plans, delegates to two subagents (five calls each),
+   * writes six files and answers (ten calls).
    */
   static ObjectNode twentyStepTwoSubagents(String jobId) {
     ArrayNode main = Json.MAPPER.createArrayNode();
     ObjectNode todos = toolCall(main.addObject(), "write_todos");
-    todos.putArray("todos").addObject().put("content", "research and write").put("status", "in_progress");
-    toolCall(main.addObject(), "task").put("subagent_type", "researcher").put("description", "Find three facts about X.");
-    toolCall(main.addObject(), "task").put("subagent_type", "writer").put("description", "Write a summary of the facts.");
-    for (int i = 0; i < 6; i++) writeFile(main.addObject(), "/report/part-" + i + ".md", "Part " + i + " of the report.");
+    todos
+        .putArray("todos")
+        .addObject()
+        .put("content", "research and write")
+        .put("status", "in_progress");
+    toolCall(main.addObject(), "task")
+        .put("subagent_type", "researcher")
+        .put("description", "Find three facts about X.");
+    toolCall(main.addObject(), "task")
+        .put("subagent_type", "writer")
+        .put("description", "Write a summary of the facts.");
+    for (int i = 0; i < 6; i++)
+      writeFile(main.addObject(), "/report/part-" + i + ".md", "Part " + i + " of the report.");
     main.addObject().put("content", "The report is in /report.");
 
     ObjectNode definition = Json.object().put("name", "bench-team");
@@ -36,7 +45,9 @@ final class Jobs {
     return TestJobs.job(jobId, definition, "Write a report on X.");
   }
 
-  /** {@code steps} model calls that each write a new file or edit the previous one, then an answer. */
+  /**
+   * {@code steps} model calls that each write a new file or edit the previous one, then an answer.
+   */
   static ObjectNode fileSteps(String jobId, int steps) {
     ArrayNode script = Json.MAPPER.createArrayNode();
     for (int i = 0; i < steps; i++) {
@@ -44,12 +55,15 @@ final class Jobs {
       if (i % 2 == 0) {
         writeFile(script.addObject(), file, ("Step " + i + " notes: ").repeat(8));
       } else {
-        toolCall(script.addObject(), "edit_file").put("file_path", file)
-            .put("old_string", "Step " + (i - 1) + " notes").put("new_string", "Step " + i + " edit");
+        toolCall(script.addObject(), "edit_file")
+            .put("file_path", file)
+            .put("old_string", "Step " + (i - 1) + " notes")
+            .put("new_string", "Step " + i + " edit");
       }
     }
     script.addObject().put("content", "Done after " + steps + " steps.");
-    return TestJobs.job(jobId, TestJobs.orchestrator("scripted", "scripted", script), "Take notes.");
+    return TestJobs.job(
+        jobId, TestJobs.orchestrator("scripted", "scripted", script), "Take notes.");
   }
 
   /** The job as the runner takes it; the definition node is shared, as one client's jobs would. */
@@ -59,23 +73,39 @@ final class Jobs {
 
   /** The same job under another id, sharing the definition and input nodes. */
   static JobExecutionEvent withId(JobExecutionEvent job, String jobId) {
-    return new JobExecutionEvent("trace-" + jobId, jobId, job.agentDefinition(), job.inputPayload());
+    return new JobExecutionEvent(
+        "trace-" + jobId, jobId, job.agentDefinition(), job.inputPayload());
   }
 
   private static ArrayNode subagentScript(String file) {
     ArrayNode script = Json.MAPPER.createArrayNode();
     writeFile(script.addObject(), file, "draft");
     toolCall(script.addObject(), "read_file").put("file_path", file);
-    toolCall(script.addObject(), "edit_file").put("file_path", file).put("old_string", "draft").put("new_string", "final");
+    toolCall(script.addObject(), "edit_file")
+        .put("file_path", file)
+        .put("old_string", "draft")
+        .put("new_string", "final");
     toolCall(script.addObject(), "ls").put("path", "/");
     script.addObject().put("content", "Done: see " + file + ".");
     return script;
   }
 
-  private static void node(ArrayNode nodes, String name, String type, String prompt, ArrayNode script) {
-    ObjectNode config = nodes.addObject().put("id", name).put("type", type).putObject("config")
-        .put("name", name).put("description", prompt).put("system_prompt", prompt);
-    config.putObject("model").put("provider", "scripted").put("model", "scripted").set("script", script);
+  private static void node(
+      ArrayNode nodes, String name, String type, String prompt, ArrayNode script) {
+    ObjectNode config =
+        nodes
+            .addObject()
+            .put("id", name)
+            .put("type", type)
+            .putObject("config")
+            .put("name", name)
+            .put("description", prompt)
+            .put("system_prompt", prompt);
+    config
+        .putObject("model")
+        .put("provider", "scripted")
+        .put("model", "scripted")
+        .set("script", script);
     config.putArray("tools");
   }
 
@@ -85,7 +115,10 @@ final class Jobs {
 
   /** Adds a tool call to the response and returns its args to fill in. */
   private static ObjectNode toolCall(ObjectNode response, String tool) {
-    ArrayNode calls = response.has("tool_calls") ? (ArrayNode) response.get("tool_calls") : response.putArray("tool_calls");
+    ArrayNode calls =
+        response.has("tool_calls")
+            ? (ArrayNode) response.get("tool_calls")
+            : response.putArray("tool_calls");
     return calls.addObject().put("name", tool).putObject("args");
   }
 }

@@ -53,12 +53,25 @@ final class RecordedJob {
   static RecordedJob record(JobExecutionEvent job, Settings settings) {
     RecordedJob recorded = new RecordedJob();
     MemoryCheckpointer checkpoints = new MemoryCheckpointer();
-    Backends backends = new Backends(recorded.checkpointer(checkpoints), recorded.jobs(new MemoryJobStore(checkpoints)),
-        recorded.events(new MemoryEventStream(100_000)), recorded.results(new MemoryResultPublisher()));
+    Backends backends =
+        new Backends(
+            recorded.checkpointer(checkpoints),
+            recorded.jobs(new MemoryJobStore(checkpoints)),
+            recorded.events(new MemoryEventStream(100_000)),
+            recorded.results(new MemoryResultPublisher()));
     ModelClient model = recorded.model(new ModelRouter(settings.model(), new Metrics()));
-    JobRunner runner = new JobRunner(backends, model, settings, new Metrics(), new Redactor(List.of()), Tracing.disabled(), Clock.systemUTC());
+    JobRunner runner =
+        new JobRunner(
+            backends,
+            model,
+            settings,
+            new Metrics(),
+            new Redactor(List.of()),
+            Tracing.disabled(),
+            Clock.systemUTC());
     Outcome outcome = runner.execute(job, TraceContext.fresh());
-    if (!(outcome instanceof Outcome.Completed)) throw new IllegalStateException("the benchmark job did not complete: " + outcome);
+    if (!(outcome instanceof Outcome.Completed))
+      throw new IllegalStateException("the benchmark job did not complete: " + outcome);
     return recorded;
   }
 
@@ -79,11 +92,32 @@ final class RecordedJob {
     for (String namespace : checkpointReads) backends.checkpointer().latest(jobId, namespace);
     for (ModelRequest request : modelCalls) model.chat(request, TokenListener.NONE);
     for (Checkpoint c : checkpointPuts) {
-      backends.checkpointer().put(new Checkpoint(jobId, c.namespace(), c.id(), c.parentId(), c.step(), c.createdAt(), c.next(), c.state()));
+      backends
+          .checkpointer()
+          .put(
+              new Checkpoint(
+                  jobId,
+                  c.namespace(),
+                  c.id(),
+                  c.parentId(),
+                  c.step(),
+                  c.createdAt(),
+                  c.next(),
+                  c.state()));
     }
     for (AgentEvent event : events) backends.events().publish(jobId, event);
     for (JobRecord r : jobWrites) {
-      backends.jobs().save(new JobRecord(jobId, r.traceId(), r.status(), r.createdAt(), r.updatedAt(), r.resultEvent(), r.error()));
+      backends
+          .jobs()
+          .save(
+              new JobRecord(
+                  jobId,
+                  r.traceId(),
+                  r.status(),
+                  r.createdAt(),
+                  r.updatedAt(),
+                  r.resultEvent(),
+                  r.error()));
     }
     for (CloudEvent result : results) backends.results().publish(jobId, result);
   }
@@ -144,7 +178,8 @@ final class RecordedJob {
       }
 
       @Override
-      public Subscription follow(String threadId, String afterId, Consumer<StreamedEvent> listener) {
+      public Subscription follow(
+          String threadId, String afterId, Consumer<StreamedEvent> listener) {
         return delegate.follow(threadId, afterId, listener);
       }
 

@@ -20,7 +20,10 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
-/** Merges the parts of a run, adds the machine, and writes {@code <UTC>.json}, latest.json and latest.md. */
+/**
+ * Merges the parts of a run, adds the machine, and writes {@code <UTC>.json}, latest.json and
+ * latest.md.
+ */
 final class Report {
   private Report() {}
 
@@ -39,7 +42,8 @@ final class Report {
     }
     Files.createDirectories(directory);
     String json = Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(report);
-    String stamp = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC).format(now);
+    String stamp =
+        DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC).format(now);
     Files.writeString(directory.resolve(stamp + ".json"), json);
     Files.writeString(directory.resolve("latest.json"), json);
     String markdown = ReportTable.markdown(report);
@@ -51,25 +55,47 @@ final class Report {
     ObjectNode machine = Json.object();
     machine.put("nproc", Runtime.getRuntime().availableProcessors());
     String memory = firstLine("/proc/meminfo", "MemTotal:");
-    machine.put("memory", memory.endsWith(" kB") ? String.format(java.util.Locale.ROOT, "%.1f GiB", Long.parseLong(memory.replace(" kB", "")) / 1048576.0) : memory);
+    machine.put(
+        "memory",
+        memory.endsWith(" kB")
+            ? String.format(
+                java.util.Locale.ROOT,
+                "%.1f GiB",
+                Long.parseLong(memory.replace(" kB", "")) / 1048576.0)
+            : memory);
     machine.put("cpu_model", firstLine("/proc/cpuinfo", "model name"));
     machine.put("kernel", System.getProperty("os.version"));
-    machine.put("jdk", System.getProperty("java.vm.vendor") + " " + System.getProperty("java.runtime.version"));
+    machine.put(
+        "jdk",
+        System.getProperty("java.vm.vendor") + " " + System.getProperty("java.runtime.version"));
     try {
-      machine.put("postgresql", String.valueOf(PostgresTestSchema.queryValue("show server_version")));
+      machine.put(
+          "postgresql", String.valueOf(PostgresTestSchema.queryValue("show server_version")));
     } catch (Exception e) {
       machine.put("postgresql", "unreachable: " + e.getMessage());
     }
     RedisClient client = RedisClient.create(RedisTestKit.SHARED_URI);
     try (StatefulRedisConnection<String, String> redis = client.connect()) {
-      machine.put("redis", redis.sync().info("server").lines().filter(l -> l.startsWith("redis_version:")).findFirst().orElse("?").substring(14));
+      machine.put(
+          "redis",
+          redis
+              .sync()
+              .info("server")
+              .lines()
+              .filter(l -> l.startsWith("redis_version:"))
+              .findFirst()
+              .orElse("?")
+              .substring(14));
     } catch (Exception e) {
       machine.put("redis", "unreachable: " + e.getMessage());
     } finally {
       client.shutdown();
     }
     try (Connection nats = Nats.connect(NatsTestKit.SHARED_URL)) {
-      machine.put("nats", nats.getServerInfo().getVersion() + (nats.getServerInfo().isJetStreamAvailable() ? " (JetStream)" : ""));
+      machine.put(
+          "nats",
+          nats.getServerInfo().getVersion()
+              + (nats.getServerInfo().isJetStreamAvailable() ? " (JetStream)" : ""));
     } catch (Exception e) {
       machine.put("nats", "unreachable: " + e.getMessage());
     }
@@ -78,8 +104,11 @@ final class Report {
 
   private static String firstLine(String file, String prefix) {
     try {
-      return Files.readAllLines(Path.of(file)).stream().filter(l -> l.startsWith(prefix))
-          .map(l -> l.substring(l.indexOf(':') + 1).strip()).findFirst().orElse("?");
+      return Files.readAllLines(Path.of(file)).stream()
+          .filter(l -> l.startsWith(prefix))
+          .map(l -> l.substring(l.indexOf(':') + 1).strip())
+          .findFirst()
+          .orElse("?");
     } catch (IOException e) {
       return "?";
     }

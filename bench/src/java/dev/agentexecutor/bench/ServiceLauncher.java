@@ -21,7 +21,8 @@ import java.util.concurrent.TimeUnit;
  * dev.agentexecutor.Main serve}), with its start time, readiness, resident memory and log.
  */
 final class ServiceLauncher implements AutoCloseable {
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   private final Process process;
   private final long startedNanos;
@@ -45,10 +46,12 @@ final class ServiceLauncher implements AutoCloseable {
     if (!jar.isBlank() && Files.isRegularFile(Path.of(jar))) {
       command.addAll(List.of("-jar", jar));
     } else {
-      command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.agentexecutor.Main"));
+      command.addAll(
+          List.of("-cp", System.getProperty("java.class.path"), "dev.agentexecutor.Main"));
     }
     command.add("serve");
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().putAll(env);
     builder.environment().put("PORT", Integer.toString(port));
     long started = System.nanoTime();
@@ -57,10 +60,15 @@ final class ServiceLauncher implements AutoCloseable {
 
   /** Polls GET /ready every 5 ms; returns milliseconds from process start to the first 200. */
   double awaitReady(Duration timeout) throws Exception {
-    HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ready")).timeout(Duration.ofSeconds(2)).build();
+    HttpRequest ready =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ready"))
+            .timeout(Duration.ofSeconds(2))
+            .build();
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) throw new IllegalStateException("the service exited with " + process.exitValue() + ":\n" + tail(log()));
+      if (!process.isAlive())
+        throw new IllegalStateException(
+            "the service exited with " + process.exitValue() + ":\n" + tail(log()));
       try {
         if (HTTP.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
           return (System.nanoTime() - startedNanos) / 1e6;
@@ -72,7 +80,8 @@ final class ServiceLauncher implements AutoCloseable {
       }
       Thread.sleep(5);
     }
-    throw new IllegalStateException("the service was not ready within " + timeout + ":\n" + tail(log()));
+    throw new IllegalStateException(
+        "the service was not ready within " + timeout + ":\n" + tail(log()));
   }
 
   int port() {
@@ -107,10 +116,13 @@ final class ServiceLauncher implements AutoCloseable {
     return text.length() > 20_000 ? text.substring(text.length() - 20_000) : text;
   }
 
-  /** SIGTERM (the service drains and exits 0; the JDK writes its CDS/AOT archives), then SIGKILL. */
+  /**
+   * SIGTERM (the service drains and exits 0; the JDK writes its CDS/AOT archives), then SIGKILL.
+   */
   int stop(Duration timeout) throws InterruptedException {
     process.destroy();
-    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) process.destroyForcibly().waitFor();
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS))
+      process.destroyForcibly().waitFor();
     return process.exitValue();
   }
 

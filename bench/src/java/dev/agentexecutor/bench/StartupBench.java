@@ -36,8 +36,16 @@ final class StartupBench {
   }
 
   ObjectNode run() throws Exception {
-    ObjectNode out = Json.object().put("target_ready_ms", TARGET_READY_MS).put("target_idle_rss_mib", TARGET_IDLE_RSS_MIB)
-        .put("runs_per_variant", config.startupRuns()).put("launch", System.getProperty("bench.jar", "").isBlank() ? "classpath" : "-jar " + System.getProperty("bench.jar"));
+    ObjectNode out =
+        Json.object()
+            .put("target_ready_ms", TARGET_READY_MS)
+            .put("target_idle_rss_mib", TARGET_IDLE_RSS_MIB)
+            .put("runs_per_variant", config.startupRuns())
+            .put(
+                "launch",
+                System.getProperty("bench.jar", "").isBlank()
+                    ? "classpath"
+                    : "-jar " + System.getProperty("bench.jar"));
     ArrayNode variants = out.putArray("variants");
     Path archives = Files.createTempDirectory("bench-archives-");
     try (BenchEnvironment environment = new BenchEnvironment()) {
@@ -45,8 +53,11 @@ final class StartupBench {
       for (String name : config.startupVariants()) {
         Variant variant = variant(name, archives);
         if (!variant.training().isEmpty()) train(variant, environment.env());
-        ObjectNode result = variants.addObject().put("name", name)
-            .put("flags", String.join(" ", variant.flags()).replace(archives + "/", ""));
+        ObjectNode result =
+            variants
+                .addObject()
+                .put("name", name)
+                .put("flags", String.join(" ", variant.flags()).replace(archives + "/", ""));
         result.set("embedded", measure(variant, embedded));
         result.set("backends", measure(variant, environment.env()));
       }
@@ -66,28 +77,54 @@ final class StartupBench {
       case "default" -> new Variant(name, List.of(), List.of());
       case "serial-gc" -> new Variant(name, List.of(), List.of("-XX:+UseSerialGC"));
       case "tiered-c1" -> new Variant(name, List.of(), List.of("-XX:TieredStopAtLevel=1"));
-      case "appcds" -> new Variant(name, List.of("-XX:ArchiveClassesAtExit=" + jsa), List.of("-XX:SharedArchiveFile=" + jsa));
-      case "aot-cache" -> new Variant(name, List.of("-XX:AOTCacheOutput=" + aot), List.of("-XX:AOTCache=" + aot));
-      case "aot-cache+serial-gc" -> new Variant(name, List.of("-XX:+UseSerialGC", "-XX:AOTCacheOutput=" + aot),
-          List.of("-XX:+UseSerialGC", "-XX:AOTCache=" + aot));
+      case "appcds" ->
+          new Variant(
+              name,
+              List.of("-XX:ArchiveClassesAtExit=" + jsa),
+              List.of("-XX:SharedArchiveFile=" + jsa));
+      case "aot-cache" ->
+          new Variant(name, List.of("-XX:AOTCacheOutput=" + aot), List.of("-XX:AOTCache=" + aot));
+      case "aot-cache+serial-gc" ->
+          new Variant(
+              name,
+              List.of("-XX:+UseSerialGC", "-XX:AOTCacheOutput=" + aot),
+              List.of("-XX:+UseSerialGC", "-XX:AOTCache=" + aot));
       default -> throw new IllegalArgumentException("unknown start-up variant " + name);
     };
   }
 
-  /** A training run on the real backends: start, run a few jobs over HTTP, stop (the JDK writes the archive). */
+  /**
+   * A training run on the real backends: start, run a few jobs over HTTP, stop (the JDK writes the
+   * archive).
+   */
   private static void train(Variant variant, Map<String, String> env) throws Exception {
     try (ServiceLauncher service = ServiceLauncher.start(variant.training(), env)) {
       service.awaitReady(Duration.ofSeconds(60));
       HttpClient http = HttpClient.newHttpClient();
       for (int i = 0; i < 20; i++) {
-        String body = CloudEvents.structured(Jobs.threeStep("train-" + i + "-" + System.nanoTime())).toString();
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.port() + "/"))
-            .header("Content-Type", "application/cloudevents+json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-            HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 200) throw new IllegalStateException("training job answered " + response.statusCode() + ": " + response.body());
+        String body =
+            CloudEvents.structured(Jobs.threeStep("train-" + i + "-" + System.nanoTime()))
+                .toString();
+        HttpResponse<String> response =
+            http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.port() + "/"))
+                    .header("Content-Type", "application/cloudevents+json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200)
+          throw new IllegalStateException(
+              "training job answered " + response.statusCode() + ": " + response.body());
       }
       int exit = service.stop(Duration.ofSeconds(180));
-      if (exit != 0) throw new IllegalStateException("training run of " + variant.name() + " exited with " + exit + ":\n" + ServiceLauncher.tail(service.log()));
+      if (exit != 0)
+        throw new IllegalStateException(
+            "training run of "
+                + variant.name()
+                + " exited with "
+                + exit
+                + ":\n"
+                + ServiceLauncher.tail(service.log()));
     }
   }
 
@@ -100,7 +137,13 @@ final class StartupBench {
         ready[run] = service.awaitReady(Duration.ofSeconds(60));
         Thread.sleep(config.mode().equals("smoke") ? 100 : 1_000);
         rss[run] = service.rssMib();
-        warnings = service.log().lines().filter(l -> l.contains("[warning]") || l.contains("[error]")).limit(3).reduce("", (a, b) -> a + b + "\n");
+        warnings =
+            service
+                .log()
+                .lines()
+                .filter(l -> l.contains("[warning]") || l.contains("[error]"))
+                .limit(3)
+                .reduce("", (a, b) -> a + b + "\n");
       }
     }
     ObjectNode result = Json.object();

@@ -14,7 +14,9 @@ final class Stats {
   private final long[] sorted;
   private final double seconds;
 
-  /** @param seconds wall time the samples took, for the rate (0: no rate) */
+  /**
+   * @param seconds wall time the samples took, for the rate (0: no rate)
+   */
   Stats(long[] nanos, int count, double seconds) {
     this.sorted = Arrays.copyOf(nanos, count);
     Arrays.sort(sorted);

@@ -36,18 +36,24 @@ final class StorageBench {
     env.put("POSTGRES_DB", PostgresTestSchema.DATABASE);
     env.put("POSTGRES_USER", PostgresTestSchema.USER);
     env.put("POSTGRES_SCHEMA", schema);
-    env.put("MIGRATE_ON_START", "false"); // migrated here: offline, nothing waits for a background migration
+    env.put(
+        "MIGRATE_ON_START",
+        "false"); // migrated here: offline, nothing waits for a background migration
     PostgresTestSchema.execute("create schema " + schema);
-    PostgresMigrator.migrate(PostgresTestSchema.settings(schema, PostgresTestSchema.USER, PostgresTestSchema.PORT), Migrations.fromClasspath());
+    PostgresMigrator.migrate(
+        PostgresTestSchema.settings(schema, PostgresTestSchema.USER, PostgresTestSchema.PORT),
+        Migrations.fromClasspath());
     ObjectNode out = Json.object();
     ArrayNode jobs = out.putArray("jobs");
     try (Application app = Application.offline(Settings.from(env))) {
       for (int steps : config.storageSteps()) {
         String jobId = "storage-" + steps + "-" + UUID.randomUUID();
         long start = System.nanoTime();
-        Outcome outcome = app.runner().execute(Jobs.event(Jobs.fileSteps(jobId, steps)), TraceContext.fresh());
+        Outcome outcome =
+            app.runner().execute(Jobs.event(Jobs.fileSteps(jobId, steps)), TraceContext.fresh());
         double seconds = (System.nanoTime() - start) / 1e9;
-        if (!(outcome instanceof Outcome.Completed)) throw new IllegalStateException("storage job failed: " + outcome);
+        if (!(outcome instanceof Outcome.Completed))
+          throw new IllegalStateException("storage job failed: " + outcome);
         ObjectNode job = jobs.addObject().put("steps", steps).put("run_s", Stats.round(seconds));
         long total = 0;
         for (String table : new String[] {"checkpoints", "checkpoint_blobs", "checkpoint_writes"}) {
@@ -67,7 +73,10 @@ final class StorageBench {
       ObjectNode previous = (ObjectNode) jobs.get(jobs.size() - 2);
       double stepRatio = largest.path("steps").asDouble() / previous.path("steps").asDouble();
       out.put("step_ratio", Stats.round(stepRatio));
-      out.put("bytes_ratio", Stats.round(largest.path("total_bytes").asDouble() / previous.path("total_bytes").asDouble()));
+      out.put(
+          "bytes_ratio",
+          Stats.round(
+              largest.path("total_bytes").asDouble() / previous.path("total_bytes").asDouble()));
       out.put("linear_if_bytes_ratio_near", Stats.round(stepRatio));
     }
     return out;
@@ -75,7 +84,13 @@ final class StorageBench {
 
   private static Object[] sizes(String schema, String table, String jobId) throws Exception {
     try (var admin = PostgresTestSchema.admin();
-        var statement = admin.prepareStatement("select count(*), coalesce(sum(pg_column_size(t.*)), 0) from " + schema + "." + table + " t where thread_id = ?")) {
+        var statement =
+            admin.prepareStatement(
+                "select count(*), coalesce(sum(pg_column_size(t.*)), 0) from "
+                    + schema
+                    + "."
+                    + table
+                    + " t where thread_id = ?")) {
       statement.setString(1, jobId);
       try (var row = statement.executeQuery()) {
         row.next();

@@ -36,7 +36,9 @@ final class StreamingBench {
   ObjectNode run() throws Exception {
     String prefix = "bench-stream-" + UUID.randomUUID().toString().substring(0, 8) + ":";
     ObjectNode out = Json.object().put("fixed_rate_per_s", config.streamRatePerSecond());
-    try (ServiceHarness service = ServiceHarness.start(Map.of("REDIS_URL", RedisTestKit.SHARED_URI, "STREAM_KEY_PREFIX", prefix))) {
+    try (ServiceHarness service =
+        ServiceHarness.start(
+            Map.of("REDIS_URL", RedisTestKit.SHARED_URI, "STREAM_KEY_PREFIX", prefix))) {
       EventStream events = service.app().backends().events();
       List<ObjectNode> fullRuns = new ArrayList<>();
       List<ObjectNode> rateRuns = new ArrayList<>();
@@ -47,9 +49,17 @@ final class StreamingBench {
           StatefulRedisPubSubConnection<String, String> subscriber = client.connectPubSub()) {
         for (int repeat = 0; repeat < config.repeats(); repeat++) {
           fullRuns.add(viaWebSocket(service, events, config.streamEvents(), 0));
-          rateRuns.add(viaWebSocket(service, events, config.streamRateEvents(), config.streamRatePerSecond()));
+          rateRuns.add(
+              viaWebSocket(
+                  service, events, config.streamRateEvents(), config.streamRatePerSecond()));
           baselineFull.add(viaRedis(publisher, subscriber, prefix, config.streamEvents(), 0));
-          baselineRate.add(viaRedis(publisher, subscriber, prefix, config.streamRateEvents(), config.streamRatePerSecond()));
+          baselineRate.add(
+              viaRedis(
+                  publisher,
+                  subscriber,
+                  prefix,
+                  config.streamRateEvents(),
+                  config.streamRatePerSecond()));
         }
       } finally {
         client.shutdown();
@@ -58,24 +68,34 @@ final class StreamingBench {
       out.set("fixed_rate", Stats.medianRun(rateRuns, "p50_us"));
       out.set("baseline_full_speed", Stats.medianRun(baselineFull, "delivered_per_s"));
       out.set("baseline_fixed_rate", Stats.medianRun(baselineRate, "p50_us"));
-      out.put("ratio_rate", Stats.round(out.path("baseline_full_speed").path("delivered_per_s").asDouble()
-          / Math.max(0.01, out.path("full_speed").path("delivered_per_s").asDouble())));
-      out.put("ratio_p50_fixed_rate", Stats.round(out.path("fixed_rate").path("p50_us").asDouble()
-          / Math.max(0.01, out.path("baseline_fixed_rate").path("p50_us").asDouble())));
+      out.put(
+          "ratio_rate",
+          Stats.round(
+              out.path("baseline_full_speed").path("delivered_per_s").asDouble()
+                  / Math.max(0.01, out.path("full_speed").path("delivered_per_s").asDouble())));
+      out.put(
+          "ratio_p50_fixed_rate",
+          Stats.round(
+              out.path("fixed_rate").path("p50_us").asDouble()
+                  / Math.max(0.01, out.path("baseline_fixed_rate").path("p50_us").asDouble())));
     } finally {
       BenchEnvironment.deleteRedisKeys(prefix);
     }
     return out;
   }
 
-  /** {@code count} events through the service's event stream to a WebSocket; rate 0 = full speed. */
-  private static ObjectNode viaWebSocket(ServiceHarness service, EventStream events, int count, int rate) throws Exception {
+  /**
+   * {@code count} events through the service's event stream to a WebSocket; rate 0 = full speed.
+   */
+  private static ObjectNode viaWebSocket(
+      ServiceHarness service, EventStream events, int count, int rate) throws Exception {
     String threadId = "stream-" + UUID.randomUUID();
     Arrivals arrivals = new Arrivals(count + 1);
     // A thread is streamable once it has events (an unknown one is refused with 404); the follower
     // is live once this first event arrives through it.
     events.publish(threadId, event(System.nanoTime(), -1));
-    ServiceHarness.WebSocketRecording socket = service.webSocket("/stream/" + threadId, frame -> arrivals.record(sentAt(frame)));
+    ServiceHarness.WebSocketRecording socket =
+        service.webSocket("/stream/" + threadId, frame -> arrivals.record(sentAt(frame)));
     arrivals.awaitCount(1, Duration.ofSeconds(10));
     arrivals.reset();
     long publishNanos = publish(count, rate, (sent, i) -> events.publish(threadId, event(sent, i)));
@@ -87,19 +107,27 @@ final class StreamingBench {
   }
 
   /** The baseline: the same payloads PUBLISHed with Lettuce to a SUBSCRIBE connection. */
-  private static ObjectNode viaRedis(StatefulRedisConnection<String, String> publisher,
-      StatefulRedisPubSubConnection<String, String> subscriber, String prefix, int count, int rate) throws Exception {
+  private static ObjectNode viaRedis(
+      StatefulRedisConnection<String, String> publisher,
+      StatefulRedisPubSubConnection<String, String> subscriber,
+      String prefix,
+      int count,
+      int rate)
+      throws Exception {
     String channel = prefix + "baseline-" + UUID.randomUUID();
     Arrivals arrivals = new Arrivals(count);
-    RedisPubSubAdapter<String, String> listener = new RedisPubSubAdapter<>() {
-      @Override
-      public void message(String from, String message) {
-        arrivals.record(sentAt(message));
-      }
-    };
+    RedisPubSubAdapter<String, String> listener =
+        new RedisPubSubAdapter<>() {
+          @Override
+          public void message(String from, String message) {
+            arrivals.record(sentAt(message));
+          }
+        };
     subscriber.addListener(listener);
     subscriber.sync().subscribe(channel);
-    long publishNanos = publish(count, rate, (sent, i) -> publisher.sync().publish(channel, event(sent, i).toJson()));
+    long publishNanos =
+        publish(
+            count, rate, (sent, i) -> publisher.sync().publish(channel, event(sent, i).toJson()));
     arrivals.awaitCount(count, Duration.ofSeconds(120));
     subscriber.sync().unsubscribe(channel);
     subscriber.removeListener(listener);
@@ -110,13 +138,17 @@ final class StreamingBench {
     void send(long sentNanos, int index);
   }
 
-  /** Publishes {@code count} events, paced at {@code rate} per second (0: back to back); returns the time taken. */
+  /**
+   * Publishes {@code count} events, paced at {@code rate} per second (0: back to back); returns the
+   * time taken.
+   */
   private static long publish(int count, int rate, Publish publish) {
     long start = System.nanoTime();
     for (int i = 0; i < count; i++) {
       if (rate > 0) {
         long due = start + (long) i * 1_000_000_000L / rate;
-        for (long now = System.nanoTime(); now < due; now = System.nanoTime()) LockSupport.parkNanos(due - now);
+        for (long now = System.nanoTime(); now < due; now = System.nanoTime())
+          LockSupport.parkNanos(due - now);
       }
       publish.send(System.nanoTime(), i);
     }
@@ -124,7 +156,13 @@ final class StreamingBench {
   }
 
   private static AgentEvent event(long sentNanos, int index) {
-    return new AgentEvent(AgentEvent.LLM_STREAM, Json.object().put("token", TOKEN).put("node", "bench").put("i", index).put("sent_ns", sentNanos));
+    return new AgentEvent(
+        AgentEvent.LLM_STREAM,
+        Json.object()
+            .put("token", TOKEN)
+            .put("node", "bench")
+            .put("i", index)
+            .put("sent_ns", sentNanos));
   }
 
   static long sentAt(CharSequence json) {
@@ -164,7 +202,9 @@ final class StreamingBench {
       long deadline = System.nanoTime() + timeout.toNanos();
       while (count < expected) {
         long left = deadline - System.nanoTime();
-        if (left <= 0) throw new IllegalStateException("received " + count + " of " + expected + " events in " + timeout);
+        if (left <= 0)
+          throw new IllegalStateException(
+              "received " + count + " of " + expected + " events in " + timeout);
         TimeUnit.NANOSECONDS.timedWait(this, left);
       }
     }

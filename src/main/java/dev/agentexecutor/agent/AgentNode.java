@@ -9,12 +9,21 @@ import java.util.List;
 import java.util.Map;
 
 /** One runnable agent: its name, full system prompt, model and tools. */
-record AgentNode(String name, String systemPrompt, ModelConfig model, Map<String, Tool> tools, List<ToolSpec> toolSpecs) {
+record AgentNode(
+    String name,
+    String systemPrompt,
+    ModelConfig model,
+    Map<String, Tool> tools,
+    List<ToolSpec> toolSpecs) {
   static AgentNode of(String name, String systemPrompt, ModelConfig model, List<Tool> tools) {
     Map<String, Tool> byName = new LinkedHashMap<>();
     tools.forEach(t -> byName.put(t.name(), t));
     // Ordered, so that the tools are always listed the same way (in error messages, to the model).
-    return new AgentNode(name, systemPrompt, model, Collections.unmodifiableMap(byName),
+    return new AgentNode(
+        name,
+        systemPrompt,
+        model,
+        Collections.unmodifiableMap(byName),
         tools.stream().map(Tool::spec).toList());
   }
 }

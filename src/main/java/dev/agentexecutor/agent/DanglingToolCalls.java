@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Model APIs reject a conversation in which a tool call has no result. After an interruption
- * (or in input that a client sent) such calls are answered with a "cancelled" tool message,
- * as deepagents' patch does, so that the conversation is valid again.
+ * Model APIs reject a conversation in which a tool call has no result. After an interruption (or in
+ * input that a client sent) such calls are answered with a "cancelled" tool message, as deepagents'
+ * patch does, so that the conversation is valid again.
  */
 final class DanglingToolCalls {
   private DanglingToolCalls() {}
@@ -22,7 +22,8 @@ final class DanglingToolCalls {
    */
   static List<Message> patch(List<Message> messages, boolean keepLastPending) {
     Set<String> answered = new HashSet<>();
-    for (Message m : messages) if (m.role() == Role.TOOL && m.toolCallId() != null) answered.add(m.toolCallId());
+    for (Message m : messages)
+      if (m.role() == Role.TOOL && m.toolCallId() != null) answered.add(m.toolCallId());
     List<Message> patched = null;
     for (int i = 0; i < messages.size(); i++) {
       Message m = messages.get(i);
@@ -32,8 +33,15 @@ final class DanglingToolCalls {
       for (ToolCall call : m.toolCalls()) {
         if (answered.contains(call.id())) continue;
         if (patched == null) patched = new ArrayList<>(messages.subList(0, i + 1));
-        patched.add(Message.tool(call.id(), call.name(), "Tool call " + call.name() + " with id " + call.id()
-            + " was cancelled - another message came in before it could be completed."));
+        patched.add(
+            Message.tool(
+                call.id(),
+                call.name(),
+                "Tool call "
+                    + call.name()
+                    + " with id "
+                    + call.id()
+                    + " was cancelled - another message came in before it could be completed."));
       }
     }
     return patched == null ? messages : patched;

@@ -49,48 +49,71 @@ public final class DeepAgent {
   private final Summarizer summarizer;
   private final Settings.Limits limits;
 
-  private DeepAgent(Map<String, AgentNode> subagents, AgentNode orchestrator, AgentRuntime runtime) {
+  private DeepAgent(
+      Map<String, AgentNode> subagents, AgentNode orchestrator, AgentRuntime runtime) {
     this.orchestrator = orchestrator;
     this.subagents = subagents;
     this.model = runtime.model();
     this.checkpointer = runtime.checkpointer();
     this.tracing = runtime.tracing();
     this.limits = runtime.limits();
-    this.summarizer = new Summarizer(runtime.limits().summarizationTokenThreshold(), runtime.limits().summarizationKeepMessages());
+    this.summarizer =
+        new Summarizer(
+            runtime.limits().summarizationTokenThreshold(),
+            runtime.limits().summarizationKeepMessages());
   }
 
   /** Builds the agent graph of a validated definition. */
   public static DeepAgent build(AgentDefinition definition, AgentRuntime runtime) {
     Settings.ModelSettings models = runtime.models();
     Map<String, Tool> customTools = new LinkedHashMap<>();
-    definition.tools().forEach((name, tool) ->
-        customTools.put(name, new HttpTool(tool, runtime.httpTools())));
+    definition
+        .tools()
+        .forEach((name, tool) -> customTools.put(name, new HttpTool(tool, runtime.httpTools())));
     Map<String, AgentNode> subagents = new LinkedHashMap<>();
     NodeDefinition main = definition.orchestrator();
     List<Tool> mainCustom = selected(main, customTools);
-    subagents.put(DefinitionParser.GENERAL_PURPOSE, AgentNode.of(DefinitionParser.GENERAL_PURPOSE,
-        Prompts.forSubagent(Prompts.GENERAL_PURPOSE_PROMPT),
-        main.model().withDefaults(models.defaultProvider(), models.defaultModel()),
-        withBuiltIns(List.copyOf(customTools.values()), null)));
+    subagents.put(
+        DefinitionParser.GENERAL_PURPOSE,
+        AgentNode.of(
+            DefinitionParser.GENERAL_PURPOSE,
+            Prompts.forSubagent(Prompts.GENERAL_PURPOSE_PROMPT),
+            main.model().withDefaults(models.defaultProvider(), models.defaultModel()),
+            withBuiltIns(List.copyOf(customTools.values()), null)));
     for (NodeDefinition node : definition.subagents().values()) {
-      subagents.put(node.name(), AgentNode.of(node.name(), Prompts.forSubagent(node.systemPrompt()),
-          node.model().withDefaults(models.defaultProvider(), models.defaultModel()),
-          withBuiltIns(selected(node, customTools), null)));
+      subagents.put(
+          node.name(),
+          AgentNode.of(
+              node.name(),
+              Prompts.forSubagent(node.systemPrompt()),
+              node.model().withDefaults(models.defaultProvider(), models.defaultModel()),
+              withBuiltIns(selected(node, customTools), null)));
     }
     Map<String, String> catalogue = new LinkedHashMap<>();
     catalogue.put(DefinitionParser.GENERAL_PURPOSE, Prompts.GENERAL_PURPOSE_DESCRIPTION);
     definition.subagents().values().forEach(n -> catalogue.put(n.name(), n.description()));
     DeepAgent[] self = new DeepAgent[1];
-    TaskTool task = new TaskTool(catalogue, (type, description, caller, context) ->
-        self[0].runSubagent(type, description, caller, context));
-    AgentNode orchestrator = AgentNode.of(main.name(), Prompts.forOrchestrator(main.systemPrompt()),
-        main.model().withDefaults(models.defaultProvider(), models.defaultModel()), withBuiltIns(mainCustom, task));
+    TaskTool task =
+        new TaskTool(
+            catalogue,
+            (type, description, caller, context) ->
+                self[0].runSubagent(type, description, caller, context));
+    AgentNode orchestrator =
+        AgentNode.of(
+            main.name(),
+            Prompts.forOrchestrator(main.systemPrompt()),
+            main.model().withDefaults(models.defaultProvider(), models.defaultModel()),
+            withBuiltIns(mainCustom, task));
     self[0] = new DeepAgent(Map.copyOf(subagents), orchestrator, runtime);
     return self[0];
   }
 
   private static List<Tool> selected(NodeDefinition node, Map<String, Tool> customTools) {
-    return node.tools().stream().distinct().filter(customTools::containsKey).map(customTools::get).toList();
+    return node.tools().stream()
+        .distinct()
+        .filter(customTools::containsKey)
+        .map(customTools::get)
+        .toList();
   }
 
   private static List<Tool> withBuiltIns(List<Tool> custom, TaskTool task) {
@@ -107,7 +130,8 @@ public final class DeepAgent {
   }
 
   /** Runs (or resumes) the orchestrator of thread {@code threadId} to its final answer. */
-  public AgentState run(String threadId, AgentState input, RunControl control, RunListener listener) {
+  public AgentState run(
+      String threadId, AgentState input, RunControl control, RunListener listener) {
     try {
       return new Loop(orchestrator, threadId, "", control, listener).run(input);
     } finally {
@@ -115,11 +139,15 @@ public final class DeepAgent {
     }
   }
 
-  private AgentState runSubagent(String type, String description, AgentState caller, ToolCallContext context) {
+  private AgentState runSubagent(
+      String type, String description, AgentState caller, ToolCallContext context) {
     AgentNode node = subagents.get(type);
     Loop parent = Loop.CURRENT.get();
-    AgentState input = AgentState.initial(List.of(Message.user(description)), caller.files(), Map.of());
-    Loop loop = new Loop(node, parent.threadId, "task:" + context.toolCallId(), parent.control, parent.listener);
+    AgentState input =
+        AgentState.initial(List.of(Message.user(description)), caller.files(), Map.of());
+    Loop loop =
+        new Loop(
+            node, parent.threadId, "task:" + context.toolCallId(), parent.control, parent.listener);
     AgentState result = loop.run(input);
     Loop.CURRENT.set(parent);
     return result;
@@ -137,7 +165,12 @@ public final class DeepAgent {
     private final RunListener listener;
     private final ToolExecution toolExecution = new ToolExecution(limits.toolCallTimeout());
 
-    Loop(AgentNode node, String threadId, String namespace, RunControl control, RunListener listener) {
+    Loop(
+        AgentNode node,
+        String threadId,
+        String namespace,
+        RunControl control,
+        RunListener listener) {
       this.node = node;
       this.threadId = threadId;
       this.namespace = namespace;
@@ -148,11 +181,28 @@ public final class DeepAgent {
     AgentState run(AgentState input) {
       CURRENT.set(this);
       Optional<Checkpoint> saved = latest();
-      if (saved.isPresent() && !saved.get().tenant().equals(control.tenant())) throw new ForeignThreadException(threadId);
-      Checkpoint position = saved.orElseGet(() -> new Checkpoint(threadId, namespace, null, null, 0,
-          control.now(), Next.MODEL, input.withMessages(DanglingToolCalls.patch(input.messages(), false)), control.tenant()));
+      if (saved.isPresent() && !saved.get().tenant().equals(control.tenant()))
+        throw new ForeignThreadException(threadId);
+      Checkpoint position =
+          saved.orElseGet(
+              () ->
+                  new Checkpoint(
+                      threadId,
+                      namespace,
+                      null,
+                      null,
+                      0,
+                      control.now(),
+                      Next.MODEL,
+                      input.withMessages(DanglingToolCalls.patch(input.messages(), false)),
+                      control.tenant()));
       if (saved.isPresent() && position.next() == Next.MODEL) {
-        position = withState(position, position.state().withMessages(DanglingToolCalls.patch(position.state().messages(), false)));
+        position =
+            withState(
+                position,
+                position
+                    .state()
+                    .withMessages(DanglingToolCalls.patch(position.state().messages(), false)));
       }
       while (position.next() != Next.DONE) {
         control.checkBoundary();
@@ -168,16 +218,22 @@ public final class DeepAgent {
         ModelResponse summary = summarizer.summarise(node.name(), node.model(), state, model);
         control.addUsage(summary.usage());
         checkSize(summary.message());
-        state = state.withMessages(summarizer.replaceOlder(state.messages(), summary.message().content()))
-            .afterModelCall(summary.usage());
+        state =
+            state
+                .withMessages(
+                    summarizer.replaceOlder(state.messages(), summary.message().content()))
+                .afterModelCall(summary.usage());
         control.beginModelCall();
       }
       List<Message> request = new ArrayList<>(state.messages().size() + 1);
       request.add(Message.system(node.systemPrompt()));
       request.addAll(state.messages());
       ModelRequest call = new ModelRequest(node.name(), node.model(), request, node.toolSpecs());
-      ModelResponse response = tracing.inSpan("llm.call", node.name() + " " + node.model().model(),
-          () -> model.chat(call, token -> listener.onToken(node.name(), token)));
+      ModelResponse response =
+          tracing.inSpan(
+              "llm.call",
+              node.name() + " " + node.model().model(),
+              () -> model.chat(call, token -> listener.onToken(node.name(), token)));
       control.addUsage(response.usage());
       checkSize(response.message());
       AgentState next = state.withMessage(response.message()).afterModelCall(response.usage());
@@ -203,16 +259,27 @@ public final class DeepAgent {
     private ToolResult execute(ToolCall call, AgentState state) {
       Tool tool = node.tools().get(call.name());
       if (tool == null) {
-        return ToolResult.error("Error: tool '" + call.name() + "' does not exist. Available tools: "
-            + String.join(", ", node.tools().keySet()), state);
+        return ToolResult.error(
+            "Error: tool '"
+                + call.name()
+                + "' does not exist. Available tools: "
+                + String.join(", ", node.tools().keySet()),
+            state);
       }
       try {
-        ToolCallContext context = new ToolCallContext(call.id(), node.name(), control.now(), limits.state());
-        return tracing.inSpan("tool.call", call.name(),
-            () -> toolExecution.run(tool, () -> tool.call(call.args(), state, context), control, state));
+        ToolCallContext context =
+            new ToolCallContext(call.id(), node.name(), control.now(), limits.state());
+        return tracing.inSpan(
+            "tool.call",
+            call.name(),
+            () ->
+                toolExecution.run(
+                    tool, () -> tool.call(call.args(), state, context), control, state));
       } catch (ToolException e) {
         return ToolResult.error("Error: " + e.getMessage(), state);
-      } catch (RunStoppedException | BackendUnavailableException | dev.agentexecutor.model.ModelException e) {
+      } catch (RunStoppedException
+          | BackendUnavailableException
+          | dev.agentexecutor.model.ModelException e) {
         throw e; // not the tool's fault: the run stops (or is retried) as a whole
       } catch (RuntimeException e) {
         // A subagent's loop failing (its model, its checkpoints) is not a tool error: the run fails
@@ -228,24 +295,38 @@ public final class DeepAgent {
     private void checkSize(Message answer) {
       long chars = answer.chars();
       if (chars > limits.state().maxMessageChars()) {
-        throw new RunStoppedException(RunStoppedException.Kind.MESSAGE_TOO_LARGE, "the model's answer for " + node.name()
-            + " has " + chars + " characters, over the limit of " + limits.state().maxMessageChars() + " (MAX_MESSAGE_CHARS)");
+        throw new RunStoppedException(
+            RunStoppedException.Kind.MESSAGE_TOO_LARGE,
+            "the model's answer for "
+                + node.name()
+                + " has "
+                + chars
+                + " characters, over the limit of "
+                + limits.state().maxMessageChars()
+                + " (MAX_MESSAGE_CHARS)");
       }
     }
 
     /**
-     * The result as the model may see it: cut at MAX_TOOL_RESULT_CHARS, and undone (an error instead)
-     * if its files break the state's limits, which the file tools check themselves before writing.
+     * The result as the model may see it: cut at MAX_TOOL_RESULT_CHARS, and undone (an error
+     * instead) if its files break the state's limits, which the file tools check themselves before
+     * writing.
      */
     private ToolResult withinLimits(ToolCall call, ToolResult result, AgentState before) {
       if (filesChanged(before.files(), result.state().files())) {
         String problem = limits.state().problem(result.state().files());
-        if (problem != null) return ToolResult.error("Error: " + call.name() + " was undone: " + problem, before);
+        if (problem != null)
+          return ToolResult.error("Error: " + call.name() + " was undone: " + problem, before);
       }
       int max = limits.state().maxToolResultChars();
       if (result.output().length() <= max) return result;
-      String cut = result.output().substring(0, max) + "\n[truncated: the result has " + result.output().length()
-          + " characters and only the first " + max + " are shown (MAX_TOOL_RESULT_CHARS); ask for less, e.g. a smaller range]";
+      String cut =
+          result.output().substring(0, max)
+              + "\n[truncated: the result has "
+              + result.output().length()
+              + " characters and only the first "
+              + max
+              + " are shown (MAX_TOOL_RESULT_CHARS); ask for less, e.g. a smaller range]";
       return new ToolResult(cut, result.state(), result.error());
     }
 
@@ -260,8 +341,17 @@ public final class DeepAgent {
     }
 
     private Checkpoint save(Checkpoint from, AgentState state, Next next) {
-      Checkpoint checkpoint = new Checkpoint(threadId, namespace, Ids.timeOrdered(), from.id(),
-          from.id() == null ? 1 : from.step() + 1, control.now(), next, state, control.tenant());
+      Checkpoint checkpoint =
+          new Checkpoint(
+              threadId,
+              namespace,
+              Ids.timeOrdered(),
+              from.id(),
+              from.id() == null ? 1 : from.step() + 1,
+              control.now(),
+              next,
+              state,
+              control.tenant());
       checkpointer.put(checkpoint);
       if (namespace.isEmpty()) listener.onStateUpdate(state);
       return checkpoint;
@@ -272,7 +362,16 @@ public final class DeepAgent {
     }
 
     private Checkpoint withState(Checkpoint c, AgentState state) {
-      return new Checkpoint(c.threadId(), c.namespace(), c.id(), c.parentId(), c.step(), c.createdAt(), c.next(), state, c.tenant());
+      return new Checkpoint(
+          c.threadId(),
+          c.namespace(),
+          c.id(),
+          c.parentId(),
+          c.step(),
+          c.createdAt(),
+          c.next(),
+          state,
+          c.tenant());
     }
   }
 }

@@ -11,9 +11,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The limits, the cancel switch and the owner (tenant) of one run, shared by the orchestrator
- * and its subagents: steps (model calls), wall time, token budget. Checked at every step boundary
- * and between tool calls; a tool call in progress on another thread is abandoned when the run is
+ * The limits, the cancel switch and the owner (tenant) of one run, shared by the orchestrator and
+ * its subagents: steps (model calls), wall time, token budget. Checked at every step boundary and
+ * between tool calls; a tool call in progress on another thread is abandoned when the run is
  * cancelled or out of time ({@link #stopped()}, {@link #timeLeft()}).
  */
 public final class RunControl {
@@ -33,7 +33,8 @@ public final class RunControl {
     this(maxSteps, timeout, tokenBudget, clock, dev.agentexecutor.job.Tenants.DEFAULT);
   }
 
-  public RunControl(int maxSteps, Duration timeout, Optional<Long> tokenBudget, Clock clock, String tenant) {
+  public RunControl(
+      int maxSteps, Duration timeout, Optional<Long> tokenBudget, Clock clock, String tenant) {
     this.tenant = tenant;
     this.maxSteps = maxSteps;
     this.timeout = timeout;
@@ -65,7 +66,8 @@ public final class RunControl {
 
   /** The run is out of time: what {@link #checkBoundary()} throws after the deadline. */
   public RunStoppedException timedOut() {
-    return new RunStoppedException(RunStoppedException.Kind.TIMEOUT,
+    return new RunStoppedException(
+        RunStoppedException.Kind.TIMEOUT,
         "the run exceeded its time limit of " + timeout.toSeconds() + " s (RUN_TIMEOUT_SECONDS)");
   }
 
@@ -78,13 +80,19 @@ public final class RunControl {
     String reason = cancelReason.get();
     if (reason != null) throw new RunStoppedException(RunStoppedException.Kind.CANCELLED, reason);
     if (clock.instant().isAfter(deadline)) throw timedOut();
-    tokenBudget.ifPresent(budget -> {
-      long used = inputTokens.get() + outputTokens.get();
-      if (used >= budget) {
-        throw new RunStoppedException(RunStoppedException.Kind.TOKEN_BUDGET,
-            "the run used " + used + " tokens, reaching its budget of " + budget + " (TOKEN_BUDGET)");
-      }
-    });
+    tokenBudget.ifPresent(
+        budget -> {
+          long used = inputTokens.get() + outputTokens.get();
+          if (used >= budget) {
+            throw new RunStoppedException(
+                RunStoppedException.Kind.TOKEN_BUDGET,
+                "the run used "
+                    + used
+                    + " tokens, reaching its budget of "
+                    + budget
+                    + " (TOKEN_BUDGET)");
+          }
+        });
   }
 
   /** Throws when the run is cancelled or out of time: checked between tool calls too. */
@@ -98,7 +106,8 @@ public final class RunControl {
   public void beginModelCall() {
     checkBoundary();
     if (steps.incrementAndGet() > maxSteps) {
-      throw new RunStoppedException(RunStoppedException.Kind.MAX_STEPS,
+      throw new RunStoppedException(
+          RunStoppedException.Kind.MAX_STEPS,
           "the run reached its limit of " + maxSteps + " model calls (MAX_STEPS)");
     }
   }

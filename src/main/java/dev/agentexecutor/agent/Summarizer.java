@@ -62,7 +62,8 @@ final class Summarizer {
     List<Message> request = new ArrayList<>(messages.subList(0, cut));
     request.add(0, Message.system("You write faithful, compact summaries of agent conversations."));
     request.add(Message.user(Prompts.SUMMARY_REQUEST));
-    return model.chat(new ModelRequest(node + ":summary", config, request, List.of()), TokenListener.NONE);
+    return model.chat(
+        new ModelRequest(node + ":summary", config, request, List.of()), TokenListener.NONE);
   }
 
   List<Message> replaceOlder(List<Message> messages, String summary) {
@@ -75,8 +76,8 @@ final class Summarizer {
 
   /**
    * First kept message: the last {@code keepMessages}, moved back so that no tool result is kept
-   * without the call it answers, or forward past such results when moving back would keep all;
-   * 0 when there is no safe cut (nothing to summarise).
+   * without the call it answers, or forward past such results when moving back would keep all; 0
+   * when there is no safe cut (nothing to summarise).
    */
   static int cutIndex(List<Message> messages, int keepMessages) {
     int start = Math.max(1, messages.size() - keepMessages);

@@ -17,19 +17,21 @@ import java.util.function.Supplier;
 import org.slf4j.MDC;
 
 /**
- * Runs a tool call where its kind of work belongs ({@link Tool.Execution}). CPU-bound calls run on a
- * small pool of platform threads, which the OS schedules preemptively, so they can never hold the
+ * Runs a tool call where its kind of work belongs ({@link Tool.Execution}). CPU-bound calls run on
+ * a small pool of platform threads, which the OS schedules preemptively, so they can never hold the
  * few carrier threads that run the service's virtual threads (HTTP handlers, other jobs); I/O-bound
  * calls run on a virtual thread of their own. The agent waits for either at most
  * TOOL_CALL_TIMEOUT_SECONDS, and no longer than its run may last or until it is cancelled; then the
  * call is interrupted and abandoned (tools are functions of the state: a late result is dropped).
  */
 final class ToolExecution {
-  private static final ExecutorService CPU_POOL = Executors.newFixedThreadPool(
-      Math.max(2, Runtime.getRuntime().availableProcessors()),
-      Thread.ofPlatform().name("tool-cpu-", 0).daemon().factory());
+  private static final ExecutorService CPU_POOL =
+      Executors.newFixedThreadPool(
+          Math.max(2, Runtime.getRuntime().availableProcessors()),
+          Thread.ofPlatform().name("tool-cpu-", 0).daemon().factory());
   private static final ExecutorService IO_THREADS =
       Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("tool-io-", 0).factory());
+
   /** How long an agent's thread runs inline tool calls before it lets other virtual threads run. */
   private static final long TIME_SLICE_NANOS = Duration.ofMillis(10).toNanos();
 
@@ -40,7 +42,10 @@ final class ToolExecution {
     this.timeout = timeout;
   }
 
-  /** The call's result; throws RunStoppedException when the run is cancelled or out of time meanwhile. */
+  /**
+   * The call's result; throws RunStoppedException when the run is cancelled or out of time
+   * meanwhile.
+   */
   ToolResult run(Tool tool, Supplier<ToolResult> call, RunControl control, AgentState state) {
     return switch (tool.execution()) {
       case INLINE -> inline(call);
@@ -64,20 +69,26 @@ final class ToolExecution {
     }
   }
 
-  private ToolResult bounded(ExecutorService threads, Tool tool, Supplier<ToolResult> call, RunControl control,
+  private ToolResult bounded(
+      ExecutorService threads,
+      Tool tool,
+      Supplier<ToolResult> call,
+      RunControl control,
       AgentState state) {
     CompletableFuture<ToolResult> result = new CompletableFuture<>();
     Map<String, String> logContext = MDC.getCopyOfContextMap();
-    Future<?> task = threads.submit(() -> {
-      if (logContext != null) MDC.setContextMap(logContext);
-      try {
-        result.complete(call.get());
-      } catch (Throwable e) {
-        result.completeExceptionally(e);
-      } finally {
-        MDC.clear();
-      }
-    });
+    Future<?> task =
+        threads.submit(
+            () -> {
+              if (logContext != null) MDC.setContextMap(logContext);
+              try {
+                result.complete(call.get());
+              } catch (Throwable e) {
+                result.completeExceptionally(e);
+              } finally {
+                MDC.clear();
+              }
+            });
     Duration runLeft = control.timeLeft();
     boolean runEndsFirst = runLeft.compareTo(timeout) < 0;
     long waitNanos = Math.max(0, (runEndsFirst ? runLeft : timeout).toNanos());
@@ -94,8 +105,13 @@ final class ToolExecution {
     task.cancel(true);
     control.checkStopped();
     if (runEndsFirst) throw control.timedOut();
-    return ToolResult.error("Error: " + tool.name() + " did not finish within " + describe(timeout)
-        + " (TOOL_CALL_TIMEOUT_SECONDS) and was stopped. Try a narrower call.", state);
+    return ToolResult.error(
+        "Error: "
+            + tool.name()
+            + " did not finish within "
+            + describe(timeout)
+            + " (TOOL_CALL_TIMEOUT_SECONDS) and was stopped. Try a narrower call.",
+        state);
   }
 
   private static ToolResult outcome(CompletableFuture<ToolResult> result) {
@@ -110,6 +126,8 @@ final class ToolExecution {
   }
 
   private static String describe(Duration duration) {
-    return duration.toMillis() % 1000 == 0 ? duration.toSeconds() + " s" : duration.toMillis() + " ms";
+    return duration.toMillis() % 1000 == 0
+        ? duration.toSeconds() + " s"
+        : duration.toMillis() + " ms";
   }
 }

@@ -4,11 +4,11 @@ import dev.agentexecutor.agent.state.AgentState;
 import java.time.Instant;
 
 /**
- * The state of one agent loop after a step. {@code threadId} is the job id; {@code namespace} is
- * "" for the orchestrator and "task:{tool_call_id}" for a subagent run inside it (as LangGraph
- * names subgraph checkpoints). Ids sort in creation order within a thread and namespace.
- * {@code next} says what the loop does when resumed from here. {@code tenant} is who the thread
- * belongs to (the job's tenant), so that ownership is known while a job runs.
+ * The state of one agent loop after a step. {@code threadId} is the job id; {@code namespace} is ""
+ * for the orchestrator and "task:{tool_call_id}" for a subagent run inside it (as LangGraph names
+ * subgraph checkpoints). Ids sort in creation order within a thread and namespace. {@code next}
+ * says what the loop does when resumed from here. {@code tenant} is who the thread belongs to (the
+ * job's tenant), so that ownership is known while a job runs.
  */
 public record Checkpoint(
     String threadId,
@@ -26,8 +26,15 @@ public record Checkpoint(
   }
 
   /** A checkpoint of the default tenant's thread. */
-  public Checkpoint(String threadId, String namespace, String id, String parentId, int step, Instant createdAt,
-      Next next, AgentState state) {
+  public Checkpoint(
+      String threadId,
+      String namespace,
+      String id,
+      String parentId,
+      int step,
+      Instant createdAt,
+      Next next,
+      AgentState state) {
     this(threadId, namespace, id, parentId, step, createdAt, next, state, null);
   }
 

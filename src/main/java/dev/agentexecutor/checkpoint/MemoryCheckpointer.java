@@ -15,7 +15,8 @@ public final class MemoryCheckpointer implements Checkpointer {
   public void put(Checkpoint checkpoint) {
     threads
         .computeIfAbsent(checkpoint.threadId(), id -> new ConcurrentHashMap<>())
-        .computeIfAbsent(checkpoint.namespace(), ns -> Collections.synchronizedList(new ArrayList<>()))
+        .computeIfAbsent(
+            checkpoint.namespace(), ns -> Collections.synchronizedList(new ArrayList<>()))
         .add(checkpoint);
   }
 

@@ -6,7 +6,10 @@ import dev.agentexecutor.observability.Logging;
 import dev.agentexecutor.observability.Redactor;
 import java.util.Optional;
 
-/** Loads the settings for a command and sets up its logging; a bad configuration is printed, not thrown. */
+/**
+ * Loads the settings for a command and sets up its logging; a bad configuration is printed, not
+ * thrown.
+ */
 final class CommandSettings {
   /** Exit code of every command for a bad configuration. */
   static final int BAD_CONFIGURATION = 2;

@@ -38,14 +38,23 @@ final class ConsoleRenderer {
       }
       case AgentEvent.TOOL_START -> {
         newLine();
-        out.println("  -> " + data.path("node").asText() + " calls " + data.path("tool").asText() + " " + preview(data.path("input").toString()));
+        out.println(
+            "  -> "
+                + data.path("node").asText()
+                + " calls "
+                + data.path("tool").asText()
+                + " "
+                + preview(data.path("input").toString()));
         currentNode = null;
       }
       case AgentEvent.TOOL_END -> {
         newLine();
         currentNode = null;
-        out.println("  <- " + data.path("tool").asText()
-          + ("error".equals(data.path("status").asText()) ? " ERROR " : " ") + preview(data.path("output").asText()));
+        out.println(
+            "  <- "
+                + data.path("tool").asText()
+                + ("error".equals(data.path("status").asText()) ? " ERROR " : " ")
+                + preview(data.path("output").asText()));
       }
       case AgentEvent.STATE_UPDATE -> renderTodos(data.path("todos"));
       case AgentEvent.ERROR -> {
@@ -56,7 +65,7 @@ final class ConsoleRenderer {
         newLine();
         renderFiles();
       }
-      default -> { }
+      default -> {}
     }
     out.flush();
   }
@@ -68,11 +77,12 @@ final class ConsoleRenderer {
     newLine();
     out.println("  plan:");
     for (JsonNode todo : todos) {
-      String mark = switch (todo.path("status").asText()) {
-        case "completed" -> "[x]";
-        case "in_progress" -> "[>]";
-        default -> "[ ]";
-      };
+      String mark =
+          switch (todo.path("status").asText()) {
+            case "completed" -> "[x]";
+            case "in_progress" -> "[>]";
+            default -> "[ ]";
+          };
       out.println("    " + mark + " " + todo.path("content").asText());
     }
   }
@@ -106,7 +116,12 @@ final class ConsoleRenderer {
     out.println("== completed ==");
     out.println(result.path("output").asText());
     JsonNode usage = result.path("usage");
-    out.println("tokens: " + usage.path("input_tokens").asLong() + " in, " + usage.path("output_tokens").asLong() + " out");
+    out.println(
+        "tokens: "
+            + usage.path("input_tokens").asLong()
+            + " in, "
+            + usage.path("output_tokens").asLong()
+            + " out");
   }
 
   static void printFailure(PrintStream err, JsonNode data) {

@@ -17,18 +17,33 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** migrate: the jar's twin of scripts/ci/run-migrations.sh (same files, record table and lock). */
-@Command(name = "migrate", mixinStandardHelpOptions = true,
-    description = "Apply (up), revert (down N) or list (status) the SQL migrations in POSTGRES_SCHEMA, "
-        + "using DATABASE_URL or POSTGRES_* like the service.%n"
-        + "Exit codes: 0 ok, 1 a migration failed, 2 bad configuration or usage, 3 database unreachable.")
+@Command(
+    name = "migrate",
+    mixinStandardHelpOptions = true,
+    description =
+        "Apply (up), revert (down N) or list (status) the SQL migrations in POSTGRES_SCHEMA, "
+            + "using DATABASE_URL or POSTGRES_* like the service.%n"
+            + "Exit codes: 0 ok, 1 a migration failed, 2 bad configuration or usage, 3 database unreachable.")
 public final class MigrateCommand implements Callable<Integer> {
-  @Parameters(index = "0", arity = "0..1", defaultValue = "up", paramLabel = "ACTION", description = "up (default), down or status.")
+  @Parameters(
+      index = "0",
+      arity = "0..1",
+      defaultValue = "up",
+      paramLabel = "ACTION",
+      description = "up (default), down or status.")
   String action;
 
-  @Parameters(index = "1", arity = "0..1", defaultValue = "1", paramLabel = "N", description = "With down: how many versions to revert (default 1).")
+  @Parameters(
+      index = "1",
+      arity = "0..1",
+      defaultValue = "1",
+      paramLabel = "N",
+      description = "With down: how many versions to revert (default 1).")
   int count;
 
-  @Option(names = "--dir", paramLabel = "DIR",
+  @Option(
+      names = "--dir",
+      paramLabel = "DIR",
       description = "Read migrations from this directory instead of the ones packaged in the jar.")
   Path directory;
 
@@ -38,13 +53,16 @@ public final class MigrateCommand implements Callable<Integer> {
     if (loaded.isEmpty()) return CommandSettings.BAD_CONFIGURATION;
     Settings settings = loaded.get();
     if (settings.postgres().isEmpty()) {
-      System.err.println("migrate needs PostgreSQL: set DATABASE_URL or POSTGRES_HOST (and POSTGRES_DB, POSTGRES_USER, POSTGRES_PASSWORD)");
+      System.err.println(
+          "migrate needs PostgreSQL: set DATABASE_URL or POSTGRES_HOST (and POSTGRES_DB, POSTGRES_USER, POSTGRES_PASSWORD)");
       return 2;
     }
     Settings.Postgres pg = settings.postgres().get();
     try (PostgresDatabase database = PostgresDatabase.connect(pg)) {
-      Migrations migrations = directory == null ? Migrations.fromClasspath() : Migrations.fromDirectory(directory);
-      PostgresMigrator migrator = new PostgresMigrator(database.dataSource(), pg.schema(), migrations);
+      Migrations migrations =
+          directory == null ? Migrations.fromClasspath() : Migrations.fromDirectory(directory);
+      PostgresMigrator migrator =
+          new PostgresMigrator(database.dataSource(), pg.schema(), migrations);
       switch (action) {
         case "up" -> print("applied", migrator.up());
         case "down" -> print("reverted", migrator.down(count));
@@ -74,7 +92,11 @@ public final class MigrateCommand implements Callable<Integer> {
 
   private static void status(List<MigrationStatus> statuses) {
     for (MigrationStatus s : statuses) {
-      System.out.printf("%-6s %-40s %s%s%n", s.version(), s.name(), s.applied() ? "applied " + s.appliedAt() : "pending",
+      System.out.printf(
+          "%-6s %-40s %s%s%n",
+          s.version(),
+          s.name(),
+          s.applied() ? "applied " + s.appliedAt() : "pending",
           s.changed() ? " (file changed since)" : "");
     }
   }

@@ -25,25 +25,34 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** run: executes one job in process and shows its progress live; exit 0 when it completes. */
-@Command(name = "run", mixinStandardHelpOptions = true,
-    description = "Run one job in this process and show its progress live: steps, tool calls, "
-        + "streamed tokens and the final files.%nExit codes: 0 completed, 1 failed or invalid, 2 unreadable file or bad configuration.")
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    description =
+        "Run one job in this process and show its progress live: steps, tool calls, "
+            + "streamed tokens and the final files.%nExit codes: 0 completed, 1 failed or invalid, 2 unreadable file or bad configuration.")
 public final class RunCommand implements Callable<Integer> {
-  @Parameters(index = "0", paramLabel = "JOB.json",
-      description = "A job {job_id, trace_id, agent_definition, input_payload}, or a structured CloudEvent carrying one.")
+  @Parameters(
+      index = "0",
+      paramLabel = "JOB.json",
+      description =
+          "A job {job_id, trace_id, agent_definition, input_payload}, or a structured CloudEvent carrying one.")
   Path file;
 
   @Option(names = "--quiet", description = "Print only the final output.")
   boolean quiet;
 
-  @Option(names = "--json", description = "Print the result CloudEvent as JSON instead of a summary.")
+  @Option(
+      names = "--json",
+      description = "Print the result CloudEvent as JSON instead of a summary.")
   boolean json;
 
   @Override
   public Integer call() throws InterruptedException {
     Optional<Settings> loaded = CommandSettings.load(false);
     if (loaded.isEmpty()) return CommandSettings.BAD_CONFIGURATION;
-    // Scripted model files come from SCRIPTED_SCRIPT_DIR, else from where the user runs the command.
+    // Scripted model files come from SCRIPTED_SCRIPT_DIR, else from where the user runs the
+    // command.
     Settings settings = loaded.get().withDefaultScriptDirectory(Path.of("").toAbsolutePath());
     byte[] bytes;
     try {
@@ -57,17 +66,24 @@ public final class RunCommand implements Callable<Integer> {
       job = parse(bytes, settings.maxPayloadBytes());
     } catch (InvalidJobException e) {
       System.err.println(file + ": not a valid job:");
-      for (Problem p : e.problems()) System.err.println("  " + p.path() + ": " + p.message() + " [" + p.code() + "]");
+      for (Problem p : e.problems())
+        System.err.println("  " + p.path() + ": " + p.message() + " [" + p.code() + "]");
       return 1;
     }
     try (Application app = Application.offline(settings)) {
       PrintStream out = System.out;
       ConsoleRenderer renderer = new ConsoleRenderer(out, quiet || json);
       CountDownLatch ended = new CountDownLatch(1);
-      EventStream.Subscription follow = app.backends().events().follow(job.jobId(), null, event -> {
-        renderer.render(event.event());
-        if (event.event().isEnd()) ended.countDown();
-      });
+      EventStream.Subscription follow =
+          app.backends()
+              .events()
+              .follow(
+                  job.jobId(),
+                  null,
+                  event -> {
+                    renderer.render(event.event());
+                    if (event.event().isEnd()) ended.countDown();
+                  });
       Outcome outcome = app.runner().execute(job, JobParser.traceOf(Map.of(), bytes));
       ended.await(5, TimeUnit.SECONDS);
       follow.close();
@@ -78,7 +94,8 @@ public final class RunCommand implements Callable<Integer> {
   private static JobExecutionEvent parse(byte[] bytes, long maxBytes) {
     JsonNode root = Json.parse(bytes);
     if (root.has("specversion")) {
-      return JobParser.fromCloudEvent(Map.of("content-type", "application/cloudevents+json"), bytes, maxBytes);
+      return JobParser.fromCloudEvent(
+          Map.of("content-type", "application/cloudevents+json"), bytes, maxBytes);
     }
     return JobParser.fromJobNode(root);
   }
@@ -86,12 +103,16 @@ public final class RunCommand implements Callable<Integer> {
   private int report(Outcome outcome, PrintStream out) {
     switch (outcome) {
       case Outcome.Completed c -> {
-        if (json) out.println(new String(ResultEvents.toJson(c.result()), java.nio.charset.StandardCharsets.UTF_8));
+        if (json)
+          out.println(
+              new String(ResultEvents.toJson(c.result()), java.nio.charset.StandardCharsets.UTF_8));
         else ConsoleRenderer.printResult(out, ResultEvents.data(c.result()), quiet);
         return 0;
       }
       case Outcome.Failed f -> {
-        if (json) out.println(new String(ResultEvents.toJson(f.result()), java.nio.charset.StandardCharsets.UTF_8));
+        if (json)
+          out.println(
+              new String(ResultEvents.toJson(f.result()), java.nio.charset.StandardCharsets.UTF_8));
         else ConsoleRenderer.printFailure(System.err, ResultEvents.data(f.result()));
         return 1;
       }
@@ -108,7 +129,8 @@ public final class RunCommand implements Callable<Integer> {
         return 1;
       }
       case Outcome.OtherTenant o -> {
-        System.err.println("job id " + o.jobId() + " belongs to another tenant's job; choose another id");
+        System.err.println(
+            "job id " + o.jobId() + " belongs to another tenant's job; choose another id");
         return 1;
       }
     }

@@ -11,8 +11,11 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 
 /** serve: runs the service until SIGTERM or SIGINT, then drains and exits 0. */
-@Command(name = "serve", mixinStandardHelpOptions = true,
-    description = "Start the service (HTTP on $PORT, NATS worker when NATS_URL is set). Configuration comes from environment variables; see the README.")
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description =
+        "Start the service (HTTP on $PORT, NATS worker when NATS_URL is set). Configuration comes from environment variables; see the README.")
 public final class ServeCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);
 
@@ -23,7 +26,8 @@ public final class ServeCommand implements Callable<Integer> {
     log.info("agent-executor {} starting", BuildInfo.current().describe());
     Application app = Application.start(settings.get());
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("shutdown").unstarted(() -> stop(app, stopped)));
+    Runtime.getRuntime()
+        .addShutdownHook(Thread.ofPlatform().name("shutdown").unstarted(() -> stop(app, stopped)));
     stopped.await();
     return 0;
   }

@@ -13,11 +13,18 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** validate-definition: prints every problem of an agent definition (or of a whole job file). */
-@Command(name = "validate-definition", mixinStandardHelpOptions = true,
-    description = "Check an agent definition, or a job file holding one, and print every problem.%n"
-        + "Exit codes: 0 valid, 1 invalid, 2 unreadable file.")
+@Command(
+    name = "validate-definition",
+    mixinStandardHelpOptions = true,
+    description =
+        "Check an agent definition, or a job file holding one, and print every problem.%n"
+            + "Exit codes: 0 valid, 1 invalid, 2 unreadable file.")
 public final class ValidateDefinitionCommand implements Callable<Integer> {
-  @Parameters(index = "0", paramLabel = "FILE", description = "JSON file: an agent_definition, or a job {job_id, trace_id, agent_definition, input_payload}.")
+  @Parameters(
+      index = "0",
+      paramLabel = "FILE",
+      description =
+          "JSON file: an agent_definition, or a job {job_id, trace_id, agent_definition, input_payload}.")
   Path file;
 
   @Override
@@ -34,8 +41,10 @@ public final class ValidateDefinitionCommand implements Callable<Integer> {
       System.out.println(file + ": valid");
       return 0;
     }
-    System.out.println(file + ": " + problems.size() + (problems.size() == 1 ? " problem" : " problems"));
-    for (Problem p : problems) System.out.println("  " + p.path() + ": " + p.message() + " [" + p.code() + "]");
+    System.out.println(
+        file + ": " + problems.size() + (problems.size() == 1 ? " problem" : " problems"));
+    for (Problem p : problems)
+      System.out.println("  " + p.path() + ": " + p.message() + " [" + p.code() + "]");
     return 1;
   }
 }

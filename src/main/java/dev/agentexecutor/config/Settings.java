@@ -7,8 +7,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Every setting of the service, read once from the environment (names and defaults in
- * {@code env-vars.json}) and validated with messages that name the variable. Nothing else reads
+ * Every setting of the service, read once from the environment (names and defaults in {@code
+ * env-vars.json}) and validated with messages that name the variable. Nothing else reads
  * environment variables.
  */
 public record Settings(
@@ -33,16 +33,20 @@ public record Settings(
    * The client API's access and streams: API tokens (empty = open), how many event followers
    * (WebSocket and SSE clients) may run at once, and their heartbeat interval.
    */
-  public record ClientApi(java.util.List<ApiToken> apiTokens, int maxStreamFollowers, Duration streamHeartbeat) {
+  public record ClientApi(
+      java.util.List<ApiToken> apiTokens, int maxStreamFollowers, Duration streamHeartbeat) {
     public ClientApi {
       apiTokens = java.util.List.copyOf(apiTokens);
     }
 
     @Override
     public String toString() { // tokens never reach logs
-      return "ClientApi[apiTokens=%d, tenants=%s, maxStreamFollowers=%d, streamHeartbeat=%s]".formatted(
-          apiTokens.size(), apiTokens.stream().map(ApiToken::tenant).distinct().sorted().toList(),
-          maxStreamFollowers, streamHeartbeat);
+      return "ClientApi[apiTokens=%d, tenants=%s, maxStreamFollowers=%d, streamHeartbeat=%s]"
+          .formatted(
+              apiTokens.size(),
+              apiTokens.stream().map(ApiToken::tenant).distinct().sorted().toList(),
+              maxStreamFollowers,
+              streamHeartbeat);
     }
   }
 
@@ -58,8 +62,17 @@ public record Settings(
   @Override
   public String toString() {
     return ("Settings[port=%d, maxPayloadBytes=%d, maxConcurrentHttpJobs=%d, clientApi=%s, model=%s, "
-        + "limits=%s, postgres=%s, redis=%s, nats=%s]").formatted(port, maxPayloadBytes, maxConcurrentHttpJobs,
-        clientApi, model, limits, postgres, redis, nats);
+            + "limits=%s, postgres=%s, redis=%s, nats=%s]")
+        .formatted(
+            port,
+            maxPayloadBytes,
+            maxConcurrentHttpJobs,
+            clientApi,
+            model,
+            limits,
+            postgres,
+            redis,
+            nats);
   }
 
   /** Model providers: defaults for nodes that name none, endpoints, keys and retry policy. */
@@ -77,24 +90,58 @@ public record Settings(
       Optional<Path> scriptDirectory) {
 
     /** Without a script directory: the scripted provider then takes inline scripts only. */
-    public ModelSettings(String defaultProvider, String defaultModel, String openAiApiKey, String openAiBaseUrl,
-        String anthropicApiKey, String anthropicBaseUrl, Duration timeout, int maxRetries, Duration initialBackoff,
+    public ModelSettings(
+        String defaultProvider,
+        String defaultModel,
+        String openAiApiKey,
+        String openAiBaseUrl,
+        String anthropicApiKey,
+        String anthropicBaseUrl,
+        Duration timeout,
+        int maxRetries,
+        Duration initialBackoff,
         Duration maxBackoff) {
-      this(defaultProvider, defaultModel, openAiApiKey, openAiBaseUrl, anthropicApiKey, anthropicBaseUrl, timeout,
-          maxRetries, initialBackoff, maxBackoff, Optional.empty());
+      this(
+          defaultProvider,
+          defaultModel,
+          openAiApiKey,
+          openAiBaseUrl,
+          anthropicApiKey,
+          anthropicBaseUrl,
+          timeout,
+          maxRetries,
+          initialBackoff,
+          maxBackoff,
+          Optional.empty());
     }
 
     public ModelSettings withScriptDirectory(Path directory) {
-      return new ModelSettings(defaultProvider, defaultModel, openAiApiKey, openAiBaseUrl, anthropicApiKey,
-          anthropicBaseUrl, timeout, maxRetries, initialBackoff, maxBackoff, Optional.of(directory));
+      return new ModelSettings(
+          defaultProvider,
+          defaultModel,
+          openAiApiKey,
+          openAiBaseUrl,
+          anthropicApiKey,
+          anthropicBaseUrl,
+          timeout,
+          maxRetries,
+          initialBackoff,
+          maxBackoff,
+          Optional.of(directory));
     }
 
     @Override
     public String toString() { // keys never reach logs
       return "ModelSettings[defaultProvider=%s, defaultModel=%s, openAiBaseUrl=%s, anthropicBaseUrl=%s, openAiKey=%s, anthropicKey=%s, timeout=%s, maxRetries=%d]"
-          .formatted(defaultProvider, defaultModel, openAiBaseUrl, anthropicBaseUrl,
-              openAiApiKey.isEmpty() ? "unset" : "set", anthropicApiKey.isEmpty() ? "unset" : "set",
-              timeout, maxRetries);
+          .formatted(
+              defaultProvider,
+              defaultModel,
+              openAiBaseUrl,
+              anthropicBaseUrl,
+              openAiApiKey.isEmpty() ? "unset" : "set",
+              anthropicApiKey.isEmpty() ? "unset" : "set",
+              timeout,
+              maxRetries);
     }
   }
 
@@ -115,20 +162,54 @@ public record Settings(
     public static final Duration DEFAULT_TOOL_CALL_TIMEOUT = Duration.ofSeconds(60);
 
     /** With the default tool call timeout and state limits. */
-    public Limits(int maxSteps, Duration runTimeout, Optional<Long> tokenBudget, long summarizationTokenThreshold,
-        int summarizationKeepMessages, Duration httpToolTimeout, Duration resultRetention, Duration retentionSweepInterval) {
-      this(maxSteps, runTimeout, tokenBudget, summarizationTokenThreshold, summarizationKeepMessages, httpToolTimeout,
-          resultRetention, retentionSweepInterval, DEFAULT_TOOL_CALL_TIMEOUT, StateLimits.DEFAULTS);
+    public Limits(
+        int maxSteps,
+        Duration runTimeout,
+        Optional<Long> tokenBudget,
+        long summarizationTokenThreshold,
+        int summarizationKeepMessages,
+        Duration httpToolTimeout,
+        Duration resultRetention,
+        Duration retentionSweepInterval) {
+      this(
+          maxSteps,
+          runTimeout,
+          tokenBudget,
+          summarizationTokenThreshold,
+          summarizationKeepMessages,
+          httpToolTimeout,
+          resultRetention,
+          retentionSweepInterval,
+          DEFAULT_TOOL_CALL_TIMEOUT,
+          StateLimits.DEFAULTS);
     }
 
     public Limits withToolCallTimeout(Duration timeout) {
-      return new Limits(maxSteps, runTimeout, tokenBudget, summarizationTokenThreshold, summarizationKeepMessages,
-          httpToolTimeout, resultRetention, retentionSweepInterval, timeout, state);
+      return new Limits(
+          maxSteps,
+          runTimeout,
+          tokenBudget,
+          summarizationTokenThreshold,
+          summarizationKeepMessages,
+          httpToolTimeout,
+          resultRetention,
+          retentionSweepInterval,
+          timeout,
+          state);
     }
 
     public Limits withState(StateLimits limits) {
-      return new Limits(maxSteps, runTimeout, tokenBudget, summarizationTokenThreshold, summarizationKeepMessages,
-          httpToolTimeout, resultRetention, retentionSweepInterval, toolCallTimeout, limits);
+      return new Limits(
+          maxSteps,
+          runTimeout,
+          tokenBudget,
+          summarizationTokenThreshold,
+          summarizationKeepMessages,
+          httpToolTimeout,
+          resultRetention,
+          retentionSweepInterval,
+          toolCallTimeout,
+          limits);
     }
   }
 
@@ -145,8 +226,8 @@ public record Settings(
       Duration sweepInterval) {
     @Override
     public String toString() {
-      return "Postgres[url=%s, user=%s, schema=%s, pool=%d]".formatted(
-          dev.agentexecutor.observability.Redactor.url(jdbcUrl), user, schema, poolSize);
+      return "Postgres[url=%s, user=%s, schema=%s, pool=%d]"
+          .formatted(dev.agentexecutor.observability.Redactor.url(jdbcUrl), user, schema, poolSize);
     }
   }
 
@@ -175,7 +256,13 @@ public record Settings(
     @Override
     public String toString() { // a NATS URL may carry user:password or a token
       return "Nats[url=%s, stream=%s, subject=%s, consumer=%s, resultStream=%s, maxConcurrentJobs=%d]"
-          .formatted(withoutUserInfo(url), streamName, subject, consumerName, resultStreamName, maxConcurrentJobs);
+          .formatted(
+              withoutUserInfo(url),
+              streamName,
+              subject,
+              consumerName,
+              resultStreamName,
+              maxConcurrentJobs);
     }
   }
 
@@ -189,18 +276,22 @@ public record Settings(
    * removed from anything that leaves the process: errors, events and log lines.
    */
   public java.util.List<String> secretValues() {
-    java.util.List<String> secrets = new java.util.ArrayList<>(java.util.List.of(model.openAiApiKey(), model.anthropicApiKey()));
-    postgres.ifPresent(p -> {
-      secrets.add(p.password());
-      secrets.addAll(urlSecrets(p.jdbcUrl()));
-    });
+    java.util.List<String> secrets =
+        new java.util.ArrayList<>(java.util.List.of(model.openAiApiKey(), model.anthropicApiKey()));
+    postgres.ifPresent(
+        p -> {
+          secrets.add(p.password());
+          secrets.addAll(urlSecrets(p.jdbcUrl()));
+        });
     redis.ifPresent(r -> secrets.addAll(urlSecrets(r.uri())));
     nats.ifPresent(n -> secrets.addAll(urlSecrets(n.url())));
     clientApi.apiTokens().forEach(token -> secrets.add(token.token()));
     return secrets.stream().filter(s -> s != null && !s.isEmpty()).distinct().toList();
   }
 
-  /** The user info of each URL in a comma-separated list, whole and split at ':' (user, password). */
+  /**
+   * The user info of each URL in a comma-separated list, whole and split at ':' (user, password).
+   */
   private static java.util.List<String> urlSecrets(String urls) {
     java.util.List<String> secrets = new java.util.ArrayList<>();
     var matcher = java.util.regex.Pattern.compile("://([^/@\\s,?#]+)@").matcher(urls);
@@ -221,8 +312,23 @@ public record Settings(
    */
   public Settings withDefaultScriptDirectory(Path directory) {
     if (model.scriptDirectory().isPresent()) return this;
-    return new Settings(port, maxPayloadBytes, maxConcurrentHttpJobs, logLevel, logFormat, otlpEndpoint, otelServiceName,
-        model.withScriptDirectory(directory), limits, httpToolAllowedHosts, eventRetention, postgres, redis, nats, clientApi, uiEnabled);
+    return new Settings(
+        port,
+        maxPayloadBytes,
+        maxConcurrentHttpJobs,
+        logLevel,
+        logFormat,
+        otlpEndpoint,
+        otelServiceName,
+        model.withScriptDirectory(directory),
+        limits,
+        httpToolAllowedHosts,
+        eventRetention,
+        postgres,
+        redis,
+        nats,
+        clientApi,
+        uiEnabled);
   }
 
   public static Settings fromEnvironment() {

@@ -8,9 +8,9 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,11 +22,14 @@ import java.util.Set;
 
 /** Builds {@link Settings} from environment variables, collecting every problem before failing. */
 final class SettingsLoader {
-  /** Names and defaults of every variable, from env-vars.json (the one list, see its description). */
+  /**
+   * Names and defaults of every variable, from env-vars.json (the one list, see its description).
+   */
   static final Map<String, String> DEFAULTS = loadDefaults();
 
   private final Map<String, String> env;
   private final List<String> problems = new ArrayList<>();
+
   /** Every variable this load looked at, so that tests can hold it to env-vars.json. */
   private final Set<String> read = new LinkedHashSet<>();
 
@@ -49,63 +52,69 @@ final class SettingsLoader {
   }
 
   private Settings build() {
-    Settings settings = new Settings(
-        intIn("PORT", 0, 65535),
-        longIn("MAX_PAYLOAD_BYTES", 1024, Long.MAX_VALUE),
-        intIn("MAX_CONCURRENT_HTTP_JOBS", 1, 100_000),
-        oneOf("LOG_LEVEL", "TRACE", "DEBUG", "INFO", "WARN", "ERROR"),
-        oneOf("LOG_FORMAT", "json", "text"),
-        optional("OTEL_EXPORTER_OTLP_ENDPOINT"),
-        text("OTEL_SERVICE_NAME"),
-        new Settings.ModelSettings(
-            oneOf("LLM_PROVIDER", "openai", "anthropic", "scripted"),
-            text("LLM_MODEL_NAME"),
-            text("OPENAI_API_KEY"),
-            text("OPENAI_BASE_URL"),
-            text("ANTHROPIC_API_KEY"),
-            text("ANTHROPIC_BASE_URL"),
-            seconds("MODEL_TIMEOUT_SECONDS"),
-            intIn("MODEL_MAX_RETRIES", 0, 100),
-            Duration.ofMillis(longIn("MODEL_RETRY_INITIAL_BACKOFF_MS", 0, 3_600_000)),
-            Duration.ofMillis(longIn("MODEL_RETRY_MAX_BACKOFF_MS", 0, 3_600_000)),
-            directory(optional("SCRIPTED_SCRIPT_DIR"), "SCRIPTED_SCRIPT_DIR")),
-        new Settings.Limits(
-            intIn("MAX_STEPS", 1, 1_000_000),
-            seconds("RUN_TIMEOUT_SECONDS"),
-            optional("TOKEN_BUDGET").map(v -> parseLong("TOKEN_BUDGET", v, 1, Long.MAX_VALUE)),
-            longIn("SUMMARIZATION_TOKEN_THRESHOLD", 1000, Long.MAX_VALUE),
-            intIn("SUMMARIZATION_KEEP_MESSAGES", 1, 10_000),
-            seconds("HTTP_TOOL_TIMEOUT_SECONDS"),
-            Duration.ofHours(longIn("RESULT_RETENTION_HOURS", 1, 100_000)),
-            seconds("RETENTION_SWEEP_INTERVAL_SECONDS"),
-            seconds("TOOL_CALL_TIMEOUT_SECONDS"),
-            stateLimits()),
-        allowedHosts(),
-        seconds("STREAM_TTL_SECONDS"),
-        postgres(),
-        redis(),
-        nats(),
-        new Settings.ClientApi(
-            apiTokens(),
-            intIn("MAX_STREAM_FOLLOWERS", 1, 1_000_000),
-            seconds("STREAM_HEARTBEAT_SECONDS")),
-        bool("UI_ENABLED"));
+    Settings settings =
+        new Settings(
+            intIn("PORT", 0, 65535),
+            longIn("MAX_PAYLOAD_BYTES", 1024, Long.MAX_VALUE),
+            intIn("MAX_CONCURRENT_HTTP_JOBS", 1, 100_000),
+            oneOf("LOG_LEVEL", "TRACE", "DEBUG", "INFO", "WARN", "ERROR"),
+            oneOf("LOG_FORMAT", "json", "text"),
+            optional("OTEL_EXPORTER_OTLP_ENDPOINT"),
+            text("OTEL_SERVICE_NAME"),
+            new Settings.ModelSettings(
+                oneOf("LLM_PROVIDER", "openai", "anthropic", "scripted"),
+                text("LLM_MODEL_NAME"),
+                text("OPENAI_API_KEY"),
+                text("OPENAI_BASE_URL"),
+                text("ANTHROPIC_API_KEY"),
+                text("ANTHROPIC_BASE_URL"),
+                seconds("MODEL_TIMEOUT_SECONDS"),
+                intIn("MODEL_MAX_RETRIES", 0, 100),
+                Duration.ofMillis(longIn("MODEL_RETRY_INITIAL_BACKOFF_MS", 0, 3_600_000)),
+                Duration.ofMillis(longIn("MODEL_RETRY_MAX_BACKOFF_MS", 0, 3_600_000)),
+                directory(optional("SCRIPTED_SCRIPT_DIR"), "SCRIPTED_SCRIPT_DIR")),
+            new Settings.Limits(
+                intIn("MAX_STEPS", 1, 1_000_000),
+                seconds("RUN_TIMEOUT_SECONDS"),
+                optional("TOKEN_BUDGET").map(v -> parseLong("TOKEN_BUDGET", v, 1, Long.MAX_VALUE)),
+                longIn("SUMMARIZATION_TOKEN_THRESHOLD", 1000, Long.MAX_VALUE),
+                intIn("SUMMARIZATION_KEEP_MESSAGES", 1, 10_000),
+                seconds("HTTP_TOOL_TIMEOUT_SECONDS"),
+                Duration.ofHours(longIn("RESULT_RETENTION_HOURS", 1, 100_000)),
+                seconds("RETENTION_SWEEP_INTERVAL_SECONDS"),
+                seconds("TOOL_CALL_TIMEOUT_SECONDS"),
+                stateLimits()),
+            allowedHosts(),
+            seconds("STREAM_TTL_SECONDS"),
+            postgres(),
+            redis(),
+            nats(),
+            new Settings.ClientApi(
+                apiTokens(),
+                intIn("MAX_STREAM_FOLLOWERS", 1, 1_000_000),
+                seconds("STREAM_HEARTBEAT_SECONDS")),
+            bool("UI_ENABLED"));
     Settings.ModelSettings model = settings.model();
     if (model.initialBackoff().compareTo(model.maxBackoff()) > 0) {
-      problems.add("MODEL_RETRY_INITIAL_BACKOFF_MS (%d) must not exceed MODEL_RETRY_MAX_BACKOFF_MS (%d)"
-          .formatted(model.initialBackoff().toMillis(), model.maxBackoff().toMillis()));
+      problems.add(
+          "MODEL_RETRY_INITIAL_BACKOFF_MS (%d) must not exceed MODEL_RETRY_MAX_BACKOFF_MS (%d)"
+              .formatted(model.initialBackoff().toMillis(), model.maxBackoff().toMillis()));
     }
     StateLimits state = settings.limits().state();
     if (state.maxFileChars() > state.maxFilesTotalChars()) {
-      problems.add("MAX_FILE_CHARS (%d) must not exceed MAX_FILES_TOTAL_CHARS (%d)"
-          .formatted(state.maxFileChars(), state.maxFilesTotalChars()));
+      problems.add(
+          "MAX_FILE_CHARS (%d) must not exceed MAX_FILES_TOTAL_CHARS (%d)"
+              .formatted(state.maxFileChars(), state.maxFilesTotalChars()));
     }
     return settings;
   }
 
   private List<String> allowedHosts() {
-    List<String> entries = java.util.Arrays.stream(text("HTTP_TOOL_ALLOWED_HOSTS").split(","))
-        .map(String::strip).filter(h -> !h.isEmpty()).toList();
+    List<String> entries =
+        java.util.Arrays.stream(text("HTTP_TOOL_ALLOWED_HOSTS").split(","))
+            .map(String::strip)
+            .filter(h -> !h.isEmpty())
+            .toList();
     for (String entry : entries) {
       String problem = dev.agentexecutor.agent.tools.HttpToolPolicy.problem(entry);
       if (problem != null) problems.add("HTTP_TOOL_ALLOWED_HOSTS: " + problem);
@@ -140,11 +149,13 @@ final class SettingsLoader {
       if (target.user() != null) user = target.user();
       if (target.password() != null) password = target.password();
     } else {
-      jdbcUrl = "jdbc:postgresql://%s:%d/%s".formatted(host.get(), intIn("POSTGRES_PORT", 1, 65535), db);
+      jdbcUrl =
+          "jdbc:postgresql://%s:%d/%s".formatted(host.get(), intIn("POSTGRES_PORT", 1, 65535), db);
     }
     String schema = text("POSTGRES_SCHEMA");
     if (!schema.matches("[A-Za-z_][A-Za-z0-9_]{0,62}")) {
-      problems.add("POSTGRES_SCHEMA: '" + schema + "' is not a plain SQL identifier (letters, digits, _)");
+      problems.add(
+          "POSTGRES_SCHEMA: '" + schema + "' is not a plain SQL identifier (letters, digits, _)");
     }
     return Optional.of(
         new Settings.Postgres(
@@ -177,7 +188,8 @@ final class SettingsLoader {
         if (parts.length > 1) password = decode(parts[1]);
       }
       if (uri.getHost() == null) {
-        problems.add("DATABASE_URL: has no valid host name (expected postgresql://user:password@host:port/database)");
+        problems.add(
+            "DATABASE_URL: has no valid host name (expected postgresql://user:password@host:port/database)");
         return new JdbcTarget(url, null, null);
       }
       int port = uri.getPort() < 0 ? 5432 : uri.getPort();
@@ -185,7 +197,8 @@ final class SettingsLoader {
       String jdbc = "jdbc:postgresql://" + uri.getHost() + ":" + port + uri.getRawPath() + query;
       return new JdbcTarget(jdbc, user, password);
     } catch (IllegalArgumentException e) {
-      problems.add("DATABASE_URL: not a valid URL (" + e.getMessage().replace(url, "<redacted>") + ")");
+      problems.add(
+          "DATABASE_URL: not a valid URL (" + e.getMessage().replace(url, "<redacted>") + ")");
       return new JdbcTarget(url, null, null);
     }
   }
@@ -207,8 +220,12 @@ final class SettingsLoader {
     } else {
       String password = text("DRAGONFLY_PASSWORD");
       // URLEncoder writes form encoding; a space must be %20 in a URI's user info.
-      String auth = password.isEmpty() ? ""
-          : ":" + java.net.URLEncoder.encode(password, StandardCharsets.UTF_8).replace("+", "%20") + "@";
+      String auth =
+          password.isEmpty()
+              ? ""
+              : ":"
+                  + java.net.URLEncoder.encode(password, StandardCharsets.UTF_8).replace("+", "%20")
+                  + "@";
       uri = "redis://" + auth + host.get() + ":" + intIn("DRAGONFLY_PORT", 1, 65535);
     }
     return Optional.of(
@@ -240,12 +257,14 @@ final class SettingsLoader {
 
   /** Shortest accepted API token: anything shorter is guessable. */
   static final int MIN_TOKEN_LENGTH = 16;
-  private static final java.util.regex.Pattern TOKEN = java.util.regex.Pattern.compile("[A-Za-z0-9._~+/=-]+");
+
+  private static final java.util.regex.Pattern TOKEN =
+      java.util.regex.Pattern.compile("[A-Za-z0-9._~+/=-]+");
 
   /**
    * API_TOKENS: comma-separated {@code token} or {@code token=tenant} (split at the last '=' that
-   * has a name after it, so base64 padding stays in the token). Problems name the entry's
-   * position, never its value.
+   * has a name after it, so base64 padding stays in the token). Problems name the entry's position,
+   * never its value.
    */
   private List<Settings.ApiToken> apiTokens() {
     List<Settings.ApiToken> tokens = new ArrayList<>();
@@ -260,10 +279,14 @@ final class SettingsLoader {
       String tenant = named ? entry.substring(split + 1) : dev.agentexecutor.job.Tenants.DEFAULT;
       String where = "API_TOKENS: entry #" + (i + 1);
       if (!dev.agentexecutor.job.Tenants.isValid(tenant)) {
-        problems.add(where + " has an invalid tenant name (1 to 64 letters, digits, '.', '_' or '-')");
+        problems.add(
+            where + " has an invalid tenant name (1 to 64 letters, digits, '.', '_' or '-')");
       } else if (token.length() < MIN_TOKEN_LENGTH || !TOKEN.matcher(token).matches()) {
-        problems.add(where + " is not a token of at least " + MIN_TOKEN_LENGTH
-            + " characters among letters, digits and . _ ~ + / = -");
+        problems.add(
+            where
+                + " is not a token of at least "
+                + MIN_TOKEN_LENGTH
+                + " characters among letters, digits and . _ ~ + / = -");
       } else if (!seen.add(token)) {
         problems.add(where + " repeats an earlier token");
       } else {
@@ -276,7 +299,8 @@ final class SettingsLoader {
   // --- typed readers: each records a problem naming the variable instead of throwing ---
 
   private String text(String name) {
-    if (!DEFAULTS.containsKey(name)) throw new IllegalStateException(name + " is not in env-vars.json");
+    if (!DEFAULTS.containsKey(name))
+      throw new IllegalStateException(name + " is not in env-vars.json");
     read.add(name);
     String value = env.get(name);
     return value == null || value.isBlank() ? DEFAULTS.get(name) : value.trim();
@@ -349,7 +373,8 @@ final class SettingsLoader {
 
   private static Map<String, String> loadDefaults() {
     try (InputStream in = SettingsLoader.class.getResourceAsStream("/env-vars.json")) {
-      if (in == null) throw new IllegalStateException("env-vars.json is missing from the classpath");
+      if (in == null)
+        throw new IllegalStateException("env-vars.json is missing from the classpath");
       JsonNode root = Json.MAPPER.readTree(in);
       Map<String, String> defaults = new LinkedHashMap<>();
       for (JsonNode variable : root.path("variables")) {

@@ -5,9 +5,9 @@ import dev.agentexecutor.agent.definition.DefinitionParser;
 import java.util.List;
 
 /**
- * The one check behind the {@code validate-definition} command and {@code POST /definitions/validate}:
- * a document with an {@code agent_definition} is validated as a whole job (as intake does), any
- * other document as a bare agent definition.
+ * The one check behind the {@code validate-definition} command and {@code POST
+ * /definitions/validate}: a document with an {@code agent_definition} is validated as a whole job
+ * (as intake does), any other document as a bare agent definition.
  */
 public final class DefinitionValidation {
   private DefinitionValidation() {}
@@ -25,7 +25,10 @@ public final class DefinitionValidation {
     return DefinitionParser.problems(document, "$");
   }
 
-  /** The JSON of a request body under intake's parsing limits; an {@link InvalidJobException} otherwise. */
+  /**
+   * The JSON of a request body under intake's parsing limits; an {@link InvalidJobException}
+   * otherwise.
+   */
   public static JsonNode parseBody(byte[] body) {
     return JsonBody.parse(body, "$");
   }

@@ -31,37 +31,59 @@ public final class InputPayload {
     JsonNode messages = input.get("messages");
     if (messages != null && !messages.isNull()) {
       if (!messages.isArray()) {
-        problems.add(new Problem("INPUT_MESSAGES", path + ".messages", "must be an array of {role, content}"));
+        problems.add(
+            new Problem(
+                "INPUT_MESSAGES", path + ".messages", "must be an array of {role, content}"));
       } else {
-        for (int i = 0; i < messages.size(); i++) messageProblems(messages.get(i), path + ".messages[" + i + "]", problems);
+        for (int i = 0; i < messages.size(); i++)
+          messageProblems(messages.get(i), path + ".messages[" + i + "]", problems);
       }
     }
     JsonNode instructions = input.get("instructions");
     if (instructions != null && !instructions.isNull() && !instructions.isTextual()) {
-      problems.add(new Problem("INPUT_INSTRUCTIONS", path + ".instructions",
-          "must be a string, not " + DefinitionParser.kind(instructions)));
+      problems.add(
+          new Problem(
+              "INPUT_INSTRUCTIONS",
+              path + ".instructions",
+              "must be a string, not " + DefinitionParser.kind(instructions)));
     }
     JsonNode files = input.get("files");
     if (files != null && !files.isNull()) {
       if (!files.isObject()) {
-        problems.add(new Problem("INPUT_FILES", path + ".files", "must be an object of path to text"));
+        problems.add(
+            new Problem("INPUT_FILES", path + ".files", "must be an object of path to text"));
       } else {
-        files.fields().forEachRemaining(f -> {
-          if (!f.getValue().isTextual()) {
-            problems.add(new Problem("INPUT_FILES", path + ".files." + f.getKey(), "file content must be a string"));
-          } else if (List.of(f.getKey().split("/")).contains("..") || f.getKey().isBlank()) {
-            problems.add(new Problem("INPUT_FILES", path + ".files." + f.getKey(),
-                "file paths must be non-blank and must not contain '..' segments"));
-          }
-        });
+        files
+            .fields()
+            .forEachRemaining(
+                f -> {
+                  if (!f.getValue().isTextual()) {
+                    problems.add(
+                        new Problem(
+                            "INPUT_FILES",
+                            path + ".files." + f.getKey(),
+                            "file content must be a string"));
+                  } else if (List.of(f.getKey().split("/")).contains("..")
+                      || f.getKey().isBlank()) {
+                    problems.add(
+                        new Problem(
+                            "INPUT_FILES",
+                            path + ".files." + f.getKey(),
+                            "file paths must be non-blank and must not contain '..' segments"));
+                  }
+                });
       }
     }
     boolean hasMessages = messages != null && messages.isArray() && !messages.isEmpty();
-    boolean hasText = (instructions != null && instructions.isTextual() && !instructions.asText().isBlank())
-        || (input.get("context") != null && !input.get("context").isNull());
+    boolean hasText =
+        (instructions != null && instructions.isTextual() && !instructions.asText().isBlank())
+            || (input.get("context") != null && !input.get("context").isNull());
     if (problems.isEmpty() && !hasMessages && !hasText) {
-      problems.add(new Problem("INPUT_EMPTY", path,
-          "gives the agent nothing to do: provide messages, instructions or context"));
+      problems.add(
+          new Problem(
+              "INPUT_EMPTY",
+              path,
+              "gives the agent nothing to do: provide messages, instructions or context"));
     }
     return problems;
   }
@@ -73,7 +95,11 @@ public final class InputPayload {
     }
     JsonNode role = message.get("role");
     if (role == null || !role.isTextual()) {
-      problems.add(new Problem("INPUT_MESSAGE_ROLE", path + ".role", "is required (system, user, assistant or tool)"));
+      problems.add(
+          new Problem(
+              "INPUT_MESSAGE_ROLE",
+              path + ".role",
+              "is required (system, user, assistant or tool)"));
     } else {
       try {
         Role.parse(role.asText());
@@ -83,7 +109,11 @@ public final class InputPayload {
     }
     JsonNode content = message.get("content");
     if (content != null && !content.isNull() && !content.isTextual() && !content.isArray()) {
-      problems.add(new Problem("INPUT_MESSAGE_CONTENT", path + ".content", "must be a string or a list of content parts"));
+      problems.add(
+          new Problem(
+              "INPUT_MESSAGE_CONTENT",
+              path + ".content",
+              "must be a string or a list of content parts"));
     }
   }
 
@@ -99,10 +129,17 @@ public final class InputPayload {
     Map<String, FileData> files = new LinkedHashMap<>();
     JsonNode seed = input.get("files");
     if (seed != null && seed.isObject()) {
-      seed.fields().forEachRemaining(f -> files.put(normalizePath(f.getKey()), FileData.of(f.getValue().asText(), now)));
+      seed.fields()
+          .forEachRemaining(
+              f -> files.put(normalizePath(f.getKey()), FileData.of(f.getValue().asText(), now)));
     }
     Map<String, JsonNode> extra = new LinkedHashMap<>();
-    input.fields().forEachRemaining(f -> { if (!KNOWN.contains(f.getKey())) extra.put(f.getKey(), f.getValue()); });
+    input
+        .fields()
+        .forEachRemaining(
+            f -> {
+              if (!KNOWN.contains(f.getKey())) extra.put(f.getKey(), f.getValue());
+            });
     return AgentState.initial(messages, files, extra);
   }
 
@@ -113,11 +150,13 @@ public final class InputPayload {
   private static String userText(ObjectNode input) {
     StringBuilder text = new StringBuilder();
     JsonNode instructions = input.get("instructions");
-    if (instructions != null && instructions.isTextual()) text.append(instructions.asText().strip());
+    if (instructions != null && instructions.isTextual())
+      text.append(instructions.asText().strip());
     JsonNode context = input.get("context");
     if (context != null && !context.isNull()) {
       if (!text.isEmpty()) text.append("\n\n");
-      text.append("Context:\n").append(context.isTextual() ? context.asText() : context.toPrettyString());
+      text.append("Context:\n")
+          .append(context.isTextual() ? context.asText() : context.toPrettyString());
     }
     return text.toString();
   }
@@ -131,14 +170,24 @@ public final class InputPayload {
       int n = 0;
       for (JsonNode call : toolCalls) {
         JsonNode args = call.has("args") ? call.get("args") : call.path("arguments");
-        ObjectNode argObject = args.isObject() ? (ObjectNode) args
-            : args.isTextual() ? parseArgs(args.asText()) : Json.object();
-        String id = call.path("id").isTextual() ? call.get("id").asText() : "input_call_" + index + "_" + n;
+        ObjectNode argObject =
+            args.isObject()
+                ? (ObjectNode) args
+                : args.isTextual() ? parseArgs(args.asText()) : Json.object();
+        String id =
+            call.path("id").isTextual() ? call.get("id").asText() : "input_call_" + index + "_" + n;
         n++;
-        calls.add(new ToolCall(id, call.path("name").asText(call.path("function").path("name").asText("unknown")), argObject));
+        calls.add(
+            new ToolCall(
+                id,
+                call.path("name").asText(call.path("function").path("name").asText("unknown")),
+                argObject));
       }
     }
-    return new Message(role, contentText(m.get("content")), calls,
+    return new Message(
+        role,
+        contentText(m.get("content")),
+        calls,
         m.path("tool_call_id").isTextual() ? m.get("tool_call_id").asText() : null,
         m.path("name").isTextual() ? m.get("name").asText() : null);
   }

@@ -5,9 +5,9 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * A job as clients send it (the data of a dev.my-platform.agent.execute CloudEvent, or the body
- * of POST /invoke). {@code jobId} is also the thread id of the job's checkpoints and events.
- * {@code tenant} is who it belongs to: set by the ingress (the API token's tenant over HTTP, the
+ * A job as clients send it (the data of a dev.my-platform.agent.execute CloudEvent, or the body of
+ * POST /invoke). {@code jobId} is also the thread id of the job's checkpoints and events. {@code
+ * tenant} is who it belongs to: set by the ingress (the API token's tenant over HTTP, the
  * CloudEvent's {@code tenant} attribute over NATS), never by the job's own JSON.
  */
 public record JobExecutionEvent(
@@ -22,7 +22,8 @@ public record JobExecutionEvent(
   }
 
   /** A job of the default tenant. */
-  public JobExecutionEvent(String traceId, String jobId, ObjectNode agentDefinition, ObjectNode inputPayload) {
+  public JobExecutionEvent(
+      String traceId, String jobId, ObjectNode agentDefinition, ObjectNode inputPayload) {
     this(traceId, jobId, agentDefinition, inputPayload, Tenants.DEFAULT);
   }
 

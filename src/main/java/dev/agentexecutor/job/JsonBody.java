@@ -10,23 +10,27 @@ import dev.agentexecutor.util.Json;
 import java.io.IOException;
 
 /**
- * A request or message body read as JSON under limits that hostile input cannot get around:
- * bounded nesting and number length, duplicate keys refused as ambiguous. Every failure, including
+ * A request or message body read as JSON under limits that hostile input cannot get around: bounded
+ * nesting and number length, duplicate keys refused as ambiguous. Every failure, including
  * Jackson's limit errors (whose location is null), becomes an {@link InvalidJobException}.
  */
 final class JsonBody {
   /** Deep enough for any real definition or tool schema; shallow enough that recursion is safe. */
   static final int MAX_NESTING_DEPTH = 200;
+
   /** Longer numbers are not data anyone sends: BigDecimal parsing of them costs quadratic time. */
   static final int MAX_NUMBER_LENGTH = 100;
 
-  private static final ObjectMapper READER = Json.MAPPER.copyWith(JsonFactory.builder()
-      .streamReadConstraints(StreamReadConstraints.builder()
-          .maxNestingDepth(MAX_NESTING_DEPTH)
-          .maxNumberLength(MAX_NUMBER_LENGTH)
-          .build())
-      .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-      .build());
+  private static final ObjectMapper READER =
+      Json.MAPPER.copyWith(
+          JsonFactory.builder()
+              .streamReadConstraints(
+                  StreamReadConstraints.builder()
+                      .maxNestingDepth(MAX_NESTING_DEPTH)
+                      .maxNumberLength(MAX_NUMBER_LENGTH)
+                      .build())
+              .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+              .build());
 
   private JsonBody() {}
 
@@ -42,12 +46,21 @@ final class JsonBody {
       }
       return tree;
     } catch (StreamConstraintsException e) {
-      throw InvalidJobException.badRequest("BODY_JSON_LIMIT", path, "JSON beyond this service's limits: "
-          + withoutJacksonHints(e.getOriginalMessage()) + " (at most " + MAX_NESTING_DEPTH
-          + " levels of nesting and " + MAX_NUMBER_LENGTH + "-digit numbers)");
+      throw InvalidJobException.badRequest(
+          "BODY_JSON_LIMIT",
+          path,
+          "JSON beyond this service's limits: "
+              + withoutJacksonHints(e.getOriginalMessage())
+              + " (at most "
+              + MAX_NESTING_DEPTH
+              + " levels of nesting and "
+              + MAX_NUMBER_LENGTH
+              + "-digit numbers)");
     } catch (JsonProcessingException e) {
-      throw InvalidJobException.badRequest("BODY_NOT_JSON", path, "not valid JSON: "
-          + withoutJacksonHints(e.getOriginalMessage()) + where(e));
+      throw InvalidJobException.badRequest(
+          "BODY_NOT_JSON",
+          path,
+          "not valid JSON: " + withoutJacksonHints(e.getOriginalMessage()) + where(e));
     } catch (IOException e) {
       throw InvalidJobException.badRequest("BODY_NOT_JSON", path, "not readable JSON");
     }
@@ -73,7 +86,9 @@ final class JsonBody {
 
   private static String where(JsonProcessingException e) {
     var location = e.getLocation();
-    return location == null ? "" : " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";
+    return location == null
+        ? ""
+        : " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";
   }
 
   /** Jackson's messages name its own classes and settings; callers need only the first clause. */

@@ -15,10 +15,10 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 
 /**
- * Builds the result CloudEvents of the wire contract: dev.my-platform.agent.completed with
- * {job_id, result:{output, status, usage}} and dev.my-platform.agent.failed with
- * {job_id, error:{message, type, stack_trace}}; source agent-executor-service, subject = job id,
- * traceparent continuing the job's trace.
+ * Builds the result CloudEvents of the wire contract: dev.my-platform.agent.completed with {job_id,
+ * result:{output, status, usage}} and dev.my-platform.agent.failed with {job_id, error:{message,
+ * type, stack_trace}}; source agent-executor-service, subject = job id, traceparent continuing the
+ * job's trace.
  */
 public final class ResultEvents {
   public static final String COMPLETED_TYPE = "dev.my-platform.agent.completed";
@@ -38,7 +38,8 @@ public final class ResultEvents {
     return build(COMPLETED_TYPE, jobId, data, trace);
   }
 
-  public static CloudEvent failed(String jobId, String message, String type, String stackTrace, TraceContext trace) {
+  public static CloudEvent failed(
+      String jobId, String message, String type, String stackTrace, TraceContext trace) {
     ObjectNode data = Json.object();
     data.put("job_id", jobId);
     ObjectNode error = data.putObject("error");
@@ -71,14 +72,15 @@ public final class ResultEvents {
   }
 
   private static CloudEvent build(String type, String jobId, ObjectNode data, TraceContext trace) {
-    CloudEventBuilder builder = CloudEventBuilder.v1()
-        .withId(Ids.uuid())
-        .withSource(SOURCE)
-        .withType(type)
-        .withSubject(jobId == null ? "unknown" : jobId)
-        .withTime(OffsetDateTime.now(ZoneOffset.UTC))
-        .withDataContentType("application/json")
-        .withData(Json.writeBytes(data));
+    CloudEventBuilder builder =
+        CloudEventBuilder.v1()
+            .withId(Ids.uuid())
+            .withSource(SOURCE)
+            .withType(type)
+            .withSubject(jobId == null ? "unknown" : jobId)
+            .withTime(OffsetDateTime.now(ZoneOffset.UTC))
+            .withDataContentType("application/json")
+            .withData(Json.writeBytes(data));
     if (trace != null) {
       builder.withExtension("traceparent", trace.traceparent());
       if (trace.tracestate() != null) builder.withExtension("tracestate", trace.tracestate());

@@ -8,8 +8,10 @@ import java.util.regex.Pattern;
  */
 public final class Tenants {
   public static final String DEFAULT = "default";
+
   /** The CloudEvent extension attribute carrying a NATS job's tenant. */
   public static final String ATTRIBUTE = "tenant";
+
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
   private Tenants() {}

@@ -23,7 +23,12 @@ record AttemptFailure(
     for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
       if (cause instanceof HttpException http) return ofHttp(http, clock);
       if (cause instanceof ModelAnswerException answer) {
-        return new AttemptFailure(answer.status(), answer.retryable(), Optional.empty(), answer.kind(), answer.getMessage());
+        return new AttemptFailure(
+            answer.status(),
+            answer.retryable(),
+            Optional.empty(),
+            answer.kind(),
+            answer.getMessage());
       }
     }
     for (Throwable cause = failure; cause != null; cause = cause.getCause()) {

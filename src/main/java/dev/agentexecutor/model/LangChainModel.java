@@ -27,8 +27,9 @@ record LangChainModel(StreamingChatModel model, String target) {
     CompletableFuture<ChatResponse> done = new CompletableFuture<>();
     model.chat(chatRequest, new Handler(tokens, done));
     ChatResponse response = await(done);
-    ModelResponse answer = new ModelResponse(
-        MessageConverter.fromAi(response.aiMessage()), usage(response.tokenUsage()));
+    ModelResponse answer =
+        new ModelResponse(
+            MessageConverter.fromAi(response.aiMessage()), usage(response.tokenUsage()));
     if (answer.message().content().isBlank() && answer.message().toolCalls().isEmpty()) {
       throw ModelAnswerException.empty();
     }
@@ -36,8 +37,8 @@ record LangChainModel(StreamingChatModel model, String target) {
   }
 
   /**
-   * Our HTTP client streams on the calling thread, so the stream is over when {@code chat}
-   * returns: an answer neither completed nor failed by then never will be.
+   * Our HTTP client streams on the calling thread, so the stream is over when {@code chat} returns:
+   * an answer neither completed nor failed by then never will be.
    */
   private static ChatResponse await(CompletableFuture<ChatResponse> done) throws Exception {
     if (!done.isDone()) throw ModelAnswerException.incomplete();

@@ -25,12 +25,14 @@ final class ModelAnswerException extends RuntimeException {
 
   /** Proxies and servers that drop the connection cleanly end a stream without its last event. */
   static ModelAnswerException incomplete() {
-    return new ModelAnswerException("incomplete stream", "the stream ended before the answer was complete", true, 0);
+    return new ModelAnswerException(
+        "incomplete stream", "the stream ended before the answer was complete", true, 0);
   }
 
   /** Models occasionally answer nothing; asking again usually helps, accepting it never does. */
   static ModelAnswerException empty() {
-    return new ModelAnswerException("empty answer", "the model answered with neither text nor tool calls", true, 0);
+    return new ModelAnswerException(
+        "empty answer", "the model answered with neither text nor tool calls", true, 0);
   }
 
   String kind() {

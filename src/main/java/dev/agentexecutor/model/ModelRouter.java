@@ -7,11 +7,11 @@ import dev.agentexecutor.observability.Metrics;
 import java.net.http.HttpTimeoutException;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The service's {@link ModelClient}: sends each call to the provider its node names (OpenAI,
@@ -27,7 +27,11 @@ public final class ModelRouter implements ModelClient {
   private final Map<ModelKey, LangChainModel> models = new ConcurrentHashMap<>();
 
   public ModelRouter(Settings.ModelSettings settings, Metrics metrics) {
-    this(settings, metrics, RetryPolicy.from(settings, metrics), new ScriptedModel(settings.scriptDirectory()));
+    this(
+        settings,
+        metrics,
+        RetryPolicy.from(settings, metrics),
+        new ScriptedModel(settings.scriptDirectory()));
   }
 
   public ModelRouter(
@@ -63,30 +67,38 @@ public final class ModelRouter implements ModelClient {
   private static final ScheduledThreadPoolExecutor WATCHDOG = watchdog();
 
   private static ScheduledThreadPoolExecutor watchdog() {
-    ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1,
-        Thread.ofPlatform().name("model-call-watchdog").daemon().factory());
+    ScheduledThreadPoolExecutor executor =
+        new ScheduledThreadPoolExecutor(
+            1, Thread.ofPlatform().name("model-call-watchdog").daemon().factory());
     executor.setRemoveOnCancelPolicy(true);
     return executor;
   }
 
   /**
-   * The HTTP client's timeout covers the wait for response headers; a stream that stalls after
-   * them would otherwise hang the job (and, with in-progress acks, its NATS message) forever. An
-   * attempt still running at the timeout is interrupted, which cancels it, and counts as a
-   * retryable timeout.
+   * The HTTP client's timeout covers the wait for response headers; a stream that stalls after them
+   * would otherwise hang the job (and, with in-progress acks, its NATS message) forever. An attempt
+   * still running at the timeout is interrupted, which cancels it, and counts as a retryable
+   * timeout.
    */
   private <T> T withinTimeout(Callable<T> attempt) throws Exception {
     Thread caller = Thread.currentThread();
     AtomicBoolean timedOut = new AtomicBoolean();
-    ScheduledFuture<?> alarm = WATCHDOG.schedule(() -> {
-      timedOut.set(true);
-      caller.interrupt();
-    }, settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
+    ScheduledFuture<?> alarm =
+        WATCHDOG.schedule(
+            () -> {
+              timedOut.set(true);
+              caller.interrupt();
+            },
+            settings.timeout().toMillis(),
+            TimeUnit.MILLISECONDS);
     try {
       return attempt.call();
     } catch (Exception e) {
       if (timedOut.get()) {
-        throw new HttpTimeoutException("no complete answer within " + settings.timeout().toSeconds() + " s (MODEL_TIMEOUT_SECONDS)");
+        throw new HttpTimeoutException(
+            "no complete answer within "
+                + settings.timeout().toSeconds()
+                + " s (MODEL_TIMEOUT_SECONDS)");
       }
       throw e;
     } finally {

@@ -12,9 +12,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The one retry policy of model calls: HTTP 429, 5xx and connection errors, and unusable answers
  * that {@link ModelAnswerException} marks retryable, are retried with exponential backoff and full
- * jitter (never less than the server's {@code Retry-After}); any other
- * failure, or running out of retries, ends in a {@link ModelException}. A streamed call that fails
- * midway is retried from the start, so listeners may see the first tokens twice.
+ * jitter (never less than the server's {@code Retry-After}); any other failure, or running out of
+ * retries, ends in a {@link ModelException}. A streamed call that fails midway is retried from the
+ * start, so listeners may see the first tokens twice.
  */
 public final class RetryPolicy {
   private static final Logger log = LoggerFactory.getLogger(RetryPolicy.class);

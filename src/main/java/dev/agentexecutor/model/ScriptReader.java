@@ -25,6 +25,7 @@ import java.util.regex.Pattern;
 final class ScriptReader {
   /** Splits before each run of whitespace, so "a b" streams as "a", " b" and joins back exactly. */
   private static final Pattern WORD_BOUNDARY = Pattern.compile("(?<=\\S)(?=\\s)");
+
   /** The largest script file read, in bytes. */
   static final long MAX_FILE_BYTES = 16L * 1024 * 1024;
 
@@ -38,8 +39,11 @@ final class ScriptReader {
    */
   static List<ScriptedReply> readFile(Optional<Path> directory, String file) {
     if (directory.isEmpty()) {
-      throw new ModelException("scripted model files are disabled on this service (SCRIPTED_SCRIPT_DIR is unset): "
-          + "give the script inline", 0, null);
+      throw new ModelException(
+          "scripted model files are disabled on this service (SCRIPTED_SCRIPT_DIR is unset): "
+              + "give the script inline",
+          0,
+          null);
     }
     Path real = confined(directory.get(), file).orElseThrow(() -> unavailable(file));
     byte[] bytes;
@@ -49,20 +53,25 @@ final class ScriptReader {
       throw unavailable(file);
     }
     if (bytes.length > MAX_FILE_BYTES) {
-      throw new ModelException("scripted model file '" + file + "' is larger than " + MAX_FILE_BYTES + " bytes", 0, null);
+      throw new ModelException(
+          "scripted model file '" + file + "' is larger than " + MAX_FILE_BYTES + " bytes",
+          0,
+          null);
     }
     return read(parse(bytes, file), "script file " + file);
   }
 
   /** The real path of {@code file} when it is a regular file inside {@code directory}. */
   static Optional<Path> confined(Path directory, String file) {
-    if (ScriptValidator.filePathProblem(Json.MAPPER.getNodeFactory().textNode(file)) != null) return Optional.empty();
+    if (ScriptValidator.filePathProblem(Json.MAPPER.getNodeFactory().textNode(file)) != null)
+      return Optional.empty();
     try {
       Path base = directory.toRealPath();
       Path candidate = base.resolve(file).normalize();
       if (!candidate.startsWith(base)) return Optional.empty();
       Path real = candidate.toRealPath();
-      if (!real.startsWith(base) || !Files.isRegularFile(real, LinkOption.NOFOLLOW_LINKS)) return Optional.empty();
+      if (!real.startsWith(base) || !Files.isRegularFile(real, LinkOption.NOFOLLOW_LINKS))
+        return Optional.empty();
       return Optional.of(real);
     } catch (IOException | RuntimeException e) {
       return Optional.empty();
@@ -70,8 +79,13 @@ final class ScriptReader {
   }
 
   private static ModelException unavailable(String file) {
-    return new ModelException("cannot read scripted model file '" + file + "': it must be a readable regular file "
-        + "inside the script directory (SCRIPTED_SCRIPT_DIR), named by a relative path", 0, null);
+    return new ModelException(
+        "cannot read scripted model file '"
+            + file
+            + "': it must be a readable regular file "
+            + "inside the script directory (SCRIPTED_SCRIPT_DIR), named by a relative path",
+        0,
+        null);
   }
 
   /** The file's JSON; a syntax error names where it is, never what the file holds. */
@@ -79,8 +93,16 @@ final class ScriptReader {
     try {
       return Json.MAPPER.readTree(bytes);
     } catch (JsonProcessingException e) {
-      String where = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
-      throw new ModelException("scripted model file '" + file + "' is not valid JSON" + where, 0, null);
+      String where =
+          e.getLocation() == null
+              ? ""
+              : " (line "
+                  + e.getLocation().getLineNr()
+                  + ", column "
+                  + e.getLocation().getColumnNr()
+                  + ")";
+      throw new ModelException(
+          "scripted model file '" + file + "' is not valid JSON" + where, 0, null);
     } catch (IOException e) {
       throw unavailable(file);
     }
@@ -93,8 +115,12 @@ final class ScriptReader {
     List<ScriptValidator.ScriptProblem> problems = ScriptValidator.responses(script);
     if (!problems.isEmpty()) {
       ScriptValidator.ScriptProblem first = problems.get(0);
-      String where = first.response() < 0 ? source : "response #" + (first.response() + 1) + " of " + source;
-      throw invalid(where, first.message() + (problems.size() > 1 ? " (and " + (problems.size() - 1) + " more problems)" : ""));
+      String where =
+          first.response() < 0 ? source : "response #" + (first.response() + 1) + " of " + source;
+      throw invalid(
+          where,
+          first.message()
+              + (problems.size() > 1 ? " (and " + (problems.size() - 1) + " more problems)" : ""));
     }
     List<ScriptedReply> replies = new ArrayList<>(script.size());
     for (int index = 0; index < script.size(); index++) {
@@ -121,7 +147,10 @@ final class ScriptReader {
     for (JsonNode call : calls) {
       String name = call.path("name").asText();
       JsonNode args = call.path("args");
-      String id = call.path("id").isTextual() ? call.get("id").asText() : "call_" + replyIndex + "_" + result.size();
+      String id =
+          call.path("id").isTextual()
+              ? call.get("id").asText()
+              : "call_" + replyIndex + "_" + result.size();
       result.add(new ToolCall(id, name, args.isObject() ? (ObjectNode) args : Json.object()));
     }
     return List.copyOf(result);

@@ -102,7 +102,8 @@ public final class ScriptedModel implements ModelClient {
     JsonNode file = node.get("file");
     if (file == null) return ScriptReader.read(node, "script of node " + agent);
     // Cached by the name given: the file is read (and checked) once, and a failure is not cached.
-    return scriptsByFile.computeIfAbsent(file.asText(), name -> ScriptReader.readFile(scriptDirectory, name));
+    return scriptsByFile.computeIfAbsent(
+        file.asText(), name -> ScriptReader.readFile(scriptDirectory, name));
   }
 
   private static int assistantMessages(List<Message> messages) {

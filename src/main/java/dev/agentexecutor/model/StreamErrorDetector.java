@@ -17,9 +17,11 @@ import java.util.regex.Pattern;
  */
 final class StreamErrorDetector implements ServerSentEventListener {
   /** Error types and codes that name a passing condition: rate limits, overload, server faults. */
-  private static final Pattern TRANSIENT = Pattern.compile(
-      "rate.?limit|overload|server.?error|api.?error|internal|unavailable|time.?out|capacity|busy|too.?many",
-      Pattern.CASE_INSENSITIVE);
+  private static final Pattern TRANSIENT =
+      Pattern.compile(
+          "rate.?limit|overload|server.?error|api.?error|internal|unavailable|time.?out|capacity|busy|too.?many",
+          Pattern.CASE_INSENSITIVE);
+
   private static final int MAX_DETAIL_CHARS = 300;
 
   private final ServerSentEventListener delegate;
@@ -70,12 +72,15 @@ final class StreamErrorDetector implements ServerSentEventListener {
   /** The error an event reports, if it reports one. */
   static Optional<ModelAnswerException> errorIn(String eventName, String data) {
     boolean named = "error".equals(eventName);
-    if (!named && (data == null || !data.contains("\"error\""))) return Optional.empty(); // the common case, unparsed
+    if (!named && (data == null || !data.contains("\"error\"")))
+      return Optional.empty(); // the common case, unparsed
     JsonNode body;
     try {
       body = Json.parse(data);
     } catch (RuntimeException notJson) {
-      return named ? Optional.of(ModelAnswerException.streamError(shorten(data), false, 0)) : Optional.empty();
+      return named
+          ? Optional.of(ModelAnswerException.streamError(shorten(data), false, 0))
+          : Optional.empty();
     }
     JsonNode error = body.get("error");
     if (error == null || error.isNull()) {
@@ -85,22 +90,36 @@ final class StreamErrorDetector implements ServerSentEventListener {
   }
 
   private static ModelAnswerException describe(JsonNode error) {
-    if (!error.isObject()) return ModelAnswerException.streamError(shorten(error.asText()), false, 0);
+    if (!error.isObject())
+      return ModelAnswerException.streamError(shorten(error.asText()), false, 0);
     String type = error.path("type").asText("");
     JsonNode codeNode = error.has("code") ? error.get("code") : error.path("status");
     String code = codeNode.isMissingNode() || codeNode.isNull() ? "" : codeNode.asText();
-    int status = codeNode.canConvertToInt() && codeNode.asInt() >= 100 && codeNode.asInt() < 600 ? codeNode.asInt() : 0;
-    boolean retryable = status == 429 || status >= 500 || TRANSIENT.matcher(type).find() || TRANSIENT.matcher(code).find();
+    int status =
+        codeNode.canConvertToInt() && codeNode.asInt() >= 100 && codeNode.asInt() < 600
+            ? codeNode.asInt()
+            : 0;
+    boolean retryable =
+        status == 429
+            || status >= 500
+            || TRANSIENT.matcher(type).find()
+            || TRANSIENT.matcher(code).find();
     String message = error.path("message").asText("");
     StringBuilder detail = new StringBuilder();
     if (!type.isEmpty()) detail.append(type);
-    if (!code.isEmpty() && !code.equals(type)) detail.append(detail.isEmpty() ? "" : " ").append("(code ").append(code).append(")");
+    if (!code.isEmpty() && !code.equals(type))
+      detail.append(detail.isEmpty() ? "" : " ").append("(code ").append(code).append(")");
     if (!message.isEmpty()) detail.append(detail.isEmpty() ? "" : ": ").append(message);
-    return ModelAnswerException.streamError(detail.isEmpty() ? shorten(Json.write(error)) : shorten(detail.toString()), retryable, status);
+    return ModelAnswerException.streamError(
+        detail.isEmpty() ? shorten(Json.write(error)) : shorten(detail.toString()),
+        retryable,
+        status);
   }
 
   private static String shorten(String text) {
     String oneLine = text.strip().replaceAll("\\s+", " ");
-    return oneLine.length() <= MAX_DETAIL_CHARS ? oneLine : oneLine.substring(0, MAX_DETAIL_CHARS) + "…";
+    return oneLine.length() <= MAX_DETAIL_CHARS
+        ? oneLine
+        : oneLine.substring(0, MAX_DETAIL_CHARS) + "…";
   }
 }

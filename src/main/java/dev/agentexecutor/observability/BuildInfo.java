@@ -11,15 +11,17 @@ import java.util.jar.JarFile;
 import java.util.jar.Manifest;
 
 /**
- * The version and git commit this build was made from, read from the service jar's manifest
- * ({@code Implementation-Version}, {@code Git-Commit}); {@code --version} and GET /health report
- * them, and the image carries the same values as OCI labels.
+ * The version and git commit this build was made from, read from the service jar's manifest ({@code
+ * Implementation-Version}, {@code Git-Commit}); {@code --version} and GET /health report them, and
+ * the image carries the same values as OCI labels.
  */
 public record BuildInfo(String version, String commit) {
   /** Version when the classes do not come from a packaged jar (an IDE, {@code mvn test}). */
   public static final String DEV = "dev";
+
   /** Commit when the build recorded none (no .git and no -Dgit.commit.id). */
   public static final String UNKNOWN = "unknown";
+
   static final Attributes.Name GIT_COMMIT = new Attributes.Name("Git-Commit");
 
   private static final BuildInfo CURRENT = load(BuildInfo.class);
@@ -29,7 +31,10 @@ public record BuildInfo(String version, String commit) {
     return CURRENT;
   }
 
-  /** The build recorded in a manifest; absent or blank entries become {@link #DEV} and {@link #UNKNOWN}. */
+  /**
+   * The build recorded in a manifest; absent or blank entries become {@link #DEV} and {@link
+   * #UNKNOWN}.
+   */
   public static BuildInfo from(Manifest manifest) {
     Attributes main = manifest.getMainAttributes();
     return new BuildInfo(
@@ -39,7 +44,10 @@ public record BuildInfo(String version, String commit) {
 
   /** The manifest of the jar that holds {@code anchor}, when it was loaded from a jar. */
   static BuildInfo load(Class<?> anchor) {
-    return jarOf(anchor).flatMap(BuildInfo::manifest).map(BuildInfo::from).orElse(new BuildInfo(DEV, UNKNOWN));
+    return jarOf(anchor)
+        .flatMap(BuildInfo::manifest)
+        .map(BuildInfo::from)
+        .orElse(new BuildInfo(DEV, UNKNOWN));
   }
 
   /** "1.2.3 (commit 0123abc...)" for the command line and the start-up log. */

@@ -2,7 +2,10 @@ package dev.agentexecutor.observability;
 
 import org.slf4j.MDC;
 
-/** Puts a job's trace_id and job_id into the logging context for the current thread, and removes them. */
+/**
+ * Puts a job's trace_id and job_id into the logging context for the current thread, and removes
+ * them.
+ */
 public final class LogContext implements AutoCloseable {
   private LogContext() {}
 

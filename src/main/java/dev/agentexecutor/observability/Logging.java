@@ -49,7 +49,9 @@ public final class Logging {
       encoder.getFieldNames().setVersion("[ignore]");
       encoder.getFieldNames().setLevelValue("[ignore]");
       MaskingJsonGeneratorDecorator masking = new MaskingJsonGeneratorDecorator();
-      masking.addValueMasker((where, value) -> value instanceof CharSequence text ? redactor.redact(text.toString()) : null);
+      masking.addValueMasker(
+          (where, value) ->
+              value instanceof CharSequence text ? redactor.redact(text.toString()) : null);
       masking.start();
       encoder.setJsonGeneratorDecorator(masking);
       encoder.start();

@@ -12,7 +12,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
-/** Runs every health check in parallel with a deadline and reports the service ready when all pass. */
+/**
+ * Runs every health check in parallel with a deadline and reports the service ready when all pass.
+ */
 public final class Readiness {
   private final List<HealthCheck> checks;
   private final Duration deadline;
@@ -28,7 +30,8 @@ public final class Readiness {
 
   public Report check() {
     Map<HealthCheck, CompletableFuture<Boolean>> running = new LinkedHashMap<>();
-    for (HealthCheck check : checks) running.put(check, CompletableFuture.supplyAsync(check::healthy, executor));
+    for (HealthCheck check : checks)
+      running.put(check, CompletableFuture.supplyAsync(check::healthy, executor));
     ObjectNode services = Json.object();
     boolean ready = true;
     for (var entry : running.entrySet()) {
@@ -39,7 +42,9 @@ public final class Readiness {
         up = false;
       }
       ready &= up;
-      services.putObject(entry.getKey().name()).put("status", up ? "up" : "down")
+      services
+          .putObject(entry.getKey().name())
+          .put("status", up ? "up" : "down")
           .put("backend", entry.getKey().backend());
     }
     ObjectNode body = Json.object().put("status", ready ? "ready" : "not_ready");

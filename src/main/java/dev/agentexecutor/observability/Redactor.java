@@ -8,16 +8,25 @@ import java.util.regex.Pattern;
  * configured keys and passwords by value, and anything shaped like a bearer token or API key.
  */
 public final class Redactor {
-  private static final Pattern KEY_SHAPED = Pattern.compile(
-      "(?i)(sk-[A-Za-z0-9_-]{8,}|sk-ant-[A-Za-z0-9_-]{8,}|bearer\\s+[A-Za-z0-9._~+/=-]{8,})");
-  /** key=value or "key": "value" where the key names a credential: the key stays, the value goes. */
-  private static final Pattern SECRET_ASSIGNMENT = Pattern.compile(
-      "(?i)((?:x-api-key|api[_-]?key|password|passwd|access_token|secret)[\"']?\\s*[:=]\\s*[\"']?)[^\\s\"',}&;]+");
+  private static final Pattern KEY_SHAPED =
+      Pattern.compile(
+          "(?i)(sk-[A-Za-z0-9_-]{8,}|sk-ant-[A-Za-z0-9_-]{8,}|bearer\\s+[A-Za-z0-9._~+/=-]{8,})");
+
+  /**
+   * key=value or "key": "value" where the key names a credential: the key stays, the value goes.
+   */
+  private static final Pattern SECRET_ASSIGNMENT =
+      Pattern.compile(
+          "(?i)((?:x-api-key|api[_-]?key|password|passwd|access_token|secret)[\"']?\\s*[:=]\\s*[\"']?)[^\\s\"',}&;]+");
+
   /** user:password@ (or token@) in any URL, including several comma-separated ones. */
   private static final Pattern URL_USER_INFO = Pattern.compile("(?<=://)[^/@\\s,?#]+@");
+
   /** Query or JDBC parameters that carry credentials. */
-  private static final Pattern URL_SECRET_PARAMETER = Pattern.compile(
-      "(?i)([?&;](?:password|passwd|pwd|pass|token|access_token|auth_token|secret|api[_-]?key|apikey|sslpassword|user_password)=)[^&;#\\s]*");
+  private static final Pattern URL_SECRET_PARAMETER =
+      Pattern.compile(
+          "(?i)([?&;](?:password|passwd|pwd|pass|token|access_token|auth_token|secret|api[_-]?key|apikey|sslpassword|user_password)=)[^&;#\\s]*");
+
   private final List<String> secrets;
 
   public Redactor(List<String> secrets) {

@@ -6,9 +6,9 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * W3C trace context of a job: the incoming {@code traceparent}/{@code tracestate}, or a fresh
- * trace when none (or an invalid one) came in. {@link #child()} continues the trace with a new
- * span id, which is what outgoing result events carry.
+ * W3C trace context of a job: the incoming {@code traceparent}/{@code tracestate}, or a fresh trace
+ * when none (or an invalid one) came in. {@link #child()} continues the trace with a new span id,
+ * which is what outgoing result events carry.
  */
 public record TraceContext(String traceId, String spanId, String flags, String tracestate) {
   private static final Pattern TRACEPARENT =

@@ -45,11 +45,18 @@ public final class Tracing implements AutoCloseable {
     if (otlpEndpoint.isEmpty()) return disabled();
     String endpoint = otlpEndpoint.get().replaceAll("/+$", "");
     if (!endpoint.endsWith("/v1/traces")) endpoint += "/v1/traces";
-    SdkTracerProvider provider = SdkTracerProvider.builder()
-        .setResource(Resource.getDefault().merge(Resource.create(
-            Attributes.of(AttributeKey.stringKey("service.name"), serviceName))))
-        .addSpanProcessor(BatchSpanProcessor.builder(OtlpHttpSpanExporter.builder().setEndpoint(endpoint).build()).build())
-        .build();
+    SdkTracerProvider provider =
+        SdkTracerProvider.builder()
+            .setResource(
+                Resource.getDefault()
+                    .merge(
+                        Resource.create(
+                            Attributes.of(AttributeKey.stringKey("service.name"), serviceName))))
+            .addSpanProcessor(
+                BatchSpanProcessor.builder(
+                        OtlpHttpSpanExporter.builder().setEndpoint(endpoint).build())
+                    .build())
+            .build();
     return new Tracing(OpenTelemetrySdk.builder().setTracerProvider(provider).build(), true);
   }
 
@@ -57,20 +64,34 @@ public final class Tracing implements AutoCloseable {
     return exporting;
   }
 
-  /** Starts the span of a job as a child of the incoming trace context; make it current with {@link Span#makeCurrent()}. */
+  /**
+   * Starts the span of a job as a child of the incoming trace context; make it current with {@link
+   * Span#makeCurrent()}.
+   */
   public Span startJob(String jobId, TraceContext parent) {
-    SpanContext remote = SpanContext.createFromRemoteParent(parent.traceId(), parent.spanId(),
-        TraceFlags.fromHex(parent.flags(), 0), TraceState.getDefault());
-    return tracer.spanBuilder("agent.job").setSpanKind(SpanKind.CONSUMER)
+    SpanContext remote =
+        SpanContext.createFromRemoteParent(
+            parent.traceId(),
+            parent.spanId(),
+            TraceFlags.fromHex(parent.flags(), 0),
+            TraceState.getDefault());
+    return tracer
+        .spanBuilder("agent.job")
+        .setSpanKind(SpanKind.CONSUMER)
         .setParent(Context.root().with(Span.wrap(remote)))
-        .setAttribute(JOB_ID, jobId).startSpan();
+        .setAttribute(JOB_ID, jobId)
+        .startSpan();
   }
 
-  /** The trace context the result event carries: the job span when exporting, else a new child span id. */
+  /**
+   * The trace context the result event carries: the job span when exporting, else a new child span
+   * id.
+   */
   public TraceContext outgoing(Span jobSpan, TraceContext incoming) {
     if (!exporting || !jobSpan.getSpanContext().isValid()) return incoming.child();
     SpanContext c = jobSpan.getSpanContext();
-    return new TraceContext(c.getTraceId(), c.getSpanId(), c.getTraceFlags().asHex(), incoming.tracestate());
+    return new TraceContext(
+        c.getTraceId(), c.getSpanId(), c.getTraceFlags().asHex(), incoming.tracestate());
   }
 
   /** Runs {@code work} inside a child span of the current one (model calls, tool calls). */

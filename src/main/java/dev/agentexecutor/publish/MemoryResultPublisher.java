@@ -12,7 +12,9 @@ import java.util.Map;
  * second publish of the same job and type is ignored.
  */
 public final class MemoryResultPublisher implements ResultPublisher {
-  /** How many results are kept; older ones are forgotten (their jobs keep them in the job store). */
+  /**
+   * How many results are kept; older ones are forgotten (their jobs keep them in the job store).
+   */
   public static final int CAPACITY = 10_000;
 
   private final Map<String, CloudEvent> recent =

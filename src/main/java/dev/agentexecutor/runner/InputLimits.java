@@ -15,8 +15,8 @@ import java.util.Map;
 
 /**
  * Holds a job's input to the same limits as the state it starts: the seeded files (MAX_FILE_CHARS,
- * MAX_FILES, MAX_FILES_TOTAL_CHARS, path length) and every message (MAX_MESSAGE_CHARS). The
- * limits are settings, so this runs where the settings are known, after the job parser.
+ * MAX_FILES, MAX_FILES_TOTAL_CHARS, path length) and every message (MAX_MESSAGE_CHARS). The limits
+ * are settings, so this runs where the settings are known, after the job parser.
  */
 final class InputLimits {
   private static final String FILES = "$.input_payload.files";
@@ -33,8 +33,15 @@ final class InputLimits {
 
   private static void fileProblems(ObjectNode files, StateLimits limits, List<Problem> problems) {
     if (files.size() > limits.maxFiles()) {
-      problems.add(new Problem("INPUT_FILES_TOO_MANY", FILES,
-          "has " + files.size() + " files; the limit is " + limits.maxFiles() + " (MAX_FILES)"));
+      problems.add(
+          new Problem(
+              "INPUT_FILES_TOO_MANY",
+              FILES,
+              "has "
+                  + files.size()
+                  + " files; the limit is "
+                  + limits.maxFiles()
+                  + " (MAX_FILES)"));
     }
     long total = 0;
     for (Iterator<Map.Entry<String, JsonNode>> it = files.fields(); it.hasNext(); ) {
@@ -44,23 +51,46 @@ final class InputLimits {
       total += path.length() + chars;
       String at = FILES + "." + (path.length() <= 200 ? path : path.substring(0, 200) + "...");
       if (path.length() > StateLimits.MAX_PATH_CHARS) {
-        problems.add(new Problem("INPUT_FILES", at, "the path is longer than " + StateLimits.MAX_PATH_CHARS + " characters"));
+        problems.add(
+            new Problem(
+                "INPUT_FILES",
+                at,
+                "the path is longer than " + StateLimits.MAX_PATH_CHARS + " characters"));
       } else if (path.chars().anyMatch(Character::isISOControl)) {
-        problems.add(new Problem("INPUT_FILES", at, "the path must not contain control characters"));
+        problems.add(
+            new Problem("INPUT_FILES", at, "the path must not contain control characters"));
       }
       if (chars > limits.maxFileChars()) {
-        problems.add(new Problem("INPUT_FILE_TOO_LARGE", at,
-            "has " + chars + " characters; the limit is " + limits.maxFileChars() + " per file (MAX_FILE_CHARS)"));
+        problems.add(
+            new Problem(
+                "INPUT_FILE_TOO_LARGE",
+                at,
+                "has "
+                    + chars
+                    + " characters; the limit is "
+                    + limits.maxFileChars()
+                    + " per file (MAX_FILE_CHARS)"));
       }
     }
     if (total > limits.maxFilesTotalChars()) {
-      problems.add(new Problem("INPUT_FILES_TOO_LARGE", FILES,
-          "hold " + total + " characters with their paths; the limit is " + limits.maxFilesTotalChars() + " (MAX_FILES_TOTAL_CHARS)"));
+      problems.add(
+          new Problem(
+              "INPUT_FILES_TOO_LARGE",
+              FILES,
+              "hold "
+                  + total
+                  + " characters with their paths; the limit is "
+                  + limits.maxFilesTotalChars()
+                  + " (MAX_FILES_TOTAL_CHARS)"));
     }
   }
 
-  /** The messages as the run will hold them: the given ones in order, then instructions and context as one. */
-  private static void messageProblems(ObjectNode input, StateLimits limits, List<Problem> problems) {
+  /**
+   * The messages as the run will hold them: the given ones in order, then instructions and context
+   * as one.
+   */
+  private static void messageProblems(
+      ObjectNode input, StateLimits limits, List<Problem> problems) {
     AgentState initial = InputPayload.initialState(withoutFiles(input), Instant.EPOCH);
     JsonNode given = input.get("messages");
     int givenCount = given != null && given.isArray() ? given.size() : 0;
@@ -68,9 +98,17 @@ final class InputLimits {
     for (int i = 0; i < messages.size(); i++) {
       long chars = messages.get(i).chars();
       if (chars <= limits.maxMessageChars()) continue;
-      String at = i < givenCount ? "$.input_payload.messages[" + i + "]" : "$.input_payload.instructions";
-      problems.add(new Problem("INPUT_MESSAGE_TOO_LARGE", at,
-          "has " + chars + " characters; the limit is " + limits.maxMessageChars() + " per message (MAX_MESSAGE_CHARS)"));
+      String at =
+          i < givenCount ? "$.input_payload.messages[" + i + "]" : "$.input_payload.instructions";
+      problems.add(
+          new Problem(
+              "INPUT_MESSAGE_TOO_LARGE",
+              at,
+              "has "
+                  + chars
+                  + " characters; the limit is "
+                  + limits.maxMessageChars()
+                  + " per message (MAX_MESSAGE_CHARS)"));
     }
   }
 
@@ -78,9 +116,12 @@ final class InputLimits {
   private static ObjectNode withoutFiles(ObjectNode input) {
     if (!input.has("files")) return input;
     ObjectNode shallow = input.objectNode();
-    input.fields().forEachRemaining(field -> {
-      if (!field.getKey().equals("files")) shallow.set(field.getKey(), field.getValue());
-    });
+    input
+        .fields()
+        .forEachRemaining(
+            field -> {
+              if (!field.getKey().equals("files")) shallow.set(field.getKey(), field.getValue());
+            });
     return shallow;
   }
 }

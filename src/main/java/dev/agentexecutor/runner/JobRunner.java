@@ -2,34 +2,34 @@ package dev.agentexecutor.runner;
 
 import dev.agentexecutor.agent.AgentRuntime;
 import dev.agentexecutor.agent.DeepAgent;
-import dev.agentexecutor.agent.tools.HttpToolClient;
 import dev.agentexecutor.agent.ForeignThreadException;
-import dev.agentexecutor.agent.tools.HttpToolPolicy;
 import dev.agentexecutor.agent.RunControl;
 import dev.agentexecutor.agent.RunStoppedException;
 import dev.agentexecutor.agent.definition.AgentDefinition;
 import dev.agentexecutor.agent.definition.DefinitionException;
 import dev.agentexecutor.agent.definition.DefinitionParser;
 import dev.agentexecutor.agent.state.AgentState;
+import dev.agentexecutor.agent.tools.HttpToolClient;
+import dev.agentexecutor.agent.tools.HttpToolPolicy;
+import dev.agentexecutor.checkpoint.CheckpointIncompatibleException;
 import dev.agentexecutor.config.Settings;
 import dev.agentexecutor.job.InputPayload;
 import dev.agentexecutor.job.InvalidJobException;
 import dev.agentexecutor.job.JobExecutionEvent;
 import dev.agentexecutor.job.ResultEvents;
 import dev.agentexecutor.model.ModelClient;
-import dev.agentexecutor.checkpoint.CheckpointIncompatibleException;
 import dev.agentexecutor.model.ModelException;
 import dev.agentexecutor.observability.LogContext;
 import dev.agentexecutor.observability.Metrics;
 import dev.agentexecutor.observability.Redactor;
 import dev.agentexecutor.observability.TraceContext;
 import dev.agentexecutor.observability.Tracing;
-import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.context.Scope;
 import dev.agentexecutor.store.BackendUnavailableException;
 import dev.agentexecutor.store.JobRecord;
 import dev.agentexecutor.store.JobStatus;
 import io.cloudevents.CloudEvent;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Scope;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,6 +46,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class JobRunner implements JobExecutor {
   private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
+
   /** Longest error message a failed result event carries. */
   private static final int MAX_ERROR_MESSAGE = 2_000;
 
@@ -57,16 +58,31 @@ public final class JobRunner implements JobExecutor {
   private final Clock clock;
   private final Map<String, RunControl> running = new ConcurrentHashMap<>();
 
-  public JobRunner(Backends backends, ModelClient model, Settings settings, Metrics metrics, Redactor redactor,
-      Tracing tracing, Clock clock) {
+  public JobRunner(
+      Backends backends,
+      ModelClient model,
+      Settings settings,
+      Metrics metrics,
+      Redactor redactor,
+      Tracing tracing,
+      Clock clock) {
     this.backends = backends;
     this.limits = settings.limits();
     this.metrics = metrics;
     this.redactor = redactor;
     this.clock = clock;
-    HttpToolClient httpTools = HttpToolClient.create(new HttpToolPolicy(settings.httpToolAllowedHosts()),
-        settings.limits().httpToolTimeout());
-    this.runtime = new AgentRuntime(model, backends.checkpointer(), httpTools, tracing, settings.model(), settings.limits());
+    HttpToolClient httpTools =
+        HttpToolClient.create(
+            new HttpToolPolicy(settings.httpToolAllowedHosts()),
+            settings.limits().httpToolTimeout());
+    this.runtime =
+        new AgentRuntime(
+            model,
+            backends.checkpointer(),
+            httpTools,
+            tracing,
+            settings.model(),
+            settings.limits());
   }
 
   @Override
@@ -79,7 +95,8 @@ public final class JobRunner implements JobExecutor {
   /** The job id is running here: the same job, or another tenant's under the same id. */
   private Outcome notClaimed(JobExecutionEvent job) {
     RunControl other = running.get(job.jobId());
-    if (other != null && !other.tenant().equals(job.tenant())) return new Outcome.OtherTenant(job.jobId());
+    if (other != null && !other.tenant().equals(job.tenant()))
+      return new Outcome.OtherTenant(job.jobId());
     return new Outcome.AlreadyRunning(job.jobId());
   }
 
@@ -90,17 +107,22 @@ public final class JobRunner implements JobExecutor {
   public boolean start(JobExecutionEvent job, TraceContext trace, Runnable whenDone) {
     Optional<RunControl> claimed = claim(job);
     if (claimed.isEmpty()) return false;
-    Thread.ofVirtual().name("job-" + job.jobId()).start(() -> {
-      try {
-        runClaimed(job, trace, claimed.get());
-      } finally {
-        whenDone.run();
-      }
-    });
+    Thread.ofVirtual()
+        .name("job-" + job.jobId())
+        .start(
+            () -> {
+              try {
+                runClaimed(job, trace, claimed.get());
+              } finally {
+                whenDone.run();
+              }
+            });
     return true;
   }
 
-  /** Asks a job running here to stop at its next step boundary; false when it is not running here. */
+  /**
+   * Asks a job running here to stop at its next step boundary; false when it is not running here.
+   */
   public boolean cancel(String jobId) {
     RunControl control = running.get(jobId);
     if (control == null) return false;
@@ -122,16 +144,23 @@ public final class JobRunner implements JobExecutor {
   }
 
   private Optional<RunControl> claim(JobExecutionEvent job) {
-    RunControl control = new RunControl(limits.maxSteps(), limits.runTimeout(), limits.tokenBudget(), clock, job.tenant());
-    return running.putIfAbsent(job.jobId(), control) == null ? Optional.of(control) : Optional.empty();
+    RunControl control =
+        new RunControl(
+            limits.maxSteps(), limits.runTimeout(), limits.tokenBudget(), clock, job.tenant());
+    return running.putIfAbsent(job.jobId(), control) == null
+        ? Optional.of(control)
+        : Optional.empty();
   }
 
   private Outcome runClaimed(JobExecutionEvent job, TraceContext trace, RunControl control) {
     String jobId = job.jobId();
     try (LogContext ignored = LogContext.of(job.traceId(), jobId)) {
       Optional<JobRecord> stored = backends.jobs().find(jobId);
-      if (stored.isPresent() && !stored.get().tenant().equals(job.tenant())) return otherTenant(jobId);
-      if (stored.isPresent() && stored.get().status().finished() && stored.get().resultEvent() != null) {
+      if (stored.isPresent() && !stored.get().tenant().equals(job.tenant()))
+        return otherTenant(jobId);
+      if (stored.isPresent()
+          && stored.get().status().finished()
+          && stored.get().resultEvent() != null) {
         return replay(stored.get());
       }
       AgentDefinition definition = DefinitionParser.parse(job.agentDefinition());
@@ -141,8 +170,18 @@ public final class JobRunner implements JobExecutor {
       // (ThreadAdmin), which saves a synchronous database commit on every job.
       log.info("job started");
       Finished finished = run(job, definition, trace, control);
-      backends.jobs().save(new JobRecord(jobId, job.traceId(), finished.status, stored.map(JobRecord::createdAt).orElse(started),
-          clock.instant(), ResultEvents.toJsonNode(finished.event), finished.error, job.tenant()));
+      backends
+          .jobs()
+          .save(
+              new JobRecord(
+                  jobId,
+                  job.traceId(),
+                  finished.status,
+                  stored.map(JobRecord::createdAt).orElse(started),
+                  clock.instant(),
+                  ResultEvents.toJsonNode(finished.event),
+                  finished.error,
+                  job.tenant()));
       backends.results().publish(jobId, finished.event);
       metrics.jobFinished(finished.status.wireName(), Duration.between(started, clock.instant()));
       log.info("job {}", finished.status.wireName());
@@ -190,7 +229,8 @@ public final class JobRunner implements JobExecutor {
   private record Finished(JobStatus status, CloudEvent event, String error) {}
 
   /** Runs the agent and turns how it ended into a result event; only backend outages escape. */
-  private Finished run(JobExecutionEvent job, AgentDefinition definition, TraceContext trace, RunControl control) {
+  private Finished run(
+      JobExecutionEvent job, AgentDefinition definition, TraceContext trace, RunControl control) {
     String jobId = job.jobId();
     StreamingListener events = new StreamingListener(backends.events(), jobId);
     Span span = runtime.tracing().startJob(jobId, trace);
@@ -198,29 +238,56 @@ public final class JobRunner implements JobExecutor {
     Finished finished;
     try (Scope ignored = span.makeCurrent()) {
       DeepAgent agent = DeepAgent.build(definition, runtime);
-      AgentState end = agent.run(jobId, InputPayload.initialState(job.inputPayload(), clock.instant()), control, events);
+      AgentState end =
+          agent.run(
+              jobId,
+              InputPayload.initialState(job.inputPayload(), clock.instant()),
+              control,
+              events);
       String output = end.lastMessage() == null ? "" : end.lastMessage().content();
-      finished = new Finished(JobStatus.COMPLETED, ResultEvents.completed(jobId, output, control.usage(), outgoing), null);
+      finished =
+          new Finished(
+              JobStatus.COMPLETED,
+              ResultEvents.completed(jobId, output, control.usage(), outgoing),
+              null);
     } catch (BackendUnavailableException | ForeignThreadException e) {
       span.end();
-      throw e; // no error or end event: a retry streams anew, and a foreign thread is not ours to stream on
+      throw e; // no error or end event: a retry streams anew, and a foreign thread is not ours to
+      // stream on
     } catch (RunStoppedException e) {
-      JobStatus status = e.kind() == RunStoppedException.Kind.CANCELLED ? JobStatus.CANCELLED : JobStatus.FAILED;
+      JobStatus status =
+          e.kind() == RunStoppedException.Kind.CANCELLED ? JobStatus.CANCELLED : JobStatus.FAILED;
       finished = failure(jobId, status, shortMessage(e.getMessage()), e.errorType(), outgoing);
     } catch (ModelException e) {
       log.warn("job failed: the model call failed", e);
-      finished = failure(jobId, JobStatus.FAILED, shortMessage(e.getMessage()), "ModelError", outgoing);
+      finished =
+          failure(jobId, JobStatus.FAILED, shortMessage(e.getMessage()), "ModelError", outgoing);
     } catch (CheckpointIncompatibleException e) {
       log.warn("job cannot run: {}", e.getMessage()); // not a fault of this service: no stack trace
-      finished = failure(jobId, JobStatus.FAILED, shortMessage(e.getMessage()), "CheckpointIncompatible", outgoing);
+      finished =
+          failure(
+              jobId,
+              JobStatus.FAILED,
+              shortMessage(e.getMessage()),
+              "CheckpointIncompatible",
+              outgoing);
     } catch (RuntimeException e) {
       log.error("job failed unexpectedly", e);
-      finished = failure(jobId, JobStatus.FAILED, "the job failed unexpectedly (" + e.getClass().getSimpleName()
-          + "); see the service log for job " + jobId, "InternalError", outgoing);
+      finished =
+          failure(
+              jobId,
+              JobStatus.FAILED,
+              "the job failed unexpectedly ("
+                  + e.getClass().getSimpleName()
+                  + "); see the service log for job "
+                  + jobId,
+              "InternalError",
+              outgoing);
     }
     span.setAttribute("agent.status", finished.status.wireName());
     span.end();
-    if (finished.status != JobStatus.COMPLETED) events.error(finished.error, "job " + jobId + " " + finished.status.wireName());
+    if (finished.status != JobStatus.COMPLETED)
+      events.error(finished.error, "job " + jobId + " " + finished.status.wireName());
     events.end();
     return finished;
   }
@@ -229,7 +296,8 @@ public final class JobRunner implements JobExecutor {
    * A failed run's result: a short, redacted message and a stable error type. Stack traces stay in
    * the service log: result events go to every consumer of the status stream.
    */
-  private Finished failure(String jobId, JobStatus status, String message, String type, TraceContext trace) {
+  private Finished failure(
+      String jobId, JobStatus status, String message, String type, TraceContext trace) {
     return new Finished(status, ResultEvents.failed(jobId, message, type, "", trace), message);
   }
 
@@ -251,7 +319,8 @@ public final class JobRunner implements JobExecutor {
   public Outcome reject(InvalidJobException problem, TraceContext trace) {
     String jobId = problem.jobId();
     try (LogContext ignored = LogContext.of(null, jobId)) {
-      CloudEvent event = ResultEvents.failed(jobId, problem.getMessage(), "ValidationError", "", trace.child());
+      CloudEvent event =
+          ResultEvents.failed(jobId, problem.getMessage(), "ValidationError", "", trace.child());
       log.warn("invalid job rejected: {}", problem.getMessage());
       backends.results().publish(jobId == null ? "unknown-" + event.getId() : jobId, event);
       return new Outcome.Rejected(jobId, event, problem.getMessage());
@@ -263,12 +332,25 @@ public final class JobRunner implements JobExecutor {
   @Override
   public Outcome giveUp(String jobId, String tenant, TraceContext trace, String reason) {
     try (LogContext ignored = LogContext.of(null, jobId)) {
-      if (readableOwner(jobId).filter(owner -> !owner.equals(tenant)).isPresent()) return otherTenant(jobId);
+      if (readableOwner(jobId).filter(owner -> !owner.equals(tenant)).isPresent())
+        return otherTenant(jobId);
       String message = "the job could not be run: " + redactor.redact(reason);
-      CloudEvent event = ResultEvents.failed(jobId, message, "BackendUnavailable", "", trace.child());
+      CloudEvent event =
+          ResultEvents.failed(jobId, message, "BackendUnavailable", "", trace.child());
       Instant now = clock.instant();
       try {
-        backends.jobs().save(new JobRecord(jobId, null, JobStatus.FAILED, now, now, ResultEvents.toJsonNode(event), message, tenant));
+        backends
+            .jobs()
+            .save(
+                new JobRecord(
+                    jobId,
+                    null,
+                    JobStatus.FAILED,
+                    now,
+                    now,
+                    ResultEvents.toJsonNode(event),
+                    message,
+                    tenant));
       } catch (BackendUnavailableException e) {
         log.warn("could not store the failed result: {}", e.getMessage());
       }
@@ -288,10 +370,11 @@ public final class JobRunner implements JobExecutor {
   private Optional<String> readableOwner(String jobId) {
     try {
       Optional<String> recorded = backends.jobs().find(jobId).map(JobRecord::tenant);
-      return recorded.isPresent() ? recorded : backends.checkpointer().latest(jobId, "").map(c -> c.tenant());
+      return recorded.isPresent()
+          ? recorded
+          : backends.checkpointer().latest(jobId, "").map(c -> c.tenant());
     } catch (BackendUnavailableException e) {
       return Optional.empty();
     }
   }
-
 }

@@ -6,8 +6,8 @@ import java.time.Duration;
 /**
  * How handling a job ended, for the ingress to translate: NATS acks Completed and Failed, terms
  * Rejected and OtherTenant and naks Retry with its delay; HTTP answers 200 with the result event,
- * 400 for Rejected, 409 for OtherTenant and 503 for Retry. {@code replayed} means the job had already finished and its stored
- * result was published again without running anything.
+ * 400 for Rejected, 409 for OtherTenant and 503 for Retry. {@code replayed} means the job had
+ * already finished and its stored result was published again without running anything.
  */
 public sealed interface Outcome {
   String jobId();

@@ -3,19 +3,19 @@ package dev.agentexecutor.runner;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.agentexecutor.agent.RunListener;
+import dev.agentexecutor.agent.state.AgentState;
 import dev.agentexecutor.agent.state.FileData;
 import dev.agentexecutor.agent.state.Message;
 import dev.agentexecutor.agent.state.Role;
-import java.util.IdentityHashMap;
-import java.util.List;
-import java.util.Map;
-import dev.agentexecutor.agent.RunListener;
-import dev.agentexecutor.agent.state.AgentState;
 import dev.agentexecutor.agent.state.ToolCall;
 import dev.agentexecutor.agent.tools.ToolResult;
 import dev.agentexecutor.stream.AgentEvent;
 import dev.agentexecutor.stream.EventStream;
 import dev.agentexecutor.util.Json;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Turns what a run does into the streamed events of the wire contract. State events carry what
@@ -25,8 +25,12 @@ import dev.agentexecutor.util.Json;
 final class StreamingListener implements RunListener {
   private final EventStream stream;
   private final String threadId;
-  /** The state the last state event showed (null before the first), and whether it showed all of it. */
+
+  /**
+   * The state the last state event showed (null before the first), and whether it showed all of it.
+   */
   private AgentState shown;
+
   private boolean shownWhole;
 
   StreamingListener(EventStream stream, String threadId) {
@@ -66,17 +70,21 @@ final class StreamingListener implements RunListener {
     List<Message> old = before.messages();
     List<Message> now = state.messages();
     if (old.size() > now.size()) return null;
-    for (int i = 0; i < old.size(); i++) if (old.get(i) != now.get(i) && !old.get(i).equals(now.get(i))) return null;
+    for (int i = 0; i < old.size(); i++)
+      if (old.get(i) != now.get(i) && !old.get(i).equals(now.get(i))) return null;
     if (!state.files().keySet().containsAll(before.files().keySet())) return null;
     ObjectNode data = Json.object();
     ArrayNode messages = data.putArray("messages");
     for (Message message : now.subList(old.size(), now.size())) messages.add(tree(message));
     if (!before.todos().equals(state.todos())) data.set("todos", Json.tree(state.todos()));
     ObjectNode files = data.putObject("files");
-    state.files().forEach((path, file) -> {
-      FileData was = before.files().get(path);
-      if (was != file && !file.equals(was)) files.set(path, tree(file));
-    });
+    state
+        .files()
+        .forEach(
+            (path, file) -> {
+              FileData was = before.files().get(path);
+              if (was != file && !file.equals(was)) files.set(path, tree(file));
+            });
     data.put("snapshot", false);
     data.put("message_offset", old.size());
     return data;
@@ -104,26 +112,37 @@ final class StreamingListener implements RunListener {
 
   @Override
   public void onToken(String node, String token) {
-    stream.publishAsync(threadId, new AgentEvent(AgentEvent.LLM_STREAM, Json.object().put("token", token).put("node", node)));
+    stream.publishAsync(
+        threadId,
+        new AgentEvent(AgentEvent.LLM_STREAM, Json.object().put("token", token).put("node", node)));
   }
 
   @Override
   public void onToolStart(String node, ToolCall call) {
-    ObjectNode data = Json.object().put("tool", call.name()).put("run_id", call.id()).put("node", node);
+    ObjectNode data =
+        Json.object().put("tool", call.name()).put("run_id", call.id()).put("node", node);
     data.set("input", call.args());
     stream.publishAsync(threadId, new AgentEvent(AgentEvent.TOOL_START, data));
   }
 
   @Override
   public void onToolEnd(String node, ToolCall call, ToolResult result) {
-    ObjectNode data = Json.object().put("tool", call.name()).put("run_id", call.id()).put("node", node)
-        .put("output", result.output()).put("status", result.error() ? "error" : "success");
+    ObjectNode data =
+        Json.object()
+            .put("tool", call.name())
+            .put("run_id", call.id())
+            .put("node", node)
+            .put("output", result.output())
+            .put("status", result.error() ? "error" : "success");
     stream.publishAsync(threadId, new AgentEvent(AgentEvent.TOOL_END, data));
   }
 
   void error(String message, String context) {
     closingSnapshot();
-    stream.publishAsync(threadId, new AgentEvent(AgentEvent.ERROR, Json.object().put("error", message).put("context", context)));
+    stream.publishAsync(
+        threadId,
+        new AgentEvent(
+            AgentEvent.ERROR, Json.object().put("error", message).put("context", context)));
   }
 
   /** Publishes the final event and waits until every event of the run is stored. */

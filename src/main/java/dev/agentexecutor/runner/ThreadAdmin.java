@@ -25,21 +25,34 @@ public final class ThreadAdmin {
   }
 
   /** Outcome of a cleanup request. */
-  public enum Cleanup { REMOVED, NOT_FOUND, RUNNING }
+  public enum Cleanup {
+    REMOVED,
+    NOT_FOUND,
+    RUNNING
+  }
 
   /** Outcome of a cancel request; {@code status} is the job's status when it is not running. */
   public record Cancel(Kind kind, String status) {
-    public enum Kind { CANCELLING, NOT_RUNNING, NOT_FOUND }
+    public enum Kind {
+      CANCELLING,
+      NOT_RUNNING,
+      NOT_FOUND
+    }
   }
 
   /**
-   * What is known about a thread: the tenant of its job running here, its final record, its
-   * newest orchestrator checkpoint. Its owner is the first of these that exists.
+   * What is known about a thread: the tenant of its job running here, its final record, its newest
+   * orchestrator checkpoint. Its owner is the first of these that exists.
    */
-  public record ThreadView(String threadId, Optional<String> runningTenant, Optional<JobRecord> record,
+  public record ThreadView(
+      String threadId,
+      Optional<String> runningTenant,
+      Optional<JobRecord> record,
       Optional<Checkpoint> latest) {
     public Optional<String> owner() {
-      return runningTenant.or(() -> record.map(JobRecord::tenant)).or(() -> latest.map(Checkpoint::tenant));
+      return runningTenant
+          .or(() -> record.map(JobRecord::tenant))
+          .or(() -> latest.map(Checkpoint::tenant));
     }
 
     public boolean exists() {
@@ -71,10 +84,15 @@ public final class ThreadAdmin {
     Optional<String> running = runner.runningTenant(threadId);
     if (running.isPresent()) return running;
     Optional<String> recorded = backends.jobs().find(threadId).map(JobRecord::tenant);
-    return recorded.isPresent() ? recorded : backends.checkpointer().latest(threadId, "").map(Checkpoint::tenant);
+    return recorded.isPresent()
+        ? recorded
+        : backends.checkpointer().latest(threadId, "").map(Checkpoint::tenant);
   }
 
-  /** {thread_id, status, result, generated_files, error}, or empty for an unknown (or another tenant's) thread. */
+  /**
+   * {thread_id, status, result, generated_files, error}, or empty for an unknown (or another
+   * tenant's) thread.
+   */
   public Optional<ObjectNode> state(String threadId, Caller caller) {
     return visible(threadId, caller).map(ThreadAdmin::stateBody);
   }
@@ -83,13 +101,25 @@ public final class ThreadAdmin {
     boolean runningHere = view.runningTenant().isPresent();
     // Without a final record, checkpoints mean the job is running (here, on another worker, or
     // interrupted and waiting for its redelivery).
-    JobStatus status = runningHere || view.record().isEmpty() ? JobStatus.RUNNING : view.record().get().status();
-    ObjectNode body = Json.object().put("thread_id", view.threadId()).put("status", status.wireName());
-    JsonNode data = view.record().map(JobRecord::resultEvent).filter(e -> !runningHere)
-        .map(e -> ResultEvents.data(ResultEvents.fromJson(e))).orElse(null);
+    JobStatus status =
+        runningHere || view.record().isEmpty() ? JobStatus.RUNNING : view.record().get().status();
+    ObjectNode body =
+        Json.object().put("thread_id", view.threadId()).put("status", status.wireName());
+    JsonNode data =
+        view.record()
+            .map(JobRecord::resultEvent)
+            .filter(e -> !runningHere)
+            .map(e -> ResultEvents.data(ResultEvents.fromJson(e)))
+            .orElse(null);
     body.set("result", data == null ? null : data.get("result"));
     body.set("error", data == null ? null : data.get("error"));
-    body.set("generated_files", Json.tree(view.latest().map(Checkpoint::state).map(AgentState::files).orElse(java.util.Map.of())));
+    body.set(
+        "generated_files",
+        Json.tree(
+            view.latest()
+                .map(Checkpoint::state)
+                .map(AgentState::files)
+                .orElse(java.util.Map.of())));
     return body;
   }
 

@@ -25,8 +25,14 @@ public record JobRecord(
   }
 
   /** A record of the default tenant's job. */
-  public JobRecord(String jobId, String traceId, JobStatus status, Instant createdAt, Instant updatedAt,
-      JsonNode resultEvent, String error) {
+  public JobRecord(
+      String jobId,
+      String traceId,
+      JobStatus status,
+      Instant createdAt,
+      Instant updatedAt,
+      JsonNode resultEvent,
+      String error) {
     this(jobId, traceId, status, createdAt, updatedAt, resultEvent, error, Tenants.DEFAULT);
   }
 

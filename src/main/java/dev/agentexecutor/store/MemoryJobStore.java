@@ -32,11 +32,15 @@ public final class MemoryJobStore implements JobStore {
   }
 
   @Override
-  @SuppressWarnings("ModifyCollectionInEnhancedForLoop") // a ConcurrentHashMap: removal while iterating is defined
+  @SuppressWarnings(
+      "ModifyCollectionInEnhancedForLoop") // a ConcurrentHashMap: removal while iterating is
+  // defined
   public int deleteFinishedBefore(Instant cutoff) {
     int removed = 0;
     for (JobRecord job : jobs.values()) {
-      if (job.status().finished() && job.updatedAt().isBefore(cutoff) && jobs.remove(job.jobId(), job)) {
+      if (job.status().finished()
+          && job.updatedAt().isBefore(cutoff)
+          && jobs.remove(job.jobId(), job)) {
         checkpoints.deleteThread(job.jobId());
         removed++;
       }

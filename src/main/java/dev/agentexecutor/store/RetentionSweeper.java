@@ -23,7 +23,8 @@ public final class RetentionSweeper implements AutoCloseable {
   private ScheduledExecutorService timer;
 
   public RetentionSweeper(JobStore jobs, Duration retention, Duration interval, Clock clock) {
-    if (retention.isNegative()) throw new IllegalArgumentException("retention must not be negative: " + retention);
+    if (retention.isNegative())
+      throw new IllegalArgumentException("retention must not be negative: " + retention);
     if (interval.isZero() || interval.isNegative()) {
       throw new IllegalArgumentException("sweep interval must be positive: " + interval);
     }
@@ -40,10 +41,13 @@ public final class RetentionSweeper implements AutoCloseable {
   /** Sweeps after one interval and then every interval, until {@link #stop()}. */
   public synchronized void start() {
     if (timer != null) return;
-    timer = Executors.newSingleThreadScheduledExecutor(
-        Thread.ofPlatform().name("retention-sweeper").daemon().factory());
-    timer.scheduleWithFixedDelay(this::sweepOnce, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
-    log.info("retention sweep every {} removes jobs finished more than {} ago", interval, retention);
+    timer =
+        Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("retention-sweeper").daemon().factory());
+    timer.scheduleWithFixedDelay(
+        this::sweepOnce, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    log.info(
+        "retention sweep every {} removes jobs finished more than {} ago", interval, retention);
   }
 
   /** Removes what is due now and returns how many jobs went; never throws. */
@@ -51,7 +55,8 @@ public final class RetentionSweeper implements AutoCloseable {
     Instant cutoff = clock.instant().minus(retention);
     try {
       int removed = jobs.deleteFinishedBefore(cutoff);
-      if (removed > 0) log.info("retention sweep removed {} jobs finished before {}", removed, cutoff);
+      if (removed > 0)
+        log.info("retention sweep removed {} jobs finished before {}", removed, cutoff);
       else log.debug("retention sweep: no job finished before {}", cutoff);
       return removed;
     } catch (BackendUnavailableException e) {

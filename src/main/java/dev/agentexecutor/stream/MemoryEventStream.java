@@ -8,8 +8,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
- * Per-thread event logs in process memory: the embedded default. Each follower has its own
- * virtual thread that waits on the log, so a slow follower never slows the publisher.
+ * Per-thread event logs in process memory: the embedded default. Each follower has its own virtual
+ * thread that waits on the log, so a slow follower never slows the publisher.
  */
 public final class MemoryEventStream implements EventStream {
   private final Map<String, ThreadLog> logs = new ConcurrentHashMap<>();
@@ -17,7 +17,10 @@ public final class MemoryEventStream implements EventStream {
   private final long ttlNanos;
   private volatile long nextExpiryCheck;
 
-  /** Logs without followers are dropped {@code ttl} after their last event, as Redis expires its streams. */
+  /**
+   * Logs without followers are dropped {@code ttl} after their last event, as Redis expires its
+   * streams.
+   */
   public MemoryEventStream(int maxEventsPerThread, java.time.Duration ttl) {
     this.maxEventsPerThread = maxEventsPerThread;
     this.ttlNanos = ttl.toNanos();
@@ -38,7 +41,8 @@ public final class MemoryEventStream implements EventStream {
     long now = System.nanoTime();
     if (now - nextExpiryCheck < 0) return;
     nextExpiryCheck = now + Math.min(1_000_000_000L, ttlNanos);
-    logs.entrySet().removeIf(e -> now - e.getValue().lastAppend() > ttlNanos && e.getValue().clearIfIdle());
+    logs.entrySet()
+        .removeIf(e -> now - e.getValue().lastAppend() > ttlNanos && e.getValue().clearIfIdle());
   }
 
   @Override

@@ -39,7 +39,8 @@ public final class BackgroundRetry implements AutoCloseable {
         if (attempt > 1) log.info("{} succeeded after {} attempts", name, attempt);
         return;
       } catch (RuntimeException e) {
-        log.warn("{} failed (attempt {}), retrying in {} ms: {}", name, attempt, delay, e.getMessage());
+        log.warn(
+            "{} failed (attempt {}), retrying in {} ms: {}", name, attempt, delay, e.getMessage());
       }
       try {
         Thread.sleep(delay + ThreadLocalRandom.current().nextLong(delay / 2 + 1));

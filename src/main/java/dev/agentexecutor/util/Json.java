@@ -13,7 +13,9 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
-/** The one configured Jackson mapper: ISO-8601 instants, nulls left out, unknown properties ignored. */
+/**
+ * The one configured Jackson mapper: ISO-8601 instants, nulls left out, unknown properties ignored.
+ */
 public final class Json {
   public static final ObjectMapper MAPPER =
       new ObjectMapper(factory())
@@ -32,7 +34,8 @@ public final class Json {
    */
   private static JsonFactory factory() {
     return JsonFactory.builder()
-        .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build())
+        .streamReadConstraints(
+            StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build())
         .build();
   }
 

@@ -26,36 +26,72 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.UnaryOperator;
 
 /**
- * Builds deep agents for tests: the real {@link ModelRouter} (scripted provider) behind a
- * {@link RecordingModel} that captures every request, an in-memory checkpointer and small limits.
+ * Builds deep agents for tests: the real {@link ModelRouter} (scripted provider) behind a {@link
+ * RecordingModel} that captures every request, an in-memory checkpointer and small limits.
  */
 final class AgentTestKit {
   /** Defaults deliberately not scripted: a node that falls back to them fails loudly. */
-  static final Settings.ModelSettings MODELS = new Settings.ModelSettings(
-      "openai", "default-model", "sk-test", "http://127.0.0.1:9/v1", "", "http://127.0.0.1:9/v1",
-      Duration.ofSeconds(1), 0, Duration.ofMillis(1), Duration.ofMillis(1));
+  static final Settings.ModelSettings MODELS =
+      new Settings.ModelSettings(
+          "openai",
+          "default-model",
+          "sk-test",
+          "http://127.0.0.1:9/v1",
+          "",
+          "http://127.0.0.1:9/v1",
+          Duration.ofSeconds(1),
+          0,
+          Duration.ofMillis(1),
+          Duration.ofMillis(1));
+
   private static final Metrics METRICS = new Metrics();
-  private static final HttpToolClient HTTP = HttpToolClient.create(HttpToolPolicy.DEFAULT, Duration.ofSeconds(5));
+  private static final HttpToolClient HTTP =
+      HttpToolClient.create(HttpToolPolicy.DEFAULT, Duration.ofSeconds(5));
 
   private AgentTestKit() {}
 
   static Settings.Limits limits() {
-    return new Settings.Limits(50, Duration.ofMinutes(5), Optional.empty(), 170_000, 6, Duration.ofSeconds(5), Duration.ofHours(24), Duration.ofMinutes(10));
+    return new Settings.Limits(
+        50,
+        Duration.ofMinutes(5),
+        Optional.empty(),
+        170_000,
+        6,
+        Duration.ofSeconds(5),
+        Duration.ofHours(24),
+        Duration.ofMinutes(10));
   }
 
   static Settings.Limits limits(int maxSteps, Duration timeout, Long tokenBudget) {
-    return new Settings.Limits(maxSteps, timeout, Optional.ofNullable(tokenBudget), 170_000, 6, Duration.ofSeconds(5), Duration.ofHours(24), Duration.ofMinutes(10));
+    return new Settings.Limits(
+        maxSteps,
+        timeout,
+        Optional.ofNullable(tokenBudget),
+        170_000,
+        6,
+        Duration.ofSeconds(5),
+        Duration.ofHours(24),
+        Duration.ofMinutes(10));
   }
 
   static Settings.Limits summarizing(long threshold, int keep) {
-    return new Settings.Limits(50, Duration.ofMinutes(5), Optional.empty(), threshold, keep, Duration.ofSeconds(5), Duration.ofHours(24), Duration.ofMinutes(10));
+    return new Settings.Limits(
+        50,
+        Duration.ofMinutes(5),
+        Optional.empty(),
+        threshold,
+        keep,
+        Duration.ofSeconds(5),
+        Duration.ofHours(24),
+        Duration.ofMinutes(10));
   }
 
   static ModelRouter router() {
     return new ModelRouter(MODELS, METRICS);
   }
 
-  static AgentRuntime runtime(ModelClient model, MemoryCheckpointer checkpoints, Settings.Limits limits) {
+  static AgentRuntime runtime(
+      ModelClient model, MemoryCheckpointer checkpoints, Settings.Limits limits) {
     return new AgentRuntime(model, checkpoints, HTTP, Tracing.disabled(), MODELS, limits);
   }
 
@@ -63,8 +99,13 @@ final class AgentTestKit {
     return agent(definitionJson, model, checkpoints, limits());
   }
 
-  static DeepAgent agent(String definitionJson, ModelClient model, MemoryCheckpointer checkpoints, Settings.Limits limits) {
-    return DeepAgent.build(DefinitionParser.parse(Json.parse(definitionJson)), runtime(model, checkpoints, limits));
+  static DeepAgent agent(
+      String definitionJson,
+      ModelClient model,
+      MemoryCheckpointer checkpoints,
+      Settings.Limits limits) {
+    return DeepAgent.build(
+        DefinitionParser.parse(Json.parse(definitionJson)), runtime(model, checkpoints, limits));
   }
 
   static RunControl control() {
@@ -85,10 +126,13 @@ final class AgentTestKit {
         {"nodes": [{"id": "lead", "type": "orchestrator", "config": {
            "name": "lead", "system_prompt": "You lead.",
            "model": {"provider": "scripted", "model": "lead-model", "script": %s}}}]}
-        """.formatted(scriptJson);
+        """
+        .formatted(scriptJson);
   }
 
-  /** Records every request, counts calls and can change or fail them; delegates to a real client. */
+  /**
+   * Records every request, counts calls and can change or fail them; delegates to a real client.
+   */
   static final class RecordingModel implements ModelClient {
     final List<ModelRequest> requests = new CopyOnWriteArrayList<>();
     private final ModelClient delegate;
@@ -117,7 +161,8 @@ final class AgentTestKit {
     @Override
     public ModelResponse chat(ModelRequest request, TokenListener tokens) {
       requests.add(request);
-      if (requests.size() == failAtCall) throw new IllegalStateException("model down at call " + failAtCall);
+      if (requests.size() == failAtCall)
+        throw new IllegalStateException("model down at call " + failAtCall);
       return delegate.chat(before.apply(request), tokens);
     }
 

@@ -40,7 +40,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class DeepAgentLoopTest {
-  private static final String WRITE_THEN_ANSWER = orchestrator("""
+  private static final String WRITE_THEN_ANSWER =
+      orchestrator(
+          """
       [{"content": "Writing.", "tool_calls": [{"name": "write_file", "id": "w1",
           "args": {"file_path": "/notes.md", "content": "hello"}}],
         "usage": {"input_tokens": 10, "output_tokens": 5}},
@@ -51,13 +53,17 @@ class DeepAgentLoopTest {
 
   @Test
   void aModelToolModelRunProducesTheConversationAndFiles() {
-    AgentState end = agent(WRITE_THEN_ANSWER, model, checkpoints).run("t1", input("Write a note"), control(), RunListener.NONE);
+    AgentState end =
+        agent(WRITE_THEN_ANSWER, model, checkpoints)
+            .run("t1", input("Write a note"), control(), RunListener.NONE);
 
-    assertThat(end.messages()).extracting(Message::role, Message::content).containsExactly(
-        org.assertj.core.groups.Tuple.tuple(Role.USER, "Write a note"),
-        org.assertj.core.groups.Tuple.tuple(Role.ASSISTANT, "Writing."),
-        org.assertj.core.groups.Tuple.tuple(Role.TOOL, "Updated file /notes.md"),
-        org.assertj.core.groups.Tuple.tuple(Role.ASSISTANT, "Wrote /notes.md."));
+    assertThat(end.messages())
+        .extracting(Message::role, Message::content)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(Role.USER, "Write a note"),
+            org.assertj.core.groups.Tuple.tuple(Role.ASSISTANT, "Writing."),
+            org.assertj.core.groups.Tuple.tuple(Role.TOOL, "Updated file /notes.md"),
+            org.assertj.core.groups.Tuple.tuple(Role.ASSISTANT, "Wrote /notes.md."));
     assertThat(end.messages().get(2).toolCallId()).isEqualTo("w1");
     assertThat(end.messages().get(2).name()).isEqualTo("write_file");
     assertThat(end.files().get("/notes.md").text()).isEqualTo("hello");
@@ -68,10 +74,13 @@ class DeepAgentLoopTest {
 
   @Test
   void savesACheckpointAfterEveryStepWithNextStepAndIncreasingIds() {
-    agent(WRITE_THEN_ANSWER, model, checkpoints).run("t1", input("Write a note"), control(), RunListener.NONE);
+    agent(WRITE_THEN_ANSWER, model, checkpoints)
+        .run("t1", input("Write a note"), control(), RunListener.NONE);
 
     List<Checkpoint> history = checkpoints.history("t1", "");
-    assertThat(history).extracting(Checkpoint::next).containsExactly(Next.TOOLS, Next.MODEL, Next.DONE);
+    assertThat(history)
+        .extracting(Checkpoint::next)
+        .containsExactly(Next.TOOLS, Next.MODEL, Next.DONE);
     assertThat(history).extracting(Checkpoint::step).containsExactly(1, 2, 3);
     assertThat(history).extracting(Checkpoint::id).isSorted().doesNotHaveDuplicates();
     assertThat(history.get(0).parentId()).isNull();
@@ -83,11 +92,16 @@ class DeepAgentLoopTest {
   @Test
   void resumesAfterAFailedModelCallWithoutRepeatingDoneSteps() {
     RecordingModel failing = new RecordingModel().failingAtCall(2);
-    assertThatThrownBy(() -> agent(WRITE_THEN_ANSWER, failing, checkpoints).run("t1", input("Write a note"), control(), RunListener.NONE))
+    assertThatThrownBy(
+            () ->
+                agent(WRITE_THEN_ANSWER, failing, checkpoints)
+                    .run("t1", input("Write a note"), control(), RunListener.NONE))
         .hasMessageContaining("model down");
     assertThat(checkpoints.latest("t1", "").orElseThrow().next()).isEqualTo(Next.MODEL);
 
-    AgentState end = agent(WRITE_THEN_ANSWER, model, checkpoints).run("t1", input("Write a note"), control(), RunListener.NONE);
+    AgentState end =
+        agent(WRITE_THEN_ANSWER, model, checkpoints)
+            .run("t1", input("Write a note"), control(), RunListener.NONE);
 
     assertThat(model.calls()).isEqualTo(1);
     assertThat(end.messages()).hasSize(4);
@@ -97,14 +111,34 @@ class DeepAgentLoopTest {
 
   @Test
   void resumesFromACheckpointWaitingForToolsByRunningThemFirst() {
-    ToolCall call = new ToolCall("w1", "write_file", (ObjectNode) Json.parse("{\"file_path\": \"/a.md\", \"content\": \"x\"}"));
-    AgentState saved = AgentState.initial(List.of(Message.user("go"), Message.assistant("Writing.", List.of(call))), Map.of(), Map.of());
-    checkpoints.put(new Checkpoint("t2", "", "0190a000-0000-7000-8000-000000000001", null, 1, Instant.now(), Next.TOOLS, saved));
+    ToolCall call =
+        new ToolCall(
+            "w1",
+            "write_file",
+            (ObjectNode) Json.parse("{\"file_path\": \"/a.md\", \"content\": \"x\"}"));
+    AgentState saved =
+        AgentState.initial(
+            List.of(Message.user("go"), Message.assistant("Writing.", List.of(call))),
+            Map.of(),
+            Map.of());
+    checkpoints.put(
+        new Checkpoint(
+            "t2",
+            "",
+            "0190a000-0000-7000-8000-000000000001",
+            null,
+            1,
+            Instant.now(),
+            Next.TOOLS,
+            saved));
 
-    AgentState end = agent(WRITE_THEN_ANSWER, model, checkpoints).run("t2", input("ignored on resume"), control(), RunListener.NONE);
+    AgentState end =
+        agent(WRITE_THEN_ANSWER, model, checkpoints)
+            .run("t2", input("ignored on resume"), control(), RunListener.NONE);
 
     assertThat(model.calls()).isEqualTo(1);
-    assertThat(model.last().messages()).extracting(Message::role)
+    assertThat(model.last().messages())
+        .extracting(Message::role)
         .containsExactly(Role.SYSTEM, Role.USER, Role.ASSISTANT, Role.TOOL);
     assertThat(end.files()).containsKey("/a.md");
     assertThat(end.messages()).extracting(Message::content).doesNotContain("ignored on resume");
@@ -113,10 +147,25 @@ class DeepAgentLoopTest {
 
   @Test
   void aFinishedThreadReturnsItsStateWithoutCallingTheModel() {
-    AgentState done = AgentState.initial(List.of(Message.user("go"), Message.assistant("All done.", List.of())), Map.of(), Map.of());
-    checkpoints.put(new Checkpoint("t3", "", "0190a000-0000-7000-8000-000000000002", null, 1, Instant.now(), Next.DONE, done));
+    AgentState done =
+        AgentState.initial(
+            List.of(Message.user("go"), Message.assistant("All done.", List.of())),
+            Map.of(),
+            Map.of());
+    checkpoints.put(
+        new Checkpoint(
+            "t3",
+            "",
+            "0190a000-0000-7000-8000-000000000002",
+            null,
+            1,
+            Instant.now(),
+            Next.DONE,
+            done));
 
-    AgentState end = agent(WRITE_THEN_ANSWER, model, checkpoints).run("t3", input("go"), control(), RunListener.NONE);
+    AgentState end =
+        agent(WRITE_THEN_ANSWER, model, checkpoints)
+            .run("t3", input("go"), control(), RunListener.NONE);
 
     assertThat(model.calls()).isZero();
     assertThat(end).isEqualTo(done);
@@ -125,14 +174,22 @@ class DeepAgentLoopTest {
 
   @Test
   void danglingToolCallsInTheInputAreAnsweredAsCancelledBeforeTheFirstModelCall() {
-    ToolCall pending = new ToolCall("old1", "read_file", (ObjectNode) Json.parse("{\"file_path\": \"/x\"}"));
-    AgentState in = AgentState.initial(List.of(Message.user("first"), Message.assistant("", List.of(pending)),
-        Message.user("never mind, write a note")), Map.of(), Map.of());
+    ToolCall pending =
+        new ToolCall("old1", "read_file", (ObjectNode) Json.parse("{\"file_path\": \"/x\"}"));
+    AgentState in =
+        AgentState.initial(
+            List.of(
+                Message.user("first"),
+                Message.assistant("", List.of(pending)),
+                Message.user("never mind, write a note")),
+            Map.of(),
+            Map.of());
 
     agent(WRITE_THEN_ANSWER, model, checkpoints).run("t4", in, control(), RunListener.NONE);
 
     List<Message> sent = model.requests.get(0).messages();
-    assertThat(sent).extracting(Message::role)
+    assertThat(sent)
+        .extracting(Message::role)
         .containsExactly(Role.SYSTEM, Role.USER, Role.ASSISTANT, Role.TOOL, Role.USER);
     assertThat(sent.get(3).toolCallId()).isEqualTo("old1");
     assertThat(sent.get(3).content()).contains("read_file").contains("old1").contains("cancelled");
@@ -141,76 +198,140 @@ class DeepAgentLoopTest {
   @Test
   void aDanglingCallSavedBeforeAnInterruptionIsPatchedOnResume() {
     ToolCall pending = new ToolCall("old2", "ls", Json.object());
-    AgentState saved = AgentState.initial(List.of(Message.user("go"), Message.assistant("", List.of(pending)),
-        Message.user("continue")), Map.of(), Map.of());
-    checkpoints.put(new Checkpoint("t5", "", "0190a000-0000-7000-8000-000000000003", null, 3, Instant.now(), Next.MODEL, saved));
+    AgentState saved =
+        AgentState.initial(
+            List.of(
+                Message.user("go"),
+                Message.assistant("", List.of(pending)),
+                Message.user("continue")),
+            Map.of(),
+            Map.of());
+    checkpoints.put(
+        new Checkpoint(
+            "t5",
+            "",
+            "0190a000-0000-7000-8000-000000000003",
+            null,
+            3,
+            Instant.now(),
+            Next.MODEL,
+            saved));
 
-    agent(WRITE_THEN_ANSWER, model, checkpoints).run("t5", input("go"), control(), RunListener.NONE);
+    agent(WRITE_THEN_ANSWER, model, checkpoints)
+        .run("t5", input("go"), control(), RunListener.NONE);
 
     assertThat(model.requests.get(0).messages()).extracting(Message::toolCallId).contains("old2");
   }
 
   @Test
   void anUnknownToolIsAnErrorMessageListingTheAvailableToolsAndTheRunGoesOn() {
-    String definition = orchestrator("""
+    String definition =
+        orchestrator(
+            """
         [{"tool_calls": [{"name": "teleport", "id": "x1", "args": {}}]}, {"content": "Sorry."}]""");
 
-    AgentState end = agent(definition, model, checkpoints).run("t6", input("go"), control(), RunListener.NONE);
+    AgentState end =
+        agent(definition, model, checkpoints).run("t6", input("go"), control(), RunListener.NONE);
 
     Message error = end.messages().get(2);
     assertThat(error.role()).isEqualTo(Role.TOOL);
-    assertThat(error.content()).isEqualTo("Error: tool 'teleport' does not exist. Available tools: "
-        + "write_todos, ls, read_file, write_file, edit_file, glob, grep, task");
+    assertThat(error.content())
+        .isEqualTo(
+            "Error: tool 'teleport' does not exist. Available tools: "
+                + "write_todos, ls, read_file, write_file, edit_file, glob, grep, task");
     assertThat(end.lastMessage().content()).isEqualTo("Sorry.");
   }
 
   @Test
   void aToolErrorReachesTheModelAndTheRunGoesOn() {
-    String definition = orchestrator("""
+    String definition =
+        orchestrator(
+            """
         [{"tool_calls": [{"name": "read_file", "id": "r1", "args": {"file_path": "/missing.md"}}]}, {"content": "No file."}]""");
 
-    AgentState end = agent(definition, model, checkpoints).run("t7", input("go"), control(), RunListener.NONE);
+    AgentState end =
+        agent(definition, model, checkpoints).run("t7", input("go"), control(), RunListener.NONE);
 
     assertThat(end.messages().get(2).content()).isEqualTo("Error: file '/missing.md' not found");
-    assertThat(model.requests.get(1).messages()).extracting(Message::content).contains("Error: file '/missing.md' not found");
+    assertThat(model.requests.get(1).messages())
+        .extracting(Message::content)
+        .contains("Error: file '/missing.md' not found");
   }
 
   @Test
   void aToolThrowingAnUnexpectedExceptionBecomesAnErrorMessageAndTheRunGoesOn() {
-    // Built without the parser, which would refuse the header name: the tool then fails inside the HTTP client.
-    NodeDefinition lead = DefinitionParser.parse(Json.parse(orchestrator("""
-        [{"tool_calls": [{"name": "broken", "id": "b1", "args": {}}]}, {"content": "It broke."}]"""))).orchestrator();
-    NodeDefinition withTool = new NodeDefinition(lead.id(), lead.type(), lead.name(), null, lead.systemPrompt(), lead.model(), List.of("broken"));
-    ToolDefinition broken = new ToolDefinition("broken", "", Json.object(),
-        new HttpToolRuntime(URI.create("http://127.0.0.1:9/x"), "POST", Map.of("Bad Header", "nope")));
-    DeepAgent agent = DeepAgent.build(new AgentDefinition(null, null, withTool, Map.of(), Map.of("broken", broken)),
-        AgentTestKit.runtime(model, checkpoints, limits()));
+    // Built without the parser, which would refuse the header name: the tool then fails inside the
+    // HTTP client.
+    NodeDefinition lead =
+        DefinitionParser.parse(
+                Json.parse(
+                    orchestrator(
+                        """
+        [{"tool_calls": [{"name": "broken", "id": "b1", "args": {}}]}, {"content": "It broke."}]""")))
+            .orchestrator();
+    NodeDefinition withTool =
+        new NodeDefinition(
+            lead.id(),
+            lead.type(),
+            lead.name(),
+            null,
+            lead.systemPrompt(),
+            lead.model(),
+            List.of("broken"));
+    ToolDefinition broken =
+        new ToolDefinition(
+            "broken",
+            "",
+            Json.object(),
+            new HttpToolRuntime(
+                URI.create("http://127.0.0.1:9/x"), "POST", Map.of("Bad Header", "nope")));
+    DeepAgent agent =
+        DeepAgent.build(
+            new AgentDefinition(null, null, withTool, Map.of(), Map.of("broken", broken)),
+            AgentTestKit.runtime(model, checkpoints, limits()));
     List<ToolResult> results = new ArrayList<>();
 
-    AgentState end = agent.run("t8", input("go"), control(), new RunListener() {
-      @Override
-      public void onToolEnd(String node, ToolCall call, ToolResult result) {
-        results.add(result);
-      }
-    });
+    AgentState end =
+        agent.run(
+            "t8",
+            input("go"),
+            control(),
+            new RunListener() {
+              @Override
+              public void onToolEnd(String node, ToolCall call, ToolResult result) {
+                results.add(result);
+              }
+            });
 
-    assertThat(end.messages().get(2).content()).startsWith("Error: broken failed: java.lang.IllegalArgumentException");
+    assertThat(end.messages().get(2).content())
+        .startsWith("Error: broken failed: java.lang.IllegalArgumentException");
     assertThat(results).singleElement().extracting(ToolResult::error).isEqualTo(true);
     assertThat(end.lastMessage().content()).isEqualTo("It broke.");
   }
 
   @Test
   void stopsWithMaxStepsWhenTheModelCallLimitIsReached() {
-    String loop = orchestrator("""
+    String loop =
+        orchestrator(
+            """
         [{"tool_calls": [{"name": "ls", "args": {}}]}, {"tool_calls": [{"name": "ls", "args": {}}]},
          {"tool_calls": [{"name": "ls", "args": {}}]}, {"content": "done"}]""");
 
-    assertThatThrownBy(() -> agent(loop, model, checkpoints, limits(2, Duration.ofMinutes(1), null))
-            .run("t9", input("go"), control(limits(2, Duration.ofMinutes(1), null), java.time.Clock.systemUTC()), RunListener.NONE))
-        .isInstanceOfSatisfying(RunStoppedException.class, e -> {
-          assertThat(e.kind()).isEqualTo(RunStoppedException.Kind.MAX_STEPS);
-          assertThat(e.errorType()).isEqualTo("MaxStepsExceeded");
-        })
+    assertThatThrownBy(
+            () ->
+                agent(loop, model, checkpoints, limits(2, Duration.ofMinutes(1), null))
+                    .run(
+                        "t9",
+                        input("go"),
+                        control(
+                            limits(2, Duration.ofMinutes(1), null), java.time.Clock.systemUTC()),
+                        RunListener.NONE))
+        .isInstanceOfSatisfying(
+            RunStoppedException.class,
+            e -> {
+              assertThat(e.kind()).isEqualTo(RunStoppedException.Kind.MAX_STEPS);
+              assertThat(e.errorType()).isEqualTo("MaxStepsExceeded");
+            })
         .hasMessageContaining("MAX_STEPS");
     assertThat(model.calls()).isEqualTo(2);
   }
@@ -219,13 +340,21 @@ class DeepAgentLoopTest {
   void stopsWithTimeoutAtTheFirstBoundaryAfterTheDeadline() {
     ManualClock clock = new ManualClock();
     Settings.Limits limits = limits(50, Duration.ofMinutes(5), null);
-    RecordingModel slow = new RecordingModel().beforeEachCall(request -> {
-      clock.advance(Duration.ofMinutes(6));
-      return request;
-    });
+    RecordingModel slow =
+        new RecordingModel()
+            .beforeEachCall(
+                request -> {
+                  clock.advance(Duration.ofMinutes(6));
+                  return request;
+                });
 
-    assertThatThrownBy(() -> agent(WRITE_THEN_ANSWER, slow, checkpoints, limits).run("t10", input("go"), control(limits, clock), RunListener.NONE))
-        .isInstanceOfSatisfying(RunStoppedException.class, e -> assertThat(e.kind()).isEqualTo(RunStoppedException.Kind.TIMEOUT))
+    assertThatThrownBy(
+            () ->
+                agent(WRITE_THEN_ANSWER, slow, checkpoints, limits)
+                    .run("t10", input("go"), control(limits, clock), RunListener.NONE))
+        .isInstanceOfSatisfying(
+            RunStoppedException.class,
+            e -> assertThat(e.kind()).isEqualTo(RunStoppedException.Kind.TIMEOUT))
         .hasMessageContaining("300 s");
     assertThat(slow.calls()).isEqualTo(1);
     assertThat(checkpoints.latest("t10", "").orElseThrow().next()).isEqualTo(Next.TOOLS);
@@ -235,9 +364,17 @@ class DeepAgentLoopTest {
   void stopsWhenTheTokenBudgetIsUsedUp() {
     Settings.Limits limits = limits(50, Duration.ofMinutes(5), 15L);
 
-    assertThatThrownBy(() -> agent(WRITE_THEN_ANSWER, model, checkpoints, limits)
-            .run("t11", input("go"), control(limits, java.time.Clock.systemUTC()), RunListener.NONE))
-        .isInstanceOfSatisfying(RunStoppedException.class, e -> assertThat(e.kind()).isEqualTo(RunStoppedException.Kind.TOKEN_BUDGET))
+    assertThatThrownBy(
+            () ->
+                agent(WRITE_THEN_ANSWER, model, checkpoints, limits)
+                    .run(
+                        "t11",
+                        input("go"),
+                        control(limits, java.time.Clock.systemUTC()),
+                        RunListener.NONE))
+        .isInstanceOfSatisfying(
+            RunStoppedException.class,
+            e -> assertThat(e.kind()).isEqualTo(RunStoppedException.Kind.TOKEN_BUDGET))
         .hasMessageContaining("15 tokens, reaching its budget of 15");
     assertThat(model.calls()).isEqualTo(1);
   }
@@ -247,17 +384,26 @@ class DeepAgentLoopTest {
     RunControl control = control();
     List<Integer> updates = new ArrayList<>();
 
-    assertThatThrownBy(() -> agent(WRITE_THEN_ANSWER, model, checkpoints).run("t12", input("go"), control, new RunListener() {
-          @Override
-          public void onStateUpdate(AgentState state) {
-            updates.add(state.messages().size());
-            control.cancel("the job was cancelled by request");
-          }
-        }))
-        .isInstanceOfSatisfying(RunStoppedException.class, e -> {
-          assertThat(e.kind()).isEqualTo(RunStoppedException.Kind.CANCELLED);
-          assertThat(e.errorType()).isEqualTo("Cancelled");
-        })
+    assertThatThrownBy(
+            () ->
+                agent(WRITE_THEN_ANSWER, model, checkpoints)
+                    .run(
+                        "t12",
+                        input("go"),
+                        control,
+                        new RunListener() {
+                          @Override
+                          public void onStateUpdate(AgentState state) {
+                            updates.add(state.messages().size());
+                            control.cancel("the job was cancelled by request");
+                          }
+                        }))
+        .isInstanceOfSatisfying(
+            RunStoppedException.class,
+            e -> {
+              assertThat(e.kind()).isEqualTo(RunStoppedException.Kind.CANCELLED);
+              assertThat(e.errorType()).isEqualTo("Cancelled");
+            })
         .hasMessage("the job was cancelled by request");
     assertThat(updates).containsExactly(2);
     assertThat(model.calls()).isEqualTo(1);
@@ -266,39 +412,50 @@ class DeepAgentLoopTest {
 
   @Test
   void theSystemMessageIsTheDefinitionsPromptFollowedByTheBasePrompt() {
-    agent(WRITE_THEN_ANSWER, model, checkpoints).run("t13", input("go"), control(), RunListener.NONE);
+    agent(WRITE_THEN_ANSWER, model, checkpoints)
+        .run("t13", input("go"), control(), RunListener.NONE);
 
     Message system = model.requests.get(0).messages().get(0);
     assertThat(system.role()).isEqualTo(Role.SYSTEM);
     assertThat(system.content()).startsWith("You lead.\n\n## Planning with write_todos");
-    assertThat(system.content().indexOf("## The file system")).isGreaterThan(system.content().indexOf("## Planning"));
-    assertThat(system.content().indexOf("## Delegating with task")).isGreaterThan(system.content().indexOf("## The file system"));
+    assertThat(system.content().indexOf("## The file system"))
+        .isGreaterThan(system.content().indexOf("## Planning"));
+    assertThat(system.content().indexOf("## Delegating with task"))
+        .isGreaterThan(system.content().indexOf("## The file system"));
   }
 
   @Test
   void theOrchestratorUsesItsOwnModelConfigAndGetsTheBuiltInTools() {
-    agent(WRITE_THEN_ANSWER, model, checkpoints).run("t14", input("go"), control(), RunListener.NONE);
+    agent(WRITE_THEN_ANSWER, model, checkpoints)
+        .run("t14", input("go"), control(), RunListener.NONE);
 
     ModelRequest request = model.requests.get(0);
     assertThat(request.node()).isEqualTo("lead");
     assertThat(request.config().provider()).isEqualTo("scripted");
-    assertThat(request.config().model()).isEqualTo("lead-model").isNotEqualTo(AgentTestKit.MODELS.defaultModel());
-    assertThat(request.tools()).extracting(ToolSpec::name)
-        .containsExactly("write_todos", "ls", "read_file", "write_file", "edit_file", "glob", "grep", "task");
+    assertThat(request.config().model())
+        .isEqualTo("lead-model")
+        .isNotEqualTo(AgentTestKit.MODELS.defaultModel());
+    assertThat(request.tools())
+        .extracting(ToolSpec::name)
+        .containsExactly(
+            "write_todos", "ls", "read_file", "write_file", "edit_file", "glob", "grep", "task");
   }
 
   @Test
   void aNodeWithoutModelSettingsUsesTheDefaults() {
     DeepAgent agent = agent("{}", model, checkpoints);
 
-    assertThatThrownBy(() -> agent.run("t15", input("go"), control(), RunListener.NONE)).isNotNull();
-    assertThat(model.requests.get(0).config()).isEqualTo(new ModelConfig("openai", "default-model", null, null, null));
+    assertThatThrownBy(() -> agent.run("t15", input("go"), control(), RunListener.NONE))
+        .isNotNull();
+    assertThat(model.requests.get(0).config())
+        .isEqualTo(new ModelConfig("openai", "default-model", null, null, null));
     assertThat(agent.orchestratorName()).isEqualTo("agent");
   }
 
   @Test
   void aToolListedTwiceIsOfferedOnce() {
-    String definition = """
+    String definition =
+        """
         {"tool_definitions": [{"name": "search", "runtime": {"http": {"url": "http://127.0.0.1:9/s"}}}],
          "nodes": [{"id": "lead", "type": "orchestrator", "config": {"name": "lead", "system_prompt": "p",
            "tools": ["search", "search", "ls"],
@@ -306,34 +463,46 @@ class DeepAgentLoopTest {
 
     agent(definition, model, checkpoints).run("t16", input("go"), control(), RunListener.NONE);
 
-    assertThat(model.requests.get(0).tools()).extracting(ToolSpec::name).doesNotHaveDuplicates().contains("search");
+    assertThat(model.requests.get(0).tools())
+        .extracting(ToolSpec::name)
+        .doesNotHaveDuplicates()
+        .contains("search");
   }
 
   @Test
   void anHttpToolAimedAtALoopbackServiceIsRefusedAndTheServiceNeverAnswers() throws Exception {
-    var secrets = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
-    java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
-    secrets.createContext("/", exchange -> {
-      requests.incrementAndGet();
-      byte[] body = "root-password".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-      exchange.sendResponseHeaders(200, body.length);
-      exchange.getResponseBody().write(body);
-      exchange.close();
-    });
+    var secrets =
+        com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    java.util.concurrent.atomic.AtomicInteger requests =
+        new java.util.concurrent.atomic.AtomicInteger();
+    secrets.createContext(
+        "/",
+        exchange -> {
+          requests.incrementAndGet();
+          byte[] body = "root-password".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+          exchange.sendResponseHeaders(200, body.length);
+          exchange.getResponseBody().write(body);
+          exchange.close();
+        });
     secrets.start();
     try {
-      String definition = """
+      String definition =
+          """
           {"tool_definitions": [{"name": "fetch", "runtime": {"http": {"url": "http://localhost:%d/admin", "method": "GET"}}}],
            "nodes": [{"id": "lead", "type": "orchestrator", "config": {"name": "lead", "system_prompt": "p", "tools": ["fetch"],
              "model": {"provider": "scripted", "script": [
                {"tool_calls": [{"name": "fetch", "id": "f1", "args": {}}]}, {"content": "done"}]}}}]}"""
-          .formatted(secrets.getAddress().getPort());
+              .formatted(secrets.getAddress().getPort());
 
-      AgentState end = agent(definition, model, checkpoints).run("t-ssrf", input("go"), control(), RunListener.NONE);
+      AgentState end =
+          agent(definition, model, checkpoints)
+              .run("t-ssrf", input("go"), control(), RunListener.NONE);
 
       Message toolMessage = end.messages().get(2);
       assertThat(toolMessage.role()).isEqualTo(Role.TOOL);
-      assertThat(toolMessage.content()).contains("127.0.0.1, a loopback address").doesNotContain("root-password");
+      assertThat(toolMessage.content())
+          .contains("127.0.0.1, a loopback address")
+          .doesNotContain("root-password");
       assertThat(requests).hasValue(0);
     } finally {
       secrets.stop(0);
@@ -344,30 +513,43 @@ class DeepAgentLoopTest {
   void tellsTheListenerAboutTokensToolsAndOrchestratorStates() {
     List<String> seen = new ArrayList<>();
 
-    agent(WRITE_THEN_ANSWER, model, checkpoints).run("t17", input("go"), control(), new RunListener() {
-      @Override
-      public void onStateUpdate(AgentState state) {
-        seen.add("state:" + state.messages().size());
-      }
+    agent(WRITE_THEN_ANSWER, model, checkpoints)
+        .run(
+            "t17",
+            input("go"),
+            control(),
+            new RunListener() {
+              @Override
+              public void onStateUpdate(AgentState state) {
+                seen.add("state:" + state.messages().size());
+              }
 
-      @Override
-      public void onToken(String node, String token) {
-        seen.add("token:" + node + ":" + token);
-      }
+              @Override
+              public void onToken(String node, String token) {
+                seen.add("token:" + node + ":" + token);
+              }
 
-      @Override
-      public void onToolStart(String node, ToolCall call) {
-        seen.add("start:" + call.name());
-      }
+              @Override
+              public void onToolStart(String node, ToolCall call) {
+                seen.add("start:" + call.name());
+              }
 
-      @Override
-      public void onToolEnd(String node, ToolCall call, ToolResult result) {
-        seen.add("end:" + call.name() + ":" + result.error());
-      }
-    });
+              @Override
+              public void onToolEnd(String node, ToolCall call, ToolResult result) {
+                seen.add("end:" + call.name() + ":" + result.error());
+              }
+            });
 
-    assertThat(seen).containsExactly("token:lead:Writing.", "state:2", "start:write_file", "end:write_file:false", "state:3",
-        "token:lead:Wrote", "token:lead: /notes.md.", "state:4");
+    assertThat(seen)
+        .containsExactly(
+            "token:lead:Writing.",
+            "state:2",
+            "start:write_file",
+            "end:write_file:false",
+            "state:3",
+            "token:lead:Wrote",
+            "token:lead: /notes.md.",
+            "state:4");
   }
 
   @Test
@@ -381,12 +563,18 @@ class DeepAgentLoopTest {
 
   @Test
   void seededFilesAreVisibleToTheTools() {
-    String definition = orchestrator("""
+    String definition =
+        orchestrator(
+            """
         [{"tool_calls": [{"name": "read_file", "args": {"file_path": "/brief.md"}}]}, {"content": "Read it."}]""");
-    AgentState in = AgentState.initial(List.of(Message.user("read the brief")),
-        Map.of("/brief.md", FileData.of("the brief", Instant.EPOCH)), Map.of());
+    AgentState in =
+        AgentState.initial(
+            List.of(Message.user("read the brief")),
+            Map.of("/brief.md", FileData.of("the brief", Instant.EPOCH)),
+            Map.of());
 
-    AgentState end = agent(definition, model, checkpoints).run("t19", in, control(), RunListener.NONE);
+    AgentState end =
+        agent(definition, model, checkpoints).run("t19", in, control(), RunListener.NONE);
 
     assertThat(end.messages().get(2).content()).isEqualTo("     1\tthe brief");
   }

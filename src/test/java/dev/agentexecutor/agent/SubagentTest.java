@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
 /** Delegation through the task tool to specialists and the built-in general-purpose subagent. */
 class SubagentTest {
   /** Lead delegates to researcher then writer in one reply, lists the files, then answers. */
-  private static final String TEAM = """
+  private static final String TEAM =
+      """
       {"nodes": [
         {"id": "lead", "type": "orchestrator", "config": {"name": "lead", "system_prompt": "You lead.",
           "model": {"provider": "scripted", "model": "lead-model", "script": [
@@ -44,6 +45,7 @@ class SubagentTest {
             {"tool_calls": [{"name": "read_file", "args": {"file_path": "/notes.md"}}]},
             {"tool_calls": [{"name": "write_file", "args": {"file_path": "/report.md", "content": "Report: fact one"}}]},
             {"content": "Wrote /report.md."}]}}}]}""";
+
   private static final String WRITER_PROMPT = "You write clear reports. ".repeat(12);
 
   private final MemoryCheckpointer checkpoints = new MemoryCheckpointer();
@@ -59,39 +61,51 @@ class SubagentTest {
           {"id": "lead", "type": "orchestrator", "config": {"name": "lead", "system_prompt": "You lead.",
             "model": {"provider": "scripted", "model": "lead-model", "script": %s}}},
           {"id": "researcher", "type": "specialist", "config": {"name": "researcher", "system_prompt": "You research.",
-            "model": {"provider": "scripted", "script": [{"content": "facts"}]}}}]}""".formatted(script);
+            "model": {"provider": "scripted", "script": [{"content": "facts"}]}}}]}"""
+        .formatted(script);
   }
 
   @Test
   void twoSpecialistsWriteFilesThatTheOrchestratorAndTheFinalStateSee() {
-    AgentState end = agent(team(), model, checkpoints).run("job1", input("Write a report"), control(), RunListener.NONE);
+    AgentState end =
+        agent(team(), model, checkpoints)
+            .run("job1", input("Write a report"), control(), RunListener.NONE);
 
     assertThat(end.files()).containsOnlyKeys("/notes.md", "/report.md");
     assertThat(end.files().get("/report.md").text()).isEqualTo("Report: fact one");
     List<Message> toolResults = end.messages().stream().filter(m -> m.role() == Role.TOOL).toList();
-    assertThat(toolResults).extracting(Message::toolCallId, Message::content).containsExactly(
-        org.assertj.core.groups.Tuple.tuple("call_r", "Saved facts to /notes.md."),
-        org.assertj.core.groups.Tuple.tuple("call_w", "Wrote /report.md."),
-        org.assertj.core.groups.Tuple.tuple("call_ls", "/notes.md\n/report.md"));
+    assertThat(toolResults)
+        .extracting(Message::toolCallId, Message::content)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("call_r", "Saved facts to /notes.md."),
+            org.assertj.core.groups.Tuple.tuple("call_w", "Wrote /report.md."),
+            org.assertj.core.groups.Tuple.tuple("call_ls", "/notes.md\n/report.md"));
     assertThat(end.lastMessage().content()).isEqualTo("Report ready.");
   }
 
   @Test
   void aSubagentSeesOnlyItsTaskItsOwnPromptAndNoTaskTool() {
-    agent(team(), model, checkpoints).run("job2", input("Write a report"), control(), RunListener.NONE);
+    agent(team(), model, checkpoints)
+        .run("job2", input("Write a report"), control(), RunListener.NONE);
 
     ModelRequest first = model.requestsOf("researcher").get(0);
     assertThat(first.messages()).extracting(Message::role).containsExactly(Role.SYSTEM, Role.USER);
     assertThat(first.messages().get(1).content()).isEqualTo("Save facts to /notes.md");
-    assertThat(first.messages().get(0).content()).startsWith("You research.\n\n## Planning with write_todos")
-        .doesNotContain("## Delegating with task").endsWith("it is returned to the agent that gave you the task.");
+    assertThat(first.messages().get(0).content())
+        .startsWith("You research.\n\n## Planning with write_todos")
+        .doesNotContain("## Delegating with task")
+        .endsWith("it is returned to the agent that gave you the task.");
     assertThat(first.config().model()).isEqualTo("research-model");
-    assertThat(first.tools()).extracting(ToolSpec::name).doesNotContain("task").contains("write_file");
+    assertThat(first.tools())
+        .extracting(ToolSpec::name)
+        .doesNotContain("task")
+        .contains("write_file");
   }
 
   @Test
   void theWriterReadsWhatTheResearcherWroteInTheSameStep() {
-    agent(team(), model, checkpoints).run("job3", input("Write a report"), control(), RunListener.NONE);
+    agent(team(), model, checkpoints)
+        .run("job3", input("Write a report"), control(), RunListener.NONE);
 
     List<ModelRequest> writer = model.requestsOf("writer");
     assertThat(writer.get(1).messages().get(3).content()).isEqualTo("     1\tfact one");
@@ -99,23 +113,34 @@ class SubagentTest {
 
   @Test
   void subagentStateLivesInTheTaskNamespaceOfItsToolCall() {
-    agent(team(), model, checkpoints).run("job4", input("Write a report"), control(), RunListener.NONE);
+    agent(team(), model, checkpoints)
+        .run("job4", input("Write a report"), control(), RunListener.NONE);
 
     List<Checkpoint> researcher = checkpoints.history("job4", "task:call_r");
-    assertThat(researcher).extracting(Checkpoint::next).containsExactly(Next.TOOLS, Next.MODEL, Next.DONE);
-    assertThat(researcher.get(2).state().lastMessage().content()).isEqualTo("Saved facts to /notes.md.");
+    assertThat(researcher)
+        .extracting(Checkpoint::next)
+        .containsExactly(Next.TOOLS, Next.MODEL, Next.DONE);
+    assertThat(researcher.get(2).state().lastMessage().content())
+        .isEqualTo("Saved facts to /notes.md.");
     assertThat(checkpoints.history("job4", "task:call_w")).hasSize(5);
-    assertThat(checkpoints.history("job4", "")).extracting(Checkpoint::next)
+    assertThat(checkpoints.history("job4", ""))
+        .extracting(Checkpoint::next)
         .containsExactly(Next.TOOLS, Next.MODEL, Next.TOOLS, Next.MODEL, Next.DONE);
   }
 
   @Test
   void aResumedDelegationDoesNotRerunAFinishedSubagent() {
-    RecordingModel failing = new RecordingModel().failingAtCall(4); // lead, researcher x2, then the writer's first call
-    assertThatThrownBy(() -> agent(team(), failing, checkpoints).run("job5", input("Write a report"), control(), RunListener.NONE))
+    RecordingModel failing =
+        new RecordingModel().failingAtCall(4); // lead, researcher x2, then the writer's first call
+    assertThatThrownBy(
+            () ->
+                agent(team(), failing, checkpoints)
+                    .run("job5", input("Write a report"), control(), RunListener.NONE))
         .hasMessageContaining("model down");
 
-    AgentState end = agent(team(), model, checkpoints).run("job5", input("Write a report"), control(), RunListener.NONE);
+    AgentState end =
+        agent(team(), model, checkpoints)
+            .run("job5", input("Write a report"), control(), RunListener.NONE);
 
     assertThat(model.requestsOf("researcher")).isEmpty();
     assertThat(model.requestsOf("lead")).hasSize(2);
@@ -125,42 +150,67 @@ class SubagentTest {
 
   @Test
   void anUnknownSubagentTypeIsAToolErrorListingTheAllowedTypes() {
-    String definition = lead("""
+    String definition =
+        lead(
+            """
         [{"tool_calls": [{"name": "task", "id": "t1", "args": {"subagent_type": "poet", "description": "Write a poem"}}]},
          {"content": "No poet available."}]""");
 
-    AgentState end = agent(definition, model, checkpoints).run("job6", input("go"), control(), RunListener.NONE);
+    AgentState end =
+        agent(definition, model, checkpoints).run("job6", input("go"), control(), RunListener.NONE);
 
     assertThat(end.messages().get(2).content())
-        .isEqualTo("Error: invoked agent of type poet, the only allowed types are `general-purpose`, `researcher`");
+        .isEqualTo(
+            "Error: invoked agent of type poet, the only allowed types are `general-purpose`, `researcher`");
     assertThat(end.lastMessage().content()).isEqualTo("No poet available.");
-    assertThat(model.requestsOf("lead").get(1).messages()).extracting(Message::content)
+    assertThat(model.requestsOf("lead").get(1).messages())
+        .extracting(Message::content)
         .anyMatch(c -> c.contains("the only allowed types are"));
   }
 
   @Test
   void theGeneralPurposeSubagentExistsByDefaultWithTheOrchestratorsModelAndTools() {
-    String definition = lead("""
+    String definition =
+        lead(
+            """
         [{"tool_calls": [{"name": "task", "id": "gp1", "args": {"subagent_type": "general-purpose", "description": "Summarise"}}]},
          {"content": "Done."}]""");
-    ModelConfig gpScript = new ModelConfig("scripted", "gp", null, null, Json.parse("[{\"content\": \"Summary written.\"}]"));
+    ModelConfig gpScript =
+        new ModelConfig(
+            "scripted", "gp", null, null, Json.parse("[{\"content\": \"Summary written.\"}]"));
     ModelRouter router = AgentTestKit.router();
-    RecordingModel routed = new RecordingModel(router).beforeEachCall(request -> request.node().equals("general-purpose")
-        ? new ModelRequest(request.node(), gpScript, request.messages(), request.tools()) : request);
+    RecordingModel routed =
+        new RecordingModel(router)
+            .beforeEachCall(
+                request ->
+                    request.node().equals("general-purpose")
+                        ? new ModelRequest(
+                            request.node(), gpScript, request.messages(), request.tools())
+                        : request);
 
-    AgentState end = agent(definition, routed, checkpoints).run("job7", input("go"), control(), RunListener.NONE);
+    AgentState end =
+        agent(definition, routed, checkpoints)
+            .run("job7", input("go"), control(), RunListener.NONE);
 
     assertThat(end.messages().get(2).content()).isEqualTo("Summary written.");
     ModelRequest gp = routed.requestsOf("general-purpose").get(0);
     assertThat(gp.config().model()).isEqualTo("lead-model");
-    assertThat(gp.tools()).extracting(ToolSpec::name).doesNotContain("task").contains("write_todos", "grep");
+    assertThat(gp.tools())
+        .extracting(ToolSpec::name)
+        .doesNotContain("task")
+        .contains("write_todos", "grep");
   }
 
   @Test
   void theTaskToolDescribesEverySubagentUsingThePromptWhenThereIsNoDescription() {
-    agent(team(), model, checkpoints).run("job8", input("Write a report"), control(), RunListener.NONE);
+    agent(team(), model, checkpoints)
+        .run("job8", input("Write a report"), control(), RunListener.NONE);
 
-    ToolSpec task = model.requestsOf("lead").get(0).tools().stream().filter(t -> t.name().equals("task")).findFirst().orElseThrow();
+    ToolSpec task =
+        model.requestsOf("lead").get(0).tools().stream()
+            .filter(t -> t.name().equals("task"))
+            .findFirst()
+            .orElseThrow();
     assertThat(task.description())
         .contains("- general-purpose: General-purpose agent")
         .contains("- researcher: Finds facts.")
@@ -171,12 +221,17 @@ class SubagentTest {
 
   @Test
   void aSubagentsFailureFailsTheRun() {
-    String definition = lead("""
+    String definition =
+        lead("""
         [{"tool_calls": [{"name": "task", "id": "t1", "args": {"subagent_type": "researcher", "description": "x"}},
                          {"name": "task", "id": "t2", "args": {"subagent_type": "researcher", "description": "y"}}]},
-         {"content": "done"}]""").replace("[{\"content\": \"facts\"}]", "[{\"tool_calls\": [{\"name\": \"ls\"}]}]");
+         {"content": "done"}]""")
+            .replace("[{\"content\": \"facts\"}]", "[{\"tool_calls\": [{\"name\": \"ls\"}]}]");
 
-    assertThatThrownBy(() -> agent(definition, model, checkpoints).run("job9", input("go"), control(), RunListener.NONE))
+    assertThatThrownBy(
+            () ->
+                agent(definition, model, checkpoints)
+                    .run("job9", input("go"), control(), RunListener.NONE))
         .hasMessageContaining("scripted model has no response #2 for node researcher");
   }
 }

@@ -22,12 +22,18 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** Where tool calls run and how they are bounded (issue 9.2): threads, time limit, cancel, run deadline. */
+/**
+ * Where tool calls run and how they are bounded (issue 9.2): threads, time limit, cancel, run
+ * deadline.
+ */
 @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class ToolExecutionTest {
   private static final AgentState STATE = AgentState.initial(List.of(), Map.of(), Map.of());
 
-  /** A tool of the given kind that spins (burning CPU) until it is interrupted, reporting where it ran. */
+  /**
+   * A tool of the given kind that spins (burning CPU) until it is interrupted, reporting where it
+   * ran.
+   */
   private static class Spinner implements Tool {
     final Execution execution;
     final CompletableFuture<Thread> ranOn = new CompletableFuture<>();
@@ -41,7 +47,8 @@ class ToolExecutionTest {
 
     @Override
     public ToolSpec spec() {
-      return new ToolSpec("spin", "spins", dev.agentexecutor.util.Json.object().put("type", "object"));
+      return new ToolSpec(
+          "spin", "spins", dev.agentexecutor.util.Json.object().put("type", "object"));
     }
 
     @Override
@@ -93,28 +100,35 @@ class ToolExecutionTest {
 
     assertThat((System.nanoTime() - started) / 1_000_000).isBetween(250L, 3000L);
     assertThat(result.error()).isTrue();
-    assertThat(result.output()).isEqualTo(
-        "Error: spin did not finish within 300 ms (TOOL_CALL_TIMEOUT_SECONDS) and was stopped. Try a narrower call.");
-    assertThat(endless.interrupted.await(5, TimeUnit.SECONDS)).as("the abandoned call was interrupted").isTrue();
+    assertThat(result.output())
+        .isEqualTo(
+            "Error: spin did not finish within 300 ms (TOOL_CALL_TIMEOUT_SECONDS) and was stopped. Try a narrower call.");
+    assertThat(endless.interrupted.await(5, TimeUnit.SECONDS))
+        .as("the abandoned call was interrupted")
+        .isTrue();
   }
 
   @Test
   void cancellingTheRunStopsACallInProgress() throws Exception {
     Spinner endless = new Spinner(Tool.Execution.CPU_BOUND, 60_000);
     RunControl control = control();
-    Thread.ofVirtual().start(() -> {
-      try {
-        endless.ranOn.get();
-        Thread.sleep(100);
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-      control.cancel("cancelled by the test");
-    });
+    Thread.ofVirtual()
+        .start(
+            () -> {
+              try {
+                endless.ranOn.get();
+                Thread.sleep(100);
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+              control.cancel("cancelled by the test");
+            });
     long started = System.nanoTime();
 
     assertThatThrownBy(() -> run(new ToolExecution(Duration.ofMinutes(5)), endless, control))
-        .isInstanceOfSatisfying(RunStoppedException.class, e -> assertThat(e.kind()).isEqualTo(RunStoppedException.Kind.CANCELLED));
+        .isInstanceOfSatisfying(
+            RunStoppedException.class,
+            e -> assertThat(e.kind()).isEqualTo(RunStoppedException.Kind.CANCELLED));
     assertThat((System.nanoTime() - started) / 1_000_000).isLessThan(3000);
     assertThat(endless.interrupted.await(5, TimeUnit.SECONDS)).isTrue();
   }
@@ -125,20 +139,27 @@ class ToolExecutionTest {
     RunControl control = control(limits(50, Duration.ofMillis(400), null), Clock.systemUTC());
 
     assertThatThrownBy(() -> run(new ToolExecution(Duration.ofMinutes(5)), endless, control))
-        .isInstanceOfSatisfying(RunStoppedException.class, e -> assertThat(e.kind()).isEqualTo(RunStoppedException.Kind.TIMEOUT));
+        .isInstanceOfSatisfying(
+            RunStoppedException.class,
+            e -> assertThat(e.kind()).isEqualTo(RunStoppedException.Kind.TIMEOUT));
     assertThat(endless.interrupted.await(5, TimeUnit.SECONDS)).isTrue();
   }
 
   @Test
   void aToolsOwnFailurePassesThroughUnchanged() {
-    Tool failing = new Spinner(Tool.Execution.CPU_BOUND, 0) {
-      @Override
-      public ToolResult call(ObjectNode args, AgentState state, ToolCallContext context) {
-        throw new ToolException("bad arguments");
-      }
-    };
+    Tool failing =
+        new Spinner(Tool.Execution.CPU_BOUND, 0) {
+          @Override
+          public ToolResult call(ObjectNode args, AgentState state, ToolCallContext context) {
+            throw new ToolException("bad arguments");
+          }
+        };
 
-    assertThatThrownBy(() -> new ToolExecution(Duration.ofSeconds(5)).run(failing, () -> failing.call(null, STATE, null), control(), STATE))
-        .isInstanceOf(ToolException.class).hasMessage("bad arguments");
+    assertThatThrownBy(
+            () ->
+                new ToolExecution(Duration.ofSeconds(5))
+                    .run(failing, () -> failing.call(null, STATE, null), control(), STATE))
+        .isInstanceOf(ToolException.class)
+        .hasMessage("bad arguments");
   }
 }

@@ -35,8 +35,22 @@ class BenchmarkSmokeTest {
       assertThat(result.path("work_per_job").path("checkpoint_puts").asInt()).isPositive();
       assertThat(result.path("ratio_p50").asDouble()).isPositive();
     }
-    assertThat(results.path("engine").path("three_step").path("work_per_job").path("model_calls").asInt()).isEqualTo(2);
-    assertThat(results.path("engine").path("twenty_step_two_subagents").path("work_per_job").path("model_calls").asInt()).isEqualTo(20);
+    assertThat(
+            results
+                .path("engine")
+                .path("three_step")
+                .path("work_per_job")
+                .path("model_calls")
+                .asInt())
+        .isEqualTo(2);
+    assertThat(
+            results
+                .path("engine")
+                .path("twenty_step_two_subagents")
+                .path("work_per_job")
+                .path("model_calls")
+                .asInt())
+        .isEqualTo(20);
   }
 
   @Test
@@ -45,7 +59,8 @@ class BenchmarkSmokeTest {
     assertThat(durable.path("levels")).hasSize(smoke.durableInFlight().size());
     for (JsonNode level : durable.path("levels")) {
       int inFlight = level.path("in_flight").asInt();
-      assertThat(level.path("service").path("count").asInt()).isEqualTo(smoke.durableJobs(inFlight));
+      assertThat(level.path("service").path("count").asInt())
+          .isEqualTo(smoke.durableJobs(inFlight));
       assertThat(level.path("floor").path("count").asInt()).isEqualTo(smoke.durableJobs(inFlight));
       assertPositiveLatencies(level.path("service"));
       assertPositiveLatencies(level.path("floor"));
@@ -53,11 +68,15 @@ class BenchmarkSmokeTest {
     }
     JsonNode io = durable.path("io_per_job");
     assertThat(io.path("redis_pipelines").asDouble()).isPositive();
-    // Besides its checkpoint statements, a job reads its job row and its last checkpoint and writes its result row.
-    assertThat(io.path("pg_checkpoint_rows").asDouble()).isEqualTo(io.path("pg_transactions").asDouble() - 3);
+    // Besides its checkpoint statements, a job reads its job row and its last checkpoint and writes
+    // its result row.
+    assertThat(io.path("pg_checkpoint_rows").asDouble())
+        .isEqualTo(io.path("pg_transactions").asDouble() - 3);
     assertThat(io.path("nats_result_publish_acks").asDouble()).isEqualTo(1.0);
     assertThat(durable.path("idle_rss_mib").asDouble()).isPositive();
-    assertThat(durable.path("service_log_replays").asLong()).as("every job id is new: none is merely republished").isZero();
+    assertThat(durable.path("service_log_replays").asLong())
+        .as("every job id is new: none is merely republished")
+        .isZero();
   }
 
   @Test
@@ -87,8 +106,11 @@ class BenchmarkSmokeTest {
   @Test
   void streamingMeasuresTheWebSocketPathAndTheRawRedisBaseline() {
     JsonNode streaming = results.path("streaming");
-    for (String run : List.of("full_speed", "fixed_rate", "baseline_full_speed", "baseline_fixed_rate")) {
-      assertThat(streaming.path(run).path("count").asInt()).as(run).isEqualTo(streaming.path(run).path("sent").asInt());
+    for (String run :
+        List.of("full_speed", "fixed_rate", "baseline_full_speed", "baseline_fixed_rate")) {
+      assertThat(streaming.path(run).path("count").asInt())
+          .as(run)
+          .isEqualTo(streaming.path(run).path("sent").asInt());
       assertPositiveLatencies(streaming.path(run));
       assertThat(streaming.path(run).path("delivered_per_s").asDouble()).as(run).isPositive();
     }
@@ -100,12 +122,14 @@ class BenchmarkSmokeTest {
     report.set("machine", Report.machine());
     report.set("results", results);
     String table = ReportTable.markdown(report);
-    assertThat(table).contains("1 Engine", "2 Durable", "3 Checkpoint storage", "4 Start-up", "5 Streaming");
+    assertThat(table)
+        .contains("1 Engine", "2 Durable", "3 Checkpoint storage", "4 Start-up", "5 Streaming");
   }
 
   private static void assertPositiveLatencies(JsonNode stats) {
     assertThat(stats.path("count").asInt()).isPositive();
     assertThat(stats.path("p50_us").asDouble()).isPositive();
-    assertThat(stats.path("p99_us").asDouble()).isGreaterThanOrEqualTo(stats.path("p50_us").asDouble());
+    assertThat(stats.path("p99_us").asDouble())
+        .isGreaterThanOrEqualTo(stats.path("p50_us").asDouble());
   }
 }

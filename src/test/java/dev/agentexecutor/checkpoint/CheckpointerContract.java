@@ -35,12 +35,25 @@ public abstract class CheckpointerContract {
   @Test
   void aCheckpointKeepsItsThreadsTenant() {
     String threadId = newThreadId();
-    Checkpoint owned = new Checkpoint(threadId, "", "1f000000-0000-7000-8000-000000000001", null, 1,
-        java.time.Instant.parse("2025-01-02T03:04:05.123456Z"), Checkpoint.Next.MODEL, SampleRun.initialState(), "acme");
+    Checkpoint owned =
+        new Checkpoint(
+            threadId,
+            "",
+            "1f000000-0000-7000-8000-000000000001",
+            null,
+            1,
+            java.time.Instant.parse("2025-01-02T03:04:05.123456Z"),
+            Checkpoint.Next.MODEL,
+            SampleRun.initialState(),
+            "acme");
     checkpointer().put(owned);
 
-    assertThat(checkpointer().latest(threadId, "")).get().extracting(Checkpoint::tenant).isEqualTo("acme");
-    assertThat(new SampleRun(checkpointer(), newThreadId(), "").start().tenant()).isEqualTo("default");
+    assertThat(checkpointer().latest(threadId, ""))
+        .get()
+        .extracting(Checkpoint::tenant)
+        .isEqualTo("acme");
+    assertThat(new SampleRun(checkpointer(), newThreadId(), "").start().tenant())
+        .isEqualTo("default");
   }
 
   @Test
@@ -101,9 +114,14 @@ public abstract class CheckpointerContract {
   void deletedFilesAndClearedValuesStayDeleted() {
     SampleRun run = SampleRun.started(checkpointer(), newThreadId());
     run.step();
-    Checkpoint cleared = run.change(
-        state -> state.withFiles(new TreeMap<>()).withTodos(List.of()).withMessages(List.of(Message.user("again"))),
-        Checkpoint.Next.DONE);
+    Checkpoint cleared =
+        run.change(
+            state ->
+                state
+                    .withFiles(new TreeMap<>())
+                    .withTodos(List.of())
+                    .withMessages(List.of(Message.user("again"))),
+            Checkpoint.Next.DONE);
 
     assertThat(checkpointer().latest(cleared.threadId(), "")).contains(cleared);
   }

@@ -75,36 +75,47 @@ public final class SampleRun {
     ObjectNode args = Json.object().put("path", "/notes.md").put("line", step);
     ToolCall call = new ToolCall("call_" + step, "write_file", args);
     Instant now = START.plusSeconds(step);
-    FileData notes = state.files().get("/notes.md").withText("# Notes\n" + "line ".repeat(4) + step, now);
-    state = state
-        .withMessage(Message.assistant("Writing line " + step + ".", List.of(call)))
-        .withMessage(Message.tool(call.id(), call.name(), "ok, wrote line " + step))
-        .withFile("/notes.md", notes)
-        .afterModelCall(new Usage(120, 30));
+    FileData notes =
+        state.files().get("/notes.md").withText("# Notes\n" + "line ".repeat(4) + step, now);
+    state =
+        state
+            .withMessage(Message.assistant("Writing line " + step + ".", List.of(call)))
+            .withMessage(Message.tool(call.id(), call.name(), "ok, wrote line " + step))
+            .withFile("/notes.md", notes)
+            .afterModelCall(new Usage(120, 30));
     return put(Checkpoint.Next.MODEL);
   }
 
-  /** One step that appends a tool call and its result and writes a new file, as a research agent does. */
+  /**
+   * One step that appends a tool call and its result and writes a new file, as a research agent
+   * does.
+   */
   public Checkpoint stepWithNewFile() {
     step++;
     String path = "/file-" + (step - 1) + ".md";
     ObjectNode args = Json.object().put("file_path", path).put("content", "finding " + step);
     ToolCall call = new ToolCall("call_" + step, "write_file", args);
-    state = state
-        .withMessage(Message.assistant("Saving finding " + step + ".", List.of(call)))
-        .withMessage(Message.tool(call.id(), call.name(), "Updated file " + path))
-        .withFile(path, FileData.of("# Finding " + step + "\n" + "detail ".repeat(8), START.plusSeconds(step)))
-        .afterModelCall(new Usage(120, 30));
+    state =
+        state
+            .withMessage(Message.assistant("Saving finding " + step + ".", List.of(call)))
+            .withMessage(Message.tool(call.id(), call.name(), "Updated file " + path))
+            .withFile(
+                path,
+                FileData.of(
+                    "# Finding " + step + "\n" + "detail ".repeat(8), START.plusSeconds(step)))
+            .afterModelCall(new Usage(120, 30));
     return put(Checkpoint.Next.MODEL);
   }
 
   /** Deletes a file (a step that only removes it). */
   public Checkpoint deleteFile(String path) {
-    return change(s -> {
-      java.util.Map<String, FileData> files = new java.util.TreeMap<>(s.files());
-      files.remove(path);
-      return s.withFiles(files);
-    }, Checkpoint.Next.MODEL);
+    return change(
+        s -> {
+          java.util.Map<String, FileData> files = new java.util.TreeMap<>(s.files());
+          files.remove(path);
+          return s.withFiles(files);
+        },
+        Checkpoint.Next.MODEL);
   }
 
   /** Replaces the history with a summary plus the last two messages, as summarisation does. */
@@ -132,7 +143,9 @@ public final class SampleRun {
   private Checkpoint put(Checkpoint.Next next) {
     String id = "%s-%08d".formatted(namespace.isEmpty() ? "cp" : "sub", step);
     Instant createdAt = START.plusMillis(step);
-    last = new Checkpoint(threadId, namespace, id, last == null ? null : last.id(), step, createdAt, next, state);
+    last =
+        new Checkpoint(
+            threadId, namespace, id, last == null ? null : last.id(), step, createdAt, next, state);
     checkpointer.put(last);
     return last;
   }

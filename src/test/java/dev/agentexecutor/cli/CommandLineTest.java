@@ -36,7 +36,8 @@ class CommandLineTest {
       System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
       System.setErr(new PrintStream(stderr, true, StandardCharsets.UTF_8));
       int exit = new CommandLine(new Main()).execute(args);
-      return new Result(exit, stdout.toString(StandardCharsets.UTF_8), stderr.toString(StandardCharsets.UTF_8));
+      return new Result(
+          exit, stdout.toString(StandardCharsets.UTF_8), stderr.toString(StandardCharsets.UTF_8));
     } finally {
       System.setOut(out);
       System.setErr(err);
@@ -48,20 +49,29 @@ class CommandLineTest {
     Result result = run("run", "examples/research-team.json");
 
     assertThat(result.exit()).as(result.err()).isZero();
-    assertThat(result.out()).contains("-> lead calls write_todos", "-> researcher calls write_file", "[x] Write the report",
-        "/report.md (2 lines)", "== completed ==", "tokens: ");
+    assertThat(result.out())
+        .contains(
+            "-> lead calls write_todos",
+            "-> researcher calls write_file",
+            "[x] Write the report",
+            "/report.md (2 lines)",
+            "== completed ==",
+            "tokens: ");
   }
 
   @Test
   void runExitsOneForAFailingJobAndForAnInvalidOne() throws IOException {
     Path failing = temp.resolve("failing.json");
-    Files.writeString(failing, """
+    Files.writeString(
+        failing,
+        """
         {"job_id": "cli-fail", "trace_id": "t", "input_payload": {"instructions": "go"},
          "agent_definition": {"nodes": [{"id": "a", "type": "orchestrator", "config": {"name": "a", "system_prompt": "p",
            "model": {"provider": "scripted", "script": []}}}]}}""");
     Result failed = run("run", failing.toString());
     assertThat(failed.exit()).isEqualTo(1);
-    assertThat(failed.err()).contains("== failed (ModelError) ==", "scripted model has no response #1");
+    assertThat(failed.err())
+        .contains("== failed (ModelError) ==", "scripted model has no response #1");
 
     Path invalid = temp.resolve("invalid.json");
     Files.writeString(invalid, "{\"job_id\": \"x\"}");
@@ -78,12 +88,20 @@ class CommandLineTest {
     assertThat(run("validate-definition", "examples/openai-haiku.json").exit()).isZero();
 
     Path definition = temp.resolve("definition.json");
-    Files.writeString(definition, """
+    Files.writeString(
+        definition,
+        """
         {"nodes": [{"id": "a", "type": "wizard", "config": {"name": "a", "system_prompt": "p", "tools": ["nope"]}}],
          "tool_definitions": [{"name": "calc", "runtime": {"script": "print(1)"}}]}""");
     Result invalid = run("validate-definition", definition.toString());
     assertThat(invalid.exit()).isEqualTo(1);
-    assertThat(invalid.out()).contains("3 problems", "$.nodes[0].type", "DEF_NODE_TYPE", "DEF_TOOL_UNKNOWN", "tool 'calc' is a Python script tool");
+    assertThat(invalid.out())
+        .contains(
+            "3 problems",
+            "$.nodes[0].type",
+            "DEF_NODE_TYPE",
+            "DEF_TOOL_UNKNOWN",
+            "tool 'calc' is a Python script tool");
 
     Path broken = temp.resolve("broken.json");
     Files.writeString(broken, "{nope");
@@ -100,8 +118,15 @@ class CommandLineTest {
   /** migrate reads its database from the environment, so it runs in a child JVM. */
   private static Result migrate(Map<String, String> env, String... args) throws Exception {
     String javaBinary = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> command = new ArrayList<>(List.of(javaBinary, "-cp", System.getProperty("java.class.path"),
-        "-Dlogback.configurationFile=logback.xml", "dev.agentexecutor.Main", "migrate"));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                javaBinary,
+                "-cp",
+                System.getProperty("java.class.path"),
+                "-Dlogback.configurationFile=logback.xml",
+                "dev.agentexecutor.Main",
+                "migrate"));
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().clear();
@@ -116,8 +141,16 @@ class CommandLineTest {
   @Tag("integration")
   void migrateAppliesListsAndRevertsWithTheScriptsExitCodes() throws Exception {
     String schema = "t_cli_" + UUID.randomUUID().toString().substring(0, 8);
-    Map<String, String> env = Map.of("POSTGRES_HOST", PostgresTestSchema.HOST, "POSTGRES_DB", PostgresTestSchema.DATABASE,
-        "POSTGRES_USER", PostgresTestSchema.USER, "POSTGRES_SCHEMA", schema);
+    Map<String, String> env =
+        Map.of(
+            "POSTGRES_HOST",
+            PostgresTestSchema.HOST,
+            "POSTGRES_DB",
+            PostgresTestSchema.DATABASE,
+            "POSTGRES_USER",
+            PostgresTestSchema.USER,
+            "POSTGRES_SCHEMA",
+            schema);
     try {
       Result up = migrate(env, "up");
       assertThat(up.exit()).as(up.err()).isZero();
@@ -129,8 +162,16 @@ class CommandLineTest {
       assertThat(down.out()).contains("reverted 003");
 
       assertThat(migrate(Map.of(), "up").exit()).as("no database configured").isEqualTo(2);
-      Result unreachable = migrate(Map.of("POSTGRES_HOST", "127.0.0.1", "POSTGRES_PORT",
-          Integer.toString(RedisOrNatsServer.freePort()), "POSTGRES_SCHEMA", schema), "up");
+      Result unreachable =
+          migrate(
+              Map.of(
+                  "POSTGRES_HOST",
+                  "127.0.0.1",
+                  "POSTGRES_PORT",
+                  Integer.toString(RedisOrNatsServer.freePort()),
+                  "POSTGRES_SCHEMA",
+                  schema),
+              "up");
       assertThat(unreachable.exit()).as(unreachable.err()).isEqualTo(3);
       assertThat(migrate(env, "sideways").exit()).isEqualTo(2);
     } finally {

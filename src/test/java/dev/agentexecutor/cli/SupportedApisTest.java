@@ -17,16 +17,20 @@ class SupportedApisTest {
   @Test
   void noMainSourceUsesInternalJdkApis() throws IOException {
     try (Stream<Path> sources = Files.walk(Path.of("src/main/java"))) {
-      List<String> offenders = sources.filter(p -> p.toString().endsWith(".java"))
-          .filter(p -> read(p).matches("(?s).*\\b(sun\\.misc|jdk\\.internal)\\..*"))
-          .map(Path::toString).toList();
+      List<String> offenders =
+          sources
+              .filter(p -> p.toString().endsWith(".java"))
+              .filter(p -> read(p).matches("(?s).*\\b(sun\\.misc|jdk\\.internal)\\..*"))
+              .map(Path::toString)
+              .toList();
       assertThat(offenders).isEmpty();
     }
   }
 
   @Test
   void serveStopsThroughAShutdownHook() throws IOException {
-    assertThat(read(Path.of("src/main/java/dev/agentexecutor/cli/ServeCommand.java"))).contains("addShutdownHook");
+    assertThat(read(Path.of("src/main/java/dev/agentexecutor/cli/ServeCommand.java")))
+        .contains("addShutdownHook");
   }
 
   private static String read(Path path) {

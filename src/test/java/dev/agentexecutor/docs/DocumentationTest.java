@@ -20,7 +20,9 @@ class DocumentationTest {
   @Test
   void theConfigurationTableListsEveryVariableWithItsDefault() throws IOException {
     String readme = Files.readString(README);
-    String table = readme.substring(readme.indexOf("<!-- env-table:start -->"), readme.indexOf("<!-- env-table:end -->"));
+    String table =
+        readme.substring(
+            readme.indexOf("<!-- env-table:start -->"), readme.indexOf("<!-- env-table:end -->"));
     Map<String, String> documented = new LinkedHashMap<>();
     for (String line : table.lines().toList()) {
       if (!line.startsWith("| `")) continue;
@@ -28,8 +30,11 @@ class DocumentationTest {
       documented.put(cells[1].strip().replace("`", ""), cells[2].strip().replace("`", ""));
     }
     Map<String, String> declared = new LinkedHashMap<>();
-    JsonNode variables = Json.parse(Files.readAllBytes(Path.of("src/main/resources/env-vars.json"))).path("variables");
-    for (JsonNode variable : variables) declared.put(variable.path("name").asText(), variable.path("default").asText());
+    JsonNode variables =
+        Json.parse(Files.readAllBytes(Path.of("src/main/resources/env-vars.json")))
+            .path("variables");
+    for (JsonNode variable : variables)
+      declared.put(variable.path("name").asText(), variable.path("default").asText());
 
     assertThat(documented).isEqualTo(declared);
   }

@@ -20,7 +20,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Every example job is valid, and the scripted one runs to completion with the files it promises. */
+/**
+ * Every example job is valid, and the scripted one runs to completion with the files it promises.
+ */
 class ExamplesTest {
   static Stream<Path> examples() throws IOException {
     return Files.list(Path.of("examples")).filter(p -> p.toString().endsWith(".json")).sorted();
@@ -35,16 +37,20 @@ class ExamplesTest {
 
   @Test
   void theScriptedResearchTeamRunsToCompletion() throws IOException {
-    JobExecutionEvent job = JobParser.fromJobNode(Json.parse(Files.readAllBytes(Path.of("examples/research-team.json"))));
+    JobExecutionEvent job =
+        JobParser.fromJobNode(
+            Json.parse(Files.readAllBytes(Path.of("examples/research-team.json"))));
     try (Application app = Application.offline(Settings.from(Map.of()))) {
       Outcome outcome = app.runner().execute(job, TraceContext.fresh());
 
       assertThat(outcome).isInstanceOf(Outcome.Completed.class);
       var data = ResultEvents.data(((Outcome.Completed) outcome).result());
       assertThat(data.path("result").path("output").asText()).contains("/report.md");
-      var files = app.backends().checkpointer().latest(job.jobId(), "").orElseThrow().state().files();
+      var files =
+          app.backends().checkpointer().latest(job.jobId(), "").orElseThrow().state().files();
       assertThat(files.keySet()).containsExactly("/report.md", "/research/notes.md");
-      assertThat(List.of(files.get("/report.md").text())).allMatch(t -> t.startsWith("# Durable execution"));
+      assertThat(List.of(files.get("/report.md").text()))
+          .allMatch(t -> t.startsWith("# Durable execution"));
     }
   }
 }

@@ -37,7 +37,8 @@ class DurableEndToEndTest {
   private void start() throws Exception {
     results = new ResultListener(environment.subjectPrefix);
     service = ServiceHarness.start(environment.env());
-    NatsTestKit.await("service ready", Duration.ofSeconds(20), () -> service.get("/ready").statusCode() == 200);
+    NatsTestKit.await(
+        "service ready", Duration.ofSeconds(20), () -> service.get("/ready").statusCode() == 200);
   }
 
   @AfterEach
@@ -54,16 +55,20 @@ class DurableEndToEndTest {
     List<String> channel = new CopyOnWriteArrayList<>();
     RedisClient redis = RedisClient.create(RedisTestKit.SHARED_URI);
     try (StatefulRedisPubSubConnection<String, String> pubsub = redis.connectPubSub()) {
-      pubsub.addListener(new RedisPubSubAdapter<>() {
-        @Override
-        public void message(String ch, String message) {
-          channel.add(message);
-        }
-      });
+      pubsub.addListener(
+          new RedisPubSubAdapter<>() {
+            @Override
+            public void message(String ch, String message) {
+              channel.add(message);
+            }
+          });
       pubsub.sync().subscribe(environment.redisChannel(jobId));
 
-      HttpResponse<String> response = service.postCloudEvent(TestJobs.threeStepScripted(jobId),
-          "traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+      HttpResponse<String> response =
+          service.postCloudEvent(
+              TestJobs.threeStepScripted(jobId),
+              "traceparent",
+              "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
       assertThat(response.statusCode()).isEqualTo(200);
 
       ResultListener.Received completed = results.awaitOne(jobId, Duration.ofSeconds(10));
@@ -74,16 +79,30 @@ class DurableEndToEndTest {
       assertThat(event.path("type").asText()).isEqualTo("dev.my-platform.agent.completed");
       assertThat(event.path("source").asText()).isEqualTo("agent-executor-service");
       assertThat(event.path("subject").asText()).isEqualTo(jobId);
-      assertThat(event.path("traceparent").asText()).startsWith("00-0af7651916cd43dd8448eb211c80319c-");
-      assertThat(event.path("data").path("result").path("output").asText()).isEqualTo("The answer is in /answer.md.");
+      assertThat(event.path("traceparent").asText())
+          .startsWith("00-0af7651916cd43dd8448eb211c80319c-");
+      assertThat(event.path("data").path("result").path("output").asText())
+          .isEqualTo("The answer is in /answer.md.");
 
-      Object checkpoints = PostgresTestSchema.queryValue(
-          "select count(*) from " + environment.schema + ".checkpoints where thread_id = ?", jobId);
+      Object checkpoints =
+          PostgresTestSchema.queryValue(
+              "select count(*) from " + environment.schema + ".checkpoints where thread_id = ?",
+              jobId);
       assertThat(((Number) checkpoints).longValue()).isGreaterThanOrEqualTo(2);
-      NatsTestKit.await("the channel's end event", Duration.ofSeconds(5),
-          () -> !channel.isEmpty() && Json.parse(channel.get(channel.size() - 1)).path("event_type").asText().equals("end"));
-      assertThat(Json.parse(channel.get(0)).fieldNames()).toIterable().containsExactly("event_type", "data");
-      assertThat(Json.parse(service.get("/state/" + jobId).body()).path("status").asText()).isEqualTo("completed");
+      NatsTestKit.await(
+          "the channel's end event",
+          Duration.ofSeconds(5),
+          () ->
+              !channel.isEmpty()
+                  && Json.parse(channel.get(channel.size() - 1))
+                      .path("event_type")
+                      .asText()
+                      .equals("end"));
+      assertThat(Json.parse(channel.get(0)).fieldNames())
+          .toIterable()
+          .containsExactly("event_type", "data");
+      assertThat(Json.parse(service.get("/state/" + jobId).body()).path("status").asText())
+          .isEqualTo("completed");
     } finally {
       redis.shutdown();
     }
@@ -97,42 +116,70 @@ class DurableEndToEndTest {
 
     ResultListener.Received completed = results.awaitOne(jobId, Duration.ofSeconds(10));
 
-    assertThat(completed.event().path("type").asText()).isEqualTo("dev.my-platform.agent.completed");
-    NatsTestKit.await("the message acked", Duration.ofSeconds(5), () -> {
-      ConsumerInfo info = results.connection().jetStreamManagement().getConsumerInfo(environment.jobStream, environment.consumer());
-      return info.getNumAckPending() == 0 && info.getNumPending() == 0;
-    });
-    assertThat(service.get("/metrics").body()).contains("agent_executor_nats_messages_processed_total 1.0");
+    assertThat(completed.event().path("type").asText())
+        .isEqualTo("dev.my-platform.agent.completed");
+    NatsTestKit.await(
+        "the message acked",
+        Duration.ofSeconds(5),
+        () -> {
+          ConsumerInfo info =
+              results
+                  .connection()
+                  .jetStreamManagement()
+                  .getConsumerInfo(environment.jobStream, environment.consumer());
+          return info.getNumAckPending() == 0 && info.getNumPending() == 0;
+        });
+    assertThat(service.get("/metrics").body())
+        .contains("agent_executor_nats_messages_processed_total 1.0");
   }
 
   @Test
   void aFailingJobAndAMalformedMessageGetFailedEventsAndTheNextJobStillRuns() throws Exception {
     start();
     String failingId = TestJobs.newJobId();
-    ObjectNode failing = TestJobs.job(failingId, TestJobs.orchestrator("scripted", "scripted", Json.MAPPER.createArrayNode()), "fail");
+    ObjectNode failing =
+        TestJobs.job(
+            failingId,
+            TestJobs.orchestrator("scripted", "scripted", Json.MAPPER.createArrayNode()),
+            "fail");
     results.publishJob(environment.jobSubject("fail"), failing);
     String malformedId = "malformed-" + environment.id;
     ObjectNode malformed = Json.object().put("job_id", malformedId).put("trace_id", "t");
     results.publishJob(environment.jobSubject("bad"), malformed);
-    results.connection().jetStream().publish(environment.jobSubject("junk"), "{this is not json".getBytes(StandardCharsets.UTF_8));
+    results
+        .connection()
+        .jetStream()
+        .publish(
+            environment.jobSubject("junk"), "{this is not json".getBytes(StandardCharsets.UTF_8));
     String goodId = TestJobs.newJobId();
     results.publishJob(environment.jobSubject("good"), TestJobs.threeStepScripted(goodId));
 
     JsonNode failed = results.awaitOne(failingId, Duration.ofSeconds(10)).event();
     assertThat(failed.path("type").asText()).isEqualTo("dev.my-platform.agent.failed");
     assertThat(failed.path("data").path("error").path("type").asText()).isEqualTo("ModelError");
-    assertThat(failed.path("data").path("error").path("message").asText()).contains("scripted model has no response");
+    assertThat(failed.path("data").path("error").path("message").asText())
+        .contains("scripted model has no response");
 
     ResultListener.Received rejected = results.awaitOne(malformedId, Duration.ofSeconds(10));
     assertThat(rejected.subject()).isEqualTo(environment.failedSubject());
-    assertThat(rejected.event().path("data").path("error").path("type").asText()).isEqualTo("ValidationError");
-    assertThat(rejected.event().path("data").path("error").path("message").asText()).contains("$.agent_definition", "$.input_payload");
+    assertThat(rejected.event().path("data").path("error").path("type").asText())
+        .isEqualTo("ValidationError");
+    assertThat(rejected.event().path("data").path("error").path("message").asText())
+        .contains("$.agent_definition", "$.input_payload");
 
-    assertThat(results.awaitOne(goodId, Duration.ofSeconds(10)).event().path("type").asText()).isEqualTo("dev.my-platform.agent.completed");
-    NatsTestKit.await("every message settled", Duration.ofSeconds(5), () -> {
-      ConsumerInfo info = results.connection().jetStreamManagement().getConsumerInfo(environment.jobStream, environment.consumer());
-      return info.getNumAckPending() == 0 && info.getNumPending() == 0;
-    });
+    assertThat(results.awaitOne(goodId, Duration.ofSeconds(10)).event().path("type").asText())
+        .isEqualTo("dev.my-platform.agent.completed");
+    NatsTestKit.await(
+        "every message settled",
+        Duration.ofSeconds(5),
+        () -> {
+          ConsumerInfo info =
+              results
+                  .connection()
+                  .jetStreamManagement()
+                  .getConsumerInfo(environment.jobStream, environment.consumer());
+          return info.getNumAckPending() == 0 && info.getNumPending() == 0;
+        });
     String metrics = service.get("/metrics").body();
     assertThat(metrics).contains("agent_executor_nats_messages_failed_total 2.0");
   }
@@ -144,41 +191,76 @@ class DurableEndToEndTest {
     ObjectNode job = TestJobs.threeStepScripted(jobId);
     results.publishJob(environment.jobSubject("once"), job);
     JsonNode first = results.awaitOne(jobId, Duration.ofSeconds(10)).event();
-    Object checkpointsBefore = PostgresTestSchema.queryValue(
-        "select count(*) from " + environment.schema + ".checkpoints where thread_id = ?", jobId);
+    Object checkpointsBefore =
+        PostgresTestSchema.queryValue(
+            "select count(*) from " + environment.schema + ".checkpoints where thread_id = ?",
+            jobId);
 
     results.publishJob(environment.jobSubject("again"), job);
-    NatsTestKit.await("the redelivery settled", Duration.ofSeconds(10), () -> {
-      ConsumerInfo info = results.connection().jetStreamManagement().getConsumerInfo(environment.jobStream, environment.consumer());
-      return info.getNumAckPending() == 0 && info.getNumPending() == 0 && info.getDelivered().getStreamSequence() == 2;
-    });
+    NatsTestKit.await(
+        "the redelivery settled",
+        Duration.ofSeconds(10),
+        () -> {
+          ConsumerInfo info =
+              results
+                  .connection()
+                  .jetStreamManagement()
+                  .getConsumerInfo(environment.jobStream, environment.consumer());
+          return info.getNumAckPending() == 0
+              && info.getNumPending() == 0
+              && info.getDelivered().getStreamSequence() == 2;
+        });
 
-    Object checkpointsAfter = PostgresTestSchema.queryValue(
-        "select count(*) from " + environment.schema + ".checkpoints where thread_id = ?", jobId);
+    Object checkpointsAfter =
+        PostgresTestSchema.queryValue(
+            "select count(*) from " + environment.schema + ".checkpoints where thread_id = ?",
+            jobId);
     assertThat(checkpointsAfter).isEqualTo(checkpointsBefore);
-    NatsTestKit.await("the republished result", Duration.ofSeconds(5), () -> results.forJob(jobId).size() == 2);
+    NatsTestKit.await(
+        "the republished result", Duration.ofSeconds(5), () -> results.forJob(jobId).size() == 2);
     assertThat(results.forJob(jobId).get(1).event()).isEqualTo(first);
     var stream = results.connection().jetStreamManagement().getStreamInfo(environment.resultStream);
-    assertThat(stream.getStreamState().getMsgCount()).as("deduplicated by Nats-Msg-Id").isEqualTo(1);
-    assertThat(service.get("/metrics").body()).contains("agent_executor_jobs_total{status=\"completed\"} 1.0");
+    assertThat(stream.getStreamState().getMsgCount())
+        .as("deduplicated by Nats-Msg-Id")
+        .isEqualTo(1);
+    assertThat(service.get("/metrics").body())
+        .contains("agent_executor_jobs_total{status=\"completed\"} 1.0");
   }
 
   @Test
   void clientsThatJoinAfterTheJobEndedStillGetEveryEventOnceInOrder() throws Exception {
     start();
     String jobId = TestJobs.newJobId();
-    assertThat(service.postCloudEvent(TestJobs.slowScripted(jobId, 3, 10)).statusCode()).isEqualTo(200);
+    assertThat(service.postCloudEvent(TestJobs.slowScripted(jobId, 3, 10)).statusCode())
+        .isEqualTo(200);
 
-    List<JsonNode> viaWebSocket = service.webSocket("/stream/" + jobId).awaitClose(Duration.ofSeconds(10));
-    HttpResponse<String> sse = service.get("/stream/" + jobId + "/events", "Accept", "text/event-stream");
-    List<JsonNode> viaSse = sse.body().lines().filter(l -> l.startsWith("data:")).map(l -> Json.parse(l.substring(5).strip())).toList();
+    List<JsonNode> viaWebSocket =
+        service.webSocket("/stream/" + jobId).awaitClose(Duration.ofSeconds(10));
+    HttpResponse<String> sse =
+        service.get("/stream/" + jobId + "/events", "Accept", "text/event-stream");
+    List<JsonNode> viaSse =
+        sse.body()
+            .lines()
+            .filter(l -> l.startsWith("data:"))
+            .map(l -> Json.parse(l.substring(5).strip()))
+            .toList();
 
     assertThat(viaWebSocket).isEqualTo(viaSse);
-    assertThat(viaWebSocket).extracting(e -> e.path("event_type").asText()).endsWith("end")
-        .filteredOn("end"::equals).hasSize(1);
-    assertThat(viaWebSocket).extracting(e -> e.path("event_type").asText())
-        .filteredOn("on_state_update"::equals).hasSize(7);
-    List<String> ids = sse.body().lines().filter(l -> l.startsWith("id:")).map(l -> l.substring(3).strip()).toList();
+    assertThat(viaWebSocket)
+        .extracting(e -> e.path("event_type").asText())
+        .endsWith("end")
+        .filteredOn("end"::equals)
+        .hasSize(1);
+    assertThat(viaWebSocket)
+        .extracting(e -> e.path("event_type").asText())
+        .filteredOn("on_state_update"::equals)
+        .hasSize(7);
+    List<String> ids =
+        sse.body()
+            .lines()
+            .filter(l -> l.startsWith("id:"))
+            .map(l -> l.substring(3).strip())
+            .toList();
     assertThat(ids).doesNotHaveDuplicates().isSortedAccordingTo((a, b) -> compareStreamIds(a, b));
   }
 

@@ -13,7 +13,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** Listens on a test's result subjects (core NATS) and keeps every result event with its subject. */
+/**
+ * Listens on a test's result subjects (core NATS) and keeps every result event with its subject.
+ */
 final class ResultListener implements AutoCloseable {
   record Received(String subject, JsonNode event, String msgId) {}
 
@@ -22,8 +24,16 @@ final class ResultListener implements AutoCloseable {
 
   ResultListener(String subjectPrefix) throws Exception {
     nats = Nats.connect(NatsTestKit.SHARED_URL);
-    Dispatcher dispatcher = nats.createDispatcher(message -> received.add(new Received(message.getSubject(),
-        Json.parse(message.getData()), message.getHeaders() == null ? null : message.getHeaders().getFirst("Nats-Msg-Id"))));
+    Dispatcher dispatcher =
+        nats.createDispatcher(
+            message ->
+                received.add(
+                    new Received(
+                        message.getSubject(),
+                        Json.parse(message.getData()),
+                        message.getHeaders() == null
+                            ? null
+                            : message.getHeaders().getFirst("Nats-Msg-Id"))));
     dispatcher.subscribe(subjectPrefix + ".status.*");
     nats.flush(Duration.ofSeconds(2));
   }
@@ -34,8 +44,11 @@ final class ResultListener implements AutoCloseable {
 
   /** Publishes {@code job} as a structured CloudEvent to a job subject, with JetStream's ack. */
   void publishJob(String subject, JsonNode job) throws Exception {
-    nats.jetStream().publish(subject, new Headers().add("Content-Type", "application/cloudevents+json"),
-        CloudEvents.structured(job).toString().getBytes(StandardCharsets.UTF_8));
+    nats.jetStream()
+        .publish(
+            subject,
+            new Headers().add("Content-Type", "application/cloudevents+json"),
+            CloudEvents.structured(job).toString().getBytes(StandardCharsets.UTF_8));
   }
 
   List<Received> forJob(String jobId) {

@@ -41,7 +41,8 @@ class TenantIsolationDurableTest {
 
   private void start() throws Exception {
     service = ServiceHarness.start(environment.env());
-    NatsTestKit.await("service ready", Duration.ofSeconds(20), () -> service.get("/ready").statusCode() == 200);
+    NatsTestKit.await(
+        "service ready", Duration.ofSeconds(20), () -> service.get("/ready").statusCode() == 200);
   }
 
   @AfterEach
@@ -58,15 +59,27 @@ class TenantIsolationDurableTest {
   private void publishJob(JsonNode job, String tenant) throws Exception {
     var event = CloudEvents.structured(job);
     if (tenant != null) event.put("tenant", tenant);
-    results.connection().jetStream().publish(environment.jobSubject("tenant"),
-        new Headers().add("Content-Type", "application/cloudevents+json"), event.toString().getBytes(StandardCharsets.UTF_8));
+    results
+        .connection()
+        .jetStream()
+        .publish(
+            environment.jobSubject("tenant"),
+            new Headers().add("Content-Type", "application/cloudevents+json"),
+            event.toString().getBytes(StandardCharsets.UTF_8));
   }
 
   private void awaitConsumerIdle() throws Exception {
-    NatsTestKit.await("every job message settled", Duration.ofSeconds(15), () -> {
-      ConsumerInfo info = results.connection().jetStreamManagement().getConsumerInfo(environment.jobStream, environment.consumer());
-      return info.getNumAckPending() == 0 && info.getNumPending() == 0;
-    });
+    NatsTestKit.await(
+        "every job message settled",
+        Duration.ofSeconds(15),
+        () -> {
+          ConsumerInfo info =
+              results
+                  .connection()
+                  .jetStreamManagement()
+                  .getConsumerInfo(environment.jobStream, environment.consumer());
+          return info.getNumAckPending() == 0 && info.getNumPending() == 0;
+        });
   }
 
   @Test
@@ -78,9 +91,15 @@ class TenantIsolationDurableTest {
     assertThat(results.awaitOne(natsJob, Duration.ofSeconds(15)).event().path("type").asText())
         .isEqualTo("dev.my-platform.agent.completed");
     String httpJob = TestJobs.newJobId();
-    assertThat(service.postCloudEvent(TestJobs.threeStepScripted(httpJob), "Authorization", "Bearer " + ACME).statusCode())
+    assertThat(
+            service
+                .postCloudEvent(
+                    TestJobs.threeStepScripted(httpJob), "Authorization", "Bearer " + ACME)
+                .statusCode())
         .isEqualTo(200);
-    assertThat(PostgresTestSchema.queryValue("select tenant from " + environment.schema + ".jobs where job_id = ?", natsJob))
+    assertThat(
+            PostgresTestSchema.queryValue(
+                "select tenant from " + environment.schema + ".jobs where job_id = ?", natsJob))
         .isEqualTo("globex");
 
     service.close(); // a new instance knows ownership only from the database
@@ -100,19 +119,36 @@ class TenantIsolationDurableTest {
     String jobId = TestJobs.newJobId();
     // What another worker's run leaves while it is still running: checkpoints, no job record.
     AgentState state = AgentState.initial(List.of(Message.user("work")), Map.of(), Map.of());
-    service.app().backends().checkpointer().put(new Checkpoint(jobId, "", "1f000000-0000-7000-8000-000000000001", null, 1,
-        Instant.now(), Checkpoint.Next.MODEL, state, "globex"));
+    service
+        .app()
+        .backends()
+        .checkpointer()
+        .put(
+            new Checkpoint(
+                jobId,
+                "",
+                "1f000000-0000-7000-8000-000000000001",
+                null,
+                1,
+                Instant.now(),
+                Checkpoint.Next.MODEL,
+                state,
+                "globex"));
     service.close();
     start(); // read back from PostgreSQL, not from memory
 
-    HttpResponse<String> owner = service.get("/state/" + jobId, "Authorization", "Bearer " + GLOBEX);
+    HttpResponse<String> owner =
+        service.get("/state/" + jobId, "Authorization", "Bearer " + GLOBEX);
     assertThat(owner.statusCode()).isEqualTo(200);
     assertThat(Json.parse(owner.body()).path("status").asText()).isEqualTo("running");
     assertThat(status("/state/" + jobId, ACME)).isEqualTo(404);
     assertThat(status("/cancel/" + jobId, ACME)).isEqualTo(405); // GET: only POST cancels
-    assertThat(service.post("/cancel/" + jobId, "", "Authorization", "Bearer " + ACME).statusCode()).isEqualTo(404);
+    assertThat(service.post("/cancel/" + jobId, "", "Authorization", "Bearer " + ACME).statusCode())
+        .isEqualTo(404);
     // A job under that id from another tenant would resume globex's state: it is refused.
-    HttpResponse<String> resumed = service.postCloudEvent(TestJobs.threeStepScripted(jobId), "Authorization", "Bearer " + ACME);
+    HttpResponse<String> resumed =
+        service.postCloudEvent(
+            TestJobs.threeStepScripted(jobId), "Authorization", "Bearer " + ACME);
     assertThat(resumed.statusCode()).isEqualTo(409);
   }
 
@@ -121,19 +157,37 @@ class TenantIsolationDurableTest {
     results = new ResultListener(environment.subjectPrefix);
     start();
     String jobId = TestJobs.newJobId();
-    assertThat(service.postCloudEvent(TestJobs.threeStepScripted(jobId), "Authorization", "Bearer " + ACME).statusCode())
+    assertThat(
+            service
+                .postCloudEvent(
+                    TestJobs.threeStepScripted(jobId), "Authorization", "Bearer " + ACME)
+                .statusCode())
         .isEqualTo(200);
     results.awaitOne(jobId, Duration.ofSeconds(10));
 
     publishJob(TestJobs.threeStepScripted(jobId), "globex");
-    publishJob(TestJobs.threeStepScripted(jobId), "not a valid tenant!"); // invalid: a failed event, never run
+    publishJob(
+        TestJobs.threeStepScripted(jobId),
+        "not a valid tenant!"); // invalid: a failed event, never run
     awaitConsumerIdle();
 
-    assertThat(results.forJob(jobId)).extracting(r -> r.event().path("type").asText())
+    assertThat(results.forJob(jobId))
+        .extracting(r -> r.event().path("type").asText())
         .containsExactly("dev.my-platform.agent.completed", "dev.my-platform.agent.failed");
-    assertThat(results.forJob(jobId).get(1).event().path("data").path("error").path("message").asText()).contains("tenant");
+    assertThat(
+            results
+                .forJob(jobId)
+                .get(1)
+                .event()
+                .path("data")
+                .path("error")
+                .path("message")
+                .asText())
+        .contains("tenant");
     assertThat(status("/state/" + jobId, ACME)).isEqualTo(200);
-    assertThat(PostgresTestSchema.queryValue("select tenant from " + environment.schema + ".jobs where job_id = ?", jobId))
+    assertThat(
+            PostgresTestSchema.queryValue(
+                "select tenant from " + environment.schema + ".jobs where job_id = ?", jobId))
         .isEqualTo("acme");
   }
 }

@@ -10,7 +10,8 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 class ResultEventsTest {
-  private static final TraceContext TRACE = TraceContext.parse("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", "k=v");
+  private static final TraceContext TRACE =
+      TraceContext.parse("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", "k=v");
 
   @Test
   void aCompletedEventCarriesTheOutputAndUsageOfTheJob() {
@@ -23,7 +24,10 @@ class ResultEventsTest {
     assertThat(event.getSubject()).isEqualTo("job-1");
     assertThat(event.getExtension("traceparent")).isEqualTo(TRACE.traceparent());
     assertThat(event.getExtension("tracestate")).isEqualTo("k=v");
-    assertThat(ResultEvents.data(event)).isEqualTo(Json.parse("""
+    assertThat(ResultEvents.data(event))
+        .isEqualTo(
+            Json.parse(
+                """
         {"job_id": "job-1", "result": {"output": "Done.", "status": "completed",
          "usage": {"input_tokens": 12, "output_tokens": 3}}}"""));
     assertThat(ResultEvents.status(event)).isEqualTo("completed");
@@ -31,17 +35,22 @@ class ResultEventsTest {
 
   @Test
   void aFailedEventCarriesTheErrorMessageTypeAndStackTrace() {
-    CloudEvent event = ResultEvents.failed("job-2", "the run was cancelled", "Cancelled", null, TRACE);
+    CloudEvent event =
+        ResultEvents.failed("job-2", "the run was cancelled", "Cancelled", null, TRACE);
 
     assertThat(event.getType()).isEqualTo("dev.my-platform.agent.failed");
-    assertThat(ResultEvents.data(event)).isEqualTo(Json.parse("""
+    assertThat(ResultEvents.data(event))
+        .isEqualTo(
+            Json.parse(
+                """
         {"job_id": "job-2", "error": {"message": "the run was cancelled", "type": "Cancelled", "stack_trace": ""}}"""));
     assertThat(ResultEvents.status(event)).isEqualTo("failed");
   }
 
   @Test
   void aFailedEventForAnUnreadableJobIdStillHasASubject() {
-    assertThat(ResultEvents.failed(null, "bad", "ValidationError", "", TRACE).getSubject()).isEqualTo("unknown");
+    assertThat(ResultEvents.failed(null, "bad", "ValidationError", "", TRACE).getSubject())
+        .isEqualTo("unknown");
   }
 
   @Test

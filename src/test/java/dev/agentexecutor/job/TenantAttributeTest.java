@@ -11,9 +11,13 @@ import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** A job CloudEvent's {@code tenant} extension attribute: read in both modes, validated, default when absent. */
+/**
+ * A job CloudEvent's {@code tenant} extension attribute: read in both modes, validated, default
+ * when absent.
+ */
 class TenantAttributeTest {
-  private static final Map<String, String> STRUCTURED = Map.of("content-type", "application/cloudevents+json");
+  private static final Map<String, String> STRUCTURED =
+      Map.of("content-type", "application/cloudevents+json");
 
   private static byte[] structured(Object tenant) {
     var event = CloudEvents.structured(TestJobs.threeStepScripted("job-1"));
@@ -24,8 +28,10 @@ class TenantAttributeTest {
 
   @Test
   void theTenantComesFromTheStructuredEventOrTheBinaryHeader() {
-    assertThat(JobParser.fromCloudEvent(STRUCTURED, structured("acme"), 1 << 20).tenant()).isEqualTo("acme");
-    assertThat(JobParser.fromCloudEvent(STRUCTURED, structured(null), 1 << 20).tenant()).isEqualTo(Tenants.DEFAULT);
+    assertThat(JobParser.fromCloudEvent(STRUCTURED, structured("acme"), 1 << 20).tenant())
+        .isEqualTo("acme");
+    assertThat(JobParser.fromCloudEvent(STRUCTURED, structured(null), 1 << 20).tenant())
+        .isEqualTo(Tenants.DEFAULT);
 
     Map<String, String> headers = new HashMap<>();
     String[] binary = CloudEvents.binaryHeaders("ce-tenant", "globex.eu-1");
@@ -37,11 +43,15 @@ class TenantAttributeTest {
   @Test
   void anInvalidTenantIsAProblemNamingTheAttribute() {
     for (Object bad : new Object[] {"two words", "", "-leading-dash", "x".repeat(65), 42}) {
-      InvalidJobException e = catchThrowableOfType(InvalidJobException.class,
-          () -> JobParser.fromCloudEvent(STRUCTURED, structured(bad), 1 << 20));
+      InvalidJobException e =
+          catchThrowableOfType(
+              InvalidJobException.class,
+              () -> JobParser.fromCloudEvent(STRUCTURED, structured(bad), 1 << 20));
       assertThat(e).as(String.valueOf(bad)).isNotNull();
       assertThat(e.status()).isEqualTo(400);
-      assertThat(e.problems()).extracting(Problem::code, Problem::path).containsExactly(org.assertj.core.groups.Tuple.tuple("EVT_ATTRIBUTE", "$.tenant"));
+      assertThat(e.problems())
+          .extracting(Problem::code, Problem::path)
+          .containsExactly(org.assertj.core.groups.Tuple.tuple("EVT_ATTRIBUTE", "$.tenant"));
       assertThat(e.jobId()).isEqualTo("job-1");
     }
   }
@@ -49,6 +59,7 @@ class TenantAttributeTest {
   @Test
   void aJobsOwnJsonCannotSetItsTenant() {
     var job = TestJobs.threeStepScripted("job-3").put("tenant", "acme");
-    assertThat(JobParser.fromJobJson(Json.writeBytes(job), 1 << 20).tenant()).isEqualTo(Tenants.DEFAULT);
+    assertThat(JobParser.fromJobJson(Json.writeBytes(job), 1 << 20).tenant())
+        .isEqualTo(Tenants.DEFAULT);
   }
 }

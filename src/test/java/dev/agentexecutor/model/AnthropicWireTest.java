@@ -91,7 +91,8 @@ class AnthropicWireTest {
 
   @Test
   void aPersistentOverloadFailsAfterTheRetriesNamingTheErrorType() {
-    llm.defaultReply(FakeLlmReply.streamError("{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}"));
+    llm.defaultReply(
+        FakeLlmReply.streamError("{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}"));
 
     ModelException failure =
         org.assertj.core.api.Assertions.catchThrowableOfType(
@@ -99,13 +100,18 @@ class AnthropicWireTest {
             () -> router.chat(request("anthropic", MODEL, List.of()), TokenListener.NONE));
 
     assertThat(llm.requestCount()).isEqualTo(MAX_RETRIES + 1);
-    assertThat(failure.getMessage()).isEqualTo(
-        "model call failed after 4 attempts: error in the stream from anthropic (" + MODEL + "): overloaded_error: Overloaded");
+    assertThat(failure.getMessage())
+        .isEqualTo(
+            "model call failed after 4 attempts: error in the stream from anthropic ("
+                + MODEL
+                + "): overloaded_error: Overloaded");
   }
 
   @Test
   void anInvalidRequestErrorEventFailsAtOnce() {
-    llm.defaultReply(FakeLlmReply.streamError("{\"type\":\"invalid_request_error\",\"message\":\"prompt is too long\"}"));
+    llm.defaultReply(
+        FakeLlmReply.streamError(
+            "{\"type\":\"invalid_request_error\",\"message\":\"prompt is too long\"}"));
 
     ModelException failure =
         org.assertj.core.api.Assertions.catchThrowableOfType(
@@ -113,12 +119,18 @@ class AnthropicWireTest {
             () -> router.chat(request("anthropic", MODEL, List.of()), TokenListener.NONE));
 
     assertThat(llm.requestCount()).isEqualTo(1);
-    assertThat(failure.getMessage()).endsWith("error in the stream from anthropic (" + MODEL + "): invalid_request_error: prompt is too long");
+    assertThat(failure.getMessage())
+        .endsWith(
+            "error in the stream from anthropic ("
+                + MODEL
+                + "): invalid_request_error: prompt is too long");
   }
 
   @Test
   void aStreamCutBeforeMessageStopIsRetriedPromptlyInsteadOfWaitingForTheTimeout() {
-    llm.enqueue(FakeLlmReply.text("half an answer").withStreamCutAfter(3), FakeLlmReply.text("whole answer"));
+    llm.enqueue(
+        FakeLlmReply.text("half an answer").withStreamCutAfter(3),
+        FakeLlmReply.text("whole answer"));
     long started = System.nanoTime();
 
     ModelResponse response =
@@ -126,7 +138,8 @@ class AnthropicWireTest {
 
     assertThat(response.message().content()).isEqualTo("whole answer");
     assertThat(llm.requestCount()).isEqualTo(2);
-    assertThat(java.time.Duration.ofNanos(System.nanoTime() - started)).isLessThan(java.time.Duration.ofSeconds(2));
+    assertThat(java.time.Duration.ofNanos(System.nanoTime() - started))
+        .isLessThan(java.time.Duration.ofSeconds(2));
   }
 
   @Test

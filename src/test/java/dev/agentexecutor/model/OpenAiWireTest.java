@@ -165,7 +165,8 @@ class OpenAiWireTest {
   @Test
   void anErrorInsideASuccessfulStreamIsRetriedWhenItNamesAServerFault() {
     llm.enqueue(
-        FakeLlmReply.streamError("{\"message\":\"The server had an error\",\"type\":\"server_error\"}"),
+        FakeLlmReply.streamError(
+            "{\"message\":\"The server had an error\",\"type\":\"server_error\"}"),
         FakeLlmReply.text("recovered"));
 
     ModelResponse response =
@@ -178,8 +179,9 @@ class OpenAiWireTest {
 
   @Test
   void aRateLimitErrorInsideTheStreamFailsAfterTheRetriesNamingIt() {
-    llm.defaultReply(FakeLlmReply.streamError(
-        "{\"message\":\"Rate limit reached for requests\",\"type\":\"requests\",\"code\":\"rate_limit_exceeded\"}"));
+    llm.defaultReply(
+        FakeLlmReply.streamError(
+            "{\"message\":\"Rate limit reached for requests\",\"type\":\"requests\",\"code\":\"rate_limit_exceeded\"}"));
 
     ModelException failure =
         catchThrowableOfType(
@@ -187,15 +189,17 @@ class OpenAiWireTest {
             () -> router.chat(request("openai", "gpt-4o-mini", List.of()), TokenListener.NONE));
 
     assertThat(llm.requestCount()).isEqualTo(MAX_RETRIES + 1);
-    assertThat(failure.getMessage()).isEqualTo(
-        "model call failed after 4 attempts: error in the stream from openai (gpt-4o-mini):"
-            + " requests (code rate_limit_exceeded): Rate limit reached for requests");
+    assertThat(failure.getMessage())
+        .isEqualTo(
+            "model call failed after 4 attempts: error in the stream from openai (gpt-4o-mini):"
+                + " requests (code rate_limit_exceeded): Rate limit reached for requests");
   }
 
   @Test
   void aPermanentErrorInsideTheStreamFailsAtOnceNamingIt() {
-    llm.defaultReply(FakeLlmReply.streamError(
-        "{\"message\":\"maximum context length is 8192 tokens\",\"type\":\"invalid_request_error\",\"code\":\"context_length_exceeded\"}"));
+    llm.defaultReply(
+        FakeLlmReply.streamError(
+            "{\"message\":\"maximum context length is 8192 tokens\",\"type\":\"invalid_request_error\",\"code\":\"context_length_exceeded\"}"));
 
     ModelException failure =
         catchThrowableOfType(
@@ -203,9 +207,10 @@ class OpenAiWireTest {
             () -> router.chat(request("openai", "gpt-4o-mini", List.of()), TokenListener.NONE));
 
     assertThat(llm.requestCount()).isEqualTo(1);
-    assertThat(failure.getMessage()).isEqualTo(
-        "model call failed after 1 attempt: error in the stream from openai (gpt-4o-mini):"
-            + " invalid_request_error (code context_length_exceeded): maximum context length is 8192 tokens");
+    assertThat(failure.getMessage())
+        .isEqualTo(
+            "model call failed after 1 attempt: error in the stream from openai (gpt-4o-mini):"
+                + " invalid_request_error (code context_length_exceeded): maximum context length is 8192 tokens");
   }
 
   @Test
@@ -223,8 +228,9 @@ class OpenAiWireTest {
         catchThrowableOfType(
             ModelException.class,
             () -> router.chat(request("openai", "gpt-4o-mini", List.of()), TokenListener.NONE));
-    assertThat(failure.getMessage()).isEqualTo(
-        "model call failed after 4 attempts: empty answer from openai (gpt-4o-mini):"
-            + " the model answered with neither text nor tool calls");
+    assertThat(failure.getMessage())
+        .isEqualTo(
+            "model call failed after 4 attempts: empty answer from openai (gpt-4o-mini):"
+                + " the model answered with neither text nor tool calls");
   }
 }

@@ -35,28 +35,47 @@ class ScriptFileConfinementTest {
 
   private static ModelResponse chat(ScriptedModel model, String file) {
     JsonNode script = Json.object().put("file", file);
-    return model.chat(new ModelRequest("lead", new ModelConfig("scripted", "s", null, null, script),
-        List.of(Message.user("go")), List.of()), TokenListener.NONE);
+    return model.chat(
+        new ModelRequest(
+            "lead",
+            new ModelConfig("scripted", "s", null, null, script),
+            List.of(Message.user("go")),
+            List.of()),
+        TokenListener.NONE);
   }
 
   /** The one message for a file that cannot be read, whatever the reason. */
   private static String unavailable(String file) {
-    return "cannot read scripted model file '" + file + "': it must be a readable regular file inside the script "
+    return "cannot read scripted model file '"
+        + file
+        + "': it must be a readable regular file inside the script "
         + "directory (SCRIPTED_SCRIPT_DIR), named by a relative path";
   }
 
   @Test
   void readsARelativePathInsideTheDirectory() throws Exception {
-    assertThat(chat(new ScriptedModel(scripts()), "ok.json").message().content()).isEqualTo("from the file");
+    assertThat(chat(new ScriptedModel(scripts()), "ok.json").message().content())
+        .isEqualTo("from the file");
   }
 
   @Test
   void refusesEveryPathOutsideTheDirectoryWithTheSameMessage() throws Exception {
     ScriptedModel model = new ScriptedModel(scripts());
-    for (String file : List.of("../secret.json", "/etc/passwd", root.resolve("secret.json").toString(), "missing.json",
-        "sub/../../secret.json", "/proc/self/environ", "/dev/zero", "../../../../etc/shadow", ".")) {
-      assertThatThrownBy(() -> chat(model, file)).as(file)
-          .isInstanceOf(ModelException.class).hasMessage(unavailable(file));
+    for (String file :
+        List.of(
+            "../secret.json",
+            "/etc/passwd",
+            root.resolve("secret.json").toString(),
+            "missing.json",
+            "sub/../../secret.json",
+            "/proc/self/environ",
+            "/dev/zero",
+            "../../../../etc/shadow",
+            ".")) {
+      assertThatThrownBy(() -> chat(model, file))
+          .as(file)
+          .isInstanceOf(ModelException.class)
+          .hasMessage(unavailable(file));
     }
   }
 
@@ -70,7 +89,10 @@ class ScriptFileConfinementTest {
     ScriptedModel model = new ScriptedModel(scripts);
 
     for (String file : List.of("link.json", "zero.json", "outside/secret.json", "dir.json")) {
-      assertThatThrownBy(() -> chat(model, file)).as(file).hasMessage(unavailable(file)).hasMessageNotContaining(SECRET);
+      assertThatThrownBy(() -> chat(model, file))
+          .as(file)
+          .hasMessage(unavailable(file))
+          .hasMessageNotContaining(SECRET);
     }
   }
 
@@ -81,22 +103,29 @@ class ScriptFileConfinementTest {
     Files.writeString(scripts.resolve("v1/real.json"), "[{\"content\": \"linked\"}]");
     Files.createSymbolicLink(scripts.resolve("current.json"), scripts.resolve("v1/real.json"));
 
-    assertThat(chat(new ScriptedModel(scripts), "current.json").message().content()).isEqualTo("linked");
+    assertThat(chat(new ScriptedModel(scripts), "current.json").message().content())
+        .isEqualTo("linked");
   }
 
   @Test
   void neverEchoesWhatAFileHolds() throws Exception {
     Path scripts = scripts();
-    Files.writeString(scripts.resolve("broken.json"), "root:x:0:0:" + SECRET + ":/root:/bin/bash\n");
+    Files.writeString(
+        scripts.resolve("broken.json"), "root:x:0:0:" + SECRET + ":/root:/bin/bash\n");
     Files.writeString(scripts.resolve("not-a-script.json"), "{\"password\": \"" + SECRET + "\"}");
-    Files.writeString(scripts.resolve("bad-response.json"), "[{\"content\": 42, \"note\": \"" + SECRET + "\"}]");
+    Files.writeString(
+        scripts.resolve("bad-response.json"), "[{\"content\": 42, \"note\": \"" + SECRET + "\"}]");
     ScriptedModel model = new ScriptedModel(scripts);
 
     assertThatThrownBy(() -> chat(model, "broken.json"))
         .hasMessage("scripted model file 'broken.json' is not valid JSON (line 1, column 1)");
-    assertThatThrownBy(() -> chat(model, "not-a-script.json")).hasMessageNotContaining(SECRET).hasMessageContaining("JSON array");
-    assertThatThrownBy(() -> chat(model, "bad-response.json")).hasMessageNotContaining(SECRET)
-        .hasMessage("invalid scripted model response #1 of script file bad-response.json: must be a string");
+    assertThatThrownBy(() -> chat(model, "not-a-script.json"))
+        .hasMessageNotContaining(SECRET)
+        .hasMessageContaining("JSON array");
+    assertThatThrownBy(() -> chat(model, "bad-response.json"))
+        .hasMessageNotContaining(SECRET)
+        .hasMessage(
+            "invalid scripted model response #1 of script file bad-response.json: must be a string");
   }
 
   @Test
@@ -108,15 +137,21 @@ class ScriptFileConfinementTest {
     }
 
     assertThatThrownBy(() -> chat(new ScriptedModel(scripts), "huge.json"))
-        .hasMessage("scripted model file 'huge.json' is larger than " + ScriptReader.MAX_FILE_BYTES + " bytes");
+        .hasMessage(
+            "scripted model file 'huge.json' is larger than "
+                + ScriptReader.MAX_FILE_BYTES
+                + " bytes");
   }
 
   @Test
   void withoutAScriptDirectoryOnlyInlineScriptsAreAccepted() {
     ScriptedModel inlineOnly = new ScriptedModel(Optional.empty());
 
-    assertThatThrownBy(() -> chat(inlineOnly, "ok.json")).hasMessage("scripted model files are disabled on this service "
-        + "(SCRIPTED_SCRIPT_DIR is unset): give the script inline");
-    assertThatThrownBy(() -> chat(new ScriptedModel(), "/etc/passwd")).hasMessageContaining("SCRIPTED_SCRIPT_DIR is unset");
+    assertThatThrownBy(() -> chat(inlineOnly, "ok.json"))
+        .hasMessage(
+            "scripted model files are disabled on this service "
+                + "(SCRIPTED_SCRIPT_DIR is unset): give the script inline");
+    assertThatThrownBy(() -> chat(new ScriptedModel(), "/etc/passwd"))
+        .hasMessageContaining("SCRIPTED_SCRIPT_DIR is unset");
   }
 }

@@ -23,7 +23,8 @@ class BuildInfoTest {
   private static Manifest manifest(String version, String commit) {
     Manifest manifest = new Manifest();
     manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-    if (version != null) manifest.getMainAttributes().put(Attributes.Name.IMPLEMENTATION_VERSION, version);
+    if (version != null)
+      manifest.getMainAttributes().put(Attributes.Name.IMPLEMENTATION_VERSION, version);
     if (commit != null) manifest.getMainAttributes().put(BuildInfo.GIT_COMMIT, commit);
     return manifest;
   }
@@ -38,14 +39,16 @@ class BuildInfoTest {
   void missingBlankOrUnresolvedEntriesAreDevAndUnknown() {
     assertThat(BuildInfo.from(manifest(null, null))).isEqualTo(new BuildInfo("dev", "unknown"));
     assertThat(BuildInfo.from(manifest(" ", ""))).isEqualTo(new BuildInfo("dev", "unknown"));
-    assertThat(BuildInfo.from(manifest("1.0.0", "${git.commit.id}"))).isEqualTo(new BuildInfo("1.0.0", "unknown"));
+    assertThat(BuildInfo.from(manifest("1.0.0", "${git.commit.id}")))
+        .isEqualTo(new BuildInfo("1.0.0", "unknown"));
   }
 
   @Test
   void aClassLoadedFromAJarReportsThatJarsManifest() throws Exception {
     Path jar = temp.resolve("service.jar");
     String entry = BuildInfo.class.getName().replace('.', '/') + ".class";
-    try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest("4.5.6", "feedbeef"));
+    try (JarOutputStream out =
+            new JarOutputStream(Files.newOutputStream(jar), manifest("4.5.6", "feedbeef"));
         var classFile = BuildInfo.class.getResourceAsStream("/" + entry)) {
       out.putNextEntry(new JarEntry(entry));
       classFile.transferTo(out);
@@ -56,7 +59,9 @@ class BuildInfoTest {
       Class<?> fromJar = loader.loadClass(BuildInfo.class.getName());
       assertThat(BuildInfo.load(fromJar)).isEqualTo(new BuildInfo("4.5.6", "feedbeef"));
     }
-    assertThat(BuildInfo.load(BuildInfoTest.class)).as("classes from a directory").isEqualTo(new BuildInfo("dev", "unknown"));
+    assertThat(BuildInfo.load(BuildInfoTest.class))
+        .as("classes from a directory")
+        .isEqualTo(new BuildInfo("dev", "unknown"));
   }
 
   @Test

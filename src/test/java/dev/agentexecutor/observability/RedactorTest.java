@@ -12,7 +12,8 @@ class RedactorTest {
   void urlsLoseUserInfoAndCredentialParametersButKeepTheirTarget() {
     assertThat(Redactor.url("jdbc:postgresql://db:5432/app?user=svc&password=hunter2&ssl=true"))
         .isEqualTo("jdbc:postgresql://db:5432/app?user=svc&password=***&ssl=true");
-    assertThat(Redactor.url("postgresql://svc:hunter2@db:5432/app")).isEqualTo("postgresql://***@db:5432/app");
+    assertThat(Redactor.url("postgresql://svc:hunter2@db:5432/app"))
+        .isEqualTo("postgresql://***@db:5432/app");
     assertThat(Redactor.url("nats://user:pass@n1:4222,nats://token@n2:4222"))
         .isEqualTo("nats://***@n1:4222,nats://***@n2:4222");
     assertThat(Redactor.url("redis://:p4ss@cache:6379/0")).isEqualTo("redis://***@cache:6379/0");
@@ -25,7 +26,9 @@ class RedactorTest {
   void textLosesConfiguredSecretsAndKeyShapedValues() {
     Redactor redactor = new Redactor(List.of("configured-secret-1"));
 
-    assertThat(redactor.redact("auth failed for configured-secret-1 with sk-abcdefghijklmnop, Bearer abcdefghijkl"))
+    assertThat(
+            redactor.redact(
+                "auth failed for configured-secret-1 with sk-abcdefghijklmnop, Bearer abcdefghijkl"))
         .isEqualTo("auth failed for *** with ***, ***");
     assertThat(redactor.redact("{\"password\": \"pw123\", \"api_key\":\"k\"}"))
         .isEqualTo("{\"password\": \"***\", \"api_key\":\"***\"}");
@@ -33,13 +36,17 @@ class RedactorTest {
 
   @Test
   void settingsNameEverySecretTheyHoldIncludingThoseInsideUrls() {
-    Settings settings = Settings.from(Map.of(
-        "OPENAI_API_KEY", "sk-openai-key-123",
-        "DATABASE_URL", "postgresql://svc:dbpass123@db:5432/app",
-        "REDIS_URL", "redis://:redispass9@cache:6379",
-        "NATS_URL", "nats://natsuser:natspass7@nats:4222"));
+    Settings settings =
+        Settings.from(
+            Map.of(
+                "OPENAI_API_KEY", "sk-openai-key-123",
+                "DATABASE_URL", "postgresql://svc:dbpass123@db:5432/app",
+                "REDIS_URL", "redis://:redispass9@cache:6379",
+                "NATS_URL", "nats://natsuser:natspass7@nats:4222"));
 
-    assertThat(settings.secretValues()).contains("sk-openai-key-123", "dbpass123", "redispass9", "natspass7");
-    assertThat(settings.toString()).doesNotContain("dbpass123", "redispass9", "natspass7", "sk-openai-key-123");
+    assertThat(settings.secretValues())
+        .contains("sk-openai-key-123", "dbpass123", "redispass9", "natspass7");
+    assertThat(settings.toString())
+        .doesNotContain("dbpass123", "redispass9", "natspass7", "sk-openai-key-123");
   }
 }

@@ -11,7 +11,6 @@ import dev.agentexecutor.agent.state.ToolCall;
 import dev.agentexecutor.stream.AgentEvent;
 import dev.agentexecutor.stream.MemoryEventStream;
 import dev.agentexecutor.util.Json;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,10 +30,13 @@ class StreamingListenerTest {
   private List<JsonNode> stateEvents(String thread) throws InterruptedException {
     List<JsonNode> events = new ArrayList<>();
     CountDownLatch ended = new CountDownLatch(1);
-    stream.follow(thread, null, e -> {
-      if (e.event().eventType().equals(AgentEvent.STATE_UPDATE)) events.add(e.event().data());
-      if (e.event().isEnd()) ended.countDown();
-    });
+    stream.follow(
+        thread,
+        null,
+        e -> {
+          if (e.event().eventType().equals(AgentEvent.STATE_UPDATE)) events.add(e.event().data());
+          if (e.event().isEnd()) ended.countDown();
+        });
     assertThat(ended.await(5, TimeUnit.SECONDS)).isTrue();
     return events;
   }
@@ -43,15 +45,20 @@ class StreamingListenerTest {
     return new ToolCall(id, "write_file", Json.object());
   }
 
-  /** A run of {@code steps} tool steps, each writing one more file of {@code chars} characters, then an answer. */
+  /**
+   * A run of {@code steps} tool steps, each writing one more file of {@code chars} characters, then
+   * an answer.
+   */
   private static List<AgentState> run(int steps, int chars) {
     List<AgentState> states = new ArrayList<>();
     AgentState state = AgentState.initial(List.of(Message.user("go")), Map.of(), Map.of());
     for (int i = 0; i < steps; i++) {
       state = state.withMessage(Message.assistant("step " + i, List.of(call("c" + i))));
       states.add(state);
-      state = state.withMessage(Message.tool("c" + i, "write_file", "ok"))
-          .withFile("/f" + i + ".md", FileData.of(("file " + i + " ").repeat(chars / 8), T));
+      state =
+          state
+              .withMessage(Message.tool("c" + i, "write_file", "ok"))
+              .withFile("/f" + i + ".md", FileData.of(("file " + i + " ").repeat(chars / 8), T));
       states.add(state);
     }
     states.add(state.withMessage(Message.assistant("done", List.of())));
@@ -67,7 +74,9 @@ class StreamingListenerTest {
 
     List<JsonNode> events = stateEvents("t1");
     assertThat(events).hasSize(states.size());
-    assertThat(events).extracting(e -> e.path("snapshot").asBoolean()).containsExactly(true, false, false, false, false, false, true);
+    assertThat(events)
+        .extracting(e -> e.path("snapshot").asBoolean())
+        .containsExactly(true, false, false, false, false, false, true);
 
     JsonNode first = events.get(0);
     assertThat(first.path("messages")).hasSize(2);
@@ -81,7 +90,9 @@ class StreamingListenerTest {
     JsonNode last = events.get(events.size() - 1);
     AgentState end = states.get(states.size() - 1);
     assertThat(last.path("messages")).hasSize(end.messages().size());
-    assertThat(last.path("files").fieldNames()).toIterable().containsExactly("/f0.md", "/f1.md", "/f2.md");
+    assertThat(last.path("files").fieldNames())
+        .toIterable()
+        .containsExactly("/f0.md", "/f1.md", "/f2.md");
     assertThat(last.path("todos").isArray()).isTrue();
   }
 
@@ -89,7 +100,8 @@ class StreamingListenerTest {
   void replayingTheDeltasRebuildsTheStateOfEveryStep() throws Exception {
     StreamingListener listener = new StreamingListener(stream, "t2");
     List<AgentState> states = new ArrayList<>(run(4, 40));
-    for (int i = 3; i < states.size(); i++) states.set(i, states.get(i).withTodos(List.of(new Todo("plan", "in_progress"))));
+    for (int i = 3; i < states.size(); i++)
+      states.set(i, states.get(i).withTodos(List.of(new Todo("plan", "in_progress"))));
     states.forEach(listener::onStateUpdate);
     listener.end();
 

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
  * tenant, whichever ingress the job came from; the owner's own jobs behave as before.
  */
 class TenantOwnershipRunnerTest {
-  private final Application app = Application.offline(Settings.from(Map.of("LLM_PROVIDER", "scripted")));
+  private final Application app =
+      Application.offline(Settings.from(Map.of("LLM_PROVIDER", "scripted")));
   private final JobRunner runner = app.runner();
 
   @AfterEach
@@ -32,16 +33,31 @@ class TenantOwnershipRunnerTest {
   }
 
   private List<String> publishedFor(String jobId) {
-    return ((MemoryResultPublisher) app.backends().results()).published().stream()
-        .filter(e -> jobId.equals(e.getSubject())).map(e -> e.getType()).toList();
+    return ((MemoryResultPublisher) app.backends().results())
+        .published().stream()
+            .filter(e -> jobId.equals(e.getSubject()))
+            .map(e -> e.getType())
+            .toList();
   }
 
   /** What a run of tenant acme leaves behind while it runs: a checkpoint, no record. */
   private String threadOfAcme() {
     String jobId = TestJobs.newJobId();
-    AgentState state = AgentState.initial(List.of(Message.user("acme's secret plan")), Map.of(), Map.of());
-    app.backends().checkpointer().put(new Checkpoint(jobId, "", "1f000000-0000-7000-8000-000000000001", null, 1,
-        Instant.now(), Checkpoint.Next.MODEL, state, "acme"));
+    AgentState state =
+        AgentState.initial(List.of(Message.user("acme's secret plan")), Map.of(), Map.of());
+    app.backends()
+        .checkpointer()
+        .put(
+            new Checkpoint(
+                jobId,
+                "",
+                "1f000000-0000-7000-8000-000000000001",
+                null,
+                1,
+                Instant.now(),
+                Checkpoint.Next.MODEL,
+                state,
+                "acme"));
     return jobId;
   }
 
@@ -59,30 +75,42 @@ class TenantOwnershipRunnerTest {
     assertThat(publishedFor(jobId)).isEmpty();
     assertThat(app.backends().events().last(jobId)).isEmpty(); // not even an error or end event
     assertThat(app.backends().checkpointer().latest(jobId, "").orElseThrow().state().messages())
-        .extracting(Message::content).containsExactly("acme's secret plan");
+        .extracting(Message::content)
+        .containsExactly("acme's secret plan");
   }
 
   @Test
   void anotherTenantsFinishedJobIsNotReplayedToIt() {
     String jobId = TestJobs.newJobId();
-    assertThat(runner.execute(job(jobId, "acme"), TraceContext.fresh())).isInstanceOf(Outcome.Completed.class);
+    assertThat(runner.execute(job(jobId, "acme"), TraceContext.fresh()))
+        .isInstanceOf(Outcome.Completed.class);
 
-    assertThat(runner.execute(job(jobId, "globex"), TraceContext.fresh())).isEqualTo(new Outcome.OtherTenant(jobId));
-    assertThat(runner.execute(job(jobId, "acme"), TraceContext.fresh())).isInstanceOf(Outcome.Completed.class)
+    assertThat(runner.execute(job(jobId, "globex"), TraceContext.fresh()))
+        .isEqualTo(new Outcome.OtherTenant(jobId));
+    assertThat(runner.execute(job(jobId, "acme"), TraceContext.fresh()))
+        .isInstanceOf(Outcome.Completed.class)
         .matches(o -> ((Outcome.Completed) o).replayed());
-    assertThat(app.backends().jobs().find(jobId)).get().extracting(JobRecord::tenant).isEqualTo("acme");
+    assertThat(app.backends().jobs().find(jobId))
+        .get()
+        .extracting(JobRecord::tenant)
+        .isEqualTo("acme");
   }
 
   @Test
   void givingUpAJobUnderAnotherTenantsIdStoresAndPublishesNothing() {
     String jobId = threadOfAcme();
 
-    assertThat(runner.giveUp(jobId, "globex", TraceContext.fresh(), "outage")).isEqualTo(new Outcome.OtherTenant(jobId));
+    assertThat(runner.giveUp(jobId, "globex", TraceContext.fresh(), "outage"))
+        .isEqualTo(new Outcome.OtherTenant(jobId));
     assertThat(app.backends().jobs().find(jobId)).isEmpty();
     assertThat(publishedFor(jobId)).isEmpty();
 
-    assertThat(runner.giveUp(jobId, "acme", TraceContext.fresh(), "outage")).isInstanceOf(Outcome.Failed.class);
-    assertThat(app.backends().jobs().find(jobId)).get().extracting(JobRecord::tenant).isEqualTo("acme");
+    assertThat(runner.giveUp(jobId, "acme", TraceContext.fresh(), "outage"))
+        .isInstanceOf(Outcome.Failed.class);
+    assertThat(app.backends().jobs().find(jobId))
+        .get()
+        .extracting(JobRecord::tenant)
+        .isEqualTo("acme");
     assertThat(publishedFor(jobId)).containsExactly("dev.my-platform.agent.failed");
   }
 
@@ -93,8 +121,10 @@ class TenantOwnershipRunnerTest {
     var done = new java.util.concurrent.CountDownLatch(1);
     assertThat(runner.start(slow, TraceContext.fresh(), done::countDown)).isTrue();
 
-    assertThat(runner.execute(job(jobId, "globex"), TraceContext.fresh())).isEqualTo(new Outcome.OtherTenant(jobId));
-    assertThat(runner.execute(job(jobId, "acme"), TraceContext.fresh())).isEqualTo(new Outcome.AlreadyRunning(jobId));
+    assertThat(runner.execute(job(jobId, "globex"), TraceContext.fresh()))
+        .isEqualTo(new Outcome.OtherTenant(jobId));
+    assertThat(runner.execute(job(jobId, "acme"), TraceContext.fresh()))
+        .isEqualTo(new Outcome.AlreadyRunning(jobId));
     runner.cancel(jobId);
     assertThat(done.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
     assertThat(runner.runningTenant(jobId)).isEmpty();

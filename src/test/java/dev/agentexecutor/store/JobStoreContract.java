@@ -30,8 +30,14 @@ public abstract class JobStoreContract {
   }
 
   private static JobRecord running(Instant startedAt) {
-    return new JobRecord("job-" + UUID.randomUUID(), "trace-" + UUID.randomUUID(), JobStatus.RUNNING,
-        startedAt, startedAt, null, null);
+    return new JobRecord(
+        "job-" + UUID.randomUUID(),
+        "trace-" + UUID.randomUUID(),
+        JobStatus.RUNNING,
+        startedAt,
+        startedAt,
+        null,
+        null);
   }
 
   @Test
@@ -45,11 +51,22 @@ public abstract class JobStoreContract {
   @Test
   void aRecordKeepsItsTenant() {
     JobRecord running = running(NOW);
-    JobRecord owned = new JobRecord(running.jobId(), running.traceId(), JobStatus.COMPLETED, NOW, NOW,
-        Json.object().put("id", "e-1"), null, "acme");
+    JobRecord owned =
+        new JobRecord(
+            running.jobId(),
+            running.traceId(),
+            JobStatus.COMPLETED,
+            NOW,
+            NOW,
+            Json.object().put("id", "e-1"),
+            null,
+            "acme");
     jobStore().save(owned);
 
-    assertThat(jobStore().find(owned.jobId())).get().extracting(JobRecord::tenant).isEqualTo("acme");
+    assertThat(jobStore().find(owned.jobId()))
+        .get()
+        .extracting(JobRecord::tenant)
+        .isEqualTo("acme");
     assertThat(running.tenant()).isEqualTo("default");
   }
 
@@ -62,10 +79,15 @@ public abstract class JobStoreContract {
   void saveReplacesTheRecordOfTheSameJob() {
     JobRecord job = running(NOW);
     jobStore().save(job);
-    JobRecord completed = job.finish(JobStatus.COMPLETED,
-        Json.object().put("type", "agent.status.completed").put("id", job.jobId()), null, NOW.plusSeconds(2));
+    JobRecord completed =
+        job.finish(
+            JobStatus.COMPLETED,
+            Json.object().put("type", "agent.status.completed").put("id", job.jobId()),
+            null,
+            NOW.plusSeconds(2));
     jobStore().save(completed);
-    JobRecord failed = running(NOW).finish(JobStatus.FAILED, null, "model refused", NOW.plusSeconds(1));
+    JobRecord failed =
+        running(NOW).finish(JobStatus.FAILED, null, "model refused", NOW.plusSeconds(1));
     jobStore().save(failed);
 
     assertThat(jobStore().find(job.jobId())).contains(completed);
@@ -85,10 +107,15 @@ public abstract class JobStoreContract {
   @Test
   void deleteFinishedBeforeRemovesOnlyOldFinishedJobsWithTheirCheckpoints() {
     Instant longAgo = NOW.minus(Duration.ofDays(2));
-    JobRecord oldCompleted = saveWithCheckpoint(running(longAgo).finish(JobStatus.COMPLETED, Json.object(), null, longAgo));
-    JobRecord oldCancelled = saveWithCheckpoint(running(longAgo).finish(JobStatus.CANCELLED, null, "cancelled", longAgo));
+    JobRecord oldCompleted =
+        saveWithCheckpoint(
+            running(longAgo).finish(JobStatus.COMPLETED, Json.object(), null, longAgo));
+    JobRecord oldCancelled =
+        saveWithCheckpoint(
+            running(longAgo).finish(JobStatus.CANCELLED, null, "cancelled", longAgo));
     JobRecord oldRunning = saveWithCheckpoint(running(longAgo));
-    JobRecord recentFailed = saveWithCheckpoint(running(NOW).finish(JobStatus.FAILED, null, "boom", NOW));
+    JobRecord recentFailed =
+        saveWithCheckpoint(running(NOW).finish(JobStatus.FAILED, null, "boom", NOW));
 
     int removed = jobStore().deleteFinishedBefore(NOW.minus(Duration.ofDays(1)));
 

@@ -23,7 +23,8 @@ class RetentionSweeperTest {
     MemoryJobStore jobs = new MemoryJobStore(new MemoryCheckpointer());
     jobs.save(finished("old", NOW.minus(Duration.ofHours(25))));
     jobs.save(finished("recent", NOW.minus(Duration.ofHours(23))));
-    RetentionSweeper sweeper = new RetentionSweeper(jobs, Duration.ofHours(24), Duration.ofMinutes(5), CLOCK);
+    RetentionSweeper sweeper =
+        new RetentionSweeper(jobs, Duration.ofHours(24), Duration.ofMinutes(5), CLOCK);
 
     assertThat(sweeper.sweepOnce()).isEqualTo(1);
     assertThat(jobs.find("old")).isEmpty();
@@ -34,13 +35,16 @@ class RetentionSweeperTest {
   void aFailingSweepIsLoggedAndTheScheduleGoesOn() throws InterruptedException {
     AtomicInteger attempts = new AtomicInteger();
     CountDownLatch thirdAttempt = new CountDownLatch(3);
-    JobStore unavailable = new SweepOnlyJobStore(() -> {
-      attempts.incrementAndGet();
-      thirdAttempt.countDown();
-      throw new BackendUnavailableException("postgresql", "connection refused", null);
-    });
+    JobStore unavailable =
+        new SweepOnlyJobStore(
+            () -> {
+              attempts.incrementAndGet();
+              thirdAttempt.countDown();
+              throw new BackendUnavailableException("postgresql", "connection refused", null);
+            });
 
-    try (RetentionSweeper sweeper = new RetentionSweeper(unavailable, Duration.ofHours(24), Duration.ofMillis(20), CLOCK)) {
+    try (RetentionSweeper sweeper =
+        new RetentionSweeper(unavailable, Duration.ofHours(24), Duration.ofMillis(20), CLOCK)) {
       assertThat(sweeper.sweepOnce()).isZero();
       sweeper.start();
       assertThat(thirdAttempt.await(5, TimeUnit.SECONDS)).isTrue();
@@ -51,11 +55,14 @@ class RetentionSweeperTest {
   @Test
   void stopEndsTheSchedule() throws InterruptedException {
     AtomicInteger sweeps = new AtomicInteger();
-    JobStore counting = new SweepOnlyJobStore(() -> {
-      sweeps.incrementAndGet();
-      return 0;
-    });
-    RetentionSweeper sweeper = new RetentionSweeper(counting, Duration.ZERO, Duration.ofMillis(10), CLOCK);
+    JobStore counting =
+        new SweepOnlyJobStore(
+            () -> {
+              sweeps.incrementAndGet();
+              return 0;
+            });
+    RetentionSweeper sweeper =
+        new RetentionSweeper(counting, Duration.ZERO, Duration.ofMillis(10), CLOCK);
     sweeper.start();
     Thread.sleep(100);
     sweeper.stop();

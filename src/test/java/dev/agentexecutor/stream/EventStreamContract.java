@@ -13,8 +13,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * What every {@link EventStream} promises, run against each adapter: order, late join, no gap
- * or duplicate between history and live events, resumption after an id, delete.
+ * What every {@link EventStream} promises, run against each adapter: order, late join, no gap or
+ * duplicate between history and live events, resumption after an id, delete.
  */
 public abstract class EventStreamContract {
   protected static final Duration WAIT = Duration.ofSeconds(10);

@@ -12,12 +12,13 @@ public final class CloudEvents {
   private CloudEvents() {}
 
   public static ObjectNode structured(JsonNode job) {
-    ObjectNode event = Json.object()
-        .put("specversion", "1.0")
-        .put("id", UUID.randomUUID().toString())
-        .put("source", "/test/client")
-        .put("type", EXECUTE_TYPE)
-        .put("datacontenttype", "application/json");
+    ObjectNode event =
+        Json.object()
+            .put("specversion", "1.0")
+            .put("id", UUID.randomUUID().toString())
+            .put("source", "/test/client")
+            .put("type", EXECUTE_TYPE)
+            .put("datacontenttype", "application/json");
     event.set("data", job);
     return event;
   }

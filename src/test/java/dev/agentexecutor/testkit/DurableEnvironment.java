@@ -8,9 +8,9 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * The service's environment for a test against real PostgreSQL, Redis and NATS, with names of
- * its own: a fresh schema, a Redis key prefix, NATS streams, subjects and consumer. Closing it
- * drops the schema and the streams.
+ * The service's environment for a test against real PostgreSQL, Redis and NATS, with names of its
+ * own: a fresh schema, a Redis key prefix, NATS streams, subjects and consumer. Closing it drops
+ * the schema and the streams.
  */
 public final class DurableEnvironment implements AutoCloseable {
   public final String id = UUID.randomUUID().toString().replace("-", "").substring(0, 10);

@@ -62,46 +62,123 @@ public record FakeLlmReply(
    * OpenAI-compatible servers and proxies send only {@code data: {"error": ERROR}}; Anthropic sends
    * {@code message_start} then {@code event: error} with {@code {"type":"error","error":ERROR}}.
    *
-   * @param errorObjectJson the error object, e.g. {@code {"type":"overloaded_error","message":"Overloaded"}}
+   * @param errorObjectJson the error object, e.g. {@code
+   *     {"type":"overloaded_error","message":"Overloaded"}}
    */
   public static FakeLlmReply streamError(String errorObjectJson) {
     return new FakeLlmReply(
-        "", List.of(), 200, null, null, Duration.ZERO, DEFAULT_INPUT_TOKENS, DEFAULT_OUTPUT_TOKENS,
-        errorObjectJson, WHOLE_STREAM);
+        "",
+        List.of(),
+        200,
+        null,
+        null,
+        Duration.ZERO,
+        DEFAULT_INPUT_TOKENS,
+        DEFAULT_OUTPUT_TOKENS,
+        errorObjectJson,
+        WHOLE_STREAM);
   }
 
   public FakeLlmReply withText(String newText) {
     return new FakeLlmReply(
-        newText, toolCalls, status, errorBody, retryAfter, delay, inputTokens, outputTokens, streamError, streamCutAfter);
+        newText,
+        toolCalls,
+        status,
+        errorBody,
+        retryAfter,
+        delay,
+        inputTokens,
+        outputTokens,
+        streamError,
+        streamCutAfter);
   }
 
   public FakeLlmReply withToolCalls(List<ToolCall> calls) {
     return new FakeLlmReply(
-        text, List.copyOf(calls), status, errorBody, retryAfter, delay, inputTokens, outputTokens, streamError, streamCutAfter);
+        text,
+        List.copyOf(calls),
+        status,
+        errorBody,
+        retryAfter,
+        delay,
+        inputTokens,
+        outputTokens,
+        streamError,
+        streamCutAfter);
   }
 
   private FakeLlmReply withStatus(int newStatus, String body) {
     return new FakeLlmReply(
-        text, toolCalls, newStatus, body, retryAfter, delay, inputTokens, outputTokens, streamError, streamCutAfter);
+        text,
+        toolCalls,
+        newStatus,
+        body,
+        retryAfter,
+        delay,
+        inputTokens,
+        outputTokens,
+        streamError,
+        streamCutAfter);
   }
 
   public FakeLlmReply withRetryAfter(String value) {
     return new FakeLlmReply(
-        text, toolCalls, status, errorBody, value, delay, inputTokens, outputTokens, streamError, streamCutAfter);
+        text,
+        toolCalls,
+        status,
+        errorBody,
+        value,
+        delay,
+        inputTokens,
+        outputTokens,
+        streamError,
+        streamCutAfter);
   }
 
   public FakeLlmReply withDelay(Duration wait) {
     return new FakeLlmReply(
-        text, toolCalls, status, errorBody, retryAfter, wait, inputTokens, outputTokens, streamError, streamCutAfter);
+        text,
+        toolCalls,
+        status,
+        errorBody,
+        retryAfter,
+        wait,
+        inputTokens,
+        outputTokens,
+        streamError,
+        streamCutAfter);
   }
 
   public FakeLlmReply withUsage(int input, int output) {
-    return new FakeLlmReply(text, toolCalls, status, errorBody, retryAfter, delay, input, output, streamError, streamCutAfter);
+    return new FakeLlmReply(
+        text,
+        toolCalls,
+        status,
+        errorBody,
+        retryAfter,
+        delay,
+        input,
+        output,
+        streamError,
+        streamCutAfter);
   }
 
-  /** The streamed answer stops after its first {@code events} events and the connection closes cleanly. */
+  /**
+   * The streamed answer stops after its first {@code events} events and the connection closes
+   * cleanly.
+   */
   public FakeLlmReply withStreamCutAfter(int events) {
-    return new FakeLlmReply(text, toolCalls, status, errorBody, retryAfter, delay, inputTokens, outputTokens, streamError, events);
+    return new FakeLlmReply(
+        text,
+        toolCalls,
+        status,
+        errorBody,
+        retryAfter,
+        delay,
+        inputTokens,
+        outputTokens,
+        streamError,
+        events);
   }
 
   public boolean isError() {

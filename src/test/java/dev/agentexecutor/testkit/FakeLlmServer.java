@@ -11,10 +11,10 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -154,10 +154,12 @@ public final class FakeLlmServer implements AutoCloseable, AfterEachCallback {
       } else if (request.isStreaming()) {
         boolean includeUsage =
             request.body().path("stream_options").path("include_usage").asBoolean(false);
-        List<FakeLlmWire.Event> events = reply.streamError() != null
-            ? wire.streamError(reply.streamError(), request.model())
-            : wire.stream(reply, request.model(), includeUsage);
-        if (reply.streamCutAfter() >= 0) events = events.subList(0, Math.min(reply.streamCutAfter(), events.size()));
+        List<FakeLlmWire.Event> events =
+            reply.streamError() != null
+                ? wire.streamError(reply.streamError(), request.model())
+                : wire.stream(reply, request.model(), includeUsage);
+        if (reply.streamCutAfter() >= 0)
+          events = events.subList(0, Math.min(reply.streamCutAfter(), events.size()));
         stream(exchange, events);
       } else {
         send(exchange, 200, "application/json", Json.write(wire.answer(reply, request.model())));

@@ -26,27 +26,56 @@ public final class LangGraphSaver {
 
   private LangGraphSaver() {}
 
-  /** Inserts the captured rows of LangGraph's saver into {@code schema} as thread {@code threadId}. */
+  /**
+   * Inserts the captured rows of LangGraph's saver into {@code schema} as thread {@code threadId}.
+   */
   public static void insertCapturedThread(String schema, String threadId) throws SQLException {
     JsonNode rows = captured();
     try (Connection connection = PostgresTestSchema.admin()) {
       for (JsonNode row : rows.path("checkpoints")) {
-        insert(connection, "INSERT INTO " + schema + ".checkpoints (thread_id, checkpoint_ns, checkpoint_id,"
+        insert(
+            connection,
+            "INSERT INTO "
+                + schema
+                + ".checkpoints (thread_id, checkpoint_ns, checkpoint_id,"
                 + " parent_checkpoint_id, type, checkpoint, metadata) VALUES (?, ?, ?, ?, ?, ?::jsonb, ?::jsonb)",
-            threadId, row.path("checkpoint_ns").asText(), row.path("checkpoint_id").asText(), text(row, "parent_checkpoint_id"),
-            text(row, "type"), Json.write(row.get("checkpoint")), Json.write(row.get("metadata")));
+            threadId,
+            row.path("checkpoint_ns").asText(),
+            row.path("checkpoint_id").asText(),
+            text(row, "parent_checkpoint_id"),
+            text(row, "type"),
+            Json.write(row.get("checkpoint")),
+            Json.write(row.get("metadata")));
       }
       for (JsonNode row : rows.path("blobs")) {
-        insert(connection, "INSERT INTO " + schema + ".checkpoint_blobs (thread_id, checkpoint_ns, channel, version, type, blob)"
+        insert(
+            connection,
+            "INSERT INTO "
+                + schema
+                + ".checkpoint_blobs (thread_id, checkpoint_ns, channel, version, type, blob)"
                 + " VALUES (?, ?, ?, ?, ?, ?)",
-            threadId, row.path("checkpoint_ns").asText(), row.path("channel").asText(), row.path("version").asText(),
-            row.path("type").asText(), bytes(row, "blob"));
+            threadId,
+            row.path("checkpoint_ns").asText(),
+            row.path("channel").asText(),
+            row.path("version").asText(),
+            row.path("type").asText(),
+            bytes(row, "blob"));
       }
       for (JsonNode row : rows.path("writes")) {
-        insert(connection, "INSERT INTO " + schema + ".checkpoint_writes (thread_id, checkpoint_ns, checkpoint_id, task_id,"
+        insert(
+            connection,
+            "INSERT INTO "
+                + schema
+                + ".checkpoint_writes (thread_id, checkpoint_ns, checkpoint_id, task_id,"
                 + " idx, channel, type, blob, task_path) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            threadId, row.path("checkpoint_ns").asText(), row.path("checkpoint_id").asText(), row.path("task_id").asText(),
-            row.path("idx").asInt(), row.path("channel").asText(), text(row, "type"), bytes(row, "blob"),
+            threadId,
+            row.path("checkpoint_ns").asText(),
+            row.path("checkpoint_id").asText(),
+            row.path("task_id").asText(),
+            row.path("idx").asInt(),
+            row.path("channel").asText(),
+            text(row, "type"),
+            bytes(row, "blob"),
             row.path("task_path").asText());
       }
     }
@@ -66,19 +95,28 @@ public final class LangGraphSaver {
       if (run(List.of("node", "--version"), 30).exit() != 0) return false;
       Path stamp = PROJECT.resolve("node_modules/.package-lock.json");
       Path lock = PROJECT.resolve("package-lock.json");
-      if (Files.exists(stamp) && Files.getLastModifiedTime(stamp).compareTo(Files.getLastModifiedTime(lock)) >= 0) return true;
-      return run(List.of("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"), 300).exit() == 0;
+      if (Files.exists(stamp)
+          && Files.getLastModifiedTime(stamp).compareTo(Files.getLastModifiedTime(lock)) >= 0)
+        return true;
+      return run(List.of("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"), 300).exit()
+          == 0;
     } catch (IOException e) {
       return false;
     }
   }
 
-  /** Runs LangGraph's saver: a one-node graph that writes thread {@code threadId} into {@code schema}. */
+  /**
+   * Runs LangGraph's saver: a one-node graph that writes thread {@code threadId} into {@code
+   * schema}.
+   */
   public static JsonNode writeThread(String schema, String threadId) {
     return script("write-thread.mjs", schema, threadId);
   }
 
-  /** What LangGraph's saver reads as the latest checkpoint of {@code threadId}: {ok, channels} or {ok: false, error}. */
+  /**
+   * What LangGraph's saver reads as the latest checkpoint of {@code threadId}: {ok, channels} or
+   * {ok: false, error}.
+   */
   public static JsonNode readThread(String schema, String threadId) {
     return script("read-thread.mjs", schema, threadId);
   }
@@ -86,7 +124,8 @@ public final class LangGraphSaver {
   private static JsonNode script(String script, String schema, String threadId) {
     try {
       Result result = run(List.of("node", script, schema, threadId), 120);
-      if (result.exit() != 0) throw new IllegalStateException(script + " failed: " + result.output());
+      if (result.exit() != 0)
+        throw new IllegalStateException(script + " failed: " + result.output());
       List<String> lines = result.output().lines().toList();
       return Json.parse(lines.get(lines.size() - 1));
     } catch (IOException e) {
@@ -98,11 +137,24 @@ public final class LangGraphSaver {
 
   private static Result run(List<String> command, int timeoutSeconds) throws IOException {
     Path output = Files.createTempFile("langgraph-saver", ".log");
-    ProcessBuilder builder = new ProcessBuilder(command).directory(PROJECT.toFile())
-        .redirectErrorStream(true).redirectOutput(output.toFile());
-    builder.environment().put("DATABASE_URL", "postgres://" + PostgresTestSchema.USER
-        + (PostgresTestSchema.PASSWORD.isEmpty() ? "" : ":" + PostgresTestSchema.PASSWORD)
-        + "@" + PostgresTestSchema.HOST + ":" + PostgresTestSchema.PORT + "/" + PostgresTestSchema.DATABASE);
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .directory(PROJECT.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(output.toFile());
+    builder
+        .environment()
+        .put(
+            "DATABASE_URL",
+            "postgres://"
+                + PostgresTestSchema.USER
+                + (PostgresTestSchema.PASSWORD.isEmpty() ? "" : ":" + PostgresTestSchema.PASSWORD)
+                + "@"
+                + PostgresTestSchema.HOST
+                + ":"
+                + PostgresTestSchema.PORT
+                + "/"
+                + PostgresTestSchema.DATABASE);
     try {
       Process process = builder.start();
       boolean finished = process.waitFor(timeoutSeconds, TimeUnit.SECONDS);
@@ -119,7 +171,8 @@ public final class LangGraphSaver {
   }
 
   private static JsonNode captured() {
-    try (InputStream in = LangGraphSaver.class.getResourceAsStream("/langgraph/saver-thread.json")) {
+    try (InputStream in =
+        LangGraphSaver.class.getResourceAsStream("/langgraph/saver-thread.json")) {
       return Json.parse(in.readAllBytes());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -136,7 +189,8 @@ public final class LangGraphSaver {
     return value == null ? null : BASE64.decode(value);
   }
 
-  private static void insert(Connection connection, String sql, Object... values) throws SQLException {
+  private static void insert(Connection connection, String sql, Object... values)
+      throws SQLException {
     try (PreparedStatement statement = connection.prepareStatement(sql)) {
       for (int i = 0; i < values.length; i++) statement.setObject(i + 1, values[i]);
       statement.executeUpdate();

@@ -9,8 +9,8 @@ import java.util.List;
 import org.slf4j.LoggerFactory;
 
 /**
- * Records every log event of the process while open (on the root logger), so that a test can
- * assert what was and was not logged: no ERROR for bad input, a WARN at start-up, no secret.
+ * Records every log event of the process while open (on the root logger), so that a test can assert
+ * what was and was not logged: no ERROR for bad input, a WARN at start-up, no secret.
  */
 public final class LogCapture implements AutoCloseable {
   private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
@@ -44,10 +44,16 @@ public final class LogCapture implements AutoCloseable {
   public String text() {
     StringBuilder all = new StringBuilder();
     for (ILoggingEvent event : events()) {
-      all.append(event.getLevel()).append(' ').append(event.getLoggerName()).append(" - ")
-          .append(event.getFormattedMessage()).append('\n');
+      all.append(event.getLevel())
+          .append(' ')
+          .append(event.getLoggerName())
+          .append(" - ")
+          .append(event.getFormattedMessage())
+          .append('\n');
       if (event.getThrowableProxy() != null) {
-        all.append(ch.qos.logback.classic.spi.ThrowableProxyUtil.asString(event.getThrowableProxy())).append('\n');
+        all.append(
+                ch.qos.logback.classic.spi.ThrowableProxyUtil.asString(event.getThrowableProxy()))
+            .append('\n');
       }
     }
     return all.toString();

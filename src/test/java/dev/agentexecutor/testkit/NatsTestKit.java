@@ -30,9 +30,19 @@ public final class NatsTestKit {
   public static Settings.Nats settings(
       String url, Duration ackWait, int maxDeliver, Duration nakDelay, int maxConcurrentJobs) {
     String id = UUID.randomUUID().toString().replace("-", "").substring(0, 10);
-    return new Settings.Nats(url, "T_" + id + "_JOBS", "t" + id + ".execute.*", "workers-" + id,
-        "T_" + id + "_STATUS", "t" + id + ".status", true, ackWait, maxDeliver, nakDelay,
-        maxConcurrentJobs, Duration.ofSeconds(5));
+    return new Settings.Nats(
+        url,
+        "T_" + id + "_JOBS",
+        "t" + id + ".execute.*",
+        "workers-" + id,
+        "T_" + id + "_STATUS",
+        "t" + id + ".status",
+        true,
+        ackWait,
+        maxDeliver,
+        nakDelay,
+        maxConcurrentJobs,
+        Duration.ofSeconds(5));
   }
 
   public static Settings.Nats settings() {
@@ -48,19 +58,26 @@ public final class NatsTestKit {
   public static byte[] jobJson(String jobId) {
     var job = Json.object().put("job_id", jobId).put("trace_id", "t-" + jobId);
     job.putObject("agent_definition").put("name", "test");
-    job.putObject("input_payload").putArray("messages").addObject().put("role", "user").put("content", "hi");
+    job.putObject("input_payload")
+        .putArray("messages")
+        .addObject()
+        .put("role", "user")
+        .put("content", "hi");
     return Json.writeBytes(job);
   }
 
   /** A structured-mode dev.my-platform.agent.execute CloudEvent carrying {@code data}. */
   public static byte[] structuredEvent(byte[] data) {
-    var event = CloudEventBuilder.v1()
-        .withId(UUID.randomUUID().toString())
-        .withSource(URI.create("/tests"))
-        .withType("dev.my-platform.agent.execute")
-        .withData("application/json", data)
-        .build();
-    return EventFormatProvider.getInstance().resolveFormat(JsonFormat.CONTENT_TYPE).serialize(event);
+    var event =
+        CloudEventBuilder.v1()
+            .withId(UUID.randomUUID().toString())
+            .withSource(URI.create("/tests"))
+            .withType("dev.my-platform.agent.execute")
+            .withData("application/json", data)
+            .build();
+    return EventFormatProvider.getInstance()
+        .resolveFormat(JsonFormat.CONTENT_TYPE)
+        .serialize(event);
   }
 
   public static Connection connect(String url) throws IOException, InterruptedException {
@@ -69,7 +86,8 @@ public final class NatsTestKit {
 
   public static ConsumerInfo consumerInfo(Connection nats, Settings.Nats settings)
       throws IOException, JetStreamApiException {
-    return nats.jetStreamManagement().getConsumerInfo(settings.streamName(), settings.consumerName());
+    return nats.jetStreamManagement()
+        .getConsumerInfo(settings.streamName(), settings.consumerName());
   }
 
   /** Removes the test's streams (and with them its consumer); missing ones are fine. */
@@ -84,7 +102,8 @@ public final class NatsTestKit {
   }
 
   /** Waits until the condition holds, failing with {@code what} after the timeout. */
-  public static void await(String what, Duration timeout, Callable<Boolean> condition) throws Exception {
+  public static void await(String what, Duration timeout, Callable<Boolean> condition)
+      throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!Boolean.TRUE.equals(condition.call())) {
       assertThat(System.nanoTime() < deadline).as("%s within %s", what, timeout).isTrue();

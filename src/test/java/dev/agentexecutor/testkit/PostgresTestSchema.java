@@ -24,7 +24,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * test, user postgres, trust auth; POSTGRES_TEST_* override), dropped with everything in it after
  * the class. An unreachable server fails the class: these tests are never skipped.
  *
- * <pre>{@code @RegisterExtension static final PostgresTestSchema PG = new PostgresTestSchema("jobs");}</pre>
+ * <pre>
+ * {@code @RegisterExtension static final PostgresTestSchema PG = new PostgresTestSchema("jobs");}
+ * </pre>
  */
 public final class PostgresTestSchema implements BeforeAllCallback, AfterAllCallback {
   public static final String HOST = env("POSTGRES_TEST_HOST", "127.0.0.1");
@@ -54,7 +56,8 @@ public final class PostgresTestSchema implements BeforeAllCallback, AfterAllCall
   public void afterAll(ExtensionContext context) throws Exception {
     for (AutoCloseable resource : resources.reversed()) resource.close();
     try (Connection connection = admin()) {
-      for (String name : schemas) connection.createStatement().execute("DROP SCHEMA IF EXISTS " + name + " CASCADE");
+      for (String name : schemas)
+        connection.createStatement().execute("DROP SCHEMA IF EXISTS " + name + " CASCADE");
     }
   }
 
@@ -65,7 +68,9 @@ public final class PostgresTestSchema implements BeforeAllCallback, AfterAllCall
 
   /** A further unique schema name (not created), dropped with the class's schema. */
   public String newSchemaName(String label) {
-    String name = ("t_" + label + "_" + UUID.randomUUID().toString().substring(0, 8)).toLowerCase(java.util.Locale.ROOT);
+    String name =
+        ("t_" + label + "_" + UUID.randomUUID().toString().substring(0, 8))
+            .toLowerCase(java.util.Locale.ROOT);
     schemas.add(name);
     return name;
   }
@@ -80,7 +85,8 @@ public final class PostgresTestSchema implements BeforeAllCallback, AfterAllCall
 
   public static Settings.Postgres settings(String schema, String user, int port) {
     String url = "jdbc:postgresql://" + HOST + ":" + port + "/" + DATABASE;
-    return new Settings.Postgres(url, user, PASSWORD, schema, 4, false, true, Duration.ofHours(24), Duration.ofMinutes(5));
+    return new Settings.Postgres(
+        url, user, PASSWORD, schema, 4, false, true, Duration.ofHours(24), Duration.ofMinutes(5));
   }
 
   /** Applies the packaged migrations to the class's schema. */

@@ -34,14 +34,37 @@ public final class RedisOrNatsServer implements AutoCloseable {
 
   /** redis-server without persistence: a restart comes back empty, like a Dragonfly restart. */
   public static RedisOrNatsServer redis() {
-    return start("redis", (port, dir) -> List.of("redis-server", "--port", Integer.toString(port),
-        "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString()));
+    return start(
+        "redis",
+        (port, dir) ->
+            List.of(
+                "redis-server",
+                "--port",
+                Integer.toString(port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                dir.toString()));
   }
 
   /** nats-server with JetStream, storing in its own directory (kept across restarts). */
   public static RedisOrNatsServer nats() {
-    return start("nats", (port, dir) -> List.of("nats-server", "-a", "127.0.0.1", "-p",
-        Integer.toString(port), "-js", "-sd", dir.toString()));
+    return start(
+        "nats",
+        (port, dir) ->
+            List.of(
+                "nats-server",
+                "-a",
+                "127.0.0.1",
+                "-p",
+                Integer.toString(port),
+                "-js",
+                "-sd",
+                dir.toString()));
   }
 
   public String redisUri() {
@@ -56,7 +79,9 @@ public final class RedisOrNatsServer implements AutoCloseable {
     try {
       Path directory = Files.createTempDirectory(name + "-");
       int port = freePort();
-      var server = new RedisOrNatsServer(commandLine.of(port, directory), port, directory.resolve("server.log"));
+      var server =
+          new RedisOrNatsServer(
+              commandLine.of(port, directory), port, directory.resolve("server.log"));
       server.start();
       return server;
     } catch (IOException e) {
@@ -106,7 +131,12 @@ public final class RedisOrNatsServer implements AutoCloseable {
       sleep(50);
     }
     throw new IllegalStateException(
-        command.get(0) + " on port " + port + (open ? " did not start" : " did not stop") + "; log:\n" + readLog());
+        command.get(0)
+            + " on port "
+            + port
+            + (open ? " did not start" : " did not stop")
+            + "; log:\n"
+            + readLog());
   }
 
   private boolean accepts() {

@@ -27,7 +27,8 @@ import java.util.function.Consumer;
  */
 public final class ServiceHarness implements AutoCloseable {
   private final Application app;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private ServiceHarness(Application app) {
     this.app = app;
@@ -57,32 +58,44 @@ public final class ServiceHarness implements AutoCloseable {
   }
 
   public HttpResponse<String> post(String path, String body, String... headers) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl() + path))
-        .timeout(Duration.ofSeconds(60)).POST(HttpRequest.BodyPublishers.ofString(body));
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(baseUrl() + path))
+            .timeout(Duration.ofSeconds(60))
+            .POST(HttpRequest.BodyPublishers.ofString(body));
     if (headers.length > 0) request.headers(headers);
     return send(request.build());
   }
 
   public HttpResponse<String> postBytes(String path, byte[] body, String... headers) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl() + path))
-        .timeout(Duration.ofSeconds(60)).POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(baseUrl() + path))
+            .timeout(Duration.ofSeconds(60))
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body));
     if (headers.length > 0) request.headers(headers);
     return send(request.build());
   }
 
   public HttpResponse<String> get(String path, String... headers) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(30)).GET();
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(30)).GET();
     if (headers.length > 0) request.headers(headers);
     return send(request.build());
   }
 
   public HttpResponse<String> delete(String path) {
-    return send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(30)).DELETE().build());
+    return send(
+        HttpRequest.newBuilder(URI.create(baseUrl() + path))
+            .timeout(Duration.ofSeconds(30))
+            .DELETE()
+            .build());
   }
 
   /** POSTs a structured-mode CloudEvent carrying {@code job}. */
   public HttpResponse<String> postCloudEvent(JsonNode job, String... headers) {
-    return post("/", CloudEvents.structured(job).toString(), concat(headers, "Content-Type", "application/cloudevents+json"));
+    return post(
+        "/",
+        CloudEvents.structured(job).toString(),
+        concat(headers, "Content-Type", "application/cloudevents+json"));
   }
 
   private static String[] concat(String[] a, String... b) {
@@ -104,7 +117,8 @@ public final class ServiceHarness implements AutoCloseable {
   }
 
   /** Polls GET /state until the job has the status, or fails after the timeout. */
-  public JsonNode awaitState(String threadId, String status, Duration timeout) throws InterruptedException {
+  public JsonNode awaitState(String threadId, String status, Duration timeout)
+      throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     String last = "";
     while (System.nanoTime() < deadline) {
@@ -116,7 +130,15 @@ public final class ServiceHarness implements AutoCloseable {
       }
       Thread.sleep(20);
     }
-    throw new AssertionError("job " + threadId + " did not reach status " + status + " in " + timeout + "; last: " + last);
+    throw new AssertionError(
+        "job "
+            + threadId
+            + " did not reach status "
+            + status
+            + " in "
+            + timeout
+            + "; last: "
+            + last);
   }
 
   /** Connects a WebSocket and collects its text frames until the server closes it. */
@@ -124,10 +146,15 @@ public final class ServiceHarness implements AutoCloseable {
     return webSocket(path, frame -> {});
   }
 
-  /** As {@link #webSocket(String)}, also handing each complete text frame to {@code onFrame} as it arrives. */
+  /**
+   * As {@link #webSocket(String)}, also handing each complete text frame to {@code onFrame} as it
+   * arrives.
+   */
   public WebSocketRecording webSocket(String path, Consumer<String> onFrame) {
     WebSocketRecording recording = new WebSocketRecording(onFrame);
-    http.newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + app.port() + path), recording).join();
+    http.newWebSocketBuilder()
+        .buildAsync(URI.create("ws://127.0.0.1:" + app.port() + path), recording)
+        .join();
     return recording;
   }
 

@@ -30,11 +30,19 @@ public final class ServiceProcess implements AutoCloseable {
     int port = RedisOrNatsServer.freePort();
     Path log = Files.createTempFile("agent-executor-", ".log");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder builder = new ProcessBuilder(java, "-Xmx256m",
-        // The production logging configuration, not the test one that is also on the classpath.
-        "-Dlogback.configurationFile=logback.xml", "-cp", System.getProperty("java.class.path"),
-        "dev.agentexecutor.Main", "serve")
-        .redirectErrorStream(true).redirectOutput(log.toFile());
+    ProcessBuilder builder =
+        new ProcessBuilder(
+                java,
+                "-Xmx256m",
+                // The production logging configuration, not the test one that is also on the
+                // classpath.
+                "-Dlogback.configurationFile=logback.xml",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "dev.agentexecutor.Main",
+                "serve")
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
     builder.environment().putAll(env);
     builder.environment().put("PORT", Integer.toString(port));
     builder.environment().putIfAbsent("LOG_FORMAT", "text");
@@ -50,10 +58,13 @@ public final class ServiceProcess implements AutoCloseable {
     HttpClient http = HttpClient.newHttpClient();
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) throw new AssertionError("the service exited with " + process.exitValue() + ":\n" + log());
+      if (!process.isAlive())
+        throw new AssertionError("the service exited with " + process.exitValue() + ":\n" + log());
       try {
-        HttpResponse<String> ready = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ready")).build(),
-            HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> ready =
+            http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ready")).build(),
+                HttpResponse.BodyHandlers.ofString());
         if (ready.statusCode() == 200) return;
       } catch (IOException e) {
         // not listening yet

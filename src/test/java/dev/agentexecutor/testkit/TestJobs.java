@@ -20,12 +20,17 @@ public final class TestJobs {
     return job;
   }
 
-  /** A single orchestrator whose model is the given provider/model, with an optional inline script. */
+  /**
+   * A single orchestrator whose model is the given provider/model, with an optional inline script.
+   */
   public static ObjectNode orchestrator(String provider, String model, ArrayNode script) {
     ObjectNode definition = Json.object().put("name", "test-agent");
-    ObjectNode node = definition.putArray("nodes").addObject().put("id", "main").put("type", "orchestrator");
-    ObjectNode config = node.putObject("config").put("name", "main").put("system_prompt", "You are a test agent.");
-    ObjectNode modelConfig = config.putObject("model").put("provider", provider).put("model", model);
+    ObjectNode node =
+        definition.putArray("nodes").addObject().put("id", "main").put("type", "orchestrator");
+    ObjectNode config =
+        node.putObject("config").put("name", "main").put("system_prompt", "You are a test agent.");
+    ObjectNode modelConfig =
+        config.putObject("model").put("provider", provider).put("model", model);
     if (script != null) modelConfig.set("script", script);
     config.putArray("tools");
     return definition;
@@ -48,7 +53,10 @@ public final class TestJobs {
     for (int i = 0; i < steps; i++) {
       ObjectNode step = script.addObject().put("delay_ms", delayMs);
       ObjectNode toolCall = step.putArray("tool_calls").addObject().put("name", "write_file");
-      toolCall.putObject("args").put("file_path", "/step-" + i + ".txt").put("content", "step " + i);
+      toolCall
+          .putObject("args")
+          .put("file_path", "/step-" + i + ".txt")
+          .put("content", "step " + i);
     }
     script.addObject().put("content", "done after " + steps + " steps");
     return job(jobId, orchestrator("scripted", "scripted", script), "Work slowly.");

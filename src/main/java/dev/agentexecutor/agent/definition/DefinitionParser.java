@@ -15,8 +15,8 @@ import java.util.Set;
 
 /**
  * Turns an {@code agent_definition} object into an {@link AgentDefinition}, collecting every
- * problem (code, JSON path, reason) instead of stopping at the first. An empty definition is
- * valid: it means one general-purpose orchestrator whose instructions come from the input.
+ * problem (code, JSON path, reason) instead of stopping at the first. An empty definition is valid:
+ * it means one general-purpose orchestrator whose instructions come from the input.
  */
 public final class DefinitionParser {
   /** Tools every agent has; job-defined tools may not reuse these names. */
@@ -24,18 +24,25 @@ public final class DefinitionParser {
       Set.of("write_todos", "ls", "read_file", "write_file", "edit_file", "glob", "grep", "task");
 
   public static final String GENERAL_PURPOSE = "general-purpose";
-  public static final Set<String> NODE_TYPES = Set.of("orchestrator", "specialist", "subagent", "agent");
+  public static final Set<String> NODE_TYPES =
+      Set.of("orchestrator", "specialist", "subagent", "agent");
   private static final Set<String> PROVIDERS = Set.of("openai", "anthropic", "scripted");
   private static final Set<String> HTTP_METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE");
   private static final String DEFAULT_PROMPT =
       "You are a helpful general-purpose assistant. Follow the user's instructions carefully.";
 
   /** Headers the JDK HTTP client sets itself and refuses from callers. */
-  private static final Set<String> RESTRICTED_HEADERS = Set.of("connection", "content-length", "expect", "host", "upgrade");
-  private static final java.util.regex.Pattern HEADER_NAME = java.util.regex.Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
+  private static final Set<String> RESTRICTED_HEADERS =
+      Set.of("connection", "content-length", "expect", "host", "upgrade");
+
+  private static final java.util.regex.Pattern HEADER_NAME =
+      java.util.regex.Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
 
   private final List<Problem> problems = new ArrayList<>();
-  /** Every node id given, also of nodes with problems, so that edges to them are not reported too. */
+
+  /**
+   * Every node id given, also of nodes with problems, so that edges to them are not reported too.
+   */
   private final Set<String> nodeIds = new HashSet<>();
 
   private DefinitionParser() {}
@@ -62,7 +69,8 @@ public final class DefinitionParser {
     }
     String name = optionalText(root, "name", path);
     String version = version(root.get("version"), path + ".version");
-    Map<String, ToolDefinition> tools = toolDefinitions(root.get("tool_definitions"), path + ".tool_definitions");
+    Map<String, ToolDefinition> tools =
+        toolDefinitions(root.get("tool_definitions"), path + ".tool_definitions");
     List<NodeDefinition> nodes = nodes(root.get("nodes"), path + ".nodes", tools.keySet());
     edges(root.get("edges"), path + ".edges");
     if (nodes.isEmpty()) {
@@ -92,8 +100,13 @@ public final class DefinitionParser {
 
   static NodeDefinition defaultOrchestrator() {
     return new NodeDefinition(
-        "agent", "orchestrator", "agent", null, DEFAULT_PROMPT,
-        new ModelConfig(null, null, null, null, null), List.of());
+        "agent",
+        "orchestrator",
+        "agent",
+        null,
+        DEFAULT_PROMPT,
+        new ModelConfig(null, null, null, null, null),
+        List.of());
   }
 
   private NodeDefinition chooseOrchestrator(List<NodeDefinition> nodes, String path) {
@@ -101,7 +114,9 @@ public final class DefinitionParser {
     for (int i = 0; i < nodes.size(); i++) {
       if (!nodes.get(i).isOrchestrator()) continue;
       if (chosen != null) {
-        problem("DEF_ORCHESTRATOR_DUPLICATE", path + "[" + i + "].type",
+        problem(
+            "DEF_ORCHESTRATOR_DUPLICATE",
+            path + "[" + i + "].type",
             "only one node may be the orchestrator (found another: '" + chosen.id() + "')");
       } else {
         chosen = nodes.get(i);
@@ -121,10 +136,15 @@ public final class DefinitionParser {
       ToolDefinition tool = toolDefinition(array.get(i), path + "[" + i + "]");
       if (tool == null) continue;
       if (BUILT_IN_TOOLS.contains(tool.name())) {
-        problem("DEF_TOOL_RESERVED", path + "[" + i + "].name",
+        problem(
+            "DEF_TOOL_RESERVED",
+            path + "[" + i + "].name",
             "'" + tool.name() + "' is a built-in tool's name");
       } else if (tools.putIfAbsent(tool.name(), tool) != null) {
-        problem("DEF_TOOL_DUPLICATE", path + "[" + i + "].name", "duplicate tool name '" + tool.name() + "'");
+        problem(
+            "DEF_TOOL_DUPLICATE",
+            path + "[" + i + "].name",
+            "duplicate tool name '" + tool.name() + "'");
       }
     }
     return tools;
@@ -137,7 +157,9 @@ public final class DefinitionParser {
     }
     String name = requiredText(tool, "name", path);
     if (name != null && !name.matches("[A-Za-z0-9_-]{1,64}")) {
-      problem("DEF_TOOL_NAME", path + ".name",
+      problem(
+          "DEF_TOOL_NAME",
+          path + ".name",
           "'" + name + "' must be 1-64 letters, digits, '_' or '-' (what model APIs accept)");
     }
     String description = optionalText(tool, "description", path);
@@ -159,7 +181,10 @@ public final class DefinitionParser {
     }
     JsonNode type = schema.get("type");
     if (type != null && !"object".equals(type.asText())) {
-      problem("DEF_TOOL_PARAMETERS", path + ".type", "must be \"object\" (tool arguments are a JSON object)");
+      problem(
+          "DEF_TOOL_PARAMETERS",
+          path + ".type",
+          "must be \"object\" (tool arguments are a JSON object)");
     }
     return (ObjectNode) schema;
   }
@@ -168,13 +193,18 @@ public final class DefinitionParser {
     JsonNode runtime = tool.get("runtime");
     String label = name == null ? "this tool" : "tool '" + name + "'";
     if (tool.has("script") || (runtime != null && runtime.has("script"))) {
-      problem("DEF_TOOL_SCRIPT", runtime != null && runtime.has("script") ? path + ".runtime.script" : path + ".script",
-          label + " is a Python script tool: this runtime never executes code from a job; "
+      problem(
+          "DEF_TOOL_SCRIPT",
+          runtime != null && runtime.has("script") ? path + ".runtime.script" : path + ".script",
+          label
+              + " is a Python script tool: this runtime never executes code from a job; "
               + "expose it as an HTTP tool (runtime.http) instead");
       return null;
     }
     if (runtime == null || !runtime.isObject() || !runtime.path("http").isObject()) {
-      problem("DEF_TOOL_RUNTIME", path + ".runtime.http",
+      problem(
+          "DEF_TOOL_RUNTIME",
+          path + ".runtime.http",
           label + " needs runtime.http {url, method?, headers?}");
       return null;
     }
@@ -185,7 +215,8 @@ public final class DefinitionParser {
     if (url != null) {
       try {
         uri = URI.create(url);
-        if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+        if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+            || uri.getHost() == null) {
           problem("DEF_TOOL_URL", at + ".url", "'" + url + "' must be an absolute http(s) URL");
         }
       } catch (IllegalArgumentException e) {
@@ -195,28 +226,44 @@ public final class DefinitionParser {
     String method = optionalText(http, "method", at);
     method = method == null ? "POST" : method.toUpperCase(Locale.ROOT);
     if (!HTTP_METHODS.contains(method)) {
-      problem("DEF_TOOL_METHOD", at + ".method", "must be one of " + String.join(", ", sorted(HTTP_METHODS)));
+      problem(
+          "DEF_TOOL_METHOD",
+          at + ".method",
+          "must be one of " + String.join(", ", sorted(HTTP_METHODS)));
     }
     Map<String, String> headers = new LinkedHashMap<>();
     JsonNode headerNode = http.get("headers");
     if (headerNode != null && !headerNode.isNull()) {
       if (!headerNode.isObject()) {
-        problem("DEF_TOOL_HEADERS", at + ".headers", "must be an object of header names to string values");
+        problem(
+            "DEF_TOOL_HEADERS",
+            at + ".headers",
+            "must be an object of header names to string values");
       } else {
-        headerNode.fields().forEachRemaining(e -> {
-          String header = at + ".headers." + e.getKey();
-          if (!HEADER_NAME.matcher(e.getKey()).matches()) {
-            problem("DEF_TOOL_HEADERS", header, "'" + e.getKey() + "' is not a valid header name");
-          } else if (RESTRICTED_HEADERS.contains(e.getKey().toLowerCase(Locale.ROOT))) {
-            problem("DEF_TOOL_HEADERS", header, "is set by the HTTP client and cannot be configured");
-          } else if (!e.getValue().isTextual()) {
-            problem("DEF_TOOL_HEADERS", header, "must be a string");
-          } else if (e.getValue().asText().contains("\r") || e.getValue().asText().contains("\n")) {
-            problem("DEF_TOOL_HEADERS", header, "must not contain line breaks");
-          } else {
-            headers.put(e.getKey(), e.getValue().asText());
-          }
-        });
+        headerNode
+            .fields()
+            .forEachRemaining(
+                e -> {
+                  String header = at + ".headers." + e.getKey();
+                  if (!HEADER_NAME.matcher(e.getKey()).matches()) {
+                    problem(
+                        "DEF_TOOL_HEADERS",
+                        header,
+                        "'" + e.getKey() + "' is not a valid header name");
+                  } else if (RESTRICTED_HEADERS.contains(e.getKey().toLowerCase(Locale.ROOT))) {
+                    problem(
+                        "DEF_TOOL_HEADERS",
+                        header,
+                        "is set by the HTTP client and cannot be configured");
+                  } else if (!e.getValue().isTextual()) {
+                    problem("DEF_TOOL_HEADERS", header, "must be a string");
+                  } else if (e.getValue().asText().contains("\r")
+                      || e.getValue().asText().contains("\n")) {
+                    problem("DEF_TOOL_HEADERS", header, "must not contain line breaks");
+                  } else {
+                    headers.put(e.getKey(), e.getValue().asText());
+                  }
+                });
       }
     }
     return uri == null ? null : new HttpToolRuntime(uri, method, headers);
@@ -234,7 +281,8 @@ public final class DefinitionParser {
       String at = path + "[" + i + "]";
       NodeDefinition node = node(array.get(i), at, customTools);
       if (node == null) continue;
-      if (!ids.add(node.id())) problem("DEF_NODE_DUPLICATE", at + ".id", "duplicate node id '" + node.id() + "'");
+      if (!ids.add(node.id()))
+        problem("DEF_NODE_DUPLICATE", at + ".id", "duplicate node id '" + node.id() + "'");
       nodes.add(node);
     }
     return nodes;
@@ -249,8 +297,14 @@ public final class DefinitionParser {
     if (id != null) nodeIds.add(id);
     String type = requiredText(node, "type", path);
     if (type != null && !NODE_TYPES.contains(type.toLowerCase(Locale.ROOT))) {
-      problem("DEF_NODE_TYPE", path + ".type",
-          "unknown node type '" + type + "' (expected one of " + String.join(", ", sorted(NODE_TYPES)) + ")");
+      problem(
+          "DEF_NODE_TYPE",
+          path + ".type",
+          "unknown node type '"
+              + type
+              + "' (expected one of "
+              + String.join(", ", sorted(NODE_TYPES))
+              + ")");
     }
     JsonNode config = node.get("config");
     if (config == null || !config.isObject()) {
@@ -260,7 +314,10 @@ public final class DefinitionParser {
     String at = path + ".config";
     String name = requiredText(config, "name", at);
     if (name != null && !name.matches("[A-Za-z0-9_.-]{1,64}")) {
-      problem("DEF_NODE_NAME", at + ".name", "'" + name + "' must be 1-64 letters, digits, '_', '.' or '-'");
+      problem(
+          "DEF_NODE_NAME",
+          at + ".name",
+          "'" + name + "' must be 1-64 letters, digits, '_', '.' or '-'");
     }
     String prompt = requiredText(config, "system_prompt", at);
     String description = optionalText(config, "description", at);
@@ -281,8 +338,14 @@ public final class DefinitionParser {
     }
     String provider = optionalText(model, "provider", path);
     if (provider != null && !PROVIDERS.contains(provider.toLowerCase(Locale.ROOT))) {
-      problem("DEF_MODEL_PROVIDER", path + ".provider",
-          "unknown provider '" + provider + "' (expected one of " + String.join(", ", sorted(PROVIDERS)) + ")");
+      problem(
+          "DEF_MODEL_PROVIDER",
+          path + ".provider",
+          "unknown provider '"
+              + provider
+              + "' (expected one of "
+              + String.join(", ", sorted(PROVIDERS))
+              + ")");
     }
     String name = optionalText(model, "model", path);
     Double temperature = null;
@@ -298,26 +361,42 @@ public final class DefinitionParser {
     JsonNode m = model.get("max_tokens");
     if (m != null && !m.isNull()) {
       if (!m.isIntegralNumber() || m.asLong() < 1 || m.asLong() > 1_000_000) {
-        problem("DEF_MODEL_MAX_TOKENS", path + ".max_tokens", "must be a whole number from 1 to 1000000");
+        problem(
+            "DEF_MODEL_MAX_TOKENS",
+            path + ".max_tokens",
+            "must be a whole number from 1 to 1000000");
       } else {
         maxTokens = m.asInt();
       }
     }
     JsonNode script = model.get("script");
-    if ("scripted".equalsIgnoreCase(provider) || (provider == null && script != null && !script.isNull())) {
+    if ("scripted".equalsIgnoreCase(provider)
+        || (provider == null && script != null && !script.isNull())) {
       script(script, path + ".script");
     }
-    return new ModelConfig(provider == null ? null : provider.toLowerCase(Locale.ROOT), name, temperature, maxTokens, script);
+    return new ModelConfig(
+        provider == null ? null : provider.toLowerCase(Locale.ROOT),
+        name,
+        temperature,
+        maxTokens,
+        script);
   }
 
-  /** A scripted model's script: inline responses, checked here, or a file reference, read at run time. */
+  /**
+   * A scripted model's script: inline responses, checked here, or a file reference, read at run
+   * time.
+   */
   private void script(JsonNode script, String path) {
     boolean inline = script != null && script.isArray();
     boolean file = script != null && script.isObject() && script.has("file");
     if (!inline && !file) {
-      problem("DEF_MODEL_SCRIPT", path, "the scripted provider needs script: [responses...] or {\"file\": path}");
+      problem(
+          "DEF_MODEL_SCRIPT",
+          path,
+          "the scripted provider needs script: [responses...] or {\"file\": path}");
     } else if (inline) {
-      for (ScriptValidator.ScriptProblem p : ScriptValidator.responses(script)) problem(p.code(), path + p.relativePath(), p.message());
+      for (ScriptValidator.ScriptProblem p : ScriptValidator.responses(script))
+        problem(p.code(), path + p.relativePath(), p.message());
     } else {
       String fileProblem = ScriptValidator.filePathProblem(script.get("file"));
       if (fileProblem != null) problem("DEF_SCRIPT_FILE", path + ".file", fileProblem);
@@ -336,8 +415,12 @@ public final class DefinitionParser {
       if (!name.isTextual()) {
         problem("DEF_TOOL_REF", path + "[" + i + "]", "must be a tool name (string)");
       } else if (!customTools.contains(name.asText()) && !BUILT_IN_TOOLS.contains(name.asText())) {
-        problem("DEF_TOOL_UNKNOWN", path + "[" + i + "]",
-            "unknown tool '" + name.asText() + "': not a built-in tool and not in tool_definitions");
+        problem(
+            "DEF_TOOL_UNKNOWN",
+            path + "[" + i + "]",
+            "unknown tool '"
+                + name.asText()
+                + "': not a built-in tool and not in tool_definitions");
       } else {
         names.add(name.asText());
       }
@@ -360,7 +443,9 @@ public final class DefinitionParser {
       }
       for (String end : List.of("source", "target")) {
         String ref = requiredText(edge, end, at);
-        if (ref != null && !nodeIds.contains(ref) && !Set.of("__start__", "__end__", "START", "END").contains(ref)) {
+        if (ref != null
+            && !nodeIds.contains(ref)
+            && !Set.of("__start__", "__end__", "START", "END").contains(ref)) {
           problem("DEF_EDGE_UNKNOWN_NODE", at + "." + end, "no node has id '" + ref + "'");
         }
       }

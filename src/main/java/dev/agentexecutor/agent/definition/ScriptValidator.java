@@ -12,12 +12,17 @@ import java.util.List;
 public final class ScriptValidator {
   /** The most responses one script may hold. */
   public static final int MAX_RESPONSES = 10_000;
+
   /** The longest {@code delay_ms} of one response: one minute. */
   public static final long MAX_DELAY_MS = 60_000;
+
   /** The longest script file path, in characters. */
   public static final int MAX_FILE_PATH_CHARS = 1024;
 
-  /** One problem: a DEF_* code, the path below the script ("[2].tool_calls[0].name"), the response (from 0, or -1). */
+  /**
+   * One problem: a DEF_* code, the path below the script ("[2].tool_calls[0].name"), the response
+   * (from 0, or -1).
+   */
   public record ScriptProblem(String code, String relativePath, int response, String message) {}
 
   private final List<ScriptProblem> problems = new ArrayList<>();
@@ -31,12 +36,18 @@ public final class ScriptValidator {
     return List.copyOf(validator.problems);
   }
 
-  /** The problem with a script file reference {"file": path}, or null: a relative path, with no "..". */
+  /**
+   * The problem with a script file reference {"file": path}, or null: a relative path, with no
+   * "..".
+   */
   public static String filePathProblem(JsonNode file) {
-    if (file == null || !file.isTextual() || file.asText().isBlank()) return "file must be a non-blank path";
+    if (file == null || !file.isTextual() || file.asText().isBlank())
+      return "file must be a non-blank path";
     String path = file.asText();
-    if (path.length() > MAX_FILE_PATH_CHARS) return "file must be at most " + MAX_FILE_PATH_CHARS + " characters";
-    if (path.chars().anyMatch(Character::isISOControl)) return "file must not contain control characters";
+    if (path.length() > MAX_FILE_PATH_CHARS)
+      return "file must be at most " + MAX_FILE_PATH_CHARS + " characters";
+    if (path.chars().anyMatch(Character::isISOControl))
+      return "file must not contain control characters";
     String normal = path.replace('\\', '/');
     if (normal.startsWith("/") || normal.startsWith("~") || normal.matches("(?i)[a-z]:.*")) {
       return "file must be a path relative to the script directory, not an absolute one";
@@ -49,8 +60,12 @@ public final class ScriptValidator {
 
   private void checkResponses(JsonNode script) {
     if (script.size() > MAX_RESPONSES) {
-      problems.add(new ScriptProblem("DEF_SCRIPT_TOO_LONG", "", -1,
-          "has " + script.size() + " responses; the limit is " + MAX_RESPONSES));
+      problems.add(
+          new ScriptProblem(
+              "DEF_SCRIPT_TOO_LONG",
+              "",
+              -1,
+              "has " + script.size() + " responses; the limit is " + MAX_RESPONSES));
       return;
     }
     for (int i = 0; i < script.size(); i++) response(script.get(i), i);
@@ -59,13 +74,18 @@ public final class ScriptValidator {
   private void response(JsonNode response, int index) {
     String at = "[" + index + "]";
     if (!response.isObject()) {
-      add("DEF_SCRIPT_RESPONSE", at, index, "must be an object {content?, tool_calls?, delay_ms?, usage?}");
+      add(
+          "DEF_SCRIPT_RESPONSE",
+          at,
+          index,
+          "must be an object {content?, tool_calls?, delay_ms?, usage?}");
       return;
     }
     JsonNode content = response.get("content");
     boolean hasContent = false;
     if (content != null && !content.isNull()) {
-      if (!content.isTextual()) add("DEF_SCRIPT_RESPONSE", at + ".content", index, "must be a string");
+      if (!content.isTextual())
+        add("DEF_SCRIPT_RESPONSE", at + ".content", index, "must be a string");
       else hasContent = !content.asText().isEmpty();
     }
     int calls = toolCalls(response.get("tool_calls"), at + ".tool_calls", index);
@@ -73,9 +93,17 @@ public final class ScriptValidator {
       add("DEF_SCRIPT_RESPONSE", at, index, "needs content or tool_calls");
     }
     JsonNode delay = response.get("delay_ms");
-    if (delay != null && !delay.isNull()
-        && (!delay.isIntegralNumber() || delay.asLong() < 0 || delay.asLong() > MAX_DELAY_MS || !delay.canConvertToLong())) {
-      add("DEF_SCRIPT_DELAY", at + ".delay_ms", index, "must be a whole number of milliseconds from 0 to " + MAX_DELAY_MS);
+    if (delay != null
+        && !delay.isNull()
+        && (!delay.isIntegralNumber()
+            || delay.asLong() < 0
+            || delay.asLong() > MAX_DELAY_MS
+            || !delay.canConvertToLong())) {
+      add(
+          "DEF_SCRIPT_DELAY",
+          at + ".delay_ms",
+          index,
+          "must be a whole number of milliseconds from 0 to " + MAX_DELAY_MS);
     }
     usage(response.get("usage"), at + ".usage", index);
   }
@@ -98,7 +126,11 @@ public final class ScriptValidator {
       boolean ok = true;
       JsonNode name = call.get("name");
       if (name == null || !name.isTextual() || name.asText().isBlank()) {
-        add("DEF_SCRIPT_TOOL_CALLS", callAt + ".name", index, "every tool call needs a name (a non-blank string)");
+        add(
+            "DEF_SCRIPT_TOOL_CALLS",
+            callAt + ".name",
+            index,
+            "every tool call needs a name (a non-blank string)");
         ok = false;
       }
       JsonNode args = call.get("args");
@@ -107,8 +139,14 @@ public final class ScriptValidator {
         ok = false;
       }
       JsonNode id = call.get("id");
-      if (id != null && !id.isNull() && (!id.isTextual() || id.asText().isBlank() || id.asText().length() > 256)) {
-        add("DEF_SCRIPT_TOOL_CALLS", callAt + ".id", index, "must be a non-blank string of at most 256 characters");
+      if (id != null
+          && !id.isNull()
+          && (!id.isTextual() || id.asText().isBlank() || id.asText().length() > 256)) {
+        add(
+            "DEF_SCRIPT_TOOL_CALLS",
+            callAt + ".id",
+            index,
+            "must be a non-blank string of at most 256 characters");
         ok = false;
       }
       if (ok) valid++;
@@ -124,8 +162,14 @@ public final class ScriptValidator {
     }
     for (String field : List.of("input_tokens", "output_tokens")) {
       JsonNode count = usage.get(field);
-      if (count != null && !count.isNull() && (!count.isIntegralNumber() || !count.canConvertToLong() || count.asLong() < 0)) {
-        add("DEF_SCRIPT_USAGE", at + "." + field, index, "must be a whole number of tokens, 0 or more");
+      if (count != null
+          && !count.isNull()
+          && (!count.isIntegralNumber() || !count.canConvertToLong() || count.asLong() < 0)) {
+        add(
+            "DEF_SCRIPT_USAGE",
+            at + "." + field,
+            index,
+            "must be a whole number of tokens, 0 or more");
       }
     }
   }

@@ -28,7 +28,8 @@ public record AgentState(
     usage = usage == null ? Usage.ZERO : usage;
   }
 
-  public static AgentState initial(List<Message> messages, Map<String, FileData> files, Map<String, JsonNode> extra) {
+  public static AgentState initial(
+      List<Message> messages, Map<String, FileData> files, Map<String, JsonNode> extra) {
     return new AgentState(messages, List.of(), files, extra, Usage.ZERO, 0);
   }
 

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 
-/** Who said a message. Serialised in lower case; LangChain's human/ai names are accepted on input. */
+/**
+ * Who said a message. Serialised in lower case; LangChain's human/ai names are accepted on input.
+ */
 public enum Role {
   SYSTEM,
   USER,

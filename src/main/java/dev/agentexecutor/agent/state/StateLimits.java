@@ -8,10 +8,15 @@ import java.util.Map;
  * checks run before a change is applied, so a state that breaks them is never stored.
  */
 public record StateLimits(
-    int maxFileChars, int maxFiles, long maxFilesTotalChars, int maxToolResultChars, int maxMessageChars) {
+    int maxFileChars,
+    int maxFiles,
+    long maxFilesTotalChars,
+    int maxToolResultChars,
+    int maxMessageChars) {
 
   /** The defaults of env-vars.json. */
-  public static final StateLimits DEFAULTS = new StateLimits(1_048_576, 1000, 16_777_216, 100_000, 1_048_576);
+  public static final StateLimits DEFAULTS =
+      new StateLimits(1_048_576, 1000, 16_777_216, 100_000, 1_048_576);
 
   /** The longest file path, in characters (not configurable: no real tree needs more). */
   public static final int MAX_PATH_CHARS = 4096;
@@ -19,7 +24,8 @@ public record StateLimits(
   /** What a file system counts against MAX_FILES_TOTAL_CHARS: every path and every file's text. */
   public static long totalChars(Map<String, FileData> files) {
     long total = 0;
-    for (Map.Entry<String, FileData> file : files.entrySet()) total += file.getKey().length() + file.getValue().chars();
+    for (Map.Entry<String, FileData> file : files.entrySet())
+      total += file.getKey().length() + file.getValue().chars();
     return total;
   }
 
@@ -32,16 +38,30 @@ public record StateLimits(
     for (Map.Entry<String, FileData> file : files.entrySet()) {
       String path = file.getKey();
       if (path.length() > MAX_PATH_CHARS) {
-        return "the path of '" + path.substring(0, 64) + "...' is longer than " + MAX_PATH_CHARS + " characters";
+        return "the path of '"
+            + path.substring(0, 64)
+            + "...' is longer than "
+            + MAX_PATH_CHARS
+            + " characters";
       }
       long chars = file.getValue().chars();
       if (chars > maxFileChars) {
-        return "'" + path + "' has " + chars + " characters, over the limit of " + maxFileChars + " per file (MAX_FILE_CHARS)";
+        return "'"
+            + path
+            + "' has "
+            + chars
+            + " characters, over the limit of "
+            + maxFileChars
+            + " per file (MAX_FILE_CHARS)";
       }
       total += path.length() + chars;
     }
     if (total > maxFilesTotalChars) {
-      return "the files hold " + total + " characters in all, over the limit of " + maxFilesTotalChars + " (MAX_FILES_TOTAL_CHARS)";
+      return "the files hold "
+          + total
+          + " characters in all, over the limit of "
+          + maxFilesTotalChars
+          + " (MAX_FILES_TOTAL_CHARS)";
     }
     return null;
   }

@@ -14,7 +14,9 @@ public record ToolCall(String id, String name, ObjectNode args) {
     Objects.requireNonNull(args, "args");
   }
 
-  /** About how many characters the call takes as JSON: its id, name and the text of its arguments. */
+  /**
+   * About how many characters the call takes as JSON: its id, name and the text of its arguments.
+   */
   public long chars() {
     return id.length() + name.length() + jsonChars(args);
   }

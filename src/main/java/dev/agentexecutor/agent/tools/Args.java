@@ -9,7 +9,8 @@ final class Args {
 
   static String requiredString(ObjectNode args, String name) {
     JsonNode value = args.get(name);
-    if (value == null || value.isNull()) throw new ToolException("missing required argument '" + name + "'");
+    if (value == null || value.isNull())
+      throw new ToolException("missing required argument '" + name + "'");
     if (!value.isTextual()) throw new ToolException("argument '" + name + "' must be a string");
     return value.asText();
   }
@@ -24,8 +25,10 @@ final class Args {
   static int optionalInt(ObjectNode args, String name, int fallback) {
     JsonNode value = args.get(name);
     if (value == null || value.isNull()) return fallback;
-    if (value.isTextual() && value.asText().matches("-?\\d+")) return Integer.parseInt(value.asText());
-    if (!value.canConvertToInt()) throw new ToolException("argument '" + name + "' must be a whole number");
+    if (value.isTextual() && value.asText().matches("-?\\d+"))
+      return Integer.parseInt(value.asText());
+    if (!value.canConvertToInt())
+      throw new ToolException("argument '" + name + "' must be a whole number");
     return value.asInt();
   }
 

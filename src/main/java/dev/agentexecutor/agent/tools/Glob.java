@@ -4,9 +4,9 @@ import com.google.re2j.Pattern;
 
 /**
  * Glob patterns ({@code *}, {@code **}, {@code ?}, {@code [abc]}, {@code [!abc]}, {@code {a,b}},
- * {@code \} escapes) translated to RE2/J, so that matching is linear whatever the pattern. A leading
- * or inner {@code **}{@code /} matches zero or more directories ({@code **}{@code /*.md} finds
- * {@code README.md} too).
+ * {@code \} escapes) translated to RE2/J, so that matching is linear whatever the pattern. A
+ * leading or inner {@code **}{@code /} matches zero or more directories ({@code **}{@code /*.md}
+ * finds {@code README.md} too).
  */
 final class Glob {
   private static final String REGEX_META = "\\.^$|?*+()[]{}";
@@ -83,7 +83,8 @@ final class Glob {
       }
       if (c == '/') throw invalid(glob, "a class [...] cannot match '/'");
       if (c == '\\' && i + 1 < glob.length()) c = glob.charAt(++i);
-      if (c == '\\' || c == '[' || c == ']' || c == '^' || (c == '-' && members.isEmpty())) members.append('\\');
+      if (c == '\\' || c == '[' || c == ']' || c == '^' || (c == '-' && members.isEmpty()))
+        members.append('\\');
       members.append(c);
     }
     throw invalid(glob, "missing ']'");

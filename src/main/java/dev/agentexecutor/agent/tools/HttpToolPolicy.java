@@ -26,7 +26,11 @@ public final class HttpToolPolicy {
 
   /** Throws IllegalArgumentException for an entry that is not valid (see {@link #problem}). */
   public HttpToolPolicy(List<String> allowedHosts) {
-    this.allowedHosts = allowedHosts.stream().map(h -> h.strip().toLowerCase(Locale.ROOT)).filter(h -> !h.isEmpty()).toList();
+    this.allowedHosts =
+        allowedHosts.stream()
+            .map(h -> h.strip().toLowerCase(Locale.ROOT))
+            .filter(h -> !h.isEmpty())
+            .toList();
     for (String entry : this.allowedHosts) {
       requireValid(entry);
       if (isBlock(entry)) blocks.add(Cidr.parse(entry));
@@ -53,7 +57,8 @@ public final class HttpToolPolicy {
     if (isBlock(entry)) {
       Cidr.parse(entry);
     } else if (!entry.equals("*") && !entry.matches("\\.?[a-z0-9_]([a-z0-9_.-]*[a-z0-9_])?")) {
-      throw new IllegalArgumentException("'" + entry + "' is neither a host name, .domain, * nor an IP address or CIDR block");
+      throw new IllegalArgumentException(
+          "'" + entry + "' is neither a host name, .domain, * nor an IP address or CIDR block");
     }
   }
 
@@ -73,24 +78,46 @@ public final class HttpToolPolicy {
     if (blocks.stream().anyMatch(block -> block.contains(address))) return;
     AddressRanges.Classification verdict = AddressRanges.classify(address);
     boolean named = named(host);
-    boolean allowed = switch (verdict.kind()) {
-      case PUBLIC -> allowedHosts.isEmpty() || named || anyPublicHost;
-      case INTERNAL -> named;
-      case RESTRICTED -> false;
-    };
+    boolean allowed =
+        switch (verdict.kind()) {
+          case PUBLIC -> allowedHosts.isEmpty() || named || anyPublicHost;
+          case INTERNAL -> named;
+          case RESTRICTED -> false;
+        };
     if (allowed) return;
     boolean literal = host.equals(address.getHostAddress());
     if (verdict.kind() == AddressRanges.Kind.PUBLIC) {
-      throw new ToolException(literal ? host + " is not in " + SETTING
-          : "host " + host + " resolves to " + address.getHostAddress() + ", which " + SETTING + " does not list");
+      throw new ToolException(
+          literal
+              ? host + " is not in " + SETTING
+              : "host "
+                  + host
+                  + " resolves to "
+                  + address.getHostAddress()
+                  + ", which "
+                  + SETTING
+                  + " does not list");
     }
-    String what = literal ? host + " is" : "host " + host + " resolves to " + address.getHostAddress() + ",";
-    throw new ToolException(what + " a " + verdict.label() + " address; HTTP tools may reach it only when " + SETTING
-        + (verdict.kind() == AddressRanges.Kind.INTERNAL ? " lists the host or a block containing it" : " lists a block containing it"));
+    String what =
+        literal ? host + " is" : "host " + host + " resolves to " + address.getHostAddress() + ",";
+    throw new ToolException(
+        what
+            + " a "
+            + verdict.label()
+            + " address; HTTP tools may reach it only when "
+            + SETTING
+            + (verdict.kind() == AddressRanges.Kind.INTERNAL
+                ? " lists the host or a block containing it"
+                : " lists a block containing it"));
   }
 
   private boolean named(String host) {
-    return hostNames.stream().anyMatch(entry -> entry.startsWith(".") ? host.endsWith(entry) || host.equals(entry.substring(1)) : host.equals(entry));
+    return hostNames.stream()
+        .anyMatch(
+            entry ->
+                entry.startsWith(".")
+                    ? host.endsWith(entry) || host.equals(entry.substring(1))
+                    : host.equals(entry));
   }
 
   private static boolean isBlock(String entry) {

@@ -4,8 +4,8 @@ import java.util.Arrays;
 
 /**
  * Where a string occurs in a text, left to right and without overlaps (as String.replace counts
- * them), found with Knuth-Morris-Pratt: time linear in the text and the string whatever they
- * hold, where String.indexOf can take their product.
+ * them), found with Knuth-Morris-Pratt: time linear in the text and the string whatever they hold,
+ * where String.indexOf can take their product.
  */
 final class Occurrences {
   private Occurrences() {}
@@ -29,7 +29,10 @@ final class Occurrences {
     return Arrays.copyOf(found, count);
   }
 
-  /** For each prefix of {@code part}, the length of its longest proper prefix that is also its suffix. */
+  /**
+   * For each prefix of {@code part}, the length of its longest proper prefix that is also its
+   * suffix.
+   */
   private static int[] failureTable(String part) {
     int[] table = new int[part.length()];
     for (int i = 1, k = 0; i < part.length(); i++) {
@@ -42,8 +45,12 @@ final class Occurrences {
 
   /** {@code text} with the occurrences at {@code at} (from {@link #of}) replaced. */
   static String replace(String text, int[] at, int partLength, String replacement) {
-    StringBuilder out = new StringBuilder((int) Math.min(Integer.MAX_VALUE - 8,
-        text.length() + (long) at.length * (replacement.length() - partLength)));
+    StringBuilder out =
+        new StringBuilder(
+            (int)
+                Math.min(
+                    Integer.MAX_VALUE - 8,
+                    text.length() + (long) at.length * (replacement.length() - partLength)));
     int from = 0;
     for (int start : at) {
       out.append(text, from, start).append(replacement);

@@ -13,10 +13,11 @@ import java.util.Deque;
 final class SafeRegex {
   /** The longest pattern accepted, in characters. */
   static final int MAX_PATTERN_CHARS = 1000;
+
   /**
    * The most repetitions that counted repeats may multiply to ({@code (a{10}){100}} is 1000): RE2/J
-   * expands them when compiling and would run out of memory on {@code ((a{1000}){1000}){1000}}.
-   * RE2 (C++) refuses the same patterns with the same bound.
+   * expands them when compiling and would run out of memory on {@code ((a{1000}){1000}){1000}}. RE2
+   * (C++) refuses the same patterns with the same bound.
    */
   static final long MAX_REPETITION = 1000;
 
@@ -26,8 +27,10 @@ final class SafeRegex {
   static Pattern compile(String regex) {
     checkLength(regex, "regex");
     if (repetition(regex) > MAX_REPETITION) {
-      throw new ToolException("the regex repeats too much: nested counted repetitions such as (x{10}){100} "
-          + "may multiply to at most " + MAX_REPETITION);
+      throw new ToolException(
+          "the regex repeats too much: nested counted repetitions such as (x{10}){100} "
+              + "may multiply to at most "
+              + MAX_REPETITION);
     }
     try {
       return Pattern.compile(regex);
@@ -38,11 +41,19 @@ final class SafeRegex {
 
   static void checkLength(String pattern, String what) {
     if (pattern.length() > MAX_PATTERN_CHARS) {
-      throw new ToolException("the " + what + " has " + pattern.length() + " characters; the limit is " + MAX_PATTERN_CHARS);
+      throw new ToolException(
+          "the "
+              + what
+              + " has "
+              + pattern.length()
+              + " characters; the limit is "
+              + MAX_PATTERN_CHARS);
     }
   }
 
-  /** Whether the regex finds a match in {@code text}; stops with a ToolException when interrupted. */
+  /**
+   * Whether the regex finds a match in {@code text}; stops with a ToolException when interrupted.
+   */
   static boolean find(Pattern regex, String text) {
     return regex.matcher(new Interruptible(text)).find();
   }
@@ -101,11 +112,15 @@ final class SafeRegex {
     return current[0];
   }
 
-  /** The larger bound of a repeat "n", "n," or "n,m", or -1 when it is not one (then the brace is literal). */
+  /**
+   * The larger bound of a repeat "n", "n," or "n,m", or -1 when it is not one (then the brace is
+   * literal).
+   */
   private static long count(String body) {
     if (!body.matches("\\d{1,9}(,\\d{0,9})?")) return -1;
     long larger = 0;
-    for (String part : body.split(",")) if (!part.isEmpty()) larger = Math.max(larger, Long.parseLong(part));
+    for (String part : body.split(","))
+      if (!part.isEmpty()) larger = Math.max(larger, Long.parseLong(part));
     return larger;
   }
 
@@ -117,7 +132,9 @@ final class SafeRegex {
       int end = regex.indexOf("\\E", next);
       return end < 0 ? regex.length() - 1 : end + 1;
     }
-    if ((c == 'p' || c == 'P' || c == 'x') && next + 1 < regex.length() && regex.charAt(next + 1) == '{') {
+    if ((c == 'p' || c == 'P' || c == 'x')
+        && next + 1 < regex.length()
+        && regex.charAt(next + 1) == '{') {
       int end = regex.indexOf('}', next);
       return end < 0 ? regex.length() - 1 : end;
     }

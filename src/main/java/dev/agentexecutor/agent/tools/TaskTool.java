@@ -19,25 +19,34 @@ public final class TaskTool implements Tool {
   @FunctionalInterface
   public interface SubagentRunner {
     /** The subagent's final state; its last message is the answer. */
-    AgentState run(String subagentType, String description, AgentState callerState, ToolCallContext context);
+    AgentState run(
+        String subagentType, String description, AgentState callerState, ToolCallContext context);
   }
 
-  /** @param subagentDescriptions every subagent's name and description, in the order to show them */
+  /**
+   * @param subagentDescriptions every subagent's name and description, in the order to show them
+   */
   public TaskTool(Map<String, String> subagentDescriptions, SubagentRunner runner) {
     this.subagentDescriptions = Map.copyOf(subagentDescriptions);
     this.runner = runner;
-    String catalogue = subagentDescriptions.entrySet().stream()
-        .map(e -> "- " + e.getKey() + ": " + e.getValue())
-        .collect(Collectors.joining("\n"));
-    this.spec = new ToolSpec("task",
-        "Launch a short-lived subagent to handle a complex, self-contained task in its own context "
-            + "window. It shares your file system and returns one final report, which you then use. "
-            + "Give a detailed description: the subagent sees nothing of your conversation. Launch "
-            + "several in one reply when tasks are independent.\n\nAvailable subagent types:\n" + catalogue,
-        Schemas.object()
-            .string("description", "The complete task for the subagent, with everything it needs to know.")
-            .string("subagent_type", "Which subagent to use (one of the available types).")
-            .required("description", "subagent_type"));
+    String catalogue =
+        subagentDescriptions.entrySet().stream()
+            .map(e -> "- " + e.getKey() + ": " + e.getValue())
+            .collect(Collectors.joining("\n"));
+    this.spec =
+        new ToolSpec(
+            "task",
+            "Launch a short-lived subagent to handle a complex, self-contained task in its own context "
+                + "window. It shares your file system and returns one final report, which you then use. "
+                + "Give a detailed description: the subagent sees nothing of your conversation. Launch "
+                + "several in one reply when tasks are independent.\n\nAvailable subagent types:\n"
+                + catalogue,
+            Schemas.object()
+                .string(
+                    "description",
+                    "The complete task for the subagent, with everything it needs to know.")
+                .string("subagent_type", "Which subagent to use (one of the available types).")
+                .required("description", "subagent_type"));
   }
 
   @Override
@@ -50,8 +59,14 @@ public final class TaskTool implements Tool {
     String description = Args.requiredString(args, "description");
     String type = Args.requiredString(args, "subagent_type");
     if (!subagentDescriptions.containsKey(type)) {
-      throw new ToolException("invoked agent of type " + type + ", the only allowed types are "
-          + subagentDescriptions.keySet().stream().sorted().map(t -> "`" + t + "`").collect(Collectors.joining(", ")));
+      throw new ToolException(
+          "invoked agent of type "
+              + type
+              + ", the only allowed types are "
+              + subagentDescriptions.keySet().stream()
+                  .sorted()
+                  .map(t -> "`" + t + "`")
+                  .collect(Collectors.joining(", ")));
     }
     AgentState result = runner.run(type, description, state, context);
     String answer = result.lastMessage() == null ? "" : result.lastMessage().content();

@@ -11,9 +11,14 @@ import dev.agentexecutor.model.ToolSpec;
 public interface Tool {
   /** Where a call of the tool runs, by the kind of work it does (see docs/decisions.md). */
   enum Execution {
-    /** Work bounded by the state's size limits (milliseconds at most): on the agent's own thread. */
+    /**
+     * Work bounded by the state's size limits (milliseconds at most): on the agent's own thread.
+     */
     INLINE,
-    /** Work that depends on a pattern the model chose: on a platform thread, within the tool call time limit. */
+    /**
+     * Work that depends on a pattern the model chose: on a platform thread, within the tool call
+     * time limit.
+     */
     CPU_BOUND,
     /** Waiting on the network: on a virtual thread of its own, within the tool call time limit. */
     IO_BOUND

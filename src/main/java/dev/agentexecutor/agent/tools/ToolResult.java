@@ -3,8 +3,8 @@ package dev.agentexecutor.agent.tools;
 import dev.agentexecutor.agent.state.AgentState;
 
 /**
- * What a tool call produced: the text the model sees, the state after the call (tools that
- * change todos or files return a new state) and whether the call failed.
+ * What a tool call produced: the text the model sees, the state after the call (tools that change
+ * todos or files return a new state) and whether the call failed.
  */
 public record ToolResult(String output, AgentState state, boolean error) {
   public static ToolResult ok(String output, AgentState state) {

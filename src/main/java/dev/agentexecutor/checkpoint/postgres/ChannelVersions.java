@@ -3,10 +3,10 @@ package dev.agentexecutor.checkpoint.postgres;
 import java.util.Map;
 
 /**
- * Channel versions in LangGraph's shape: {@code "%032d.%016d"}, a counter that sorts as text,
- * then a fraction. The counter is one more than the parent checkpoint's highest; the fraction is
- * derived from the checkpoint id, so that putting the same checkpoint twice yields the same
- * versions while two checkpoints forked from one parent do not collide.
+ * Channel versions in LangGraph's shape: {@code "%032d.%016d"}, a counter that sorts as text, then
+ * a fraction. The counter is one more than the parent checkpoint's highest; the fraction is derived
+ * from the checkpoint id, so that putting the same checkpoint twice yields the same versions while
+ * two checkpoints forked from one parent do not collide.
  */
 final class ChannelVersions {
   private static final int COUNTER_DIGITS = 32;
@@ -16,7 +16,8 @@ final class ChannelVersions {
 
   /** The version of every channel that changes in checkpoint {@code checkpointId}. */
   static String next(Map<String, String> parentVersions, String checkpointId) {
-    long counter = 1 + parentVersions.values().stream().mapToLong(ChannelVersions::counter).max().orElse(0);
+    long counter =
+        1 + parentVersions.values().stream().mapToLong(ChannelVersions::counter).max().orElse(0);
     return zeroPadded(counter, COUNTER_DIGITS) + "." + zeroPadded(fraction(checkpointId), 16);
   }
 

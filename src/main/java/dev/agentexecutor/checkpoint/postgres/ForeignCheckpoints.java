@@ -13,41 +13,69 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Tells what in a checkpoint row was not written by this service, so that reading it fails with
- * a reason (LangGraph's checkpoint version, channels, serializer types, LangChain message objects)
- * instead of a decoding error. The cheap checks run on every read; blob contents are looked at
- * only once something is known to be wrong.
+ * Tells what in a checkpoint row was not written by this service, so that reading it fails with a
+ * reason (LangGraph's checkpoint version, channels, serializer types, LangChain message objects)
+ * instead of a decoding error. The cheap checks run on every read; blob contents are looked at only
+ * once something is known to be wrong.
  */
 final class ForeignCheckpoints {
   static final int FORMAT_VERSION = 1;
-  private static final Set<String> CHANNELS = new TreeSet<>(List.of(
-      StateChannels.MESSAGES, StateChannels.TODOS, StateChannels.EXTRA, StateChannels.FILES,
-      StateChannels.USAGE, StateChannels.MODEL_CALLS));
-  private static final Set<String> BLOB_TYPES = Set.of(StateChannels.TYPE_JSON, StateChannels.TYPE_DELTA);
+  private static final Set<String> CHANNELS =
+      new TreeSet<>(
+          List.of(
+              StateChannels.MESSAGES,
+              StateChannels.TODOS,
+              StateChannels.EXTRA,
+              StateChannels.FILES,
+              StateChannels.USAGE,
+              StateChannels.MODEL_CALLS));
+  private static final Set<String> BLOB_TYPES =
+      Set.of(StateChannels.TYPE_JSON, StateChannels.TYPE_DELTA);
   private static final Set<String> NEXT_STEPS = Set.of("model", "tools", "done");
-  /** LangChain's serialised objects: {"lc": 1, "type": "constructor", "id": ["langchain_core", "messages", "HumanMessage"], ...}. */
-  private static final Pattern LANGCHAIN_CLASS = Pattern.compile("\"lc\"\\s*:\\s*\\d[^{}]{0,200}?\"id\"\\s*:\\s*\\[[^\\]]{0,200}?\"(\\w+)\"\\s*\\]");
+
+  /**
+   * LangChain's serialised objects: {"lc": 1, "type": "constructor", "id": ["langchain_core",
+   * "messages", "HumanMessage"], ...}.
+   */
+  private static final Pattern LANGCHAIN_CLASS =
+      Pattern.compile(
+          "\"lc\"\\s*:\\s*\\d[^{}]{0,200}?\"id\"\\s*:\\s*\\[[^\\]]{0,200}?\"(\\w+)\"\\s*\\]");
 
   private ForeignCheckpoints() {}
 
-  /** Everything in the row's document and metadata that this service does not write; empty when it looks like ours. */
+  /**
+   * Everything in the row's document and metadata that this service does not write; empty when it
+   * looks like ours.
+   */
   static List<String> findings(JsonNode document, JsonNode metadata) {
     List<String> findings = new ArrayList<>();
     if (!document.isObject()) return List.of("the checkpoint document is not a JSON object");
     int version = document.path("v").asInt(-1);
     if (version != FORMAT_VERSION) {
-      findings.add("checkpoint format v=" + document.path("v") + " (this service writes v=" + FORMAT_VERSION + ")");
+      findings.add(
+          "checkpoint format v="
+              + document.path("v")
+              + " (this service writes v="
+              + FORMAT_VERSION
+              + ")");
     }
     Set<String> unknown = new TreeSet<>();
-    for (Iterator<String> names = document.path("channel_versions").fieldNames(); names.hasNext(); ) {
+    for (Iterator<String> names = document.path("channel_versions").fieldNames();
+        names.hasNext(); ) {
       String name = names.next();
       if (!CHANNELS.contains(name)) unknown.add(name);
     }
     if (!unknown.isEmpty()) {
-      findings.add("channels " + String.join(", ", unknown) + " are not this service's (" + String.join(", ", CHANNELS) + ")");
+      findings.add(
+          "channels "
+              + String.join(", ", unknown)
+              + " are not this service's ("
+              + String.join(", ", CHANNELS)
+              + ")");
     }
     if (!NEXT_STEPS.contains(metadata.path("next").asText(""))) {
-      findings.add("the metadata has no 'next' step (model, tools or done), which this service always records");
+      findings.add(
+          "the metadata has no 'next' step (model, tools or done), which this service always records");
     }
     return findings;
   }
@@ -57,16 +85,26 @@ final class ForeignCheckpoints {
     TreeMap<String, Set<String>> channelsByType = new TreeMap<>();
     for (Blob blob : blobs) {
       if (!BLOB_TYPES.contains(blob.type())) {
-        channelsByType.computeIfAbsent(String.valueOf(blob.type()), t -> new TreeSet<>()).add(blob.channel());
+        channelsByType
+            .computeIfAbsent(String.valueOf(blob.type()), t -> new TreeSet<>())
+            .add(blob.channel());
       }
     }
     List<String> findings = new ArrayList<>();
-    channelsByType.forEach((type, channels) -> findings.add("serializer type '" + type + "' (channel "
-        + String.join(", ", channels) + "); this service writes only 'json' and 'json-delta'"));
+    channelsByType.forEach(
+        (type, channels) ->
+            findings.add(
+                "serializer type '"
+                    + type
+                    + "' (channel "
+                    + String.join(", ", channels)
+                    + "); this service writes only 'json' and 'json-delta'"));
     Set<String> classes = langChainClasses(blobs);
     if (!classes.isEmpty()) {
-      findings.add("LangChain serialized objects (" + String.join(", ", classes)
-          + ") where this service stores plain {role, content} messages");
+      findings.add(
+          "LangChain serialized objects ("
+              + String.join(", ", classes)
+              + ") where this service stores plain {role, content} messages");
     }
     return findings;
   }

@@ -32,7 +32,8 @@ public final class PostgresCheckpointer implements Checkpointer {
   public static final int DEFAULT_RECENT_THREADS = 4_096;
 
   /** The changed blobs and the checkpoint row, written by one statement so both or neither land. */
-  private static final String PUT_SQL = """
+  private static final String PUT_SQL =
+      """
       WITH blobs AS (
           INSERT INTO checkpoint_blobs (thread_id, checkpoint_ns, channel, version, type, blob)
           SELECT ?, ?, b.channel, b.version, b.type, b.blob
@@ -44,14 +45,19 @@ public final class PostgresCheckpointer implements Checkpointer {
       ON CONFLICT (thread_id, checkpoint_ns, checkpoint_id)
       DO UPDATE SET checkpoint = EXCLUDED.checkpoint, metadata = EXCLUDED.metadata""";
 
-  private static final String SELECT_CHECKPOINT = """
+  private static final String SELECT_CHECKPOINT =
+      """
       SELECT checkpoint_id, parent_checkpoint_id, checkpoint::text, metadata::text
       FROM checkpoints WHERE thread_id = ? AND checkpoint_ns = ?""";
-  private static final String LATEST_SQL = SELECT_CHECKPOINT + " ORDER BY checkpoint_id DESC LIMIT 1";
+  private static final String LATEST_SQL =
+      SELECT_CHECKPOINT + " ORDER BY checkpoint_id DESC LIMIT 1";
   private static final String BY_ID_SQL = SELECT_CHECKPOINT + " AND checkpoint_id = ?";
 
-  /** The current blob of each channel, plus every messages and files blob a delta chain may need. */
-  private static final String BLOBS_SQL = """
+  /**
+   * The current blob of each channel, plus every messages and files blob a delta chain may need.
+   */
+  private static final String BLOBS_SQL =
+      """
       SELECT b.channel, b.version, b.type, b.blob
       FROM checkpoint_blobs b
       WHERE b.thread_id = ? AND b.checkpoint_ns = ?
@@ -60,7 +66,8 @@ public final class PostgresCheckpointer implements Checkpointer {
           OR (b.channel NOT IN ('messages', 'files')
               AND (b.channel, b.version) IN (SELECT key, value FROM jsonb_each_text(?::jsonb))))""";
 
-  private static final String DELETE_THREAD_SQL = """
+  private static final String DELETE_THREAD_SQL =
+      """
       WITH writes AS (DELETE FROM checkpoint_writes WHERE thread_id = ?),
            blobs AS (DELETE FROM checkpoint_blobs WHERE thread_id = ?),
            rows AS (DELETE FROM checkpoints WHERE thread_id = ? RETURNING 1)
@@ -83,46 +90,68 @@ public final class PostgresCheckpointer implements Checkpointer {
     StoredState parent = parentOf(checkpoint);
     String version = ChannelVersions.next(parent.versions(), checkpoint.id());
     StateChannels.Changes changes = StateChannels.diff(parent, checkpoint.state(), version);
-    database.withConnection("put checkpoint", connection -> insert(connection, checkpoint, changes));
+    database.withConnection(
+        "put checkpoint", connection -> insert(connection, checkpoint, changes));
     if (checkpoint.next() == Checkpoint.Next.DONE) {
-      recent.forget(checkpoint.threadId(), checkpoint.namespace()); // no step follows a final answer
+      recent.forget(
+          checkpoint.threadId(), checkpoint.namespace()); // no step follows a final answer
     } else {
-      recent.remember(checkpoint.threadId(), checkpoint.namespace(),
+      recent.remember(
+          checkpoint.threadId(),
+          checkpoint.namespace(),
           new StoredState(checkpoint.id(), checkpoint.state(), changes.versions()));
     }
   }
 
-  /** The parent's state: remembered from the previous put, else read back (e.g. after a restart). */
+  /**
+   * The parent's state: remembered from the previous put, else read back (e.g. after a restart).
+   */
   private StoredState parentOf(Checkpoint checkpoint) {
     if (checkpoint.parentId() == null) return StoredState.NONE;
-    StoredState remembered = recent.get(checkpoint.threadId(), checkpoint.namespace(), checkpoint.parentId());
+    StoredState remembered =
+        recent.get(checkpoint.threadId(), checkpoint.namespace(), checkpoint.parentId());
     if (remembered != null) return remembered;
     return load(checkpoint.threadId(), checkpoint.namespace(), BY_ID_SQL, checkpoint.parentId())
         .map(Loaded::stored)
         .orElse(StoredState.NONE);
   }
 
-  private static int insert(Connection connection, Checkpoint checkpoint, StateChannels.Changes changes)
+  private static int insert(
+      Connection connection, Checkpoint checkpoint, StateChannels.Changes changes)
       throws SQLException {
     List<Blob> blobs = changes.blobs();
     try (PreparedStatement statement = connection.prepareStatement(PUT_SQL)) {
       statement.setString(1, checkpoint.threadId());
       statement.setString(2, checkpoint.namespace());
-      statement.setArray(3, connection.createArrayOf("text", blobs.stream().map(Blob::channel).toArray(String[]::new)));
-      statement.setArray(4, connection.createArrayOf("text", blobs.stream().map(Blob::version).toArray(String[]::new)));
-      statement.setArray(5, connection.createArrayOf("text", blobs.stream().map(Blob::type).toArray(String[]::new)));
-      statement.setArray(6, connection.createArrayOf("bytea", blobs.stream().map(Blob::bytes).toArray(byte[][]::new)));
+      statement.setArray(
+          3,
+          connection.createArrayOf(
+              "text", blobs.stream().map(Blob::channel).toArray(String[]::new)));
+      statement.setArray(
+          4,
+          connection.createArrayOf(
+              "text", blobs.stream().map(Blob::version).toArray(String[]::new)));
+      statement.setArray(
+          5,
+          connection.createArrayOf("text", blobs.stream().map(Blob::type).toArray(String[]::new)));
+      statement.setArray(
+          6,
+          connection.createArrayOf(
+              "bytea", blobs.stream().map(Blob::bytes).toArray(byte[][]::new)));
       statement.setString(7, checkpoint.threadId());
       statement.setString(8, checkpoint.namespace());
       statement.setString(9, checkpoint.id());
       statement.setString(10, checkpoint.parentId());
-      statement.setString(11, PostgresText.json(Json.write(document(checkpoint, changes.versions()))));
+      statement.setString(
+          11, PostgresText.json(Json.write(document(checkpoint, changes.versions()))));
       statement.setString(12, PostgresText.json(Json.write(metadata(checkpoint))));
       return statement.executeUpdate();
     }
   }
 
-  /** LangGraph's checkpoint document: v, id, ts, channel_values, channel_versions, versions_seen. */
+  /**
+   * LangGraph's checkpoint document: v, id, ts, channel_values, channel_versions, versions_seen.
+   */
   private static ObjectNode document(Checkpoint checkpoint, Map<String, String> versions) {
     ObjectNode document = Json.object();
     document.put("v", ForeignCheckpoints.FORMAT_VERSION);
@@ -130,7 +159,8 @@ public final class PostgresCheckpointer implements Checkpointer {
     document.put("ts", checkpoint.createdAt().toString());
     document.set("channel_values", StateChannels.inlineValues(checkpoint.state()));
     document.set("channel_versions", Json.tree(versions));
-    document.set("versions_seen", Json.object()); // the loop is not a Pregel graph: no per-node view
+    document.set(
+        "versions_seen", Json.object()); // the loop is not a Pregel graph: no per-node view
     document.putArray("pending_sends");
     return document;
   }
@@ -148,9 +178,11 @@ public final class PostgresCheckpointer implements Checkpointer {
   @Override
   public Optional<Checkpoint> latest(String threadId, String namespace) {
     Optional<Loaded> loaded = load(threadId, namespace, LATEST_SQL, null);
-    loaded.ifPresent(found -> {
-      if (found.checkpoint().next() != Checkpoint.Next.DONE) recent.remember(threadId, namespace, found.stored());
-    });
+    loaded.ifPresent(
+        found -> {
+          if (found.checkpoint().next() != Checkpoint.Next.DONE)
+            recent.remember(threadId, namespace, found.stored());
+        });
     return loaded.map(Loaded::checkpoint);
   }
 
@@ -161,18 +193,21 @@ public final class PostgresCheckpointer implements Checkpointer {
     }
   }
 
-  private Optional<Loaded> load(String threadId, String namespace, String rowSql, String checkpointId) {
-    return database.withConnection("read checkpoint", connection -> {
-      try (PreparedStatement statement = connection.prepareStatement(rowSql)) {
-        statement.setString(1, threadId);
-        statement.setString(2, namespace);
-        if (checkpointId != null) statement.setString(3, checkpointId);
-        try (ResultSet row = statement.executeQuery()) {
-          if (!row.next()) return Optional.empty();
-          return Optional.of(assemble(connection, threadId, namespace, row));
-        }
-      }
-    });
+  private Optional<Loaded> load(
+      String threadId, String namespace, String rowSql, String checkpointId) {
+    return database.withConnection(
+        "read checkpoint",
+        connection -> {
+          try (PreparedStatement statement = connection.prepareStatement(rowSql)) {
+            statement.setString(1, threadId);
+            statement.setString(2, namespace);
+            if (checkpointId != null) statement.setString(3, checkpointId);
+            try (ResultSet row = statement.executeQuery()) {
+              if (!row.next()) return Optional.empty();
+              return Optional.of(assemble(connection, threadId, namespace, row));
+            }
+          }
+        });
   }
 
   /**
@@ -180,8 +215,8 @@ public final class PostgresCheckpointer implements Checkpointer {
    * saver shares the tables) or cannot decode is a {@link CheckpointIncompatibleException} naming
    * what was not understood, never a raw decoding error.
    */
-  private static Loaded assemble(Connection connection, String threadId, String namespace, ResultSet row)
-      throws SQLException {
+  private static Loaded assemble(
+      Connection connection, String threadId, String namespace, ResultSet row) throws SQLException {
     String checkpointId = row.getString(1);
     JsonNode document = Json.parse(row.getString(3));
     JsonNode metadata = Json.parse(row.getString(4));
@@ -191,22 +226,38 @@ public final class PostgresCheckpointer implements Checkpointer {
     if (!findings.isEmpty()) {
       List<String> all = new ArrayList<>(findings);
       all.addAll(ForeignCheckpoints.blobFindings(blobs));
-      throw new CheckpointIncompatibleException(threadId, namespace, checkpointId,
-          "written by another checkpointer (such as LangGraph's own saver): " + String.join("; ", all), null);
+      throw new CheckpointIncompatibleException(
+          threadId,
+          namespace,
+          checkpointId,
+          "written by another checkpointer (such as LangGraph's own saver): "
+              + String.join("; ", all),
+          null);
     }
     try {
       return decode(threadId, namespace, row, document, metadata, versions, blobs);
     } catch (RuntimeException e) {
       List<String> blobFindings = ForeignCheckpoints.blobFindings(blobs);
-      String reason = blobFindings.isEmpty()
-          ? "its data cannot be decoded: " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + firstLine(e.getMessage()))
-          : "written by another checkpointer (such as LangGraph's own saver): " + String.join("; ", blobFindings);
+      String reason =
+          blobFindings.isEmpty()
+              ? "its data cannot be decoded: "
+                  + e.getClass().getSimpleName()
+                  + (e.getMessage() == null ? "" : ": " + firstLine(e.getMessage()))
+              : "written by another checkpointer (such as LangGraph's own saver): "
+                  + String.join("; ", blobFindings);
       throw new CheckpointIncompatibleException(threadId, namespace, checkpointId, reason, e);
     }
   }
 
-  private static Loaded decode(String threadId, String namespace, ResultSet row, JsonNode document, JsonNode metadata,
-      Map<String, String> versions, List<Blob> blobs) throws SQLException {
+  private static Loaded decode(
+      String threadId,
+      String namespace,
+      ResultSet row,
+      JsonNode document,
+      JsonNode metadata,
+      Map<String, String> versions,
+      List<Blob> blobs)
+      throws SQLException {
     Map<String, Blob> current = new HashMap<>();
     Map<String, Blob> messages = new HashMap<>();
     Map<String, Blob> files = new HashMap<>();
@@ -217,16 +268,18 @@ public final class PostgresCheckpointer implements Checkpointer {
         default -> current.put(blob.channel(), blob);
       }
     }
-    Checkpoint checkpoint = new Checkpoint(
-        threadId,
-        namespace,
-        row.getString(1),
-        row.getString(2),
-        metadata.path("step").asInt(),
-        Instant.parse(document.path("ts").asText()),
-        Checkpoint.Next.valueOf(metadata.path("next").asText("model").toUpperCase(Locale.ROOT)),
-        StateChannels.assemble(versions, document.path("channel_values"), current, messages, files),
-        metadata.path("tenant").isTextual() ? metadata.get("tenant").asText() : null);
+    Checkpoint checkpoint =
+        new Checkpoint(
+            threadId,
+            namespace,
+            row.getString(1),
+            row.getString(2),
+            metadata.path("step").asInt(),
+            Instant.parse(document.path("ts").asText()),
+            Checkpoint.Next.valueOf(metadata.path("next").asText("model").toUpperCase(Locale.ROOT)),
+            StateChannels.assemble(
+                versions, document.path("channel_values"), current, messages, files),
+            metadata.path("tenant").isTextual() ? metadata.get("tenant").asText() : null);
     return new Loaded(checkpoint, versions);
   }
 
@@ -235,7 +288,8 @@ public final class PostgresCheckpointer implements Checkpointer {
     return line.length() <= 300 ? line : line.substring(0, 300) + "…";
   }
 
-  private static List<Blob> blobs(Connection connection, String threadId, String namespace, Map<String, String> versions)
+  private static List<Blob> blobs(
+      Connection connection, String threadId, String namespace, Map<String, String> versions)
       throws SQLException {
     try (PreparedStatement statement = connection.prepareStatement(BLOBS_SQL)) {
       statement.setString(1, threadId);
@@ -246,7 +300,8 @@ public final class PostgresCheckpointer implements Checkpointer {
       try (ResultSet rows = statement.executeQuery()) {
         List<Blob> blobs = new ArrayList<>();
         while (rows.next()) {
-          blobs.add(new Blob(rows.getString(1), rows.getString(2), rows.getString(3), rows.getBytes(4)));
+          blobs.add(
+              new Blob(rows.getString(1), rows.getString(2), rows.getString(3), rows.getBytes(4)));
         }
         return blobs;
       }
@@ -265,13 +320,15 @@ public final class PostgresCheckpointer implements Checkpointer {
   @Override
   public boolean deleteThread(String threadId) {
     recent.forgetThread(threadId);
-    return database.withConnection("delete checkpoints", connection -> {
-      try (PreparedStatement statement = connection.prepareStatement(DELETE_THREAD_SQL)) {
-        for (int i = 1; i <= 3; i++) statement.setString(i, threadId);
-        try (ResultSet count = statement.executeQuery()) {
-          return count.next() && count.getLong(1) > 0;
-        }
-      }
-    });
+    return database.withConnection(
+        "delete checkpoints",
+        connection -> {
+          try (PreparedStatement statement = connection.prepareStatement(DELETE_THREAD_SQL)) {
+            for (int i = 1; i <= 3; i++) statement.setString(i, threadId);
+            try (ResultSet count = statement.executeQuery()) {
+              return count.next() && count.getLong(1) > 0;
+            }
+          }
+        });
   }
 }

@@ -22,7 +22,9 @@ final class RecentStates {
         };
   }
 
-  /** The state last put as checkpoint {@code checkpointId}, or null when that is not what is known. */
+  /**
+   * The state last put as checkpoint {@code checkpointId}, or null when that is not what is known.
+   */
   synchronized StoredState get(String threadId, String namespace, String checkpointId) {
     Map<String, StoredState> namespaces = byThread.get(threadId);
     StoredState state = namespaces == null ? null : namespaces.get(namespace);

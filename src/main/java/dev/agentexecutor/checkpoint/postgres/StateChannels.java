@@ -32,6 +32,7 @@ final class StateChannels {
 
   /** A whole value, serialised with {@link Json}. */
   static final String TYPE_JSON = "json";
+
   /**
    * A change to the value at version {@code base}: messages appended ({@code {"base", "append"}})
    * or files written and deleted ({@code {"base", "changed": {path: file}, "deleted": [paths]}}).
@@ -49,7 +50,9 @@ final class StateChannels {
 
   record FilesDelta(String base, Map<String, FileData> changed, List<String> deleted) {}
 
-  /** What one put stores: the blobs of the changed channels and every channel's version after it. */
+  /**
+   * What one put stores: the blobs of the changed channels and every channel's version after it.
+   */
   record Changes(List<Blob> blobs, Map<String, String> versions) {}
 
   private StateChannels() {}
@@ -59,7 +62,8 @@ final class StateChannels {
     Map<String, String> versions = new TreeMap<>(parent.versions());
     List<Blob> blobs = new ArrayList<>();
     AgentState before = parent.state();
-    Blob messages = messagesBlob(before.messages(), state.messages(), versions.get(MESSAGES), version);
+    Blob messages =
+        messagesBlob(before.messages(), state.messages(), versions.get(MESSAGES), version);
     if (messages != null) blobs.add(messages);
     if (!before.todos().equals(state.todos())) blobs.add(json(TODOS, version, state.todos()));
     if (!before.extra().equals(state.extra())) blobs.add(json(EXTRA, version, state.extra()));
@@ -75,12 +79,14 @@ final class StateChannels {
    * A delta when the parent's messages are a prefix of the new ones (the usual step), a full
    * "reset" value when they are not (summarisation rewrote history), null when nothing changed.
    */
-  private static Blob messagesBlob(List<Message> before, List<Message> after, String baseVersion, String version) {
+  private static Blob messagesBlob(
+      List<Message> before, List<Message> after, String baseVersion, String version) {
     if (baseVersion == null) return after.isEmpty() ? null : json(MESSAGES, version, after);
     if (!isPrefix(before, after)) return json(MESSAGES, version, after);
     if (after.size() == before.size()) return null;
     List<Message> appended = after.subList(before.size(), after.size());
-    return new Blob(MESSAGES, version, TYPE_DELTA, Json.writeBytes(new MessagesDelta(baseVersion, appended)));
+    return new Blob(
+        MESSAGES, version, TYPE_DELTA, Json.writeBytes(new MessagesDelta(baseVersion, appended)));
   }
 
   private static boolean isPrefix(List<Message> prefix, List<Message> list) {
@@ -94,26 +100,36 @@ final class StateChannels {
   }
 
   /**
-   * The files written or deleted since the parent, as a delta on its version (a full value for
-   * the first one): one channel for all files, so a checkpoint's channel_versions does not grow
-   * with the number of files, and storage stays linear in the steps.
+   * The files written or deleted since the parent, as a delta on its version (a full value for the
+   * first one): one channel for all files, so a checkpoint's channel_versions does not grow with
+   * the number of files, and storage stays linear in the steps.
    */
-  private static Blob filesBlob(Map<String, FileData> before, Map<String, FileData> after, String baseVersion, String version) {
+  private static Blob filesBlob(
+      Map<String, FileData> before,
+      Map<String, FileData> after,
+      String baseVersion,
+      String version) {
     if (baseVersion == null) return after.isEmpty() ? null : json(FILES, version, after);
     Map<String, FileData> changed = new TreeMap<>();
-    after.forEach((path, file) -> {
-      if (!file.equals(before.get(path))) changed.put(path, file);
-    });
-    List<String> deleted = before.keySet().stream().filter(path -> !after.containsKey(path)).toList();
+    after.forEach(
+        (path, file) -> {
+          if (!file.equals(before.get(path))) changed.put(path, file);
+        });
+    List<String> deleted =
+        before.keySet().stream().filter(path -> !after.containsKey(path)).toList();
     if (changed.isEmpty() && deleted.isEmpty()) return null;
-    return new Blob(FILES, version, TYPE_DELTA, Json.writeBytes(new FilesDelta(baseVersion, changed, deleted)));
+    return new Blob(
+        FILES, version, TYPE_DELTA, Json.writeBytes(new FilesDelta(baseVersion, changed, deleted)));
   }
 
   private static Blob json(String channel, String version, Object value) {
     return new Blob(channel, version, TYPE_JSON, Json.writeBytes(value));
   }
 
-  /** The values kept inline in the checkpoint's {@code channel_values}: small and changing every step. */
+  /**
+   * The values kept inline in the checkpoint's {@code channel_values}: small and changing every
+   * step.
+   */
   static ObjectNode inlineValues(AgentState state) {
     ObjectNode values = Json.object();
     values.set(USAGE, Json.tree(state.usage()));
@@ -132,12 +148,15 @@ final class StateChannels {
       Map<String, Blob> messageBlobsByVersion,
       Map<String, Blob> fileBlobsByVersion) {
     String messagesVersion = versions.get(MESSAGES);
-    List<Message> messages = messagesVersion == null ? List.of() : messages(messagesVersion, messageBlobsByVersion);
+    List<Message> messages =
+        messagesVersion == null ? List.of() : messages(messagesVersion, messageBlobsByVersion);
     String filesVersion = versions.get(FILES);
-    Map<String, FileData> files = filesVersion == null ? Map.of() : files(filesVersion, fileBlobsByVersion);
+    Map<String, FileData> files =
+        filesVersion == null ? Map.of() : files(filesVersion, fileBlobsByVersion);
     Blob todos = currentBlobs.get(TODOS);
     Blob extra = currentBlobs.get(EXTRA);
-    Usage usage = inlineValues.has(USAGE) ? Json.read(inlineValues.get(USAGE), Usage.class) : Usage.ZERO;
+    Usage usage =
+        inlineValues.has(USAGE) ? Json.read(inlineValues.get(USAGE), Usage.class) : Usage.ZERO;
     return new AgentState(
         messages,
         todos == null ? List.of() : read(todos, TODO_LIST),
@@ -152,7 +171,9 @@ final class StateChannels {
     Deque<List<Message>> appendsOldestFirst = new ArrayDeque<>();
     for (String cursor = version; ; ) {
       Blob blob = byVersion.get(cursor);
-      if (blob == null) throw new IllegalStateException("messages version " + cursor + " is missing from checkpoint_blobs");
+      if (blob == null)
+        throw new IllegalStateException(
+            "messages version " + cursor + " is missing from checkpoint_blobs");
       if (!TYPE_DELTA.equals(blob.type())) {
         List<Message> messages = new ArrayList<>(read(blob, MESSAGE_LIST));
         appendsOldestFirst.forEach(messages::addAll);
@@ -164,12 +185,16 @@ final class StateChannels {
     }
   }
 
-  /** Follows the file deltas back from {@code version} to the last full value, then applies them. */
+  /**
+   * Follows the file deltas back from {@code version} to the last full value, then applies them.
+   */
   private static Map<String, FileData> files(String version, Map<String, Blob> byVersion) {
     Deque<FilesDelta> deltasOldestFirst = new ArrayDeque<>();
     for (String cursor = version; ; ) {
       Blob blob = byVersion.get(cursor);
-      if (blob == null) throw new IllegalStateException("files version " + cursor + " is missing from checkpoint_blobs");
+      if (blob == null)
+        throw new IllegalStateException(
+            "files version " + cursor + " is missing from checkpoint_blobs");
       if (!TYPE_DELTA.equals(blob.type())) {
         Map<String, FileData> files = new TreeMap<>(read(blob, FILE_MAP));
         for (FilesDelta delta : deltasOldestFirst) {
@@ -188,7 +213,8 @@ final class StateChannels {
     try {
       return Json.MAPPER.readValue(blob.bytes(), type);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read channel " + blob.channel() + " at " + blob.version(), e);
+      throw new UncheckedIOException(
+          "cannot read channel " + blob.channel() + " at " + blob.version(), e);
     }
   }
 }

@@ -9,8 +9,8 @@ import java.util.Optional;
 
 /**
  * The API tokens of API_TOKENS, kept only as SHA-256 hashes with their tenants. A presented token
- * is hashed and compared with every entry in constant time (MessageDigest.isEqual, no early
- * exit), so neither a token's content nor its position leaks through timing.
+ * is hashed and compared with every entry in constant time (MessageDigest.isEqual, no early exit),
+ * so neither a token's content nor its position leaks through timing.
  */
 final class ApiTokens {
   private record Entry(byte[] sha256, String tenant) {}

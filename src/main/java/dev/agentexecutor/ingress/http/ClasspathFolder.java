@@ -12,14 +12,17 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
- * The files of one folder that the build packed with the service (in the jar, or in
- * target/classes when run from the build), read whole: listing a resource folder through the class
- * loader fails in jars without directory entries, so the jar itself is opened.
+ * The files of one folder that the build packed with the service (in the jar, or in target/classes
+ * when run from the build), read whole: listing a resource folder through the class loader fails in
+ * jars without directory entries, so the jar itself is opened.
  */
 final class ClasspathFolder {
   private ClasspathFolder() {}
 
-  /** Each regular file under {@code folder}, by its path relative to the folder ("a/b.js"), in name order. */
+  /**
+   * Each regular file under {@code folder}, by its path relative to the folder ("a/b.js"), in name
+   * order.
+   */
   static Map<String, byte[]> read(String folder) {
     Path codeSource = codeSource();
     if (Files.isDirectory(codeSource)) return readTree(codeSource.resolve(folder));
@@ -45,7 +48,8 @@ final class ClasspathFolder {
 
   private static Path codeSource() {
     try {
-      return Path.of(ClasspathFolder.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      return Path.of(
+          ClasspathFolder.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     } catch (URISyntaxException e) {
       throw new IllegalStateException("cannot locate the service's jar", e);
     }

@@ -9,22 +9,23 @@ import java.util.Map;
  */
 final class ErrorBodies {
   private static final int MAX_MESSAGE = 300;
-  private static final Map<Integer, String> CODES = Map.ofEntries(
-      Map.entry(400, "bad_request"),
-      Map.entry(401, "unauthorized"),
-      Map.entry(403, "forbidden"),
-      Map.entry(404, "not_found"),
-      Map.entry(405, "method_not_allowed"),
-      Map.entry(408, "request_timeout"),
-      Map.entry(413, "body_too_large"),
-      Map.entry(414, "uri_too_long"),
-      Map.entry(415, "unsupported_media_type"),
-      Map.entry(429, "too_many_requests"),
-      Map.entry(431, "headers_too_large"),
-      Map.entry(500, "internal_error"),
-      Map.entry(501, "not_implemented"),
-      Map.entry(503, "service_unavailable"),
-      Map.entry(505, "http_version_not_supported"));
+  private static final Map<Integer, String> CODES =
+      Map.ofEntries(
+          Map.entry(400, "bad_request"),
+          Map.entry(401, "unauthorized"),
+          Map.entry(403, "forbidden"),
+          Map.entry(404, "not_found"),
+          Map.entry(405, "method_not_allowed"),
+          Map.entry(408, "request_timeout"),
+          Map.entry(413, "body_too_large"),
+          Map.entry(414, "uri_too_long"),
+          Map.entry(415, "unsupported_media_type"),
+          Map.entry(429, "too_many_requests"),
+          Map.entry(431, "headers_too_large"),
+          Map.entry(500, "internal_error"),
+          Map.entry(501, "not_implemented"),
+          Map.entry(503, "service_unavailable"),
+          Map.entry(505, "http_version_not_supported"));
 
   private ErrorBodies() {}
 

@@ -20,8 +20,11 @@ import org.slf4j.LoggerFactory;
 final class ExampleJobs {
   private static final Logger log = LoggerFactory.getLogger(ExampleJobs.class);
   static final String FOLDER = "examples";
+
   /** A row of the README's table: | `file.json` | needs | what it shows |. */
-  private static final Pattern README_ROW = Pattern.compile("^\\|\\s*`([^`]+\\.json)`\\s*\\|([^|]*)\\|([^|]*)\\|\\s*$", Pattern.MULTILINE);
+  private static final Pattern README_ROW =
+      Pattern.compile(
+          "^\\|\\s*`([^`]+\\.json)`\\s*\\|([^|]*)\\|([^|]*)\\|\\s*$", Pattern.MULTILINE);
 
   private ExampleJobs() {}
 
@@ -29,20 +32,25 @@ final class ExampleJobs {
     Map<String, byte[]> files = ClasspathFolder.read(FOLDER);
     Map<String, String[]> described = readme(files.get("README.md"));
     ArrayNode examples = Json.MAPPER.createArrayNode();
-    files.forEach((file, body) -> {
-      if (!file.endsWith(".json") || file.contains("/")) return;
-      JsonNode job;
-      try {
-        job = Json.parse(body);
-      } catch (RuntimeException e) {
-        log.warn("example {} is not valid JSON and is not offered: {}", file, e.getMessage());
-        return;
-      }
-      ObjectNode example = examples.addObject().put("name", file.substring(0, file.length() - ".json".length())).put("file", file);
-      String[] row = described.get(file);
-      if (row != null) example.put("needs", row[0]).put("description", row[1]);
-      example.set("job", job);
-    });
+    files.forEach(
+        (file, body) -> {
+          if (!file.endsWith(".json") || file.contains("/")) return;
+          JsonNode job;
+          try {
+            job = Json.parse(body);
+          } catch (RuntimeException e) {
+            log.warn("example {} is not valid JSON and is not offered: {}", file, e.getMessage());
+            return;
+          }
+          ObjectNode example =
+              examples
+                  .addObject()
+                  .put("name", file.substring(0, file.length() - ".json".length()))
+                  .put("file", file);
+          String[] row = described.get(file);
+          if (row != null) example.put("needs", row[0]).put("description", row[1]);
+          example.set("job", job);
+        });
     return examples;
   }
 
@@ -50,7 +58,9 @@ final class ExampleJobs {
     Map<String, String[]> rows = new HashMap<>();
     if (readme == null) return rows;
     Matcher row = README_ROW.matcher(new String(readme, StandardCharsets.UTF_8));
-    while (row.find()) rows.put(row.group(1), new String[] {markdownToText(row.group(2)), markdownToText(row.group(3))});
+    while (row.find())
+      rows.put(
+          row.group(1), new String[] {markdownToText(row.group(2)), markdownToText(row.group(3))});
     return rows;
   }
 

@@ -28,10 +28,10 @@ import io.javalin.websocket.WsConfig;
 import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
 import java.io.InputStream;
-import java.time.Duration;
-import java.time.Instant;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
@@ -61,18 +61,28 @@ public final class HttpApi implements AutoCloseable {
   private final long maxPayloadBytes;
   private final Javalin app;
   private final Authenticator authenticator;
+
   /** Event followers (SSE and WebSocket clients) running now, at most MAX_STREAM_FOLLOWERS. */
   private final Semaphore followerSlots;
+
   private final int maxFollowers;
   private final Duration heartbeat;
   private final WebSocketStreams webSockets;
   private volatile boolean draining;
   private final int maxHttpJobs;
+
   /** Jobs running for HTTP clients (POST / and /invoke); NATS intake has its own slots. */
   private final java.util.concurrent.Semaphore httpJobSlots;
 
-  public HttpApi(JobRunner runner, ThreadAdmin admin, EventStream events, Readiness readiness, Metrics metrics,
-      long maxPayloadBytes, int maxHttpJobs, Settings.ClientApi clientApi) {
+  public HttpApi(
+      JobRunner runner,
+      ThreadAdmin admin,
+      EventStream events,
+      Readiness readiness,
+      Metrics metrics,
+      long maxPayloadBytes,
+      int maxHttpJobs,
+      Settings.ClientApi clientApi) {
     this.authenticator = new Authenticator(new ApiTokens(clientApi.apiTokens()));
     this.maxFollowers = clientApi.maxStreamFollowers();
     this.followerSlots = new Semaphore(maxFollowers);
@@ -86,31 +96,42 @@ public final class HttpApi implements AutoCloseable {
     this.readiness = readiness;
     this.metrics = metrics;
     this.maxPayloadBytes = maxPayloadBytes;
-    this.app = Javalin.create(config -> {
-      config.showJavalinBanner = false;
-      config.jsonMapper(new io.javalin.json.JavalinJackson(Json.MAPPER, true));
-      config.useVirtualThreads = true;
-      config.http.maxRequestSize = Long.MAX_VALUE; // enforced by readBody with a precise 413
-      config.jetty.modifyWebSocketServletFactory(factory -> factory.setIdleTimeout(Duration.ofHours(2)));
-      config.requestLogger.http(this::recordRequest);
-      config.http.prefer405over404 = true;
-      // Jetty's own answers (unparseable requests, 414, 431, WebSocket upgrade to no route) in JSON
-      config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
-      config.jetty.modifyServletContextHandler(context -> context.setErrorHandler(new JsonErrorHandler()));
-    });
+    this.app =
+        Javalin.create(
+            config -> {
+              config.showJavalinBanner = false;
+              config.jsonMapper(new io.javalin.json.JavalinJackson(Json.MAPPER, true));
+              config.useVirtualThreads = true;
+              config.http.maxRequestSize =
+                  Long.MAX_VALUE; // enforced by readBody with a precise 413
+              config.jetty.modifyWebSocketServletFactory(
+                  factory -> factory.setIdleTimeout(Duration.ofHours(2)));
+              config.requestLogger.http(this::recordRequest);
+              config.http.prefer405over404 = true;
+              // Jetty's own answers (unparseable requests, 414, 431, WebSocket upgrade to no route)
+              // in JSON
+              config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
+              config.jetty.modifyServletContextHandler(
+                  context -> context.setErrorHandler(new JsonErrorHandler()));
+            });
     routes();
   }
 
   public HttpApi start(int port) {
     app.start(port);
     if (!authenticator.enabled() && !loopbackOnly()) {
-      log.warn("API_TOKENS is not set: every job's state, files and events can be read, cancelled and deleted by "
-          + "anyone who reaches port {} (it listens beyond loopback). Set API_TOKENS for any non-local use.", port());
+      log.warn(
+          "API_TOKENS is not set: every job's state, files and events can be read, cancelled and deleted by "
+              + "anyone who reaches port {} (it listens beyond loopback). Set API_TOKENS for any non-local use.",
+          port());
     }
     return this;
   }
 
-  /** True when every connector listens on a loopback address only (Javalin's default is all interfaces). */
+  /**
+   * True when every connector listens on a loopback address only (Javalin's default is all
+   * interfaces).
+   */
   private boolean loopbackOnly() {
     for (var connector : app.jettyServer().server().getConnectors()) {
       String host = connector instanceof ServerConnector server ? server.getHost() : null;
@@ -151,32 +172,51 @@ public final class HttpApi implements AutoCloseable {
       app.ws(prefix + "/stream/{thread_id}", this::webSocket);
       app.get(prefix + "/stream/{thread_id}/events", this::serverSentEvents);
     }
-    app.get("/health", ctx -> ctx.json(Json.object().put("status", "healthy").put("version", BuildInfo.current().version())
-        .put("commit", BuildInfo.current().commit()).put("timestamp", Instant.now().toString())));
+    app.get(
+        "/health",
+        ctx ->
+            ctx.json(
+                Json.object()
+                    .put("status", "healthy")
+                    .put("version", BuildInfo.current().version())
+                    .put("commit", BuildInfo.current().commit())
+                    .put("timestamp", Instant.now().toString())));
     app.get("/ready", this::ready);
-    app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
+    app.get(
+        "/metrics",
+        ctx ->
+            ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
     app.exception(HttpResponseException.class, this::noRouteOrHttpError);
-    app.exception(ApiProblem.class, (e, ctx) -> {
-      e.headers().forEach(ctx::header);
-      error(ctx, e.status(), e.code(), e.getMessage());
-    });
-    app.exception(InvalidJobException.class, (e, ctx) -> problem(ctx, e.status(), "invalid_request", e));
-    app.exception(CheckpointIncompatibleException.class, (e, ctx) -> ctx.status(409).json(e.toProblemJson()));
-    app.exception(BackendUnavailableException.class, (e, ctx) -> {
-      ctx.header("Retry-After", "5");
-      error(ctx, 503, "backend_unavailable", e.getMessage());
-    });
-    app.exception(Exception.class, (e, ctx) -> {
-      log.error("unhandled error on {} {}", ctx.method(), ctx.path(), e);
-      error(ctx, 500, "internal_error", "the request failed unexpectedly; see the service log");
-    });
+    app.exception(
+        ApiProblem.class,
+        (e, ctx) -> {
+          e.headers().forEach(ctx::header);
+          error(ctx, e.status(), e.code(), e.getMessage());
+        });
+    app.exception(
+        InvalidJobException.class, (e, ctx) -> problem(ctx, e.status(), "invalid_request", e));
+    app.exception(
+        CheckpointIncompatibleException.class, (e, ctx) -> ctx.status(409).json(e.toProblemJson()));
+    app.exception(
+        BackendUnavailableException.class,
+        (e, ctx) -> {
+          ctx.header("Retry-After", "5");
+          error(ctx, 503, "backend_unavailable", e.getMessage());
+        });
+    app.exception(
+        Exception.class,
+        (e, ctx) -> {
+          log.error("unhandled error on {} {}", ctx.method(), ctx.path(), e);
+          error(ctx, 500, "internal_error", "the request failed unexpectedly; see the service log");
+        });
   }
 
   private void executeCloudEvent(Context ctx) throws IOException {
     byte[] body = readBody(ctx);
     Map<String, String> headers = ctx.headerMap();
     // The tenant is the caller's: a tenant attribute in an HTTP request is never trusted.
-    JobExecutionEvent job = JobParser.fromCloudEvent(headers, body, maxPayloadBytes).withTenant(caller(ctx).tenant());
+    JobExecutionEvent job =
+        JobParser.fromCloudEvent(headers, body, maxPayloadBytes).withTenant(caller(ctx).tenant());
     TraceContext trace = JobParser.traceOf(headers, body);
     if (!httpJobSlots.tryAcquire()) {
       tooBusy(ctx);
@@ -192,8 +232,13 @@ public final class HttpApi implements AutoCloseable {
   /** 429: this instance already runs MAX_CONCURRENT_HTTP_JOBS jobs for HTTP clients. */
   private void tooBusy(Context ctx) {
     ctx.header("Retry-After", "1");
-    error(ctx, 429, "too_many_jobs", "this instance is running its limit of " + maxHttpJobs
-        + " HTTP jobs (MAX_CONCURRENT_HTTP_JOBS); retry later or submit through NATS");
+    error(
+        ctx,
+        429,
+        "too_many_jobs",
+        "this instance is running its limit of "
+            + maxHttpJobs
+            + " HTTP jobs (MAX_CONCURRENT_HTTP_JOBS); retry later or submit through NATS");
   }
 
   private void respond(Context ctx, Outcome outcome) {
@@ -205,14 +250,21 @@ public final class HttpApi implements AutoCloseable {
         ctx.header("Retry-After", "5");
         error(ctx, 503, "backend_unavailable", r.reason());
       }
-      case Outcome.AlreadyRunning a -> error(ctx, 409, "already_running", "job " + a.jobId() + " is already running");
+      case Outcome.AlreadyRunning a ->
+          error(ctx, 409, "already_running", "job " + a.jobId() + " is already running");
       case Outcome.OtherTenant o -> jobIdUnavailable(ctx, o.jobId());
     }
   }
 
   /** 409: the id is another tenant's job (ids are global); said without anything about that job. */
   private static void jobIdUnavailable(Context ctx, String jobId) {
-    error(ctx, 409, "job_id_unavailable", "job id '" + jobId + "' cannot be used; choose another (job ids are unique across tenants)");
+    error(
+        ctx,
+        409,
+        "job_id_unavailable",
+        "job id '"
+            + jobId
+            + "' cannot be used; choose another (job ids are unique across tenants)");
   }
 
   private void resultEvent(Context ctx, io.cloudevents.CloudEvent event) {
@@ -220,9 +272,11 @@ public final class HttpApi implements AutoCloseable {
   }
 
   private void invoke(Context ctx) throws IOException {
-    JobExecutionEvent job = JobParser.fromJobJson(readBody(ctx), maxPayloadBytes).withTenant(caller(ctx).tenant());
+    JobExecutionEvent job =
+        JobParser.fromJobJson(readBody(ctx), maxPayloadBytes).withTenant(caller(ctx).tenant());
     runner.checkInput(job); // a 400 now, not a failed job after "started"
-    // /invoke answers before the run: a job id owned by another tenant is refused now, not found later.
+    // /invoke answers before the run: a job id owned by another tenant is refused now, not found
+    // later.
     if (admin.owner(job.jobId()).filter(owner -> !owner.equals(job.tenant())).isPresent()) {
       jobIdUnavailable(ctx, job.jobId());
       return;
@@ -259,7 +313,8 @@ public final class HttpApi implements AutoCloseable {
     switch (admin.cleanup(threadId, caller(ctx))) {
       case REMOVED -> ctx.status(204);
       case NOT_FOUND -> notFound(ctx, threadId);
-      case RUNNING -> error(ctx, 409, "running", "job " + threadId + " is running: cancel it first");
+      case RUNNING ->
+          error(ctx, 409, "running", "job " + threadId + " is running: cancel it first");
     }
   }
 
@@ -267,8 +322,15 @@ public final class HttpApi implements AutoCloseable {
     String threadId = ctx.pathParam("thread_id");
     ThreadAdmin.Cancel cancel = admin.cancel(threadId, caller(ctx));
     switch (cancel.kind()) {
-      case CANCELLING -> ctx.status(202).json(Json.object().put("thread_id", threadId).put("status", "cancelling"));
-      case NOT_RUNNING -> error(ctx, 409, "not_running", "job " + threadId + " is not running (status " + cancel.status() + ")");
+      case CANCELLING ->
+          ctx.status(202)
+              .json(Json.object().put("thread_id", threadId).put("status", "cancelling"));
+      case NOT_RUNNING ->
+          error(
+              ctx,
+              409,
+              "not_running",
+              "job " + threadId + " is not running (status " + cancel.status() + ")");
       case NOT_FOUND -> notFound(ctx, threadId);
     }
   }
@@ -276,18 +338,23 @@ public final class HttpApi implements AutoCloseable {
   // ---- event streams (WebSocket and Server-Sent Events) ----
 
   /** What a stream request gets: 404, nothing more to send (SSE 204), or a follower. */
-  private enum StreamPlan { NOT_FOUND, ENDED, FOLLOW }
+  private enum StreamPlan {
+    NOT_FOUND,
+    ENDED,
+    FOLLOW
+  }
 
   /**
-   * A thread is streamable when the caller may see its job (running here, a result or a
-   * checkpoint; without API tokens, events in its log are enough). It has ended for this client
-   * when the client's Last-Event-ID is the log's final {@code end}, or the job finished and its
-   * log expired: following either would hold a connection for events that never come.
+   * A thread is streamable when the caller may see its job (running here, a result or a checkpoint;
+   * without API tokens, events in its log are enough). It has ended for this client when the
+   * client's Last-Event-ID is the log's final {@code end}, or the job finished and its log expired:
+   * following either would hold a connection for events that never come.
    */
   private StreamPlan streamPlan(String threadId, Caller caller, String afterId) {
     ThreadAdmin.ThreadView view = admin.view(threadId);
     Optional<StreamedEvent> last = events.last(threadId);
-    boolean visible = view.owner().map(caller::sees).orElse(!caller.restricted() && last.isPresent());
+    boolean visible =
+        view.owner().map(caller::sees).orElse(!caller.restricted() && last.isPresent());
     if (!visible) return StreamPlan.NOT_FOUND;
     boolean seenEnd = last.filter(e -> e.event().isEnd() && e.id().equals(afterId)).isPresent();
     return seenEnd || (view.finished() && last.isEmpty()) ? StreamPlan.ENDED : StreamPlan.FOLLOW;
@@ -295,14 +362,19 @@ public final class HttpApi implements AutoCloseable {
 
   /** 429 when MAX_STREAM_FOLLOWERS clients already follow events on this instance. */
   private ApiProblem tooManyFollowers() {
-    return new ApiProblem(429, "too_many_streams", "this instance already streams to its limit of " + maxFollowers
-        + " clients (MAX_STREAM_FOLLOWERS); retry later", Map.of("Retry-After", "5"));
+    return new ApiProblem(
+        429,
+        "too_many_streams",
+        "this instance already streams to its limit of "
+            + maxFollowers
+            + " clients (MAX_STREAM_FOLLOWERS); retry later",
+        Map.of("Retry-After", "5"));
   }
 
   /**
-   * Served whatever the Accept header says (EventSource sends text/event-stream; curl and
-   * proxies often send nothing or *\/*). 404 unknown, 204 already ended (which stops EventSource
-   * from reconnecting), 429 over MAX_STREAM_FOLLOWERS.
+   * Served whatever the Accept header says (EventSource sends text/event-stream; curl and proxies
+   * often send nothing or *\/*). 404 unknown, 204 already ended (which stops EventSource from
+   * reconnecting), 429 over MAX_STREAM_FOLLOWERS.
    */
   private void serverSentEvents(Context ctx) throws IOException {
     String threadId = ctx.pathParam("thread_id");
@@ -321,19 +393,28 @@ public final class HttpApi implements AutoCloseable {
     }
   }
 
-  /** Authenticates, and refuses before the upgrade (with a JSON body) what would only fail after it. */
+  /**
+   * Authenticates, and refuses before the upgrade (with a JSON body) what would only fail after it.
+   */
   private void beforeWebSocketUpgrade(Context ctx) {
     Caller caller = authenticator.authenticate(ctx);
     String threadId = ctx.pathParam("thread_id");
     StreamPlan plan = streamPlan(threadId, caller, null);
-    if (plan == StreamPlan.NOT_FOUND) throw new ApiProblem(404, "not_found", "no job with thread_id '" + threadId + "'");
+    if (plan == StreamPlan.NOT_FOUND)
+      throw new ApiProblem(404, "not_found", "no job with thread_id '" + threadId + "'");
     if (followerSlots.availablePermits() == 0) throw tooManyFollowers();
     ctx.attribute(STREAM_ENDED, plan == StreamPlan.ENDED);
   }
 
   private void webSocket(WsConfig ws) {
-    ws.onConnect(ctx -> webSockets.open(ctx, ctx.pathParam("thread_id"), Boolean.TRUE.equals(ctx.attribute(STREAM_ENDED))));
-    ws.onMessage(ctx -> { /* inbound frames (pings, client chatter) are tolerated and ignored */ });
+    ws.onConnect(
+        ctx ->
+            webSockets.open(
+                ctx, ctx.pathParam("thread_id"), Boolean.TRUE.equals(ctx.attribute(STREAM_ENDED))));
+    ws.onMessage(
+        ctx -> {
+          /* inbound frames (pings, client chatter) are tolerated and ignored */
+        });
     ws.onClose(ctx -> webSockets.closed(ctx.session));
     ws.onError(ctx -> webSockets.closed(ctx.session));
   }
@@ -367,8 +448,18 @@ public final class HttpApi implements AutoCloseable {
 
   private InvalidJobException tooLarge(long size) {
     String actual = size >= 0 ? "is " + size + " bytes" : "is larger than that";
-    return new InvalidJobException(413, java.util.List.of(new Problem("BODY_TOO_LARGE", "$",
-        "the body " + actual + "; the limit is " + maxPayloadBytes + " bytes (MAX_PAYLOAD_BYTES)")), null);
+    return new InvalidJobException(
+        413,
+        java.util.List.of(
+            new Problem(
+                "BODY_TOO_LARGE",
+                "$",
+                "the body "
+                    + actual
+                    + "; the limit is "
+                    + maxPayloadBytes
+                    + " bytes (MAX_PAYLOAD_BYTES)")),
+        null);
   }
 
   private static void problem(Context ctx, int status, String code, InvalidJobException e) {
@@ -379,7 +470,8 @@ public final class HttpApi implements AutoCloseable {
   }
 
   private static void error(Context ctx, int status, String code, String message) {
-    if (ctx.header("Sec-WebSocket-Key") != null) { // a refused upgrade: Javalin writes no body for it
+    if (ctx.header("Sec-WebSocket-Key")
+        != null) { // a refused upgrade: Javalin writes no body for it
       writeDirectly(ctx, status, ErrorBodies.json(code, message));
       return;
     }
@@ -398,14 +490,17 @@ public final class HttpApi implements AutoCloseable {
   }
 
   /**
-   * Javalin's own answers: no route (404), a route without this method (405, with Allow), and
-   * any other HttpResponseException, as the JSON problem body.
+   * Javalin's own answers: no route (404), a route without this method (405, with Allow), and any
+   * other HttpResponseException, as the JSON problem body.
    */
   private void noRouteOrHttpError(HttpResponseException e, Context ctx) {
     int status = e.getStatus();
     if (status == 405) {
-      e.getDetails().values().stream().findFirst().ifPresent(methods -> ctx.header("Allow", methods));
-      error(ctx, 405, "method_not_allowed", ctx.method().name() + " is not allowed on " + ctx.path());
+      e.getDetails().values().stream()
+          .findFirst()
+          .ifPresent(methods -> ctx.header("Allow", methods));
+      error(
+          ctx, 405, "method_not_allowed", ctx.method().name() + " is not allowed on " + ctx.path());
     } else if (status == 404) {
       error(ctx, 404, "not_found", "no route for " + ctx.method().name() + " " + ctx.path());
     } else {

@@ -12,8 +12,8 @@ import org.eclipse.jetty.server.handler.ErrorHandler;
 
 /**
  * Jetty's own error answers (a malformed request line, a URI or headers too large, bad
- * percent-encoding, a WebSocket upgrade to no route) as the service's JSON problem body instead
- * of Jetty's HTML page.
+ * percent-encoding, a WebSocket upgrade to no route) as the service's JSON problem body instead of
+ * Jetty's HTML page.
  */
 final class JsonErrorHandler extends ErrorHandler {
   private static final String JSON = "application/json";
@@ -33,8 +33,13 @@ final class JsonErrorHandler extends ErrorHandler {
 
   /** Errors raised inside the server (sendError) after the request was parsed. */
   @Override
-  protected void generateAcceptableResponse(Request baseRequest, HttpServletRequest request,
-      HttpServletResponse response, int code, String message) throws IOException {
+  protected void generateAcceptableResponse(
+      Request baseRequest,
+      HttpServletRequest request,
+      HttpServletResponse response,
+      int code,
+      String message)
+      throws IOException {
     baseRequest.setHandled(true);
     if (response.isCommitted()) return;
     response.setContentType(JSON);

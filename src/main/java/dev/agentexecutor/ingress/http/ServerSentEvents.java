@@ -16,20 +16,30 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One Server-Sent Events response, written by the request's own (virtual) thread until the run's
- * {@code end}: events come from the follower through a small queue, and a comment goes out
- * whenever none came for a heartbeat, so a client that left is noticed by a failed write and its
- * follower (and Redis connection) released within about two heartbeats.
+ * {@code end}: events come from the follower through a small queue, and a comment goes out whenever
+ * none came for a heartbeat, so a client that left is noticed by a failed write and its follower
+ * (and Redis connection) released within about two heartbeats.
  */
 final class ServerSentEvents {
   private static final Logger log = LoggerFactory.getLogger(ServerSentEvents.class);
+
   /** Events buffered for a slow client; beyond it the follower waits (it reads no further). */
   private static final int BUFFERED_EVENTS = 256;
+
   private static final long OFFER_WAIT_MS = 100;
 
   private ServerSentEvents() {}
 
-  /** Serves the thread's events after {@code afterId}; returns when {@code end} was sent or the client left. */
-  static void relay(HttpServletResponse response, EventStream events, String threadId, String afterId, Duration heartbeat)
+  /**
+   * Serves the thread's events after {@code afterId}; returns when {@code end} was sent or the
+   * client left.
+   */
+  static void relay(
+      HttpServletResponse response,
+      EventStream events,
+      String threadId,
+      String afterId,
+      Duration heartbeat)
       throws IOException {
     response.setStatus(200);
     response.setCharacterEncoding("UTF-8");
@@ -39,7 +49,8 @@ final class ServerSentEvents {
     ServletOutputStream out = response.getOutputStream();
     BlockingQueue<StreamedEvent> queue = new ArrayBlockingQueue<>(BUFFERED_EVENTS);
     AtomicBoolean done = new AtomicBoolean();
-    EventStream.Subscription follow = events.follow(threadId, afterId, event -> enqueue(queue, event, done));
+    EventStream.Subscription follow =
+        events.follow(threadId, afterId, event -> enqueue(queue, event, done));
     try {
       write(out, ": following " + threadId + "\n\n"); // commits the headers at once
       pump(out, queue, heartbeat);
@@ -54,7 +65,8 @@ final class ServerSentEvents {
   }
 
   /** Writes events as they come and a comment after each quiet heartbeat, until {@code end}. */
-  private static void pump(ServletOutputStream out, BlockingQueue<StreamedEvent> queue, Duration heartbeat)
+  private static void pump(
+      ServletOutputStream out, BlockingQueue<StreamedEvent> queue, Duration heartbeat)
       throws IOException, InterruptedException {
     while (true) {
       StreamedEvent event = queue.poll(heartbeat.toMillis(), TimeUnit.MILLISECONDS);
@@ -88,7 +100,8 @@ final class ServerSentEvents {
   }
 
   /** Called on the follower's thread: waits for room while the client is still there. */
-  private static void enqueue(BlockingQueue<StreamedEvent> queue, StreamedEvent event, AtomicBoolean done) {
+  private static void enqueue(
+      BlockingQueue<StreamedEvent> queue, StreamedEvent event, AtomicBoolean done) {
     try {
       while (!done.get()) {
         if (queue.offer(event, OFFER_WAIT_MS, TimeUnit.MILLISECONDS)) return;

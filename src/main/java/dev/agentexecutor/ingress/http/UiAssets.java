@@ -15,19 +15,24 @@ import java.util.Optional;
 final class UiAssets {
   static final String FOLDER = "ui";
   static final String INDEX = "index.html";
-  /** Vendored libraries live in versioned folders (vendor/preact-11.2.0/...): their bytes never change. */
+
+  /**
+   * Vendored libraries live in versioned folders (vendor/preact-11.2.0/...): their bytes never
+   * change.
+   */
   private static final String VENDOR_PREFIX = "vendor/";
 
-  private static final Map<String, String> TYPES = Map.of(
-      "html", "text/html; charset=utf-8",
-      "js", "text/javascript; charset=utf-8",
-      "mjs", "text/javascript; charset=utf-8",
-      "css", "text/css; charset=utf-8",
-      "svg", "image/svg+xml",
-      "png", "image/png",
-      "json", "application/json",
-      "txt", "text/plain; charset=utf-8",
-      "md", "text/plain; charset=utf-8");
+  private static final Map<String, String> TYPES =
+      Map.of(
+          "html", "text/html; charset=utf-8",
+          "js", "text/javascript; charset=utf-8",
+          "mjs", "text/javascript; charset=utf-8",
+          "css", "text/css; charset=utf-8",
+          "svg", "image/svg+xml",
+          "png", "image/png",
+          "json", "application/json",
+          "txt", "text/plain; charset=utf-8",
+          "md", "text/plain; charset=utf-8");
 
   /** One file: its bytes, Content-Type, strong ETag and Cache-Control. */
   record Asset(byte[] body, String contentType, String etag, String cacheControl) {}
@@ -40,8 +45,14 @@ final class UiAssets {
 
   static UiAssets load() {
     Map<String, Asset> assets = new LinkedHashMap<>();
-    ClasspathFolder.read(FOLDER).forEach((path, body) -> type(path).ifPresent(type ->
-        assets.put(path, new Asset(body, type, etag(body), cacheControl(path)))));
+    ClasspathFolder.read(FOLDER)
+        .forEach(
+            (path, body) ->
+                type(path)
+                    .ifPresent(
+                        type ->
+                            assets.put(
+                                path, new Asset(body, type, etag(body), cacheControl(path)))));
     return new UiAssets(assets);
   }
 
@@ -57,7 +68,9 @@ final class UiAssets {
     return Optional.ofNullable(TYPES.get(name.substring(dot + 1).toLowerCase(Locale.ROOT)));
   }
 
-  /** Vendored files for a year; the page and our own modules are revalidated (ETag) on every load. */
+  /**
+   * Vendored files for a year; the page and our own modules are revalidated (ETag) on every load.
+   */
   private static String cacheControl(String path) {
     return path.startsWith(VENDOR_PREFIX) ? "public, max-age=31536000, immutable" : "no-cache";
   }

@@ -16,25 +16,29 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * The browser run viewer at /ui/ (static files from the jar, behind a strict Content-Security-Policy)
- * and the two routes it needs beside the job API: the example jobs ({@code GET /examples}) and
- * definition checks ({@code POST /definitions/validate}). UI_ENABLED=false answers 404 for the
- * viewer and the examples; validation is part of the API and stays.
+ * The browser run viewer at /ui/ (static files from the jar, behind a strict
+ * Content-Security-Policy) and the two routes it needs beside the job API: the example jobs ({@code
+ * GET /examples}) and definition checks ({@code POST /definitions/validate}). UI_ENABLED=false
+ * answers 404 for the viewer and the examples; validation is part of the API and stays.
  */
 public final class UiRoutes {
   private static final String[] CLIENT_PREFIXES = {"", "/deepagents-runtime"};
+
   /**
    * Only the service's own files: no inline script or style, no other origin, no framing. Styles
    * that the page sets from script go through the CSSOM, which style-src does not restrict.
    */
-  static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; "
-      + "img-src 'self' data:; font-src 'self'; connect-src 'self'; manifest-src 'self'; base-uri 'none'; "
-      + "form-action 'none'; frame-ancestors 'none'";
+  static final String CONTENT_SECURITY_POLICY =
+      "default-src 'none'; script-src 'self'; style-src 'self'; "
+          + "img-src 'self' data:; font-src 'self'; connect-src 'self'; manifest-src 'self'; base-uri 'none'; "
+          + "form-action 'none'; frame-ancestors 'none'";
 
   private final boolean uiEnabled;
   private final long maxPayloadBytes;
+
   /** Read on first use, not at start-up, so that a service without visitors pays nothing. */
   private final Supplier<UiAssets> assets = lazily(UiAssets::load);
+
   private final Supplier<ArrayNode> examples = lazily(ExampleJobs::load);
 
   public UiRoutes(boolean uiEnabled, long maxPayloadBytes) {
@@ -45,15 +49,23 @@ public final class UiRoutes {
   void register(Javalin app) {
     for (String prefix : CLIENT_PREFIXES) {
       app.post(prefix + "/definitions/validate", this::validate);
-      app.get(prefix + "/examples", uiEnabled ? ctx -> ctx.json(examples.get()) : UiRoutes::turnedOff);
+      app.get(
+          prefix + "/examples", uiEnabled ? ctx -> ctx.json(examples.get()) : UiRoutes::turnedOff);
     }
     app.get("/ui", uiEnabled ? this::page : UiRoutes::turnedOff);
     app.get("/ui/<path>", uiEnabled ? this::page : UiRoutes::turnedOff);
   }
 
-  /** Answered explicitly, so that a turned-off viewer is a plain 404 whatever the router does with unknown paths. */
+  /**
+   * Answered explicitly, so that a turned-off viewer is a plain 404 whatever the router does with
+   * unknown paths.
+   */
   private static void turnedOff(Context ctx) {
-    ctx.status(404).json(Json.object().put("error", "not_found").put("message", "the run viewer is turned off (UI_ENABLED=false)"));
+    ctx.status(404)
+        .json(
+            Json.object()
+                .put("error", "not_found")
+                .put("message", "the run viewer is turned off (UI_ENABLED=false)"));
   }
 
   private void validate(Context ctx) throws IOException {
@@ -64,7 +76,10 @@ public final class UiRoutes {
     ctx.json(body);
   }
 
-  /** /ui answers with a redirect to /ui/ (relative module paths need the slash); /ui/x with the file x. */
+  /**
+   * /ui answers with a redirect to /ui/ (relative module paths need the slash); /ui/x with the file
+   * x.
+   */
   private void page(Context ctx) {
     if (ctx.path().equals("/ui")) {
       String query = ctx.queryString();
@@ -74,7 +89,11 @@ public final class UiRoutes {
     String path = ctx.path().substring("/ui/".length());
     UiAssets.Asset asset = assets.get().find(path.isEmpty() ? UiAssets.INDEX : path).orElse(null);
     if (asset == null) {
-      ctx.status(404).json(Json.object().put("error", "not_found").put("message", "no such file in the run viewer"));
+      ctx.status(404)
+          .json(
+              Json.object()
+                  .put("error", "not_found")
+                  .put("message", "no such file in the run viewer"));
       return;
     }
     securityHeaders(ctx);
@@ -104,8 +123,16 @@ public final class UiRoutes {
         if (body.length <= maxPayloadBytes) return body;
       }
     }
-    throw new InvalidJobException(413, List.of(new Problem("BODY_TOO_LARGE", "$",
-        "the body is larger than the limit of " + maxPayloadBytes + " bytes (MAX_PAYLOAD_BYTES)")), null);
+    throw new InvalidJobException(
+        413,
+        List.of(
+            new Problem(
+                "BODY_TOO_LARGE",
+                "$",
+                "the body is larger than the limit of "
+                    + maxPayloadBytes
+                    + " bytes (MAX_PAYLOAD_BYTES)")),
+        null);
   }
 
   private static <T> Supplier<T> lazily(Supplier<T> load) {

@@ -29,8 +29,9 @@ final class WebSocketStreams implements AutoCloseable {
   private final EventStream events;
   private final Semaphore slots;
   private final Duration heartbeat;
-  private final ScheduledExecutorService pings = Executors.newSingleThreadScheduledExecutor(
-      Thread.ofPlatform().name("websocket-heartbeat").daemon().factory());
+  private final ScheduledExecutorService pings =
+      Executors.newSingleThreadScheduledExecutor(
+          Thread.ofPlatform().name("websocket-heartbeat").daemon().factory());
   private final Map<Session, Follow> follows = new ConcurrentHashMap<>();
 
   /** A session's follower, its ping schedule and the slot it holds. */
@@ -53,12 +54,14 @@ final class WebSocketStreams implements AutoCloseable {
       return;
     }
     Session session = ctx.session;
-    ScheduledFuture<?> pinging = pings.scheduleAtFixedRate(() -> ping(session),
-        heartbeat.toMillis(), heartbeat.toMillis(), TimeUnit.MILLISECONDS);
+    ScheduledFuture<?> pinging =
+        pings.scheduleAtFixedRate(
+            () -> ping(session), heartbeat.toMillis(), heartbeat.toMillis(), TimeUnit.MILLISECONDS);
     // Registered before following starts, so that an end delivered at once finds it to release.
     Follow follow = new Follow(new Deferred(), pinging);
     follows.put(session, follow);
-    ((Deferred) follow.subscription()).set(events.follow(threadId, null, event -> relay(ctx, event)));
+    ((Deferred) follow.subscription())
+        .set(events.follow(threadId, null, event -> relay(ctx, event)));
   }
 
   private void relay(WsContext ctx, StreamedEvent event) {
@@ -76,13 +79,17 @@ final class WebSocketStreams implements AutoCloseable {
       closed(session);
       return;
     }
-    session.getRemote().sendPing(ByteBuffer.allocate(0), new WriteCallback() {
-      @Override
-      public void writeFailed(Throwable failure) {
-        log.debug("WebSocket ping failed: {}", failure.toString());
-        left(session);
-      }
-    });
+    session
+        .getRemote()
+        .sendPing(
+            ByteBuffer.allocate(0),
+            new WriteCallback() {
+              @Override
+              public void writeFailed(Throwable failure) {
+                log.debug("WebSocket ping failed: {}", failure.toString());
+                left(session);
+              }
+            });
   }
 
   private void left(Session session) {
@@ -105,7 +112,9 @@ final class WebSocketStreams implements AutoCloseable {
     pings.shutdownNow();
   }
 
-  /** A subscription known only once following started; closing it before then closes it on arrival. */
+  /**
+   * A subscription known only once following started; closing it before then closes it on arrival.
+   */
   private static final class Deferred implements EventStream.Subscription {
     private EventStream.Subscription target;
     private boolean closed;

@@ -7,10 +7,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One delivery of a JetStream message, settled at most once: after an ack, nak or term the
- * others do nothing, so a drain that naks a job that is still running cannot be contradicted by
- * the job's own settlement later. Client errors are logged, never thrown: the server redelivers
- * an unsettled message after the ack wait anyway.
+ * One delivery of a JetStream message, settled at most once: after an ack, nak or term the others
+ * do nothing, so a drain that naks a job that is still running cannot be contradicted by the job's
+ * own settlement later. Client errors are logged, never thrown: the server redelivers an unsettled
+ * message after the ack wait anyway.
  */
 final class Delivery {
   private static final Logger log = LoggerFactory.getLogger(Delivery.class);

@@ -2,8 +2,8 @@ package dev.agentexecutor.ingress.nats;
 
 import dev.agentexecutor.job.InvalidJobException;
 import dev.agentexecutor.job.JobExecutionEvent;
-import dev.agentexecutor.observability.Metrics;
 import dev.agentexecutor.job.JobParser;
+import dev.agentexecutor.observability.Metrics;
 import dev.agentexecutor.observability.TraceContext;
 import dev.agentexecutor.publish.nats.NatsConnector;
 import dev.agentexecutor.runner.JobExecutor;
@@ -36,8 +36,10 @@ import org.slf4j.MDC;
  */
 public final class JetStreamWorker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(JetStreamWorker.class);
+
   /** Longest wait of one pull; bounds how quickly the loop notices a drain. */
   static final Duration POLL_WAIT = Duration.ofSeconds(1);
+
   /** The loop is alive when it iterated this recently (for /ready). */
   static final Duration ALIVE_WITHIN = Duration.ofSeconds(10);
 
@@ -58,25 +60,31 @@ public final class JetStreamWorker implements AutoCloseable {
   private final CountDownLatch pollerDone = new CountDownLatch(1);
   private volatile boolean stopping;
   private volatile long lastIterationNanos = System.nanoTime();
+
   /** How often the loop asks the server whether its consumer still exists. */
   static final Duration CONSUMER_CHECK_INTERVAL = Duration.ofSeconds(3);
+
   private long lastConsumerCheckNanos = System.nanoTime();
+
   /** When the current run of poll failures began; 0 while polls succeed. */
   private volatile long failingSinceNanos;
+
   private volatile JetStreamSubscription subscription;
   private Thread poller;
 
   /** A job running on its own thread, with the delivery it settles. */
   private record JobRun(Delivery delivery, Thread thread) {}
 
-  public JetStreamWorker(NatsConnector connector, long maxPayloadBytes, JobExecutor executor, Metrics metrics) {
+  public JetStreamWorker(
+      NatsConnector connector, long maxPayloadBytes, JobExecutor executor, Metrics metrics) {
     var settings = connector.settings();
     this.connector = connector;
     this.executor = executor;
     this.metrics = metrics;
-    this.pollErrors = Counter.builder("agent_executor_nats_poll_errors")
-        .description("Failed iterations of the NATS poll loop (it backs off and goes on)")
-        .register(metrics.registry());
+    this.pollErrors =
+        Counter.builder("agent_executor_nats_poll_errors")
+            .description("Failed iterations of the NATS poll loop (it backs off and goes on)")
+            .register(metrics.registry());
     this.maxPayloadBytes = maxPayloadBytes;
     this.streamName = settings.streamName();
     this.consumerName = settings.consumerName();
@@ -85,8 +93,9 @@ public final class JetStreamWorker implements AutoCloseable {
     this.nakDelay = settings.nakDelay();
     this.maxConcurrentJobs = settings.maxConcurrentJobs();
     this.slots = new Semaphore(maxConcurrentJobs);
-    this.heartbeats = Executors.newSingleThreadScheduledExecutor(
-        Thread.ofPlatform().name("nats-worker-in-progress").daemon().factory());
+    this.heartbeats =
+        Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("nats-worker-in-progress").daemon().factory());
   }
 
   /** Starts the poll loop on thread {@code nats-worker-poll}; it waits for the connector. */
@@ -98,14 +107,16 @@ public final class JetStreamWorker implements AutoCloseable {
   }
 
   /**
-   * The poll loop is healthy (for /ready): it runs, iterated within the last
-   * {@link #ALIVE_WITHIN}, and has not been failing for that long.
+   * The poll loop is healthy (for /ready): it runs, iterated within the last {@link #ALIVE_WITHIN},
+   * and has not been failing for that long.
    */
   public boolean isAlive() {
     Thread loop = poller;
     long now = System.nanoTime();
     long failingSince = failingSinceNanos;
-    return loop != null && loop.isAlive() && !stopping
+    return loop != null
+        && loop.isAlive()
+        && !stopping
         && now - lastIterationNanos < ALIVE_WITHIN.toNanos()
         && (failingSince == 0 || now - failingSince < ALIVE_WITHIN.toNanos());
   }
@@ -134,7 +145,8 @@ public final class JetStreamWorker implements AutoCloseable {
         } catch (Exception e) { // the loop must outlive any failure
           pollErrors.increment();
           if (failures == 0) failingSinceNanos = System.nanoTime();
-          if (failures++ == 0 || failures % 10 == 0) log.warn("NATS poll failed (attempt {}): {}", failures, e.toString());
+          if (failures++ == 0 || failures % 10 == 0)
+            log.warn("NATS poll failed (attempt {}): {}", failures, e.toString());
           dropSubscription();
           if (!pause(NatsConnector.backoff(failures))) return;
         }
@@ -151,14 +163,17 @@ public final class JetStreamWorker implements AutoCloseable {
    */
   private void verifyConsumerNowAndThen() throws Exception {
     if (System.nanoTime() - lastConsumerCheckNanos < CONSUMER_CHECK_INTERVAL.toNanos()) return;
-    if (subscription == null && !connector.isReady()) return; // not connected yet: subscribe() waits for it
+    if (subscription == null && !connector.isReady())
+      return; // not connected yet: subscribe() waits for it
     lastConsumerCheckNanos = System.nanoTime();
     connector.verifyConsumer();
   }
 
   private JetStreamSubscription subscribe() throws Exception {
     if (!connector.awaitReady(POLL_WAIT)) return null;
-    return connector.jetStream().subscribe(null, PullSubscribeOptions.bind(streamName, consumerName));
+    return connector
+        .jetStream()
+        .subscribe(null, PullSubscribeOptions.bind(streamName, consumerName));
   }
 
   /**
@@ -202,7 +217,9 @@ public final class JetStreamWorker implements AutoCloseable {
     if (sub == null) return;
     boolean interrupted = Thread.interrupted();
     try {
-      for (Message m = sub.nextMessage((Duration) null); m != null; m = sub.nextMessage((Duration) null)) {
+      for (Message m = sub.nextMessage((Duration) null);
+          m != null;
+          m = sub.nextMessage((Duration) null)) {
         new Delivery(m).nak();
       }
     } catch (Exception e) {
@@ -226,7 +243,11 @@ public final class JetStreamWorker implements AutoCloseable {
 
   /** A message as read: a job, or why it is not one (then {@code job} is null). */
   private record Received(
-      Delivery delivery, String jobId, TraceContext trace, JobExecutionEvent job, InvalidJobException invalid) {}
+      Delivery delivery,
+      String jobId,
+      TraceContext trace,
+      JobExecutionEvent job,
+      InvalidJobException invalid) {}
 
   /** Starts the message's job on its own thread, which owns {@code slot}; never throws. */
   private void dispatch(Message message, Slot slot) {
@@ -280,8 +301,13 @@ public final class JetStreamWorker implements AutoCloseable {
       return new Received(delivery, e.jobId(), trace, null, e);
     } catch (RuntimeException e) {
       log.warn("unreadable message rejected: {}", e.toString());
-      return new Received(delivery, null, trace, null,
-          InvalidJobException.badRequest("EVT_INVALID", "$", "the message could not be read as a job"));
+      return new Received(
+          delivery,
+          null,
+          trace,
+          null,
+          InvalidJobException.badRequest(
+              "EVT_INVALID", "$", "the message could not be read as a job"));
     }
   }
 
@@ -302,9 +328,12 @@ public final class JetStreamWorker implements AutoCloseable {
     if (received.jobId() != null) MDC.put("job_id", received.jobId());
     try {
       settle(delivery, received.job() != null ? execute(received) : reject(received));
-    } catch (RuntimeException | Error e) { // the executor promises outcomes; retry if it broke that promise
+    } catch (RuntimeException
+        | Error e) { // the executor promises outcomes; retry if it broke that promise
       if (stopping) log.info("job {} stopped by shutdown: {}", received.jobId(), e.toString());
-      else log.error("job {} threw instead of returning an outcome; retrying later", received.jobId(), e);
+      else
+        log.error(
+            "job {} threw instead of returning an outcome; retrying later", received.jobId(), e);
       delivery.nakWithDelay(nakDelay);
     } finally {
       heartbeat.cancel(false);
@@ -318,9 +347,16 @@ public final class JetStreamWorker implements AutoCloseable {
   private Outcome execute(Received received) {
     Outcome outcome = executor.execute(received.job(), received.trace());
     if (outcome instanceof Outcome.Retry retry && isLastDelivery(received.delivery())) {
-      log.warn("job {} still cannot run after {} deliveries ({}); giving up", received.jobId(), maxDeliver, retry.reason());
+      log.warn(
+          "job {} still cannot run after {} deliveries ({}); giving up",
+          received.jobId(),
+          maxDeliver,
+          retry.reason());
       metrics.natsMessageFailed();
-      return executor.giveUp(received.jobId(), received.job().tenant(), received.trace(),
+      return executor.giveUp(
+          received.jobId(),
+          received.job().tenant(),
+          received.trace(),
           "gave up after %d deliveries: %s".formatted(maxDeliver, retry.reason()));
     }
     return outcome;
@@ -328,8 +364,11 @@ public final class JetStreamWorker implements AutoCloseable {
 
   private Outcome reject(Received received) {
     InvalidJobException invalid = received.invalid();
-    log.warn("invalid job message on {} (job id {}): {}",
-        received.delivery().message().getSubject(), invalid.jobId(), invalid.getMessage());
+    log.warn(
+        "invalid job message on {} (job id {}): {}",
+        received.delivery().message().getSubject(),
+        invalid.jobId(),
+        invalid.getMessage());
     metrics.natsMessageFailed();
     Outcome outcome = executor.reject(invalid, received.trace());
     if (outcome instanceof Outcome.Retry && isLastDelivery(received.delivery())) {
@@ -350,9 +389,11 @@ public final class JetStreamWorker implements AutoCloseable {
       case Outcome.Completed c -> handled(delivery::ack);
       case Outcome.Failed f -> handled(delivery::ack);
       case Outcome.Rejected r -> handled(delivery::term);
-      case Outcome.Retry retry -> delivery.nakWithDelay(positiveOr(retry.delay(), outageBackoff(delivery)));
+      case Outcome.Retry retry ->
+          delivery.nakWithDelay(positiveOr(retry.delay(), outageBackoff(delivery)));
       case Outcome.AlreadyRunning a -> delivery.nakWithDelay(nakDelay);
-      case Outcome.OtherTenant o -> handled(delivery::term); // another tenant's job id: never ours to run
+      case Outcome.OtherTenant o ->
+          handled(delivery::term); // another tenant's job id: never ours to run
     }
   }
 

@@ -4,8 +4,8 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One job slot taken from the worker's semaphore. Releasing is idempotent, so every path that
- * may end a message's handling can release it without counting who did it first.
+ * One job slot taken from the worker's semaphore. Releasing is idempotent, so every path that may
+ * end a message's handling can release it without counting who did it first.
  */
 final class Slot {
   private final Semaphore slots;

@@ -1,6 +1,7 @@
 package dev.agentexecutor.publish.nats;
 
 import dev.agentexecutor.config.Settings;
+import dev.agentexecutor.observability.Redactor;
 import dev.agentexecutor.store.BackendUnavailableException;
 import io.nats.client.Connection;
 import io.nats.client.ConnectionListener;
@@ -13,19 +14,20 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import dev.agentexecutor.observability.Redactor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The service's one NATS connection. {@link #start()} connects in the background, retrying with
- * backoff until NATS is reachable and the streams and consumer are in place, so an unreachable
- * NATS never stops start-up; afterwards the client reconnects by itself, forever.
+ * backoff until NATS is reachable and the streams and consumer are in place, so an unreachable NATS
+ * never stops start-up; afterwards the client reconnects by itself, forever.
  */
 public final class NatsConnector implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(NatsConnector.class);
+
   /** How long a JetStream request (publish ack, management call) may take. */
   public static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
+
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
   private static final Duration MIN_BACKOFF = Duration.ofMillis(250);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
@@ -72,7 +74,9 @@ public final class NatsConnector implements AutoCloseable {
   public String status() {
     if (isReady()) return "connected to " + Redactor.url(connection.getConnectedUrl());
     Connection open = connection;
-    return ready.getCount() == 0 && open != null ? "connection " + open.getStatus().name().toLowerCase(java.util.Locale.ROOT) : problem;
+    return ready.getCount() == 0 && open != null
+        ? "connection " + open.getStatus().name().toLowerCase(java.util.Locale.ROOT)
+        : problem;
   }
 
   /** The JetStream context (publish with ack); throws while not ready. */
@@ -94,8 +98,11 @@ public final class NatsConnector implements AutoCloseable {
       management.getConsumerInfo(settings.streamName(), settings.consumerName());
     } catch (io.nats.client.JetStreamApiException e) {
       if (!settings.createStreams()) throw e;
-      log.warn("consumer {} on stream {} is gone ({}); creating it again", settings.consumerName(),
-          settings.streamName(), e.getMessage());
+      log.warn(
+          "consumer {} on stream {} is gone ({}); creating it again",
+          settings.consumerName(),
+          settings.streamName(),
+          e.getMessage());
       streams.ensure(management);
       throw e; // this poll fails; the next one subscribes to the new consumer
     }
@@ -113,15 +120,22 @@ public final class NatsConnector implements AutoCloseable {
         jetStream = connection.jetStream(jetStreamOptions());
         problem = "connected";
         ready.countDown();
-        log.info("NATS ready at {}: stream {}, consumer {}, results {}", Redactor.url(connection.getConnectedUrl()),
-            settings.streamName(), settings.consumerName(), settings.resultStreamName());
+        log.info(
+            "NATS ready at {}: stream {}, consumer {}, results {}",
+            Redactor.url(connection.getConnectedUrl()),
+            settings.streamName(),
+            settings.consumerName(),
+            settings.resultStreamName());
         return;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
       } catch (Exception e) {
-        problem = (connection == null ? "cannot connect to " + Redactor.url(settings.url()) + ": " : "") + e.getMessage();
-        if (attempt == 1 || attempt % 10 == 0) log.warn("NATS not ready (attempt {}): {}", attempt, problem);
+        problem =
+            (connection == null ? "cannot connect to " + Redactor.url(settings.url()) + ": " : "")
+                + e.getMessage();
+        if (attempt == 1 || attempt % 10 == 0)
+          log.warn("NATS not ready (attempt {}): {}", attempt, problem);
         if (!sleep(backoff(attempt))) return;
       }
     }
@@ -144,8 +158,8 @@ public final class NatsConnector implements AutoCloseable {
   }
 
   /**
-   * The NATS retry delay (reconnects, start-up, the worker's poll loop): exponential from 250 ms
-   * to 5 s, with jitter so that restarted pods do not retry in step.
+   * The NATS retry delay (reconnects, start-up, the worker's poll loop): exponential from 250 ms to
+   * 5 s, with jitter so that restarted pods do not retry in step.
    */
   public static Duration backoff(long attempt) {
     long capped = Math.min(MAX_BACKOFF.toMillis(), MIN_BACKOFF.toMillis() << Math.min(attempt, 10));

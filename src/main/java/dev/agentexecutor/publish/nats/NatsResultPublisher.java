@@ -15,9 +15,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Publishes result CloudEvents (structured JSON) to {@code {prefix}.completed} or
- * {@code {prefix}.failed} and returns once JetStream has stored them. {@code Nats-Msg-Id} is
- * {@code jobId-status}, so JetStream drops a repeated publish of the same result.
+ * Publishes result CloudEvents (structured JSON) to {@code {prefix}.completed} or {@code
+ * {prefix}.failed} and returns once JetStream has stored them. {@code Nats-Msg-Id} is {@code
+ * jobId-status}, so JetStream drops a repeated publish of the same result.
  */
 public final class NatsResultPublisher implements ResultPublisher {
   private static final Logger log = LoggerFactory.getLogger(NatsResultPublisher.class);
@@ -50,11 +50,16 @@ public final class NatsResultPublisher implements ResultPublisher {
             .build();
     try {
       PublishAck ack =
-          connector.jetStream().publish(subjectPrefix + "." + status, headers(result), FORMAT.serialize(result), options);
-      if (ack.isDuplicate()) log.debug("result of job {} ({}) was already published", jobId, status);
+          connector
+              .jetStream()
+              .publish(
+                  subjectPrefix + "." + status, headers(result), FORMAT.serialize(result), options);
+      if (ack.isDuplicate())
+        log.debug("result of job {} ({}) was already published", jobId, status);
     } catch (IOException | JetStreamApiException | IllegalStateException e) {
       // IOException covers the publish-ack timeout; IllegalStateException a closed connection.
-      throw new BackendUnavailableException("nats", "publishing the " + status + " event of job " + jobId + ": " + e.getMessage(), e);
+      throw new BackendUnavailableException(
+          "nats", "publishing the " + status + " event of job " + jobId + ": " + e.getMessage(), e);
     }
   }
 

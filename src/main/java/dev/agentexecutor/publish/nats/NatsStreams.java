@@ -16,16 +16,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The JetStream topology the service relies on: the job stream with its durable pull consumer
- * and the result stream. Creates what is absent (when allowed) and leaves existing streams as
- * their operators configured them.
+ * The JetStream topology the service relies on: the job stream with its durable pull consumer and
+ * the result stream. Creates what is absent (when allowed) and leaves existing streams as their
+ * operators configured them.
  */
 final class NatsStreams {
   private static final Logger log = LoggerFactory.getLogger(NatsStreams.class);
+
   /** Jobs are kept a day (design 3.2.2), like the results. */
   static final Duration MAX_AGE = Duration.ofHours(24);
+
   /** Longer than any retry of a result publish, so a repeated publish is always recognised. */
   static final Duration DUPLICATE_WINDOW = Duration.ofMinutes(10);
+
   private static final int NOT_FOUND = 404;
 
   private final Settings.Nats settings;
@@ -46,7 +49,8 @@ final class NatsStreams {
   }
 
   StreamConfiguration resultStream() {
-    return stream(settings.resultStreamName(), settings.resultSubjectPrefix() + ".*", DUPLICATE_WINDOW);
+    return stream(
+        settings.resultStreamName(), settings.resultSubjectPrefix() + ".*", DUPLICATE_WINDOW);
   }
 
   private static StreamConfiguration stream(String name, String subject, Duration duplicateWindow) {
@@ -90,14 +94,21 @@ final class NatsStreams {
   }
 
   /** The consumer is ours: created when absent, its ack wait and max deliver kept as configured. */
-  private void ensureConsumer(JetStreamManagement management) throws IOException, JetStreamApiException {
+  private void ensureConsumer(JetStreamManagement management)
+      throws IOException, JetStreamApiException {
     ConsumerConfiguration wanted = consumer();
     try {
-      ConsumerInfo existing = management.getConsumerInfo(settings.streamName(), settings.consumerName());
+      ConsumerInfo existing =
+          management.getConsumerInfo(settings.streamName(), settings.consumerName());
       var current = existing.getConsumerConfiguration();
-      if (!current.getAckWait().equals(wanted.getAckWait()) || current.getMaxDeliver() != wanted.getMaxDeliver()) {
+      if (!current.getAckWait().equals(wanted.getAckWait())
+          || current.getMaxDeliver() != wanted.getMaxDeliver()) {
         management.updateConsumer(settings.streamName(), wanted);
-        log.info("NATS consumer {} updated: ack wait {}, max deliver {}", wanted.getDurable(), wanted.getAckWait(), wanted.getMaxDeliver());
+        log.info(
+            "NATS consumer {} updated: ack wait {}, max deliver {}",
+            wanted.getDurable(),
+            wanted.getAckWait(),
+            wanted.getMaxDeliver());
       }
     } catch (JetStreamApiException e) {
       if (e.getErrorCode() != NOT_FOUND) throw e;

@@ -21,7 +21,8 @@ import java.util.stream.Stream;
 
 /**
  * The ordered set of SQL migrations, read from a directory or from {@code migrations/} inside the
- * jar; file names follow {@code NNN_name.up.sql} / {@code NNN_name.down.sql}, as the script expects.
+ * jar; file names follow {@code NNN_name.up.sql} / {@code NNN_name.down.sql}, as the script
+ * expects.
  */
 public record Migrations(List<Migration> all) {
   /** Where the build puts the SQL files inside the jar (and in target/classes). */
@@ -36,7 +37,8 @@ public record Migrations(List<Migration> all) {
   /** The migrations packaged with the service. */
   public static Migrations fromClasspath() {
     Path codeSource = codeSource();
-    if (Files.isDirectory(codeSource)) return fromDirectory(codeSource.resolve(CLASSPATH_DIRECTORY));
+    if (Files.isDirectory(codeSource))
+      return fromDirectory(codeSource.resolve(CLASSPATH_DIRECTORY));
     try (FileSystem jar = FileSystems.newFileSystem(codeSource, Map.of())) {
       return fromDirectory(jar.getPath(CLASSPATH_DIRECTORY));
     } catch (IOException e) {
@@ -50,7 +52,8 @@ public record Migrations(List<Migration> all) {
       throw new IllegalArgumentException("migration directory " + directory + " does not exist");
     }
     try (Stream<Path> files = Files.list(directory)) {
-      List<Path> upFiles = files.filter(f -> f.getFileName().toString().endsWith(".up.sql")).toList();
+      List<Path> upFiles =
+          files.filter(f -> f.getFileName().toString().endsWith(".up.sql")).toList();
       List<Migration> migrations = new ArrayList<>();
       for (Path upFile : upFiles) migrations.add(read(upFile));
       migrations.sort(Comparator.comparing((Migration m) -> Long.parseLong(m.version())));
@@ -65,18 +68,22 @@ public record Migrations(List<Migration> all) {
     String fileName = upFile.getFileName().toString();
     Matcher parts = UP_FILE.matcher(fileName);
     if (!parts.matches()) {
-      throw new IllegalArgumentException("migration file '" + fileName + "' is not named NNN_name.up.sql");
+      throw new IllegalArgumentException(
+          "migration file '" + fileName + "' is not named NNN_name.up.sql");
     }
     byte[] up = Files.readAllBytes(upFile);
     Path downFile = upFile.resolveSibling(fileName.replace(".up.sql", ".down.sql"));
-    String down = Files.exists(downFile) ? Files.readString(downFile, StandardCharsets.UTF_8) : null;
-    return new Migration(parts.group(1), parts.group(2), new String(up, StandardCharsets.UTF_8), down, sha256(up));
+    String down =
+        Files.exists(downFile) ? Files.readString(downFile, StandardCharsets.UTF_8) : null;
+    return new Migration(
+        parts.group(1), parts.group(2), new String(up, StandardCharsets.UTF_8), down, sha256(up));
   }
 
   private static void rejectDuplicateVersions(List<Migration> sorted) {
     for (int i = 1; i < sorted.size(); i++) {
       if (sorted.get(i).version().equals(sorted.get(i - 1).version())) {
-        throw new IllegalArgumentException("two migrations have version " + sorted.get(i).version());
+        throw new IllegalArgumentException(
+            "two migrations have version " + sorted.get(i).version());
       }
     }
   }
@@ -90,8 +97,8 @@ public record Migrations(List<Migration> all) {
   }
 
   /**
-   * The jar or class directory this class was loaded from. Listing a resource directory through
-   * the class loader fails in jars without directory entries, so the files are read from there.
+   * The jar or class directory this class was loaded from. Listing a resource directory through the
+   * class loader fails in jars without directory entries, so the files are read from there.
    */
   private static Path codeSource() {
     try {

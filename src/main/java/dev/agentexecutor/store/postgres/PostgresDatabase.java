@@ -23,8 +23,10 @@ import javax.sql.DataSource;
 public final class PostgresDatabase implements AutoCloseable {
   /** How long a caller waits for a connection before the outage is reported; short on purpose. */
   public static final Duration CONNECTION_TIMEOUT = Duration.ofMillis(2_500);
+
   /** {@link #ping()} answers within this, as /ready must answer within a second. */
   public static final Duration PING_TIMEOUT = Duration.ofSeconds(1);
+
   /** TCP connect timeout of one new connection, in seconds (the driver's unit). */
   private static final int CONNECT_TIMEOUT_SECONDS = 2;
 
@@ -55,8 +57,10 @@ public final class PostgresDatabase implements AutoCloseable {
     config.setInitializationFailTimeout(-1);
     // Checkpoints may commit without waiting for the WAL flush (CHECKPOINT_SYNC_COMMIT=false);
     // PostgresJobStore switches it back on for results, whose flush covers every earlier commit.
-    config.setConnectionInitSql("SET search_path TO " + schema
-        + (settings.syncCheckpointCommits() ? "" : "; SET synchronous_commit TO off"));
+    config.setConnectionInitSql(
+        "SET search_path TO "
+            + schema
+            + (settings.syncCheckpointCommits() ? "" : "; SET synchronous_commit TO off"));
     config.addDataSourceProperty("connectTimeout", CONNECT_TIMEOUT_SECONDS);
     config.addDataSourceProperty("tcpKeepAlive", true);
     config.addDataSourceProperty("ApplicationName", "agent-executor");
@@ -106,7 +110,9 @@ public final class PostgresDatabase implements AutoCloseable {
     }
   }
 
-  /** Runs {@code work} in one transaction: committed when it returns, rolled back when it throws. */
+  /**
+   * Runs {@code work} in one transaction: committed when it returns, rolled back when it throws.
+   */
   public <T> T inTransaction(String action, SqlWork<T> work) {
     return withConnection(action, connection -> Transactions.run(connection, work));
   }

@@ -28,7 +28,8 @@ final class PostgresErrors {
    */
   static boolean isUnavailable(Throwable error) {
     for (Throwable cause = error; cause != null; cause = cause.getCause()) {
-      if (cause instanceof SQLTransientException || cause instanceof SQLRecoverableException) return true;
+      if (cause instanceof SQLTransientException || cause instanceof SQLRecoverableException)
+        return true;
       if (cause instanceof IOException) return true;
       if (cause instanceof SQLException sql && isUnavailableState(sql.getSQLState())) return true;
     }

@@ -15,15 +15,17 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Job records in the {@code jobs} table (migrations 002 and 003). Timestamps keep PostgreSQL's microsecond
- * precision; the retention sweep removes a job and its checkpoints in one statement.
+ * Job records in the {@code jobs} table (migrations 002 and 003). Timestamps keep PostgreSQL's
+ * microsecond precision; the retention sweep removes a job and its checkpoints in one statement.
  */
 public final class PostgresJobStore implements JobStore {
-  private static final String FIND_SQL = """
+  private static final String FIND_SQL =
+      """
       SELECT job_id, trace_id, status, created_at, updated_at, result_event::text, error, tenant
       FROM jobs WHERE job_id = ?""";
 
-  private static final String SAVE_SQL = """
+  private static final String SAVE_SQL =
+      """
       INSERT INTO jobs (job_id, trace_id, status, created_at, updated_at, result_event, error, tenant)
       VALUES (?, ?, ?, COALESCE(?, now()), COALESCE(?, now()), ?::jsonb, ?, ?)
       ON CONFLICT (job_id) DO UPDATE SET
@@ -38,7 +40,8 @@ public final class PostgresJobStore implements JobStore {
   private static final String DELETE_SQL = "DELETE FROM jobs WHERE job_id = ?";
 
   /** Finished jobs older than the cutoff and all their checkpoint rows, atomically. */
-  private static final String DELETE_FINISHED_SQL = """
+  private static final String DELETE_FINISHED_SQL =
+      """
       WITH gone AS (
           DELETE FROM jobs
           WHERE status IN ('completed', 'failed', 'cancelled') AND updated_at < ?
@@ -57,14 +60,16 @@ public final class PostgresJobStore implements JobStore {
 
   @Override
   public Optional<JobRecord> find(String jobId) {
-    return database.withConnection("find job", connection -> {
-      try (PreparedStatement statement = connection.prepareStatement(FIND_SQL)) {
-        statement.setString(1, jobId);
-        try (ResultSet row = statement.executeQuery()) {
-          return row.next() ? Optional.of(record(row)) : Optional.empty();
-        }
-      }
-    });
+    return database.withConnection(
+        "find job",
+        connection -> {
+          try (PreparedStatement statement = connection.prepareStatement(FIND_SQL)) {
+            statement.setString(1, jobId);
+            try (ResultSet row = statement.executeQuery()) {
+              return row.next() ? Optional.of(record(row)) : Optional.empty();
+            }
+          }
+        });
   }
 
   private static JobRecord record(ResultSet row) throws SQLException {
@@ -82,45 +87,55 @@ public final class PostgresJobStore implements JobStore {
 
   @Override
   public void save(JobRecord record) {
-    database.inTransaction("save job", connection -> {
-      try (var durable = connection.createStatement()) {
-        durable.execute("SET LOCAL synchronous_commit TO on"); // a stored result is never lost
-      }
-      try (PreparedStatement statement = connection.prepareStatement(SAVE_SQL)) {
-        statement.setString(1, record.jobId());
-        statement.setString(2, PostgresText.text(record.traceId()));
-        statement.setString(3, record.status().wireName());
-        statement.setObject(4, timestamp(record.createdAt()), Types.TIMESTAMP_WITH_TIMEZONE);
-        statement.setObject(5, timestamp(record.updatedAt()), Types.TIMESTAMP_WITH_TIMEZONE);
-        statement.setString(6, record.resultEvent() == null ? null : PostgresText.json(Json.write(record.resultEvent())));
-        statement.setString(7, PostgresText.text(record.error()));
-        statement.setString(8, record.tenant());
-        return statement.executeUpdate();
-      }
-    });
+    database.inTransaction(
+        "save job",
+        connection -> {
+          try (var durable = connection.createStatement()) {
+            durable.execute("SET LOCAL synchronous_commit TO on"); // a stored result is never lost
+          }
+          try (PreparedStatement statement = connection.prepareStatement(SAVE_SQL)) {
+            statement.setString(1, record.jobId());
+            statement.setString(2, PostgresText.text(record.traceId()));
+            statement.setString(3, record.status().wireName());
+            statement.setObject(4, timestamp(record.createdAt()), Types.TIMESTAMP_WITH_TIMEZONE);
+            statement.setObject(5, timestamp(record.updatedAt()), Types.TIMESTAMP_WITH_TIMEZONE);
+            statement.setString(
+                6,
+                record.resultEvent() == null
+                    ? null
+                    : PostgresText.json(Json.write(record.resultEvent())));
+            statement.setString(7, PostgresText.text(record.error()));
+            statement.setString(8, record.tenant());
+            return statement.executeUpdate();
+          }
+        });
   }
 
   @Override
   public boolean delete(String jobId) {
-    return database.withConnection("delete job", connection -> {
-      try (PreparedStatement statement = connection.prepareStatement(DELETE_SQL)) {
-        statement.setString(1, jobId);
-        return statement.executeUpdate() > 0;
-      }
-    });
+    return database.withConnection(
+        "delete job",
+        connection -> {
+          try (PreparedStatement statement = connection.prepareStatement(DELETE_SQL)) {
+            statement.setString(1, jobId);
+            return statement.executeUpdate() > 0;
+          }
+        });
   }
 
   @Override
   public int deleteFinishedBefore(Instant cutoff) {
-    return database.withConnection("delete finished jobs", connection -> {
-      try (PreparedStatement statement = connection.prepareStatement(DELETE_FINISHED_SQL)) {
-        statement.setObject(1, timestamp(cutoff));
-        try (ResultSet count = statement.executeQuery()) {
-          count.next();
-          return count.getInt(1);
-        }
-      }
-    });
+    return database.withConnection(
+        "delete finished jobs",
+        connection -> {
+          try (PreparedStatement statement = connection.prepareStatement(DELETE_FINISHED_SQL)) {
+            statement.setObject(1, timestamp(cutoff));
+            try (ResultSet count = statement.executeQuery()) {
+              count.next();
+              return count.getInt(1);
+            }
+          }
+        });
   }
 
   private static OffsetDateTime timestamp(Instant instant) {

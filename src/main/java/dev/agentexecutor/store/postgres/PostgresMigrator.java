@@ -26,6 +26,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class PostgresMigrator {
   private static final Logger log = LoggerFactory.getLogger(PostgresMigrator.class);
+
   /** The script computes the same key: hashtext('agent-executor:migrations:' || schema). */
   private static final String LOCK_KEY = "hashtext('agent-executor:migrations:' || ?)";
 
@@ -39,7 +40,10 @@ public final class PostgresMigrator {
     this.migrations = migrations;
   }
 
-  /** Applies the packaged migrations to the configured database; what the jar's {@code migrate} runs. */
+  /**
+   * Applies the packaged migrations to the configured database; what the jar's {@code migrate}
+   * runs.
+   */
   public static List<Migration> migrate(Settings.Postgres settings) {
     return migrate(settings, Migrations.fromClasspath());
   }
@@ -47,8 +51,16 @@ public final class PostgresMigrator {
   /** Applies {@code migrations} (e.g. from MIGRATION_DIR) with a one-connection pool. */
   public static List<Migration> migrate(Settings.Postgres settings, Migrations migrations) {
     Settings.Postgres single =
-        new Settings.Postgres(settings.jdbcUrl(), settings.user(), settings.password(), settings.schema(), 1, false, true,
-            settings.retention(), settings.sweepInterval());
+        new Settings.Postgres(
+            settings.jdbcUrl(),
+            settings.user(),
+            settings.password(),
+            settings.schema(),
+            1,
+            false,
+            true,
+            settings.retention(),
+            settings.sweepInterval());
     try (PostgresDatabase database = PostgresDatabase.connect(single)) {
       return new PostgresMigrator(database.dataSource(), settings.schema(), migrations).up();
     }
@@ -56,68 +68,91 @@ public final class PostgresMigrator {
 
   /** Applies every migration not yet recorded, in version order; returns those it applied. */
   public List<Migration> up() {
-    return underLock("migrate schema " + schema, connection -> {
-      Map<String, String> recorded = recordedChecksums(connection);
-      List<Migration> applied = new ArrayList<>();
-      for (Migration migration : migrations.all()) {
-        String checksum = recorded.get(migration.version());
-        if (checksum == null) {
-          apply(connection, migration);
-          applied.add(migration);
-        } else if (!checksum.equals(migration.checksum())) {
-          log.warn("{} changed after it was applied; not applying it again", migration.fileName());
-        }
-      }
-      log.info(applied.isEmpty() ? "schema {} is up to date" : "schema {} migrated: {}", schema,
-          applied.stream().map(Migration::fileName).toList());
-      return applied;
-    });
+    return underLock(
+        "migrate schema " + schema,
+        connection -> {
+          Map<String, String> recorded = recordedChecksums(connection);
+          List<Migration> applied = new ArrayList<>();
+          for (Migration migration : migrations.all()) {
+            String checksum = recorded.get(migration.version());
+            if (checksum == null) {
+              apply(connection, migration);
+              applied.add(migration);
+            } else if (!checksum.equals(migration.checksum())) {
+              log.warn(
+                  "{} changed after it was applied; not applying it again", migration.fileName());
+            }
+          }
+          log.info(
+              applied.isEmpty() ? "schema {} is up to date" : "schema {} migrated: {}",
+              schema,
+              applied.stream().map(Migration::fileName).toList());
+          return applied;
+        });
   }
 
   /** Reverts the {@code count} most recently applied versions, newest first; returns them. */
   public List<Migration> down(int count) {
     if (count < 1) throw new IllegalArgumentException("count must be positive, not " + count);
-    return underLock("revert schema " + schema, connection -> {
-      List<String> newestFirst = new ArrayList<>(recordedChecksums(connection).keySet()).reversed();
-      List<Migration> reverted = new ArrayList<>();
-      for (String version : newestFirst.subList(0, Math.min(count, newestFirst.size()))) {
-        Migration migration = reversible(version);
-        revert(connection, migration);
-        reverted.add(migration);
-      }
-      return reverted;
-    });
+    return underLock(
+        "revert schema " + schema,
+        connection -> {
+          List<String> newestFirst =
+              new ArrayList<>(recordedChecksums(connection).keySet()).reversed();
+          List<Migration> reverted = new ArrayList<>();
+          for (String version : newestFirst.subList(0, Math.min(count, newestFirst.size()))) {
+            Migration migration = reversible(version);
+            revert(connection, migration);
+            reverted.add(migration);
+          }
+          return reverted;
+        });
   }
 
   /** Every known migration (files and records), in version order. */
   public List<MigrationStatus> status() {
-    return withConnection("read migrations of schema " + schema, connection -> {
-      Map<String, MigrationStatus> byVersion = new LinkedHashMap<>();
-      for (Migration migration : migrations.all()) {
-        byVersion.put(migration.version(), new MigrationStatus(migration.version(), migration.name(), migration, null, false));
-      }
-      if (!recordTableExists(connection)) return List.copyOf(byVersion.values());
-      try (Statement statement = connection.createStatement();
-          ResultSet rows = statement.executeQuery("SELECT version, name, checksum, applied_at FROM "
-              + schema + ".schema_migrations ORDER BY version")) {
-        while (rows.next()) {
-          String version = rows.getString(1);
-          MigrationStatus file = byVersion.get(version);
-          Migration migration = file == null ? null : file.migration();
-          boolean changed = migration != null && !migration.checksum().equals(rows.getString(3));
-          byVersion.put(version, new MigrationStatus(version, rows.getString(2), migration,
-              rows.getObject(4, OffsetDateTime.class).toInstant(), changed));
-        }
-      }
-      return List.copyOf(byVersion.values());
-    });
+    return withConnection(
+        "read migrations of schema " + schema,
+        connection -> {
+          Map<String, MigrationStatus> byVersion = new LinkedHashMap<>();
+          for (Migration migration : migrations.all()) {
+            byVersion.put(
+                migration.version(),
+                new MigrationStatus(migration.version(), migration.name(), migration, null, false));
+          }
+          if (!recordTableExists(connection)) return List.copyOf(byVersion.values());
+          try (Statement statement = connection.createStatement();
+              ResultSet rows =
+                  statement.executeQuery(
+                      "SELECT version, name, checksum, applied_at FROM "
+                          + schema
+                          + ".schema_migrations ORDER BY version")) {
+            while (rows.next()) {
+              String version = rows.getString(1);
+              MigrationStatus file = byVersion.get(version);
+              Migration migration = file == null ? null : file.migration();
+              boolean changed =
+                  migration != null && !migration.checksum().equals(rows.getString(3));
+              byVersion.put(
+                  version,
+                  new MigrationStatus(
+                      version,
+                      rows.getString(2),
+                      migration,
+                      rows.getObject(4, OffsetDateTime.class).toInstant(),
+                      changed));
+            }
+          }
+          return List.copyOf(byVersion.values());
+        });
   }
 
   private Migration reversible(String version) {
     return migrations.all().stream()
         .filter(m -> m.version().equals(version) && m.reversible())
         .findFirst()
-        .orElseThrow(() -> new IllegalArgumentException("no .down.sql for applied version " + version));
+        .orElseThrow(
+            () -> new IllegalArgumentException("no .down.sql for applied version " + version));
   }
 
   /**
@@ -125,19 +160,21 @@ public final class PostgresMigrator {
    * schema and the record table (under the lock, so that concurrent first runs do not collide).
    */
   private <T> T underLock(String action, SqlWork<T> work) {
-    return withConnection(action, connection -> {
-      lock(connection, "pg_advisory_lock");
-      T result;
-      try {
-        prepareSchema(connection);
-        result = work.apply(connection);
-      } catch (SQLException | RuntimeException e) {
-        unlockAfterFailure(connection, e);
-        throw e;
-      }
-      lock(connection, "pg_advisory_unlock");
-      return result;
-    });
+    return withConnection(
+        action,
+        connection -> {
+          lock(connection, "pg_advisory_lock");
+          T result;
+          try {
+            prepareSchema(connection);
+            result = work.apply(connection);
+          } catch (SQLException | RuntimeException e) {
+            unlockAfterFailure(connection, e);
+            throw e;
+          }
+          lock(connection, "pg_advisory_unlock");
+          return result;
+        });
   }
 
   private <T> T withConnection(String action, SqlWork<T> work) {
@@ -151,7 +188,8 @@ public final class PostgresMigrator {
   }
 
   private boolean recordTableExists(Connection connection) throws SQLException {
-    try (PreparedStatement statement = connection.prepareStatement("SELECT to_regclass(? || '.schema_migrations')")) {
+    try (PreparedStatement statement =
+        connection.prepareStatement("SELECT to_regclass(? || '.schema_migrations')")) {
       statement.setString(1, schema);
       try (ResultSet row = statement.executeQuery()) {
         return row.next() && row.getString(1) != null;
@@ -169,7 +207,8 @@ public final class PostgresMigrator {
   }
 
   private void lock(Connection connection, String function) throws SQLException {
-    try (PreparedStatement statement = connection.prepareStatement("SELECT " + function + "(" + LOCK_KEY + ")")) {
+    try (PreparedStatement statement =
+        connection.prepareStatement("SELECT " + function + "(" + LOCK_KEY + ")")) {
       statement.setString(1, schema);
       statement.execute();
     }
@@ -180,7 +219,8 @@ public final class PostgresMigrator {
       statement.execute("SET client_min_messages TO warning");
       statement.execute("CREATE SCHEMA IF NOT EXISTS " + schema);
       statement.execute("SET search_path TO " + schema);
-      statement.execute("""
+      statement.execute(
+          """
           CREATE TABLE IF NOT EXISTS schema_migrations (
               version TEXT PRIMARY KEY,
               name TEXT NOT NULL,
@@ -193,7 +233,9 @@ public final class PostgresMigrator {
   private static Map<String, String> recordedChecksums(Connection connection) throws SQLException {
     Map<String, String> checksums = new LinkedHashMap<>();
     try (Statement statement = connection.createStatement();
-        ResultSet rows = statement.executeQuery("SELECT version, checksum FROM schema_migrations ORDER BY version")) {
+        ResultSet rows =
+            statement.executeQuery(
+                "SELECT version, checksum FROM schema_migrations ORDER BY version")) {
       while (rows.next()) checksums.put(rows.getString(1), rows.getString(2));
     }
     return checksums;
@@ -201,29 +243,41 @@ public final class PostgresMigrator {
 
   private void apply(Connection connection, Migration migration) throws SQLException {
     log.info("applying {}", migration.fileName());
-    runInTransaction(connection, migration.upSql(), c -> update(c,
-        "INSERT INTO schema_migrations (version, name, checksum) VALUES (?, ?, ?)",
-        migration.version(), migration.name(), migration.checksum()));
+    runInTransaction(
+        connection,
+        migration.upSql(),
+        c ->
+            update(
+                c,
+                "INSERT INTO schema_migrations (version, name, checksum) VALUES (?, ?, ?)",
+                migration.version(),
+                migration.name(),
+                migration.checksum()));
   }
 
   private void revert(Connection connection, Migration migration) throws SQLException {
     log.info("reverting {}", migration.fileName().replace(".up.sql", ".down.sql"));
-    runInTransaction(connection, migration.downSql(), c -> update(c,
-        "DELETE FROM schema_migrations WHERE version = ?", migration.version()));
+    runInTransaction(
+        connection,
+        migration.downSql(),
+        c -> update(c, "DELETE FROM schema_migrations WHERE version = ?", migration.version()));
   }
 
   /** The file's SQL and the change to its record, committed together or not at all. */
   private static void runInTransaction(Connection connection, String sql, SqlWork<Integer> record)
       throws SQLException {
-    Transactions.run(connection, c -> {
-      try (Statement statement = c.createStatement()) {
-        statement.execute(sql);
-      }
-      return record.apply(c);
-    });
+    Transactions.run(
+        connection,
+        c -> {
+          try (Statement statement = c.createStatement()) {
+            statement.execute(sql);
+          }
+          return record.apply(c);
+        });
   }
 
-  private static int update(Connection connection, String sql, String... parameters) throws SQLException {
+  private static int update(Connection connection, String sql, String... parameters)
+      throws SQLException {
     try (PreparedStatement statement = connection.prepareStatement(sql)) {
       for (int i = 0; i < parameters.length; i++) statement.setString(i + 1, parameters[i]);
       return statement.executeUpdate();

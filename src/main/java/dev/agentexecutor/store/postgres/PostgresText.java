@@ -3,13 +3,16 @@ package dev.agentexecutor.store.postgres;
 import java.util.regex.Pattern;
 
 /**
- * Makes text storable by PostgreSQL, which refuses the NUL character in {@code text} and the
- * {@code \u0000} escape in {@code jsonb}. A model answer or a job input may hold either; it is
- * replaced by U+FFFD so that a finished job is always saved rather than failing at the end.
+ * Makes text storable by PostgreSQL, which refuses the NUL character in {@code text} and the {@code
+ * \u0000} escape in {@code jsonb}. A model answer or a job input may hold either; it is replaced by
+ * U+FFFD so that a finished job is always saved rather than failing at the end.
  */
 public final class PostgresText {
   public static final char REPLACEMENT = '\uFFFD';
-  /** A JSON NUL escape, not a literal backslash followed by "u0000" (an even run of backslashes). */
+
+  /**
+   * A JSON NUL escape, not a literal backslash followed by "u0000" (an even run of backslashes).
+   */
   private static final Pattern JSON_NUL = Pattern.compile("(?<!\\\\)((?:\\\\\\\\)*)\\\\u0000");
 
   private PostgresText() {}

@@ -10,8 +10,8 @@ final class Schemas {
   private Schemas() {}
 
   /**
-   * The name as an unquoted SQL identifier, folded to lower case as PostgreSQL folds it, so that
-   * it can be written into DDL and {@code search_path} without quoting.
+   * The name as an unquoted SQL identifier, folded to lower case as PostgreSQL folds it, so that it
+   * can be written into DDL and {@code search_path} without quoting.
    */
   static String identifier(String schema) {
     if (schema == null || !PLAIN_IDENTIFIER.matcher(schema).matches()) {

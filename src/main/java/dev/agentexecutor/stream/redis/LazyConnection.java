@@ -41,7 +41,8 @@ final class LazyConnection implements AutoCloseable {
     } catch (RuntimeException e) {
       lastFailure = e;
       nextAttemptNanos = System.nanoTime() + RETRY_INTERVAL.toNanos();
-      throw new BackendUnavailableException(RedisCommands.BACKEND, "cannot connect: " + e.getMessage(), e);
+      throw new BackendUnavailableException(
+          RedisCommands.BACKEND, "cannot connect: " + e.getMessage(), e);
     }
   }
 

@@ -10,6 +10,7 @@ import java.util.concurrent.TimeoutException;
 /** Waits for Lettuce futures with a deadline and turns every failure into a backend outage. */
 final class RedisCommands {
   static final String BACKEND = "redis";
+
   /** Deadline of one command; an answer slower than this means the backend is in trouble. */
   static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(2);
 
@@ -23,7 +24,8 @@ final class RedisCommands {
       throw new BackendUnavailableException(BACKEND, command + " timed out after " + timeout, e);
     } catch (ExecutionException e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
-      throw new BackendUnavailableException(BACKEND, command + " failed: " + cause.getMessage(), cause);
+      throw new BackendUnavailableException(
+          BACKEND, command + " failed: " + cause.getMessage(), cause);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new BackendUnavailableException(BACKEND, command + " interrupted", e);

@@ -6,19 +6,19 @@ import dev.agentexecutor.stream.AgentEvent;
 import dev.agentexecutor.stream.EventStream;
 import dev.agentexecutor.stream.StreamedEvent;
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisURI;
-import io.lettuce.core.Limit;
-import io.lettuce.core.Range;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XAddArgs;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.resource.ClientResources;
-import io.lettuce.core.resource.Delay;
 import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,16 +30,19 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * {@link EventStream} on Redis or Dragonfly: each event is PUBLISHed to
- * {@code {prefix}langgraph:stream:{thread_id}} for live clients and appended to the capped,
- * expiring stream {@code {prefix}langgraph:events:{thread_id}} that followers replay.
+ * {@link EventStream} on Redis or Dragonfly: each event is PUBLISHed to {@code
+ * {prefix}langgraph:stream:{thread_id}} for live clients and appended to the capped, expiring
+ * stream {@code {prefix}langgraph:events:{thread_id}} that followers replay.
  */
 public final class RedisEventStream implements EventStream {
   /** The stream entry field holding the event JSON. */
   public static final String EVENT_FIELD = "event";
+
   /** /ready must answer within a second, PING included. */
   public static final Duration PING_TIMEOUT = Duration.ofSeconds(1);
+
   private static final Duration CONNECT_TIMEOUT = Duration.ofMillis(500);
+
   /** Reconnect quickly after a restart, without hammering a server that stays down. */
   private static final Delay RECONNECT_DELAY =
       Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(2), 2, TimeUnit.MILLISECONDS);
@@ -52,8 +55,10 @@ public final class RedisEventStream implements EventStream {
   private final long ttlSeconds;
   private final LazyConnection shared;
   private final Set<StreamFollower> followers = ConcurrentHashMap.newKeySet();
+
   /** Per thread, the replies of publishAsync not yet checked. */
   private final Map<String, Pending> unconfirmed = new ConcurrentHashMap<>();
+
   private static final int MAX_UNCONFIRMED = 3 * 256;
   private static final int EXPIRE_EVERY = 64;
 
@@ -80,8 +85,8 @@ public final class RedisEventStream implements EventStream {
 
   /**
    * XADD (capped), EXPIRE and PUBLISH pipelined on the shared connection: one round trip. Redis
-   * runs a connection's commands in order, so events of a thread published one after another
-   * keep their order on the channel and in the stream.
+   * runs a connection's commands in order, so events of a thread published one after another keep
+   * their order on the channel and in the stream.
    */
   @Override
   public String publish(String threadId, AgentEvent event) {
@@ -98,9 +103,9 @@ public final class RedisEventStream implements EventStream {
   }
 
   /**
-   * The same three commands without waiting for their replies; the futures are kept per thread
-   * and checked by {@link #flush}. A thread with many unconfirmed events waits for them first,
-   * so memory stays bounded however fast a job streams.
+   * The same three commands without waiting for their replies; the futures are kept per thread and
+   * checked by {@link #flush}. A thread with many unconfirmed events waits for them first, so
+   * memory stays bounded however fast a job streams.
    */
   @Override
   public void publishAsync(String threadId, AgentEvent event) {
@@ -112,8 +117,10 @@ public final class RedisEventStream implements EventStream {
       if (pending.replies.size() >= MAX_UNCONFIRMED) awaitAll(pending.replies);
       pending.replies.add(commands.xadd(stream, capped, EVENT_FIELD, json));
       // The expiry is refreshed on the first event, every EXPIRE_EVERY events and the last one,
-      // not on each: a third fewer commands for the same guarantee (a log outlives its run by the TTL).
-      if (pending.events++ % EXPIRE_EVERY == 0 || event.isEnd()) pending.replies.add(commands.expire(stream, ttlSeconds));
+      // not on each: a third fewer commands for the same guarantee (a log outlives its run by the
+      // TTL).
+      if (pending.events++ % EXPIRE_EVERY == 0 || event.isEnd())
+        pending.replies.add(commands.expire(stream, ttlSeconds));
       pending.replies.add(commands.publish(keys.channel(threadId), json));
     }
   }
@@ -134,13 +141,19 @@ public final class RedisEventStream implements EventStream {
   }
 
   private static void awaitAll(List<RedisFuture<?>> pending) {
-    for (RedisFuture<?> future : pending) RedisCommands.await(future, RedisCommands.COMMAND_TIMEOUT, "pipelined event");
+    for (RedisFuture<?> future : pending)
+      RedisCommands.await(future, RedisCommands.COMMAND_TIMEOUT, "pipelined event");
     pending.clear();
   }
 
   @Override
   public Subscription follow(String threadId, String afterId, Consumer<StreamedEvent> listener) {
-    var follower = new StreamFollower(() -> client.connectAsync(StringCodec.UTF8, uri), keys.stream(threadId), afterId, listener);
+    var follower =
+        new StreamFollower(
+            () -> client.connectAsync(StringCodec.UTF8, uri),
+            keys.stream(threadId),
+            afterId,
+            listener);
     followers.add(follower);
     follower.start("redis-stream-follow-" + threadId, () -> followers.remove(follower));
     return follower;
@@ -149,9 +162,14 @@ public final class RedisEventStream implements EventStream {
   /** XREVRANGE key + - COUNT 1: the newest entry, one round trip on the shared connection. */
   @Override
   public Optional<StreamedEvent> last(String threadId) {
-    List<StreamMessage<String, String>> newest = RedisCommands.await(
-        shared.get().async().xrevrange(keys.stream(threadId), Range.create("-", "+"), Limit.from(1)),
-        RedisCommands.COMMAND_TIMEOUT, "XREVRANGE");
+    List<StreamMessage<String, String>> newest =
+        RedisCommands.await(
+            shared
+                .get()
+                .async()
+                .xrevrange(keys.stream(threadId), Range.create("-", "+"), Limit.from(1)),
+            RedisCommands.COMMAND_TIMEOUT,
+            "XREVRANGE");
     if (newest == null || newest.isEmpty()) return Optional.empty();
     StreamMessage<String, String> entry = newest.get(0);
     AgentEvent event = StreamFollower.parse(entry);

@@ -22,9 +22,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One follow of a thread's stream on its own connection (XREAD BLOCK holds the connection).
- * History and live events come from the same XREAD loop on the last delivered id, so there is
- * no boundary between them where an event could be missed or delivered twice.
+ * One follow of a thread's stream on its own connection (XREAD BLOCK holds the connection). History
+ * and live events come from the same XREAD loop on the last delivered id, so there is no boundary
+ * between them where an event could be missed or delivered twice.
  */
 final class StreamFollower implements EventStream.Subscription {
   private static final Logger log = LoggerFactory.getLogger(StreamFollower.class);
@@ -36,8 +36,11 @@ final class StreamFollower implements EventStream.Subscription {
   private static final Duration CONNECT_WAIT = Duration.ofSeconds(2);
   private static final Pattern STREAM_ID = Pattern.compile("\\d+(-\\d+)?");
 
-  /** Opens a connection asynchronously, so that a follow closed while connecting can close it too. */
+  /**
+   * Opens a connection asynchronously, so that a follow closed while connecting can close it too.
+   */
   private final Supplier<ConnectionFuture<StatefulRedisConnection<String, String>>> connector;
+
   private final String streamKey;
   private final Consumer<StreamedEvent> listener;
   private Runnable onStop = () -> {};
@@ -110,7 +113,9 @@ final class StreamFollower implements EventStream.Subscription {
     return closed;
   }
 
-  /** The entry's event; null (logged) for an entry that is not one, which must not stop a follow. */
+  /**
+   * The entry's event; null (logged) for an entry that is not one, which must not stop a follow.
+   */
   static AgentEvent parse(StreamMessage<String, String> message) {
     String json = message.getBody().get(RedisEventStream.EVENT_FIELD);
     try {
@@ -148,7 +153,9 @@ final class StreamFollower implements EventStream.Subscription {
   }
 
   private static BackendUnavailableException abandon(
-      ConnectionFuture<StatefulRedisConnection<String, String>> pending, String why, Exception cause) {
+      ConnectionFuture<StatefulRedisConnection<String, String>> pending,
+      String why,
+      Exception cause) {
     pending.thenAccept(StatefulRedisConnection::closeAsync);
     return new BackendUnavailableException(RedisCommands.BACKEND, why, cause);
   }
@@ -160,7 +167,8 @@ final class StreamFollower implements EventStream.Subscription {
   }
 
   private static Duration backoff(long failures) {
-    long capped = Math.min(MAX_BACKOFF.toMillis(), MIN_BACKOFF.toMillis() << Math.min(failures, 10));
+    long capped =
+        Math.min(MAX_BACKOFF.toMillis(), MIN_BACKOFF.toMillis() << Math.min(failures, 10));
     return Duration.ofMillis(capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1));
   }
 

@@ -40,10 +40,14 @@ class GlobTest {
 
   @Test
   void rejectsMalformedPatternsNamingThem() {
-    assertThatThrownBy(() -> Glob.compile("[a")).isInstanceOf(ToolException.class).hasMessage("invalid glob pattern '[a': missing ']'");
-    assertThatThrownBy(() -> Glob.compile("{a,b")).hasMessage("invalid glob pattern '{a,b': missing '}'");
+    assertThatThrownBy(() -> Glob.compile("[a"))
+        .isInstanceOf(ToolException.class)
+        .hasMessage("invalid glob pattern '[a': missing ']'");
+    assertThatThrownBy(() -> Glob.compile("{a,b"))
+        .hasMessage("invalid glob pattern '{a,b': missing '}'");
     assertThatThrownBy(() -> Glob.compile("{a,{b}}")).hasMessageContaining("cannot be nested");
     assertThatThrownBy(() -> Glob.compile("a\\")).hasMessageContaining("ends with an escape");
-    assertThatThrownBy(() -> Glob.compile("[z-a]")).hasMessageStartingWith("invalid glob pattern '[z-a]'");
+    assertThatThrownBy(() -> Glob.compile("[z-a]"))
+        .hasMessageStartingWith("invalid glob pattern '[z-a]'");
   }
 }

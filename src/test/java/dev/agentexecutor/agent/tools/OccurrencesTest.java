@@ -19,6 +19,7 @@ class OccurrencesTest {
     int[] at = Occurrences.of(text, "beta");
 
     assertThat(Occurrences.replace(text, at, 4, "B$1")).isEqualTo(text.replace("beta", "B$1"));
-    assertThat(Occurrences.replace(text, new int[] {at[0]}, 4, "")).isEqualTo("alpha \ngamma beta\ndelta beta");
+    assertThat(Occurrences.replace(text, new int[] {at[0]}, 4, ""))
+        .isEqualTo("alpha \ngamma beta\ndelta beta");
   }
 }

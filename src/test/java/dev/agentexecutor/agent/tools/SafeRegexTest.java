@@ -12,32 +12,57 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** Patterns from models cannot take exponential time or memory, and a search stops when interrupted (issue 9.2). */
+/**
+ * Patterns from models cannot take exponential time or memory, and a search stops when interrupted
+ * (issue 9.2).
+ */
 class SafeRegexTest {
   @Test
   @Timeout(value = 5, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void grepWithACatastrophicPatternFinishesAtOnce() {
-    assertThat(call(FileTools.grep(), "{\"pattern\": \"(.*){30}x\"}", withFiles("/a.txt", "a".repeat(40))).output())
+    assertThat(
+            call(
+                    FileTools.grep(),
+                    "{\"pattern\": \"(.*){30}x\"}",
+                    withFiles("/a.txt", "a".repeat(40)))
+                .output())
         .isEqualTo("No matches found");
-    assertThat(call(FileTools.grep(), "{\"pattern\": \"(a+)+$\", \"output_mode\": \"count\"}",
-        withFiles("/a.txt", "a".repeat(5000) + "!")).output()).isEqualTo("No matches found");
+    assertThat(
+            call(
+                    FileTools.grep(),
+                    "{\"pattern\": \"(a+)+$\", \"output_mode\": \"count\"}",
+                    withFiles("/a.txt", "a".repeat(5000) + "!"))
+                .output())
+        .isEqualTo("No matches found");
   }
 
   @Test
   @Timeout(value = 5, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void globWithManyStarsFinishesAtOnce() {
     String deep = "a".repeat(80);
-    assertThat(call(FileTools.glob(), "{\"pattern\": \"*a*a*a*a*a*a*a*a*a*a*a*a*b\"}", withFiles("/" + deep, "x")).output())
+    assertThat(
+            call(
+                    FileTools.glob(),
+                    "{\"pattern\": \"*a*a*a*a*a*a*a*a*a*a*a*a*b\"}",
+                    withFiles("/" + deep, "x"))
+                .output())
         .isEqualTo("No files found");
   }
 
   @Test
   @Timeout(value = 5, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void refusesNestedRepetitionsThatWouldExhaustMemory() {
-    assertThatThrownBy(() -> call(FileTools.grep(), "{\"pattern\": \"((a{1000}){1000}){1000}\"}", withFiles("/a", "a")))
-        .isInstanceOf(ToolException.class).hasMessageContaining("the regex repeats too much");
+    assertThatThrownBy(
+            () ->
+                call(
+                    FileTools.grep(),
+                    "{\"pattern\": \"((a{1000}){1000}){1000}\"}",
+                    withFiles("/a", "a")))
+        .isInstanceOf(ToolException.class)
+        .hasMessageContaining("the regex repeats too much");
     assertThatThrownBy(() -> SafeRegex.compile("(?:(?:(?:(?:a{10}){10}){10}){10})"))
-        .isInstanceOf(ToolException.class).hasMessageContaining("at most 1000");
+        .isInstanceOf(ToolException.class)
+        .hasMessageContaining("at most 1000");
   }
 
   @Test
@@ -53,8 +78,10 @@ class SafeRegexTest {
   @Test
   void refusesOverlongPatternsAndReportsSyntaxErrors() {
     assertThatThrownBy(() -> SafeRegex.compile("a".repeat(1001)))
-        .isInstanceOf(ToolException.class).hasMessage("the regex has 1001 characters; the limit is 1000");
-    assertThatThrownBy(() -> SafeRegex.compile("(unclosed")).hasMessageStartingWith("invalid regex: ");
+        .isInstanceOf(ToolException.class)
+        .hasMessage("the regex has 1001 characters; the limit is 1000");
+    assertThatThrownBy(() -> SafeRegex.compile("(unclosed"))
+        .hasMessageStartingWith("invalid regex: ");
   }
 
   @Test
@@ -64,15 +91,18 @@ class SafeRegexTest {
     String text = "ab".repeat(2_000_000); // tens of seconds of work
     AtomicReference<Thread> worker = new AtomicReference<>();
     CompletableFuture<Throwable> ended = new CompletableFuture<>();
-    Thread thread = Thread.ofPlatform().start(() -> {
-      worker.set(Thread.currentThread());
-      try {
-        SafeRegex.find(slow, text);
-        ended.complete(null);
-      } catch (Throwable e) {
-        ended.complete(e);
-      }
-    });
+    Thread thread =
+        Thread.ofPlatform()
+            .start(
+                () -> {
+                  worker.set(Thread.currentThread());
+                  try {
+                    SafeRegex.find(slow, text);
+                    ended.complete(null);
+                  } catch (Throwable e) {
+                    ended.complete(e);
+                  }
+                });
     Thread.sleep(200);
     long interrupted = System.nanoTime();
     thread.interrupt();

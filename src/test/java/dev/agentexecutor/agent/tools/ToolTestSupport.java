@@ -18,7 +18,8 @@ final class ToolTestSupport {
 
   static AgentState withFiles(String... pathsAndTexts) {
     Map<String, FileData> files = new LinkedHashMap<>();
-    for (int i = 0; i < pathsAndTexts.length; i += 2) files.put(pathsAndTexts[i], FileData.of(pathsAndTexts[i + 1], T0));
+    for (int i = 0; i < pathsAndTexts.length; i += 2)
+      files.put(pathsAndTexts[i], FileData.of(pathsAndTexts[i + 1], T0));
     return AgentState.initial(List.of(), files, Map.of());
   }
 
@@ -27,6 +28,7 @@ final class ToolTestSupport {
   }
 
   static ToolResult call(Tool tool, String argsJson, AgentState state, Instant now) {
-    return tool.call((ObjectNode) Json.parse(argsJson), state, new ToolCallContext("call_1", "lead", now));
+    return tool.call(
+        (ObjectNode) Json.parse(argsJson), state, new ToolCallContext("call_1", "lead", now));
   }
 }

@@ -36,22 +36,29 @@ class HttpApiEndToEndTest {
   @Test
   void structuredCloudEventRunsTheJobAndAnswersWithTheCompletedEvent() {
     String jobId = TestJobs.newJobId();
-    HttpResponse<String> response = service.postCloudEvent(TestJobs.threeStepScripted(jobId),
-        "traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+    HttpResponse<String> response =
+        service.postCloudEvent(
+            TestJobs.threeStepScripted(jobId),
+            "traceparent",
+            "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
 
     assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("application/cloudevents+json");
+    assertThat(response.headers().firstValue("Content-Type").orElse(""))
+        .startsWith("application/cloudevents+json");
     JsonNode event = Json.parse(response.body());
     assertThat(event.path("specversion").asText()).isEqualTo("1.0");
     assertThat(event.path("type").asText()).isEqualTo("dev.my-platform.agent.completed");
     assertThat(event.path("source").asText()).isEqualTo("agent-executor-service");
     assertThat(event.path("subject").asText()).isEqualTo(jobId);
     assertThat(event.path("id").asText()).matches("[0-9a-f-]{36}");
-    assertThat(event.path("traceparent").asText()).startsWith("00-4bf92f3577b34da6a3ce929d0e0e4736-").doesNotContain("00f067aa0ba902b7");
+    assertThat(event.path("traceparent").asText())
+        .startsWith("00-4bf92f3577b34da6a3ce929d0e0e4736-")
+        .doesNotContain("00f067aa0ba902b7");
     JsonNode data = event.path("data");
     assertThat(data.path("job_id").asText()).isEqualTo(jobId);
     assertThat(data.path("result").path("status").asText()).isEqualTo("completed");
-    assertThat(data.path("result").path("output").asText()).isEqualTo("The answer is in /answer.md.");
+    assertThat(data.path("result").path("output").asText())
+        .isEqualTo("The answer is in /answer.md.");
     assertThat(data.path("result").path("usage").path("input_tokens").asLong()).isPositive();
     assertThat(data.path("result").path("usage").path("output_tokens").asLong()).isPositive();
 
@@ -62,20 +69,29 @@ class HttpApiEndToEndTest {
   @Test
   void binaryCloudEventRunsTheJob() {
     String jobId = TestJobs.newJobId();
-    HttpResponse<String> response = service.post("/", TestJobs.threeStepScripted(jobId).toString(),
-        CloudEvents.binaryHeaders("ce-traceparent", "00-11111111111111111111111111111111-2222222222222222-01"));
+    HttpResponse<String> response =
+        service.post(
+            "/",
+            TestJobs.threeStepScripted(jobId).toString(),
+            CloudEvents.binaryHeaders(
+                "ce-traceparent", "00-11111111111111111111111111111111-2222222222222222-01"));
 
     assertThat(response.statusCode()).isEqualTo(200);
     JsonNode event = Json.parse(response.body());
     assertThat(event.path("type").asText()).isEqualTo("dev.my-platform.agent.completed");
     assertThat(event.path("data").path("job_id").asText()).isEqualTo(jobId);
-    assertThat(event.path("traceparent").asText()).startsWith("00-11111111111111111111111111111111-");
+    assertThat(event.path("traceparent").asText())
+        .startsWith("00-11111111111111111111111111111111-");
   }
 
   @Test
   void aFailingJobIsReportedAsAFailedEventWith200() {
     String jobId = TestJobs.newJobId();
-    ObjectNode job = TestJobs.job(jobId, TestJobs.orchestrator("scripted", "scripted", Json.MAPPER.createArrayNode()), "go");
+    ObjectNode job =
+        TestJobs.job(
+            jobId,
+            TestJobs.orchestrator("scripted", "scripted", Json.MAPPER.createArrayNode()),
+            "go");
     HttpResponse<String> response = service.postCloudEvent(job);
 
     assertThat(response.statusCode()).isEqualTo(200);
@@ -91,9 +107,11 @@ class HttpApiEndToEndTest {
   @Test
   void invokeStreamsEventsOverWebSocketAndStateAndCleanupFollow() throws Exception {
     String jobId = TestJobs.newJobId();
-    HttpResponse<String> started = service.post("/invoke", TestJobs.slowScripted(jobId, 3, 50).toString());
+    HttpResponse<String> started =
+        service.post("/invoke", TestJobs.slowScripted(jobId, 3, 50).toString());
     assertThat(started.statusCode()).isEqualTo(200);
-    assertThat(Json.parse(started.body())).isEqualTo(Json.object().put("thread_id", jobId).put("status", "started"));
+    assertThat(Json.parse(started.body()))
+        .isEqualTo(Json.object().put("thread_id", jobId).put("status", "started"));
 
     var socket = service.webSocket("/stream/" + jobId);
     socket.sendText("{\"hello\":\"server\"}"); // inbound frames are tolerated
@@ -102,12 +120,28 @@ class HttpApiEndToEndTest {
     assertThat(events).isNotEmpty();
     assertThat(events.get(events.size() - 1).path("event_type").asText()).isEqualTo("end");
     assertThat(events.get(events.size() - 1).path("data")).isEqualTo(Json.object());
-    JsonNode lastState = events.stream().filter(e -> e.path("event_type").asText().equals("on_state_update")).reduce((a, b) -> b).orElseThrow();
+    JsonNode lastState =
+        events.stream()
+            .filter(e -> e.path("event_type").asText().equals("on_state_update"))
+            .reduce((a, b) -> b)
+            .orElseThrow();
     assertThat(lastState.path("data").path("files").has("/step-2.txt")).isTrue();
-    assertThat(lastState.path("data").path("files").path("/step-2.txt").path("content").get(0).asText()).isEqualTo("step 2");
-    assertThat(lastState.path("data").path("files").path("/step-2.txt").path("created_at").asText()).isNotBlank();
-    assertThat(lastState.path("data").path("messages").get(0).path("role").asText()).isEqualTo("user");
-    assertThat(events).extracting(e -> e.path("event_type").asText()).contains("on_tool_start", "on_tool_end", "on_llm_stream");
+    assertThat(
+            lastState
+                .path("data")
+                .path("files")
+                .path("/step-2.txt")
+                .path("content")
+                .get(0)
+                .asText())
+        .isEqualTo("step 2");
+    assertThat(lastState.path("data").path("files").path("/step-2.txt").path("created_at").asText())
+        .isNotBlank();
+    assertThat(lastState.path("data").path("messages").get(0).path("role").asText())
+        .isEqualTo("user");
+    assertThat(events)
+        .extracting(e -> e.path("event_type").asText())
+        .contains("on_tool_start", "on_tool_end", "on_llm_stream");
 
     JsonNode state = service.awaitState(jobId, "completed", Duration.ofSeconds(10));
     assertThat(state.path("thread_id").asText()).isEqualTo(jobId);
@@ -123,11 +157,20 @@ class HttpApiEndToEndTest {
   @Test
   void aLateWebSocketClientStillGetsEveryEventOnceEndingWithEnd() throws Exception {
     String jobId = TestJobs.newJobId();
-    assertThat(service.postCloudEvent(TestJobs.threeStepScripted(jobId)).statusCode()).isEqualTo(200);
+    assertThat(service.postCloudEvent(TestJobs.threeStepScripted(jobId)).statusCode())
+        .isEqualTo(200);
 
-    List<JsonNode> events = service.webSocket("/deepagents-runtime/stream/" + jobId).awaitClose(Duration.ofSeconds(10));
-    assertThat(events).extracting(e -> e.path("event_type").asText())
-        .containsSubsequence("on_llm_stream", "on_state_update", "on_tool_start", "on_tool_end", "on_state_update", "end")
+    List<JsonNode> events =
+        service.webSocket("/deepagents-runtime/stream/" + jobId).awaitClose(Duration.ofSeconds(10));
+    assertThat(events)
+        .extracting(e -> e.path("event_type").asText())
+        .containsSubsequence(
+            "on_llm_stream",
+            "on_state_update",
+            "on_tool_start",
+            "on_tool_end",
+            "on_state_update",
+            "end")
         .endsWith("end");
     assertThat(events.stream().filter(e -> e.path("event_type").asText().equals("end"))).hasSize(1);
   }
@@ -135,33 +178,47 @@ class HttpApiEndToEndTest {
   @Test
   void serverSentEventsResumeAfterLastEventId() {
     String jobId = TestJobs.newJobId();
-    assertThat(service.postCloudEvent(TestJobs.threeStepScripted(jobId)).statusCode()).isEqualTo(200);
+    assertThat(service.postCloudEvent(TestJobs.threeStepScripted(jobId)).statusCode())
+        .isEqualTo(200);
 
-    HttpResponse<String> all = service.get("/stream/" + jobId + "/events", "Accept", "text/event-stream");
+    HttpResponse<String> all =
+        service.get("/stream/" + jobId + "/events", "Accept", "text/event-stream");
     List<String> ids = sseField(all.body(), "id");
     List<String> data = sseField(all.body(), "data");
     assertThat(ids).hasSizeGreaterThan(3);
     assertThat(Json.parse(data.get(data.size() - 1)).path("event_type").asText()).isEqualTo("end");
 
-    HttpResponse<String> resumed = service.get("/stream/" + jobId + "/events", "Accept", "text/event-stream", "Last-Event-ID", ids.get(2));
+    HttpResponse<String> resumed =
+        service.get(
+            "/stream/" + jobId + "/events",
+            "Accept",
+            "text/event-stream",
+            "Last-Event-ID",
+            ids.get(2));
     assertThat(sseField(resumed.body(), "id")).isEqualTo(ids.subList(3, ids.size()));
   }
 
   private static List<String> sseField(String body, String field) {
-    return body.lines().filter(l -> l.startsWith(field + ":")).map(l -> l.substring(field.length() + 1).strip()).toList();
+    return body.lines()
+        .filter(l -> l.startsWith(field + ":"))
+        .map(l -> l.substring(field.length() + 1).strip())
+        .toList();
   }
 
   @Test
   void cancellingARunningJobStopsItAndReportsCancelled() throws Exception {
     String jobId = TestJobs.newJobId();
-    assertThat(service.post("/invoke", TestJobs.slowScripted(jobId, 50, 100).toString()).statusCode()).isEqualTo(200);
+    assertThat(
+            service.post("/invoke", TestJobs.slowScripted(jobId, 50, 100).toString()).statusCode())
+        .isEqualTo(200);
     service.awaitState(jobId, "running", Duration.ofSeconds(5));
     Thread.sleep(150);
 
     HttpResponse<String> cancel = service.post("/cancel/" + jobId, "");
     assertThat(cancel.statusCode()).isEqualTo(202);
 
-    List<JsonNode> events = service.webSocket("/stream/" + jobId).awaitClose(Duration.ofSeconds(10));
+    List<JsonNode> events =
+        service.webSocket("/stream/" + jobId).awaitClose(Duration.ofSeconds(10));
     assertThat(events).extracting(e -> e.path("event_type").asText()).endsWith("error", "end");
     JsonNode state = service.awaitState(jobId, "cancelled", Duration.ofSeconds(10));
     assertThat(state.path("error").path("type").asText()).isEqualTo("Cancelled");
@@ -183,11 +240,20 @@ class HttpApiEndToEndTest {
 
   @Test
   void reRunningACompletedJobRepublishesItsResultWithoutCallingTheModel() {
-    try (FakeLlmServer llm = FakeLlmServer.start(); ServiceHarness real = ServiceHarness.start(Map.of(
-        "LLM_PROVIDER", "openai", "OPENAI_BASE_URL", llm.baseUrl(), "OPENAI_API_KEY", "test-key"))) {
+    try (FakeLlmServer llm = FakeLlmServer.start();
+        ServiceHarness real =
+            ServiceHarness.start(
+                Map.of(
+                    "LLM_PROVIDER",
+                    "openai",
+                    "OPENAI_BASE_URL",
+                    llm.baseUrl(),
+                    "OPENAI_API_KEY",
+                    "test-key"))) {
       llm.enqueue(FakeLlmReply.text("first and only answer"));
       String jobId = TestJobs.newJobId();
-      ObjectNode job = TestJobs.job(jobId, TestJobs.orchestrator("openai", "gpt-4o-mini", null), "answer once");
+      ObjectNode job =
+          TestJobs.job(jobId, TestJobs.orchestrator("openai", "gpt-4o-mini", null), "answer once");
 
       JsonNode first = Json.parse(real.postCloudEvent(job).body());
       JsonNode second = Json.parse(real.postCloudEvent(job).body());
@@ -200,21 +266,48 @@ class HttpApiEndToEndTest {
 
   @Test
   void aJobWithCheckpointsResumesFromTheLastOneInsteadOfStartingOver() {
-    try (FakeLlmServer llm = FakeLlmServer.start(); ServiceHarness real = ServiceHarness.start(Map.of(
-        "LLM_PROVIDER", "openai", "OPENAI_BASE_URL", llm.baseUrl(), "OPENAI_API_KEY", "test-key"))) {
+    try (FakeLlmServer llm = FakeLlmServer.start();
+        ServiceHarness real =
+            ServiceHarness.start(
+                Map.of(
+                    "LLM_PROVIDER",
+                    "openai",
+                    "OPENAI_BASE_URL",
+                    llm.baseUrl(),
+                    "OPENAI_API_KEY",
+                    "test-key"))) {
       String jobId = TestJobs.newJobId();
       // The state a crashed run left behind: the model asked for a tool call, which never ran.
-      ObjectNode args = Json.object().put("file_path", "/resumed.md").put("content", "written after resume");
-      AgentState interrupted = AgentState.initial(List.of(Message.user("resume me")), Map.of(), Map.of())
-          .withMessage(Message.assistant("", List.of(new ToolCall("call_1", "write_file", args))));
-      real.app().backends().checkpointer().put(new Checkpoint(jobId, "", "1f000000-0000-7000-8000-000000000001", null, 1,
-          Instant.now(), Checkpoint.Next.TOOLS, interrupted));
+      ObjectNode args =
+          Json.object().put("file_path", "/resumed.md").put("content", "written after resume");
+      AgentState interrupted =
+          AgentState.initial(List.of(Message.user("resume me")), Map.of(), Map.of())
+              .withMessage(
+                  Message.assistant("", List.of(new ToolCall("call_1", "write_file", args))));
+      real.app()
+          .backends()
+          .checkpointer()
+          .put(
+              new Checkpoint(
+                  jobId,
+                  "",
+                  "1f000000-0000-7000-8000-000000000001",
+                  null,
+                  1,
+                  Instant.now(),
+                  Checkpoint.Next.TOOLS,
+                  interrupted));
       llm.enqueue(FakeLlmReply.text("finished from the checkpoint"));
 
-      JsonNode event = Json.parse(real.postCloudEvent(
-          TestJobs.job(jobId, TestJobs.orchestrator("openai", "gpt-4o-mini", null), "resume me")).body());
+      JsonNode event =
+          Json.parse(
+              real.postCloudEvent(
+                      TestJobs.job(
+                          jobId, TestJobs.orchestrator("openai", "gpt-4o-mini", null), "resume me"))
+                  .body());
 
-      assertThat(event.path("data").path("result").path("output").asText()).isEqualTo("finished from the checkpoint");
+      assertThat(event.path("data").path("result").path("output").asText())
+          .isEqualTo("finished from the checkpoint");
       assertThat(llm.requestCount()).isEqualTo(1);
       JsonNode sent = llm.lastRequest().messages();
       assertThat(sent.toString()).contains("Updated file /resumed.md");
@@ -226,10 +319,14 @@ class HttpApiEndToEndTest {
   void httpJobsBeyondTheLimitGet429UntilASlotFrees() throws Exception {
     try (ServiceHarness limited = ServiceHarness.start(Map.of("MAX_CONCURRENT_HTTP_JOBS", "1"))) {
       String first = TestJobs.newJobId();
-      assertThat(limited.post("/invoke", TestJobs.slowScripted(first, 4, 100).toString()).statusCode()).isEqualTo(200);
+      assertThat(
+              limited.post("/invoke", TestJobs.slowScripted(first, 4, 100).toString()).statusCode())
+          .isEqualTo(200);
 
-      HttpResponse<String> invoke = limited.post("/invoke", TestJobs.threeStepScripted(TestJobs.newJobId()).toString());
-      HttpResponse<String> post = limited.postCloudEvent(TestJobs.threeStepScripted(TestJobs.newJobId()));
+      HttpResponse<String> invoke =
+          limited.post("/invoke", TestJobs.threeStepScripted(TestJobs.newJobId()).toString());
+      HttpResponse<String> post =
+          limited.postCloudEvent(TestJobs.threeStepScripted(TestJobs.newJobId()));
       assertThat(invoke.statusCode()).isEqualTo(429);
       assertThat(invoke.headers().firstValue("Retry-After")).isPresent();
       assertThat(invoke.body()).contains("MAX_CONCURRENT_HTTP_JOBS");
@@ -237,9 +334,17 @@ class HttpApiEndToEndTest {
 
       limited.awaitState(first, "completed", Duration.ofSeconds(10));
       // The slot is given back just after the job's record is stored: allow for that moment.
-      NatsTestKit.await("a slot for a new job", Duration.ofSeconds(5),
-          () -> limited.postCloudEvent(TestJobs.threeStepScripted(TestJobs.newJobId())).statusCode() == 200);
-      assertThat(limited.post("/invoke", TestJobs.threeStepScripted(TestJobs.newJobId()).toString()).statusCode()).isEqualTo(200);
+      NatsTestKit.await(
+          "a slot for a new job",
+          Duration.ofSeconds(5),
+          () ->
+              limited.postCloudEvent(TestJobs.threeStepScripted(TestJobs.newJobId())).statusCode()
+                  == 200);
+      assertThat(
+              limited
+                  .post("/invoke", TestJobs.threeStepScripted(TestJobs.newJobId()).toString())
+                  .statusCode())
+          .isEqualTo(200);
     }
   }
 
@@ -254,7 +359,8 @@ class HttpApiEndToEndTest {
     assertThat(ready.statusCode()).isEqualTo(200);
     JsonNode readiness = Json.parse(ready.body());
     assertThat(readiness.path("status").asText()).isEqualTo("ready");
-    assertThat(readiness.path("services").path("checkpoints").path("backend").asText()).isEqualTo("memory");
+    assertThat(readiness.path("services").path("checkpoints").path("backend").asText())
+        .isEqualTo("memory");
     assertThat(readiness.path("timestamp").asText()).isNotBlank();
 
     service.postCloudEvent(TestJobs.threeStepScripted(TestJobs.newJobId()));

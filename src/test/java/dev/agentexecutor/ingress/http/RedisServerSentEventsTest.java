@@ -7,6 +7,7 @@ import java.util.Map;
 class RedisServerSentEventsTest extends ServerSentEventsContract {
   @Override
   Map<String, String> backend() {
-    return Map.of("REDIS_URL", RedisTestKit.SHARED_URI, "STREAM_KEY_PREFIX", RedisTestKit.uniquePrefix());
+    return Map.of(
+        "REDIS_URL", RedisTestKit.SHARED_URI, "STREAM_KEY_PREFIX", RedisTestKit.uniquePrefix());
   }
 }

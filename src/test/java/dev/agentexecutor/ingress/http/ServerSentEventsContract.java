@@ -15,7 +15,6 @@ import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -26,15 +25,16 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * What the event streams answer, on every event-stream backend: SSE whatever the Accept header,
- * 204 to a client that already has the {@code end}, 404 for an unknown thread (WebSocket too),
- * keep-alive comments while nothing happens. Every request has a deadline: before these rules,
- * the failing cases held their connection open for ever.
+ * What the event streams answer, on every event-stream backend: SSE whatever the Accept header, 204
+ * to a client that already has the {@code end}, 404 for an unknown thread (WebSocket too),
+ * keep-alive comments while nothing happens. Every request has a deadline: before these rules, the
+ * failing cases held their connection open for ever.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class ServerSentEventsContract {
   private static final Duration DEADLINE = Duration.ofSeconds(10);
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private ServiceHarness service;
 
   /** The backend's variables; STREAM_HEARTBEAT_SECONDS=1 is added. */
@@ -53,8 +53,10 @@ abstract class ServerSentEventsContract {
   }
 
   private HttpResponse<String> sse(String threadId, String... headers) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(service.baseUrl() + "/stream/" + threadId + "/events"))
-        .timeout(DEADLINE).GET();
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(service.baseUrl() + "/stream/" + threadId + "/events"))
+            .timeout(DEADLINE)
+            .GET();
     if (headers.length > 0) request.headers(headers);
     // The request timeout ends with the headers: the whole body gets a deadline of its own.
     var response = http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString());
@@ -66,12 +68,16 @@ abstract class ServerSentEventsContract {
   }
 
   private static List<String> field(String body, String name) {
-    return body.lines().filter(l -> l.startsWith(name + ":")).map(l -> l.substring(name.length() + 1).strip()).toList();
+    return body.lines()
+        .filter(l -> l.startsWith(name + ":"))
+        .map(l -> l.substring(name.length() + 1).strip())
+        .toList();
   }
 
   private String finishedJob() {
     String jobId = TestJobs.newJobId();
-    assertThat(service.postCloudEvent(TestJobs.threeStepScripted(jobId)).statusCode()).isEqualTo(200);
+    assertThat(service.postCloudEvent(TestJobs.threeStepScripted(jobId)).statusCode())
+        .isEqualTo(200);
     return jobId;
   }
 
@@ -84,7 +90,8 @@ abstract class ServerSentEventsContract {
     assertThat(Json.parse(data.get(data.size() - 1)).path("event_type").asText()).isEqualTo("end");
 
     // What a browser's EventSource does 3 s after the server closed: reconnect with the last id.
-    HttpResponse<String> again = sse(jobId, "Accept", "text/event-stream", "Last-Event-ID", ids.get(ids.size() - 1));
+    HttpResponse<String> again =
+        sse(jobId, "Accept", "text/event-stream", "Last-Event-ID", ids.get(ids.size() - 1));
 
     assertThat(again.statusCode()).isEqualTo(204);
     assertThat(again.body()).isEmpty();
@@ -103,17 +110,28 @@ abstract class ServerSentEventsContract {
 
   @Test
   void anUnknownThreadIs404JsonOnSseAndWebSocket() throws Exception {
-    HttpResponse<String> response = sse("no-such-thread-" + TestJobs.newJobId(), "Accept", "text/event-stream");
+    HttpResponse<String> response =
+        sse("no-such-thread-" + TestJobs.newJobId(), "Accept", "text/event-stream");
 
     assertThat(response.statusCode()).isEqualTo(404);
-    assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("application/json");
+    assertThat(response.headers().firstValue("Content-Type").orElse(""))
+        .startsWith("application/json");
     assertThat(Json.parse(response.body()).path("error").asText()).isEqualTo("not_found");
 
-    var handshake = http.newWebSocketBuilder().connectTimeout(DEADLINE)
-        .buildAsync(URI.create("ws://127.0.0.1:" + service.app().port() + "/stream/no-such-thread"), new java.net.http.WebSocket.Listener() {});
-    assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> handshake.get(10, TimeUnit.SECONDS)))
+    var handshake =
+        http.newWebSocketBuilder()
+            .connectTimeout(DEADLINE)
+            .buildAsync(
+                URI.create("ws://127.0.0.1:" + service.app().port() + "/stream/no-such-thread"),
+                new java.net.http.WebSocket.Listener() {});
+    assertThat(
+            org.assertj.core.api.Assertions.catchThrowable(
+                () -> handshake.get(10, TimeUnit.SECONDS)))
         .hasCauseInstanceOf(WebSocketHandshakeException.class)
-        .satisfies(e -> assertThat(((WebSocketHandshakeException) e.getCause()).getResponse().statusCode()).isEqualTo(404));
+        .satisfies(
+            e ->
+                assertThat(((WebSocketHandshakeException) e.getCause()).getResponse().statusCode())
+                    .isEqualTo(404));
   }
 
   @ParameterizedTest(name = "Accept: {0}")
@@ -121,10 +139,12 @@ abstract class ServerSentEventsContract {
   void eventsAreServedWhateverTheAcceptHeader(String accept) throws Exception {
     String jobId = finishedJob();
 
-    HttpResponse<String> response = accept.equals("(none)") ? sse(jobId) : sse(jobId, "Accept", accept);
+    HttpResponse<String> response =
+        accept.equals("(none)") ? sse(jobId) : sse(jobId, "Accept", accept);
 
     assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
+    assertThat(response.headers().firstValue("Content-Type").orElse(""))
+        .startsWith("text/event-stream");
     List<String> data = field(response.body(), "data");
     assertThat(data).hasSizeGreaterThan(3);
     assertThat(Json.parse(data.get(data.size() - 1)).path("event_type").asText()).isEqualTo("end");
@@ -143,24 +163,35 @@ abstract class ServerSentEventsContract {
   @Test
   void aQuietStreamCarriesKeepAliveComments() throws Exception {
     String threadId = "quiet-" + TestJobs.newJobId();
-    service.app().backends().events().publish(threadId, new AgentEvent(AgentEvent.LLM_STREAM, Json.object().put("token", "hi")));
-    HttpRequest request = HttpRequest.newBuilder(URI.create(service.baseUrl() + "/stream/" + threadId + "/events")).GET().build();
+    service
+        .app()
+        .backends()
+        .events()
+        .publish(threadId, new AgentEvent(AgentEvent.LLM_STREAM, Json.object().put("token", "hi")));
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(service.baseUrl() + "/stream/" + threadId + "/events"))
+            .GET()
+            .build();
 
     HttpResponse<Stream<String>> response = http.send(request, HttpResponse.BodyHandlers.ofLines());
-    var firstLines = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-      try (Stream<String> lines = response.body()) {
-        return lines.takeWhile(l -> !l.startsWith(": keep-alive")).limit(50).toList();
-      }
-    });
+    var firstLines =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () -> {
+              try (Stream<String> lines = response.body()) {
+                return lines.takeWhile(l -> !l.startsWith(": keep-alive")).limit(50).toList();
+              }
+            });
     // The heartbeat is 1 s: a comment must come within a few seconds of the last event.
-    assertThat(firstLines.get(5, TimeUnit.SECONDS)).anyMatch(l -> l.startsWith("data:") && l.contains("\"hi\""));
+    assertThat(firstLines.get(5, TimeUnit.SECONDS))
+        .anyMatch(l -> l.startsWith("data:") && l.contains("\"hi\""));
     service.app().backends().events().publish(threadId, AgentEvent.end());
   }
 
   @Test
   void aLiveJobIsFollowedToItsEnd() throws Exception {
     String jobId = TestJobs.newJobId();
-    assertThat(service.post("/invoke", TestJobs.slowScripted(jobId, 3, 50).toString()).statusCode()).isEqualTo(200);
+    assertThat(service.post("/invoke", TestJobs.slowScripted(jobId, 3, 50).toString()).statusCode())
+        .isEqualTo(200);
 
     HttpResponse<String> response = sse(jobId);
 

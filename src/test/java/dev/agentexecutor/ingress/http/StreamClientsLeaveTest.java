@@ -49,8 +49,15 @@ class StreamClientsLeaveTest {
     redis = RedisOrNatsServer.redis();
     adminClient = RedisClient.create(redis.redisUri());
     admin = adminClient.connect();
-    service = ServiceHarness.start(Map.of("REDIS_URL", redis.redisUri(), "STREAM_HEARTBEAT_SECONDS", "1",
-        "MAX_STREAM_FOLLOWERS", Integer.toString(MAX_FOLLOWERS)));
+    service =
+        ServiceHarness.start(
+            Map.of(
+                "REDIS_URL",
+                redis.redisUri(),
+                "STREAM_HEARTBEAT_SECONDS",
+                "1",
+                "MAX_STREAM_FOLLOWERS",
+                Integer.toString(MAX_FOLLOWERS)));
   }
 
   @AfterEach
@@ -67,7 +74,10 @@ class StreamClientsLeaveTest {
 
   private void awaitConnections(String what, long expected) throws Exception {
     try {
-      NatsTestKit.await(what + " (" + expected + " Redis connections)", Duration.ofSeconds(10), () -> connections() == expected);
+      NatsTestKit.await(
+          what + " (" + expected + " Redis connections)",
+          Duration.ofSeconds(10),
+          () -> connections() == expected);
     } catch (AssertionError e) {
       throw new AssertionError(e.getMessage() + "; CLIENT LIST:\n" + admin.sync().clientList(), e);
     }
@@ -76,7 +86,11 @@ class StreamClientsLeaveTest {
   /** A thread with one event and no end yet: its followers wait for more. */
   private String liveThread() {
     String threadId = "live-" + java.util.UUID.randomUUID();
-    service.app().backends().events().publish(threadId, new AgentEvent(AgentEvent.LLM_STREAM, Json.object().put("token", "x")));
+    service
+        .app()
+        .backends()
+        .events()
+        .publish(threadId, new AgentEvent(AgentEvent.LLM_STREAM, Json.object().put("token", "x")));
     return threadId;
   }
 
@@ -84,9 +98,15 @@ class StreamClientsLeaveTest {
   private Socket sseClient(String threadId) throws Exception {
     Socket socket = new Socket("127.0.0.1", service.app().port());
     socket.setSoTimeout(10_000);
-    socket.getOutputStream().write(("GET /stream/" + threadId + "/events HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n")
-        .getBytes(StandardCharsets.ISO_8859_1));
-    var reader = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+    socket
+        .getOutputStream()
+        .write(
+            ("GET /stream/"
+                    + threadId
+                    + "/events HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n")
+                .getBytes(StandardCharsets.ISO_8859_1));
+    var reader =
+        new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
     for (String line = reader.readLine(); line != null; line = reader.readLine()) {
       if (line.startsWith("data:")) return socket;
     }
@@ -97,9 +117,17 @@ class StreamClientsLeaveTest {
   private int sseStatus(String threadId) throws Exception {
     try (Socket socket = new Socket("127.0.0.1", service.app().port())) {
       socket.setSoTimeout(10_000);
-      socket.getOutputStream().write(("GET /stream/" + threadId + "/events HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n")
-          .getBytes(StandardCharsets.ISO_8859_1));
-      String statusLine = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1)).readLine();
+      socket
+          .getOutputStream()
+          .write(
+              ("GET /stream/"
+                      + threadId
+                      + "/events HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n")
+                  .getBytes(StandardCharsets.ISO_8859_1));
+      String statusLine =
+          new BufferedReader(
+                  new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1))
+              .readLine();
       return Integer.parseInt(statusLine.substring(9, 12));
     }
   }
@@ -107,15 +135,20 @@ class StreamClientsLeaveTest {
   /** A WebSocket client, returned once its first frame arrived. */
   private WebSocket webSocketClient(String threadId) throws Exception {
     CompletableFuture<Void> firstFrame = new CompletableFuture<>();
-    WebSocket socket = http.newWebSocketBuilder().buildAsync(
-        URI.create("ws://127.0.0.1:" + service.app().port() + "/stream/" + threadId), new WebSocket.Listener() {
-          @Override
-          public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            firstFrame.complete(null);
-            webSocket.request(1);
-            return null;
-          }
-        }).get(10, TimeUnit.SECONDS);
+    WebSocket socket =
+        http.newWebSocketBuilder()
+            .buildAsync(
+                URI.create("ws://127.0.0.1:" + service.app().port() + "/stream/" + threadId),
+                new WebSocket.Listener() {
+                  @Override
+                  public CompletionStage<?> onText(
+                      WebSocket webSocket, CharSequence data, boolean last) {
+                    firstFrame.complete(null);
+                    webSocket.request(1);
+                    return null;
+                  }
+                })
+            .get(10, TimeUnit.SECONDS);
     firstFrame.get(10, TimeUnit.SECONDS);
     return socket;
   }
@@ -150,10 +183,12 @@ class StreamClientsLeaveTest {
     assertThat(Json.parse(refused.body()).path("error").asText()).isEqualTo("too_many_streams");
     Throwable webSocket = catchThrowable(() -> webSocketClient(threadId));
     assertThat(webSocket).hasCauseInstanceOf(WebSocketHandshakeException.class);
-    assertThat(((WebSocketHandshakeException) webSocket.getCause()).getResponse().statusCode()).isEqualTo(429);
+    assertThat(((WebSocketHandshakeException) webSocket.getCause()).getResponse().statusCode())
+        .isEqualTo(429);
 
     sse.get(0).close();
-    NatsTestKit.await("a slot after a client left", Duration.ofSeconds(10), () -> sseStatus(threadId) == 200);
+    NatsTestKit.await(
+        "a slot after a client left", Duration.ofSeconds(10), () -> sseStatus(threadId) == 200);
     for (Socket socket : sse) socket.close();
   }
 

@@ -26,13 +26,14 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Requests no route serves get 404 or 405 (with Allow) as the same JSON problem body as every
- * other error, without an ERROR log or a stack trace; errors Jetty answers itself (malformed
- * request line, URI or headers too large, bad percent-encoding) are JSON too.
+ * Requests no route serves get 404 or 405 (with Allow) as the same JSON problem body as every other
+ * error, without an ERROR log or a stack trace; errors Jetty answers itself (malformed request
+ * line, URI or headers too large, bad percent-encoding) are JSON too.
  */
 class UnknownRoutesTest {
   private static ServiceHarness service;
-  private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   @BeforeAll
   static void start() {
@@ -45,13 +46,17 @@ class UnknownRoutesTest {
   }
 
   private static HttpResponse<String> send(String method, String path) throws Exception {
-    HttpRequest request = HttpRequest.newBuilder(URI.create(service.baseUrl() + path))
-        .timeout(Duration.ofSeconds(10)).method(method, HttpRequest.BodyPublishers.noBody()).build();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(service.baseUrl() + path))
+            .timeout(Duration.ofSeconds(10))
+            .method(method, HttpRequest.BodyPublishers.noBody())
+            .build();
     return http.send(request, HttpResponse.BodyHandlers.ofString());
   }
 
   private static JsonNode problemBody(HttpResponse<String> response) {
-    assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("application/json");
+    assertThat(response.headers().firstValue("Content-Type").orElse(""))
+        .startsWith("application/json");
     JsonNode body = Json.parse(response.body());
     assertThat(body.path("error").isTextual()).as(response.body()).isTrue();
     assertThat(body.path("message").asText()).as(response.body()).isNotBlank();
@@ -60,18 +65,18 @@ class UnknownRoutesTest {
 
   @ParameterizedTest(name = "{0} {1} -> {2}")
   @CsvSource({
-      "GET, /nope, 404, not_found, ",
-      "GET, /invoke, 405, method_not_allowed, POST",
-      "GET, /deepagents-runtime/invoke, 405, method_not_allowed, POST",
-      "GET, /state/, 404, not_found, ",
-      "FOO, /health, 405, method_not_allowed, GET",
-      "FOO, /nope, 404, not_found, ",
-      "DELETE, /state/some-job, 405, method_not_allowed, GET",
-      "POST, /health, 405, method_not_allowed, GET",
-      "PUT, /, 405, method_not_allowed, POST",
+    "GET, /nope, 404, not_found, ",
+    "GET, /invoke, 405, method_not_allowed, POST",
+    "GET, /deepagents-runtime/invoke, 405, method_not_allowed, POST",
+    "GET, /state/, 404, not_found, ",
+    "FOO, /health, 405, method_not_allowed, GET",
+    "FOO, /nope, 404, not_found, ",
+    "DELETE, /state/some-job, 405, method_not_allowed, GET",
+    "POST, /health, 405, method_not_allowed, GET",
+    "PUT, /, 405, method_not_allowed, POST",
   })
-  void noRouteIsAJsonProblemWithTheRightStatus(String method, String path, int status, String code, String allow)
-      throws Exception {
+  void noRouteIsAJsonProblemWithTheRightStatus(
+      String method, String path, int status, String code, String allow) throws Exception {
     HttpResponse<String> response = send(method, path);
 
     assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
@@ -95,8 +100,14 @@ class UnknownRoutesTest {
     }
     String metrics = service.get("/metrics").body();
     assertThat(metrics).contains("route=\"unmatched\"").contains("status=\"404\"");
-    assertThat(metrics.lines().filter(l -> l.startsWith("agent_executor_http_requests_seconds_count")
-        && l.contains("route=\"/zz"))).isEmpty();
+    assertThat(
+            metrics
+                .lines()
+                .filter(
+                    l ->
+                        l.startsWith("agent_executor_http_requests_seconds_count")
+                            && l.contains("route=\"/zz")))
+        .isEmpty();
   }
 
   /** One to three segments of 3 to 12 unreserved characters, under a prefix no route uses. */
@@ -107,7 +118,8 @@ class UnknownRoutesTest {
     for (int s = 0; s < segments; s++) {
       path.append('/');
       int length = 3 + random.nextInt(10);
-      for (int c = 0; c < length; c++) path.append(alphabet.charAt(random.nextInt(alphabet.length())));
+      for (int c = 0; c < length; c++)
+        path.append(alphabet.charAt(random.nextInt(alphabet.length())));
     }
     return path.toString();
   }
@@ -116,8 +128,12 @@ class UnknownRoutesTest {
 
   private record RawResponse(int status, String headers, String body) {
     String header(String name) {
-      return headers.lines().filter(l -> l.toLowerCase(Locale.ROOT).startsWith(name.toLowerCase(Locale.ROOT) + ":"))
-          .map(l -> l.substring(l.indexOf(':') + 1).strip()).findFirst().orElse("");
+      return headers
+          .lines()
+          .filter(l -> l.toLowerCase(Locale.ROOT).startsWith(name.toLowerCase(Locale.ROOT) + ":"))
+          .map(l -> l.substring(l.indexOf(':') + 1).strip())
+          .findFirst()
+          .orElse("");
     }
   }
 
@@ -130,7 +146,8 @@ class UnknownRoutesTest {
       int split = all.indexOf("\r\n\r\n");
       String head = all.substring(0, split);
       String body = all.substring(split + 4);
-      if (head.toLowerCase(Locale.ROOT).contains("transfer-encoding: chunked")) body = dechunk(body);
+      if (head.toLowerCase(Locale.ROOT).contains("transfer-encoding: chunked"))
+        body = dechunk(body);
       int status = Integer.parseInt(head.substring(9, 12));
       return new RawResponse(status, head, body);
     }
@@ -143,10 +160,14 @@ class UnknownRoutesTest {
     try {
       for (int b; out.size() < expected && (b = in.read()) >= 0; ) {
         out.write(b);
-        if (expected == Long.MAX_VALUE && out.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+        if (expected == Long.MAX_VALUE
+            && out.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
           String head = out.toString(StandardCharsets.ISO_8859_1).toLowerCase(Locale.ROOT);
           int at = head.indexOf("content-length:");
-          if (at >= 0) expected = out.size() + Long.parseLong(head.substring(at + 15, head.indexOf("\r\n", at)).strip());
+          if (at >= 0)
+            expected =
+                out.size()
+                    + Long.parseLong(head.substring(at + 15, head.indexOf("\r\n", at)).strip());
         }
       }
     } catch (java.net.SocketException e) {
@@ -169,7 +190,9 @@ class UnknownRoutesTest {
 
   private static void assertJsonProblem(RawResponse response, int status) {
     assertThat(response.status()).as(response.headers() + "\n" + response.body()).isEqualTo(status);
-    assertThat(response.header("Content-Type")).as(response.headers()).startsWith("application/json");
+    assertThat(response.header("Content-Type"))
+        .as(response.headers())
+        .startsWith("application/json");
     JsonNode body = Json.parse(response.body());
     assertThat(body.path("error").isTextual()).as(response.body()).isTrue();
     assertThat(body.path("message").asText()).isNotBlank();
@@ -183,24 +206,31 @@ class UnknownRoutesTest {
   @Test
   void aUriTooLongIsAJson414() throws IOException {
     String path = "/state/" + "a".repeat(20_000);
-    assertJsonProblem(raw("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"), 414);
+    assertJsonProblem(
+        raw("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"), 414);
   }
 
   @Test
   void headersTooLargeAreAJson431() throws IOException {
     String header = "X-Big: " + "b".repeat(20_000) + "\r\n";
-    assertJsonProblem(raw("GET /health HTTP/1.1\r\nHost: localhost\r\n" + header + "Connection: close\r\n\r\n"), 431);
+    assertJsonProblem(
+        raw("GET /health HTTP/1.1\r\nHost: localhost\r\n" + header + "Connection: close\r\n\r\n"),
+        431);
   }
 
   @Test
   void badPercentEncodingIsAJson400() throws IOException {
-    assertJsonProblem(raw("GET /state/%zz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"), 400);
+    assertJsonProblem(
+        raw("GET /state/%zz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"), 400);
   }
 
   @Test
   void aWebSocketUpgradeToNoRouteIsAJson404() throws IOException {
-    assertJsonProblem(raw("GET /nope HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-        + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"), 404);
+    assertJsonProblem(
+        raw(
+            "GET /nope HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"),
+        404);
   }
 
   @Test

@@ -43,7 +43,8 @@ class JetStreamWorkerTest {
   }
 
   /** Connector and worker on fresh streams; the settings stay for the whole test. */
-  private JetStreamWorker startWorker(Settings.Nats wanted, RecordingExecutor executor) throws Exception {
+  private JetStreamWorker startWorker(Settings.Nats wanted, RecordingExecutor executor)
+      throws Exception {
     settings = wanted;
     var connector = new NatsConnector(settings).start();
     toClose.add(connector);
@@ -70,7 +71,9 @@ class JetStreamWorkerTest {
   }
 
   private void awaitAllSettled() throws Exception {
-    NatsTestKit.await("consumer has nothing pending or unacked", WAIT,
+    NatsTestKit.await(
+        "consumer has nothing pending or unacked",
+        WAIT,
         () -> consumer().getNumAckPending() == 0 && consumer().getNumPending() == 0);
   }
 
@@ -100,7 +103,8 @@ class JetStreamWorkerTest {
     noDefinition.putObject("input_payload");
     publish("garbage", "not json at all".getBytes(java.nio.charset.StandardCharsets.UTF_8));
     publish("bad-1", NatsTestKit.structuredEvent(Json.writeBytes(noDefinition)));
-    publish("huge", NatsTestKit.structuredEvent(NatsTestKit.jobJson("x".repeat((int) MAX_PAYLOAD))));
+    publish(
+        "huge", NatsTestKit.structuredEvent(NatsTestKit.jobJson("x".repeat((int) MAX_PAYLOAD))));
     publishJob("good-1");
 
     NatsTestKit.await("good job ran", WAIT, () -> executor.executions("good-1") == 1);
@@ -113,28 +117,44 @@ class JetStreamWorkerTest {
     assertThat(count(metrics, "agent_executor_nats_messages_processed")).isEqualTo(4);
   }
 
-  /** Each poison message beats Jackson's limits; before the fix each one leaked a job slot for good. */
+  /**
+   * Each poison message beats Jackson's limits; before the fix each one leaked a job slot for good.
+   */
   @Test
   void poisonMessagesBeyondTheJsonLimitsAreTermedAndNeverCostASlot() throws Exception {
     var executor = RecordingExecutor.completing();
-    var worker = startWorker(settings(Duration.ofSeconds(1), 5, Duration.ofMillis(100), 2), executor);
+    var worker =
+        startWorker(settings(Duration.ofSeconds(1), 5, Duration.ofMillis(100), 2), executor);
     String deep = "{\"a\":".repeat(10_000) + "1" + "}".repeat(10_000);
     String longNumber = "{\"job_id\":\"p\",\"n\":" + "9".repeat(60_000) + "}";
     var structured = new Headers().add("Content-Type", "application/cloudevents+json");
     for (int n = 0; n < 3; n++) {
-      nats.jetStream().publish(NatsTestKit.jobSubject(settings, "deep-" + n), structured,
-          NatsTestKit.structuredEvent(deep.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-      nats.jetStream().publish(NatsTestKit.jobSubject(settings, "number-" + n), structured,
-          NatsTestKit.structuredEvent(longNumber.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+      nats.jetStream()
+          .publish(
+              NatsTestKit.jobSubject(settings, "deep-" + n),
+              structured,
+              NatsTestKit.structuredEvent(deep.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+      nats.jetStream()
+          .publish(
+              NatsTestKit.jobSubject(settings, "number-" + n),
+              structured,
+              NatsTestKit.structuredEvent(
+                  longNumber.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
     publishJob("after-poison");
 
-    NatsTestKit.await("the good job after six poison messages ran", WAIT, () -> executor.executions("after-poison") == 1);
+    NatsTestKit.await(
+        "the good job after six poison messages ran",
+        WAIT,
+        () -> executor.executions("after-poison") == 1);
     awaitAllSettled();
-    assertThat(executor.rejected).hasSize(6).allSatisfy(e -> {
-      assertThat(e.status()).isEqualTo(400);
-      assertThat(e.problems()).extracting(p -> p.code()).containsExactly("BODY_JSON_LIMIT");
-    });
+    assertThat(executor.rejected)
+        .hasSize(6)
+        .allSatisfy(
+            e -> {
+              assertThat(e.status()).isEqualTo(400);
+              assertThat(e.problems()).extracting(p -> p.code()).containsExactly("BODY_JSON_LIMIT");
+            });
     assertThat(count(metrics, "agent_executor_nats_messages_failed")).isEqualTo(6);
     assertThat(worker.isAlive()).isTrue();
   }
@@ -143,22 +163,31 @@ class JetStreamWorkerTest {
   void binaryModeJobRunsWithTheTraceOfItsHeaders() throws Exception {
     var executor = RecordingExecutor.completing();
     startWorker(settings(Duration.ofSeconds(2), 5, Duration.ofMillis(100), 1), executor);
-    var headers = new Headers()
-        .add("ce-specversion", "1.0").add("ce-id", "e-1").add("ce-source", "/tests")
-        .add("ce-type", "dev.my-platform.agent.execute").add("Content-Type", "application/json")
-        .add("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
-    nats.jetStream().publish(NatsTestKit.jobSubject(settings, "bin-1"), headers, NatsTestKit.jobJson("bin-1"));
+    var headers =
+        new Headers()
+            .add("ce-specversion", "1.0")
+            .add("ce-id", "e-1")
+            .add("ce-source", "/tests")
+            .add("ce-type", "dev.my-platform.agent.execute")
+            .add("Content-Type", "application/json")
+            .add("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+    nats.jetStream()
+        .publish(NatsTestKit.jobSubject(settings, "bin-1"), headers, NatsTestKit.jobJson("bin-1"));
 
     NatsTestKit.await("binary job ran", WAIT, () -> executor.executions("bin-1") == 1);
-    assertThat(executor.executed.get(0).trace().traceId()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+    assertThat(executor.executed.get(0).trace().traceId())
+        .isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
     awaitAllSettled();
   }
 
   @Test
   void retryIsRedeliveredAfterTheNakDelay() throws Exception {
-    var executor = new RecordingExecutor((job, previous) -> previous == 0
-        ? new Outcome.Retry(job.jobId(), "postgres down", Duration.ofMillis(400))
-        : RecordingExecutor.completed(job));
+    var executor =
+        new RecordingExecutor(
+            (job, previous) ->
+                previous == 0
+                    ? new Outcome.Retry(job.jobId(), "postgres down", Duration.ofMillis(400))
+                    : RecordingExecutor.completed(job));
     startWorker(settings(Duration.ofSeconds(5), 5, Duration.ofMillis(400), 1), executor);
     publishJob("retry-1");
 
@@ -171,9 +200,12 @@ class JetStreamWorkerTest {
 
   @Test
   void outageRetriesWithoutADelayOfTheirOwnBackOffExponentially() throws Exception {
-    var executor = new RecordingExecutor((job, previous) -> previous < 2
-        ? new Outcome.Retry(job.jobId(), "postgres down", Duration.ZERO)
-        : RecordingExecutor.completed(job));
+    var executor =
+        new RecordingExecutor(
+            (job, previous) ->
+                previous < 2
+                    ? new Outcome.Retry(job.jobId(), "postgres down", Duration.ZERO)
+                    : RecordingExecutor.completed(job));
     startWorker(settings(Duration.ofSeconds(5), 5, Duration.ofMillis(300), 1), executor);
     publishJob("outage-1");
 
@@ -181,14 +213,17 @@ class JetStreamWorkerTest {
     long first = executor.executed.get(1).atNanos() - executor.executed.get(0).atNanos();
     long second = executor.executed.get(2).atNanos() - executor.executed.get(1).atNanos();
     assertThat(Duration.ofNanos(first)).isGreaterThanOrEqualTo(Duration.ofMillis(250));
-    assertThat(Duration.ofNanos(second)).isGreaterThanOrEqualTo(Duration.ofMillis(550)); // 2 × 300 ms
+    assertThat(Duration.ofNanos(second))
+        .isGreaterThanOrEqualTo(Duration.ofMillis(550)); // 2 × 300 ms
     awaitAllSettled();
   }
 
   @Test
   void reachingMaxDeliverGivesUpOnce() throws Exception {
-    var executor = new RecordingExecutor(
-        (job, previous) -> new Outcome.Retry(job.jobId(), "postgres down", Duration.ofMillis(100)));
+    var executor =
+        new RecordingExecutor(
+            (job, previous) ->
+                new Outcome.Retry(job.jobId(), "postgres down", Duration.ofMillis(100)));
     startWorker(settings(Duration.ofSeconds(5), 3, Duration.ofMillis(100), 1), executor);
     publishJob("doomed-1");
 
@@ -226,13 +261,16 @@ class JetStreamWorkerTest {
   @Test
   void drainLetsTheRunningJobFinishAndLeavesTheRestQueued() throws Exception {
     var executor = RecordingExecutor.sleeping(1_000);
-    var worker = startWorker(settings(Duration.ofSeconds(5), 5, Duration.ofMillis(100), 1), executor);
+    var worker =
+        startWorker(settings(Duration.ofSeconds(5), 5, Duration.ofMillis(100), 1), executor);
     for (String id : List.of("d-1", "d-2", "d-3")) publishJob(id);
     NatsTestKit.await("first job started", WAIT, () -> executor.executed.size() == 1);
 
     assertThat(worker.drain(Duration.ofSeconds(5))).isTrue();
     assertThat(executor.finished).containsExactly("d-1");
-    NatsTestKit.await("first acked, others untouched", WAIT,
+    NatsTestKit.await(
+        "first acked, others untouched",
+        WAIT,
         () -> consumer().getNumAckPending() == 0 && consumer().getNumPending() == 2);
     assertThat(worker.isAlive()).isFalse();
   }
@@ -240,7 +278,8 @@ class JetStreamWorkerTest {
   @Test
   void drainTimeoutNaksTheUnfinishedJobSoAnotherWorkerTakesItAtOnce() throws Exception {
     var executor = RecordingExecutor.sleeping(5_000);
-    var worker = startWorker(settings(Duration.ofSeconds(30), 5, Duration.ofMillis(100), 1), executor);
+    var worker =
+        startWorker(settings(Duration.ofSeconds(30), 5, Duration.ofMillis(100), 1), executor);
     publishJob("slow-1");
     NatsTestKit.await("job started", WAIT, () -> executor.executed.size() == 1);
 
@@ -250,11 +289,17 @@ class JetStreamWorkerTest {
     toClose.add(connector);
     toClose.add(new JetStreamWorker(connector, MAX_PAYLOAD, second, metrics).start());
     // Well within the 30 s ack wait: only the nak can have brought it back this fast.
-    NatsTestKit.await("redelivered to the second worker", Duration.ofSeconds(5), () -> second.executions("slow-1") == 1);
+    NatsTestKit.await(
+        "redelivered to the second worker",
+        Duration.ofSeconds(5),
+        () -> second.executions("slow-1") == 1);
     awaitAllSettled();
   }
 
-  /** A pull on a deleted consumer returns nothing; before the check the worker waited for ever, "alive". */
+  /**
+   * A pull on a deleted consumer returns nothing; before the check the worker waited for ever,
+   * "alive".
+   */
   @Test
   void aDeletedConsumerIsCreatedAgainAndItsJobsRun() throws Exception {
     var executor = RecordingExecutor.completing();
@@ -263,7 +308,9 @@ class JetStreamWorkerTest {
     nats.jetStreamManagement().deleteConsumer(settings.streamName(), settings.consumerName());
     publishJob("after-delete");
 
-    NatsTestKit.await("the job published after the deletion ran", Duration.ofSeconds(20),
+    NatsTestKit.await(
+        "the job published after the deletion ran",
+        Duration.ofSeconds(20),
         () -> executor.executions("after-delete") == 1);
   }
 
@@ -282,7 +329,9 @@ class JetStreamWorkerTest {
     var executor = RecordingExecutor.completing();
     toClose.add(new JetStreamWorker(connector, MAX_PAYLOAD, executor, metrics).start());
 
-    NatsTestKit.await("the job published while the consumer was gone ran", Duration.ofSeconds(20),
+    NatsTestKit.await(
+        "the job published while the consumer was gone ran",
+        Duration.ofSeconds(20),
         () -> executor.executions("deleted-before-subscribe") == 1);
   }
 
@@ -294,7 +343,9 @@ class JetStreamWorkerTest {
     var connector = new NatsConnector(withoutStreamCreation(base)).start();
     toClose.add(connector);
     assertThat(connector.awaitReady(WAIT)).isTrue();
-    var second = new JetStreamWorker(connector, MAX_PAYLOAD, RecordingExecutor.completing(), metrics).start();
+    var second =
+        new JetStreamWorker(connector, MAX_PAYLOAD, RecordingExecutor.completing(), metrics)
+            .start();
     toClose.add(second);
     worker.close();
     assertThat(second.isAlive()).isTrue();
@@ -305,13 +356,27 @@ class JetStreamWorkerTest {
   }
 
   private static Settings.Nats withoutStreamCreation(Settings.Nats s) {
-    return new Settings.Nats(s.url(), s.streamName(), s.subject(), s.consumerName(), s.resultStreamName(),
-        s.resultSubjectPrefix(), false, s.ackWait(), s.maxDeliver(), s.nakDelay(), s.maxConcurrentJobs(), s.drainTimeout());
+    return new Settings.Nats(
+        s.url(),
+        s.streamName(),
+        s.subject(),
+        s.consumerName(),
+        s.resultStreamName(),
+        s.resultSubjectPrefix(),
+        false,
+        s.ackWait(),
+        s.maxDeliver(),
+        s.nakDelay(),
+        s.maxConcurrentJobs(),
+        s.drainTimeout());
   }
 
   @Test
   void loopReportsLivenessWhileRunning() throws Exception {
-    var worker = startWorker(settings(Duration.ofSeconds(2), 5, Duration.ofMillis(100), 1), RecordingExecutor.completing());
+    var worker =
+        startWorker(
+            settings(Duration.ofSeconds(2), 5, Duration.ofMillis(100), 1),
+            RecordingExecutor.completing());
     assertThat(worker.isAlive()).isTrue();
     Thread.sleep(1_500);
     assertThat(worker.isAlive()).isTrue();

@@ -11,8 +11,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 
 /**
- * A JobExecutor for worker tests: runs a scripted behaviour per call, records every execute,
- * reject and give-up, and counts how many jobs run at once.
+ * A JobExecutor for worker tests: runs a scripted behaviour per call, records every execute, reject
+ * and give-up, and counts how many jobs run at once.
  */
 final class RecordingExecutor implements JobExecutor {
   /** What one execute does: gets the job and how many times it was executed before. */
@@ -37,10 +37,11 @@ final class RecordingExecutor implements JobExecutor {
   }
 
   static RecordingExecutor sleeping(long millis) {
-    return new RecordingExecutor((job, previous) -> {
-      sleep(millis);
-      return completed(job);
-    });
+    return new RecordingExecutor(
+        (job, previous) -> {
+          sleep(millis);
+          return completed(job);
+        });
   }
 
   static Outcome completed(JobExecutionEvent job) {

@@ -19,7 +19,8 @@ class NatsConnectorTest {
   @Test
   void createsBothStreamsAndTheDurableConsumerAsConfigured() throws Exception {
     Settings.Nats settings = NatsTestKit.settings();
-    try (var connector = new NatsConnector(settings).start(); Connection nats = NatsTestKit.connect(settings.url())) {
+    try (var connector = new NatsConnector(settings).start();
+        Connection nats = NatsTestKit.connect(settings.url())) {
       assertThat(connector.awaitReady(Duration.ofSeconds(10))).as(connector.status()).isTrue();
       var management = nats.jetStreamManagement();
       var jobs = management.getStreamInfo(settings.streamName()).getConfiguration();
@@ -41,12 +42,26 @@ class NatsConnectorTest {
   @Test
   void withoutStreamCreationMissingStreamsKeepItNotReadyAndSayWhy() throws Exception {
     Settings.Nats base = NatsTestKit.settings();
-    var settings = new Settings.Nats(base.url(), base.streamName(), base.subject(), base.consumerName(),
-        base.resultStreamName(), base.resultSubjectPrefix(), false, base.ackWait(), base.maxDeliver(),
-        base.nakDelay(), base.maxConcurrentJobs(), base.drainTimeout());
+    var settings =
+        new Settings.Nats(
+            base.url(),
+            base.streamName(),
+            base.subject(),
+            base.consumerName(),
+            base.resultStreamName(),
+            base.resultSubjectPrefix(),
+            false,
+            base.ackWait(),
+            base.maxDeliver(),
+            base.nakDelay(),
+            base.maxConcurrentJobs(),
+            base.drainTimeout());
     try (var connector = new NatsConnector(settings).start()) {
       assertThat(connector.awaitReady(Duration.ofSeconds(1))).isFalse();
-      NatsTestKit.await("a reason", Duration.ofSeconds(5), () -> connector.status().contains("NATS_CREATE_STREAMS=false"));
+      NatsTestKit.await(
+          "a reason",
+          Duration.ofSeconds(5),
+          () -> connector.status().contains("NATS_CREATE_STREAMS=false"));
       assertThat(connector.status()).contains(settings.streamName());
     }
   }
@@ -55,7 +70,9 @@ class NatsConnectorTest {
   void unreachableAtStartUpIsRetriedInTheBackgroundUntilNatsIsUp() throws Exception {
     try (var server = RedisOrNatsServer.nats()) {
       server.stop();
-      var settings = NatsTestKit.settings(server.natsUrl(), Duration.ofSeconds(2), 5, Duration.ofMillis(200), 1);
+      var settings =
+          NatsTestKit.settings(
+              server.natsUrl(), Duration.ofSeconds(2), 5, Duration.ofMillis(200), 1);
       try (var connector = new NatsConnector(settings).start()) {
         assertThat(connector.awaitReady(Duration.ofMillis(700))).isFalse();
         assertThat(connector.status()).contains("cannot connect");

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
 /** Result events on the shared NATS, in a result stream of the test's own. */
 @Tag("integration")
 class NatsResultPublisherTest {
-  private static final String TRACEPARENT = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+  private static final String TRACEPARENT =
+      "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
   private final Settings.Nats settings = NatsTestKit.settings();
   private NatsConnector connector;
   private NatsResultPublisher publisher;
@@ -54,15 +55,23 @@ class NatsResultPublisherTest {
         .withType(type)
         .withSubject(jobId)
         .withExtension("traceparent", TRACEPARENT)
-        .withData("application/json", ("{\"job_id\":\"" + jobId + "\",\"status\":\"completed\"}").getBytes(StandardCharsets.UTF_8))
+        .withData(
+            "application/json",
+            ("{\"job_id\":\"" + jobId + "\",\"status\":\"completed\"}")
+                .getBytes(StandardCharsets.UTF_8))
         .build();
   }
 
   private Message nextResult(String status) throws Exception {
-    JetStreamSubscription sub = nats.jetStream().subscribe(settings.resultSubjectPrefix() + "." + status,
-        PullSubscribeOptions.builder().stream(settings.resultStreamName()).build());
+    JetStreamSubscription sub =
+        nats.jetStream()
+            .subscribe(
+                settings.resultSubjectPrefix() + "." + status,
+                PullSubscribeOptions.builder().stream(settings.resultStreamName()).build());
     var messages = sub.fetch(1, Duration.ofSeconds(3));
-    assertThat(messages).as("a message on %s.%s", settings.resultSubjectPrefix(), status).hasSize(1);
+    assertThat(messages)
+        .as("a message on %s.%s", settings.resultSubjectPrefix(), status)
+        .hasSize(1);
     return messages.get(0);
   }
 
@@ -72,7 +81,8 @@ class NatsResultPublisherTest {
     publisher.publish("job-1", sent);
 
     Message message = nextResult("completed");
-    assertThat(message.getHeaders().getFirst("Content-Type")).isEqualTo("application/cloudevents+json");
+    assertThat(message.getHeaders().getFirst("Content-Type"))
+        .isEqualTo("application/cloudevents+json");
     assertThat(message.getHeaders().getFirst("traceparent")).isEqualTo(TRACEPARENT);
     assertThat(message.getHeaders().getFirst("Nats-Msg-Id")).isEqualTo("job-1-completed");
     var envelope = Json.parse(message.getData());
@@ -81,48 +91,68 @@ class NatsResultPublisherTest {
     assertThat(envelope.path("type").asText()).isEqualTo(NatsResultPublisher.COMPLETED_TYPE);
     assertThat(envelope.path("subject").asText()).isEqualTo("job-1");
     assertThat(envelope.path("traceparent").asText()).isEqualTo(TRACEPARENT);
-    assertThat(envelope.path("data").path("job_id").asText()).as("data inline as JSON").isEqualTo("job-1");
+    assertThat(envelope.path("data").path("job_id").asText())
+        .as("data inline as JSON")
+        .isEqualTo("job-1");
   }
 
   @Test
   void repeatedPublishOfTheSameResultIsStoredOnce() throws Exception {
     publisher.publish("job-2", result(NatsResultPublisher.FAILED_TYPE, "job-2"));
     publisher.publish("job-2", result(NatsResultPublisher.FAILED_TYPE, "job-2"));
-    assertThat(nats.jetStreamManagement().getStreamInfo(settings.resultStreamName()).getStreamState().getMsgCount())
+    assertThat(
+            nats.jetStreamManagement()
+                .getStreamInfo(settings.resultStreamName())
+                .getStreamState()
+                .getMsgCount())
         .isEqualTo(1);
-    assertThat(nextResult("failed").getSubject()).isEqualTo(settings.resultSubjectPrefix() + ".failed");
+    assertThat(nextResult("failed").getSubject())
+        .isEqualTo(settings.resultSubjectPrefix() + ".failed");
   }
 
   @Test
   void publishAckCostsAboutAMillisecond() {
-    var root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    var root =
+        (ch.qos.logback.classic.Logger)
+            org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     root.setLevel(ch.qos.logback.classic.Level.INFO);
-    for (int n = 0; n < 100; n++) publisher.publish("warm-" + n, result(NatsResultPublisher.COMPLETED_TYPE, "warm-" + n));
+    for (int n = 0; n < 100; n++)
+      publisher.publish("warm-" + n, result(NatsResultPublisher.COMPLETED_TYPE, "warm-" + n));
     int count = 500;
     long start = System.nanoTime();
-    for (int n = 0; n < count; n++) publisher.publish("job-" + n, result(NatsResultPublisher.COMPLETED_TYPE, "job-" + n));
+    for (int n = 0; n < count; n++)
+      publisher.publish("job-" + n, result(NatsResultPublisher.COMPLETED_TYPE, "job-" + n));
     double millis = (System.nanoTime() - start) / 1e6 / count;
-    System.out.printf("NatsResultPublisher.publish (with publish ack): %.3f ms per result%n", millis);
+    System.out.printf(
+        "NatsResultPublisher.publish (with publish ack): %.3f ms per result%n", millis);
     assertThat(millis).isLessThan(20);
   }
 
   @Test
   void nonResultTypeIsRefused() {
-    assertThatThrownBy(() -> publisher.publish("job-3", result("dev.my-platform.agent.execute", "job-3")))
+    assertThatThrownBy(
+            () -> publisher.publish("job-3", result("dev.my-platform.agent.execute", "job-3")))
         .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void publishWhileNatsIsDownIsABackendOutage() throws Exception {
     try (var server = RedisOrNatsServer.nats()) {
-      var privateSettings = NatsTestKit.settings(server.natsUrl(), Duration.ofSeconds(2), 5, Duration.ofMillis(200), 1);
+      var privateSettings =
+          NatsTestKit.settings(
+              server.natsUrl(), Duration.ofSeconds(2), 5, Duration.ofMillis(200), 1);
       try (var privateConnector = new NatsConnector(privateSettings).start()) {
         assertThat(privateConnector.awaitReady(Duration.ofSeconds(10))).isTrue();
         var privatePublisher = new NatsResultPublisher(privateConnector);
         server.stop();
-        NatsTestKit.await("disconnect noticed", Duration.ofSeconds(5), () -> !privateConnector.isReady());
-        assertThatThrownBy(() -> privatePublisher.publish("job-4", result(NatsResultPublisher.COMPLETED_TYPE, "job-4")))
-            .isInstanceOfSatisfying(BackendUnavailableException.class, e -> assertThat(e.backend()).isEqualTo("nats"));
+        NatsTestKit.await(
+            "disconnect noticed", Duration.ofSeconds(5), () -> !privateConnector.isReady());
+        assertThatThrownBy(
+                () ->
+                    privatePublisher.publish(
+                        "job-4", result(NatsResultPublisher.COMPLETED_TYPE, "job-4")))
+            .isInstanceOfSatisfying(
+                BackendUnavailableException.class, e -> assertThat(e.backend()).isEqualTo("nats"));
 
         server.start();
         NatsTestKit.await("reconnected", Duration.ofSeconds(15), privateConnector::isReady);

@@ -31,8 +31,14 @@ final class MigrationScript {
 
   static Running start(Map<String, String> environment, String... arguments) {
     ProcessBuilder builder = new ProcessBuilder(command(arguments)).redirectErrorStream(true);
-    builder.environment().keySet().removeIf(name -> name.startsWith("POSTGRES_") || name.startsWith("PG")
-        || name.equals("DATABASE_URL"));
+    builder
+        .environment()
+        .keySet()
+        .removeIf(
+            name ->
+                name.startsWith("POSTGRES_")
+                    || name.startsWith("PG")
+                    || name.equals("DATABASE_URL"));
     builder.environment().put("MIGRATION_DIR", MIGRATIONS.toString());
     builder.environment().putAll(environment);
     try {
@@ -51,7 +57,8 @@ final class MigrationScript {
     Result await() {
       try {
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(60, TimeUnit.SECONDS)) throw new IllegalStateException("script did not end");
+        if (!process.waitFor(60, TimeUnit.SECONDS))
+          throw new IllegalStateException("script did not end");
         return new Result(process.exitValue(), output);
       } catch (IOException e) {
         throw new IllegalStateException(e);

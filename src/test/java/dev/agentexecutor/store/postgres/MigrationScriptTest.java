@@ -22,7 +22,13 @@ class MigrationScriptTest {
   @RegisterExtension static final PostgresTestSchema PG = new PostgresTestSchema("script");
 
   private static final List<String> TABLES =
-      List.of("checkpoint_blobs", "checkpoint_migrations", "checkpoint_writes", "checkpoints", "jobs", "schema_migrations");
+      List.of(
+          "checkpoint_blobs",
+          "checkpoint_migrations",
+          "checkpoint_writes",
+          "checkpoints",
+          "jobs",
+          "schema_migrations");
 
   @Test
   void upOnAnEmptySchemaCreatesTheTablesAndRecordsEachVersion() throws SQLException {
@@ -31,7 +37,9 @@ class MigrationScriptTest {
     MigrationScript.Result result = MigrationScript.run(schema);
 
     assertThat(result.exitCode()).as(result.output()).isZero();
-    assertThat(result.output()).contains("applying 001_create_checkpointer_tables.up.sql", "applying 002_create_jobs.up.sql");
+    assertThat(result.output())
+        .contains(
+            "applying 001_create_checkpointer_tables.up.sql", "applying 002_create_jobs.up.sql");
     assertThat(tables(schema)).containsExactlyElementsOf(TABLES);
     assertThat(versions(schema)).containsExactly("001", "002", "003");
     assertThat(queryColumn("SELECT v::text FROM " + schema + ".checkpoint_migrations ORDER BY v"))
@@ -42,13 +50,15 @@ class MigrationScriptTest {
   void aSecondRunChangesNothing() throws SQLException {
     String schema = PG.newSchemaName("again");
     MigrationScript.run(schema);
-    List<String> appliedAt = queryColumn("SELECT applied_at::text FROM " + schema + ".schema_migrations ORDER BY 1");
+    List<String> appliedAt =
+        queryColumn("SELECT applied_at::text FROM " + schema + ".schema_migrations ORDER BY 1");
 
     MigrationScript.Result again = MigrationScript.run(schema);
 
     assertThat(again.exitCode()).as(again.output()).isZero();
     assertThat(again.output()).contains("is up to date").doesNotContain("applying");
-    assertThat(queryColumn("SELECT applied_at::text FROM " + schema + ".schema_migrations ORDER BY 1"))
+    assertThat(
+            queryColumn("SELECT applied_at::text FROM " + schema + ".schema_migrations ORDER BY 1"))
         .isEqualTo(appliedAt);
   }
 
@@ -60,8 +70,13 @@ class MigrationScriptTest {
     MigrationScript.Result down = MigrationScript.run(schema, "down");
     assertThat(down.exitCode()).as(down.output()).isZero();
     assertThat(versions(schema)).containsExactly("001", "002");
-    assertThat(queryColumn("SELECT column_name FROM information_schema.columns WHERE table_schema = '" + schema
-        + "' AND table_name = 'jobs'")).contains("job_id").doesNotContain("tenant");
+    assertThat(
+            queryColumn(
+                "SELECT column_name FROM information_schema.columns WHERE table_schema = '"
+                    + schema
+                    + "' AND table_name = 'jobs'"))
+        .contains("job_id")
+        .doesNotContain("tenant");
 
     MigrationScript.Result downJobs = MigrationScript.run(schema, "down");
     assertThat(downJobs.exitCode()).as(downJobs.output()).isZero();
@@ -87,7 +102,9 @@ class MigrationScriptTest {
     MigrationScript.Result status = MigrationScript.run(schema, "status");
 
     assertThat(status.exitCode()).isZero();
-    assertThat(status.output()).contains("create_checkpointer_tables", "applied").doesNotContain("pending");
+    assertThat(status.output())
+        .contains("create_checkpointer_tables", "applied")
+        .doesNotContain("pending");
   }
 
   @Test
@@ -102,17 +119,26 @@ class MigrationScriptTest {
 
     assertThat(one.exitCode()).as(one.output()).isZero();
     assertThat(two.exitCode()).as(two.output()).isZero();
-    assertThat(one.output() + two.output()).containsOnlyOnce("applying 001").containsOnlyOnce("applying 002");
+    assertThat(one.output() + two.output())
+        .containsOnlyOnce("applying 001")
+        .containsOnlyOnce("applying 002");
     assertThat(versions(schema)).containsExactly("001", "002", "003");
   }
 
   @Test
   void aDatabaseUrlWorksAndItsPasswordIsNeverPrinted() throws SQLException {
     String schema = PG.newSchemaName("url");
-    String url = "postgresql://%s:%s@%s:%d/%s".formatted(PostgresTestSchema.USER, "s3cr%21t",
-        PostgresTestSchema.HOST, PostgresTestSchema.PORT, PostgresTestSchema.DATABASE);
+    String url =
+        "postgresql://%s:%s@%s:%d/%s"
+            .formatted(
+                PostgresTestSchema.USER,
+                "s3cr%21t",
+                PostgresTestSchema.HOST,
+                PostgresTestSchema.PORT,
+                PostgresTestSchema.DATABASE);
 
-    MigrationScript.Result result = MigrationScript.run(Map.of("DATABASE_URL", url, "POSTGRES_SCHEMA", schema));
+    MigrationScript.Result result =
+        MigrationScript.run(Map.of("DATABASE_URL", url, "POSTGRES_SCHEMA", schema));
 
     assertThat(result.exitCode()).as(result.output()).isZero();
     assertThat(result.output()).doesNotContain("s3cr");
@@ -121,7 +147,8 @@ class MigrationScriptTest {
 
   @Test
   void anUnreachableServerExitsWithThree() throws IOException {
-    Map<String, String> environment = PostgresTestSchema.scriptEnvironment(PG.newSchemaName("unreachable"));
+    Map<String, String> environment =
+        PostgresTestSchema.scriptEnvironment(PG.newSchemaName("unreachable"));
     environment.put("POSTGRES_PORT", Integer.toString(portWithNothingListening()));
 
     MigrationScript.Result result = MigrationScript.run(environment);
@@ -131,8 +158,10 @@ class MigrationScriptTest {
 
   @Test
   void aRefusedLoginExitsWithThree() {
-    // The test server trusts every local login, so a wrong password cannot be refused; an unknown role is.
-    Map<String, String> environment = PostgresTestSchema.scriptEnvironment(PG.newSchemaName("login"));
+    // The test server trusts every local login, so a wrong password cannot be refused; an unknown
+    // role is.
+    Map<String, String> environment =
+        PostgresTestSchema.scriptEnvironment(PG.newSchemaName("login"));
     environment.put("POSTGRES_USER", "no_such_role_for_migrations");
     environment.put("POSTGRES_PASSWORD", "wrong-password");
 
@@ -144,7 +173,8 @@ class MigrationScriptTest {
 
   @Test
   void badConfigurationOrUsageExitsWithTwo() {
-    Map<String, String> missingDirectory = PostgresTestSchema.scriptEnvironment(PG.newSchemaName("usage"));
+    Map<String, String> missingDirectory =
+        PostgresTestSchema.scriptEnvironment(PG.newSchemaName("usage"));
     missingDirectory.put("MIGRATION_DIR", "/nonexistent/migrations");
     Map<String, String> noHost = PostgresTestSchema.scriptEnvironment(PG.newSchemaName("usage"));
     noHost.remove("POSTGRES_HOST");
@@ -154,14 +184,19 @@ class MigrationScriptTest {
     assertThat(MigrationScript.run(noHost).exitCode()).isEqualTo(2);
     assertThat(MigrationScript.run(badSchema).exitCode()).isEqualTo(2);
     assertThat(MigrationScript.run(PG.newSchemaName("usage"), "sideways").exitCode()).isEqualTo(2);
-    assertThat(MigrationScript.run(PG.newSchemaName("usage"), "down", "zero").exitCode()).isEqualTo(2);
+    assertThat(MigrationScript.run(PG.newSchemaName("usage"), "down", "zero").exitCode())
+        .isEqualTo(2);
   }
 
   @Test
-  void aFailingMigrationExitsWithOneAndIsRolledBack(@TempDir Path directory) throws IOException, SQLException {
+  void aFailingMigrationExitsWithOneAndIsRolledBack(@TempDir Path directory)
+      throws IOException, SQLException {
     Files.writeString(directory.resolve("001_good.up.sql"), "CREATE TABLE good (id int);");
-    Files.writeString(directory.resolve("002_bad.up.sql"), "CREATE TABLE half (id int);\nSELECT no_such_column FROM good;");
-    Map<String, String> environment = PostgresTestSchema.scriptEnvironment(PG.newSchemaName("failing"));
+    Files.writeString(
+        directory.resolve("002_bad.up.sql"),
+        "CREATE TABLE half (id int);\nSELECT no_such_column FROM good;");
+    Map<String, String> environment =
+        PostgresTestSchema.scriptEnvironment(PG.newSchemaName("failing"));
     environment.put("MIGRATION_DIR", directory.toString());
     String schema = environment.get("POSTGRES_SCHEMA");
 

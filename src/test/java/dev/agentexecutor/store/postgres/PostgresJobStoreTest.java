@@ -28,15 +28,27 @@ class PostgresJobStoreTest extends JobStoreContract {
   /** A model answer with NUL once left a finished job unsaved and its /state "running" for ever. */
   @Test
   void aResultHoldingNulCharactersIsSavedWithThemReplaced() {
-    java.time.Instant now = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
-    var record = new dev.agentexecutor.store.JobRecord("job-nul-" + java.util.UUID.randomUUID(), "t", dev.agentexecutor.store.JobStatus.FAILED,
-        now, now, dev.agentexecutor.util.Json.object().put("output", "a\u0000b").put("literal", "\\u0000 stays"), "boom \u0000");
+    java.time.Instant now =
+        java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+    var record =
+        new dev.agentexecutor.store.JobRecord(
+            "job-nul-" + java.util.UUID.randomUUID(),
+            "t",
+            dev.agentexecutor.store.JobStatus.FAILED,
+            now,
+            now,
+            dev.agentexecutor.util.Json.object()
+                .put("output", "a\u0000b")
+                .put("literal", "\\u0000 stays"),
+            "boom \u0000");
 
     stores.jobs().save(record);
 
     var found = stores.jobs().find(record.jobId()).orElseThrow();
-    org.assertj.core.api.Assertions.assertThat(found.resultEvent().path("output").asText()).isEqualTo("a\uFFFDb");
-    org.assertj.core.api.Assertions.assertThat(found.resultEvent().path("literal").asText()).isEqualTo("\\u0000 stays");
+    org.assertj.core.api.Assertions.assertThat(found.resultEvent().path("output").asText())
+        .isEqualTo("a\uFFFDb");
+    org.assertj.core.api.Assertions.assertThat(found.resultEvent().path("literal").asText())
+        .isEqualTo("\\u0000 stays");
     org.assertj.core.api.Assertions.assertThat(found.error()).isEqualTo("boom \uFFFD");
   }
 }

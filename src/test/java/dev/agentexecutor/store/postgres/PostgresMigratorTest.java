@@ -35,9 +35,14 @@ class PostgresMigratorTest {
 
   @Test
   void thePackagedMigrationsAreTheRepositorysFiles() {
-    assertThat(Migrations.fromClasspath()).isEqualTo(Migrations.fromDirectory(MigrationScript.MIGRATIONS));
-    assertThat(Migrations.fromClasspath().all()).extracting(Migration::fileName)
-        .containsExactly("001_create_checkpointer_tables.up.sql", "002_create_jobs.up.sql", "003_add_job_tenant.up.sql");
+    assertThat(Migrations.fromClasspath())
+        .isEqualTo(Migrations.fromDirectory(MigrationScript.MIGRATIONS));
+    assertThat(Migrations.fromClasspath().all())
+        .extracting(Migration::fileName)
+        .containsExactly(
+            "001_create_checkpointer_tables.up.sql",
+            "002_create_jobs.up.sql",
+            "003_add_job_tenant.up.sql");
   }
 
   @Test
@@ -46,10 +51,12 @@ class PostgresMigratorTest {
     assertThat(MigrationScript.run(schema).exitCode()).isZero();
 
     assertThat(migrator(schema).up()).isEmpty();
-    assertThat(migrator(schema).status()).allSatisfy(status -> {
-      assertThat(status.applied()).isTrue();
-      assertThat(status.changed()).isFalse();
-    });
+    assertThat(migrator(schema).status())
+        .allSatisfy(
+            status -> {
+              assertThat(status.applied()).isTrue();
+              assertThat(status.changed()).isFalse();
+            });
     assertThat(versions(schema)).containsExactly("001", "002", "003");
   }
 
@@ -72,29 +79,39 @@ class PostgresMigratorTest {
 
     assertThat(migrator(schema).down(1)).extracting(Migration::version).containsExactly("003");
     assertThat(MigrationScript.run(schema, "status").output()).contains("pending");
-    assertThat(MigrationScript.run(schema, "up").output()).contains("applying 003_add_job_tenant.up.sql");
-    assertThat(migrator(schema).down(9)).extracting(Migration::version).containsExactly("003", "002", "001");
+    assertThat(MigrationScript.run(schema, "up").output())
+        .contains("applying 003_add_job_tenant.up.sql");
+    assertThat(migrator(schema).down(9))
+        .extracting(Migration::version)
+        .containsExactly("003", "002", "001");
     assertThat(tables(schema)).containsExactly("schema_migrations");
   }
 
   @Test
   void concurrentMigratorsApplyEachMigrationOnce() throws SQLException {
     String schema = PG.newSchemaName("concurrent");
-    CompletableFuture<List<Migration>> first = CompletableFuture.supplyAsync(() -> migrator(schema).up());
-    CompletableFuture<List<Migration>> second = CompletableFuture.supplyAsync(() -> migrator(schema).up());
+    CompletableFuture<List<Migration>> first =
+        CompletableFuture.supplyAsync(() -> migrator(schema).up());
+    CompletableFuture<List<Migration>> second =
+        CompletableFuture.supplyAsync(() -> migrator(schema).up());
 
     assertThat(first.join().size() + second.join().size()).isEqualTo(3);
     assertThat(versions(schema)).containsExactly("001", "002", "003");
   }
 
   @Test
-  void aFailingMigrationIsRolledBackAndReported(@TempDir Path directory) throws IOException, SQLException {
+  void aFailingMigrationIsRolledBackAndReported(@TempDir Path directory)
+      throws IOException, SQLException {
     Files.writeString(directory.resolve("001_good.up.sql"), "CREATE TABLE good (id int);");
-    Files.writeString(directory.resolve("002_bad.up.sql"), "CREATE TABLE half (id int);\nSELECT nope FROM good;");
+    Files.writeString(
+        directory.resolve("002_bad.up.sql"), "CREATE TABLE half (id int);\nSELECT nope FROM good;");
     String schema = PG.newSchemaName("failing");
-    PostgresMigrator migrator = new PostgresMigrator(database.dataSource(), schema, Migrations.fromDirectory(directory));
+    PostgresMigrator migrator =
+        new PostgresMigrator(database.dataSource(), schema, Migrations.fromDirectory(directory));
 
-    assertThatThrownBy(migrator::up).isInstanceOf(MigrationException.class).hasMessageContaining("nope");
+    assertThatThrownBy(migrator::up)
+        .isInstanceOf(MigrationException.class)
+        .hasMessageContaining("nope");
     assertThat(versions(schema)).containsExactly("001");
     assertThat(tables(schema)).containsExactly("good", "schema_migrations");
   }
@@ -104,7 +121,8 @@ class PostgresMigratorTest {
     Files.writeString(directory.resolve("first.up.sql"), "SELECT 1;");
 
     assertThatThrownBy(() -> Migrations.fromDirectory(directory))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("NNN_name.up.sql");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("NNN_name.up.sql");
     assertThatThrownBy(() -> Migrations.fromDirectory(directory.resolve("missing")))
         .isInstanceOf(IllegalArgumentException.class);
   }

@@ -39,7 +39,8 @@ class PostgresOutageTest {
 
   @AfterAll
   static void dropRole() throws Exception {
-    execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '" + ROLE + "'");
+    execute(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '" + ROLE + "'");
     execute("DROP OWNED BY " + ROLE);
     execute("DROP ROLE " + ROLE);
   }
@@ -48,7 +49,9 @@ class PostgresOutageTest {
   void anUnreachableServerFailsFastAsBackendUnavailable() throws Exception {
     int port = MigrationScriptTest.portWithNothingListening();
     PostgresDatabase database =
-        PG.closeAfterAll(PostgresDatabase.connect(PostgresTestSchema.settings(PG.schema(), PostgresTestSchema.USER, port)));
+        PG.closeAfterAll(
+            PostgresDatabase.connect(
+                PostgresTestSchema.settings(PG.schema(), PostgresTestSchema.USER, port)));
     PostgresCheckpointer checkpointer = new PostgresCheckpointer(database);
 
     long started = System.nanoTime();
@@ -58,7 +61,8 @@ class PostgresOutageTest {
     started = System.nanoTime();
     assertThatThrownBy(() -> new SampleRun(checkpointer, "job-" + UUID.randomUUID(), "").start())
         .isInstanceOf(BackendUnavailableException.class)
-        .satisfies(e -> assertThat(((BackendUnavailableException) e).backend()).isEqualTo("postgresql"));
+        .satisfies(
+            e -> assertThat(((BackendUnavailableException) e).backend()).isEqualTo("postgresql"));
     assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(FAST);
     assertThatThrownBy(() -> new PostgresJobStore(database).find("job-1"))
         .isInstanceOf(BackendUnavailableException.class);
@@ -67,13 +71,16 @@ class PostgresOutageTest {
   @Test
   void theSameDatabaseWorksAgainWhenTheServerIsBack() throws Exception {
     PostgresDatabase database =
-        PG.closeAfterAll(PostgresDatabase.connect(PostgresTestSchema.settings(PG.schema(), ROLE, PostgresTestSchema.PORT)));
+        PG.closeAfterAll(
+            PostgresDatabase.connect(
+                PostgresTestSchema.settings(PG.schema(), ROLE, PostgresTestSchema.PORT)));
     PostgresCheckpointer checkpointer = new PostgresCheckpointer(database);
     SampleRun run = SampleRun.started(checkpointer, "job-" + UUID.randomUUID());
     assertThat(database.ping()).isTrue();
 
     execute("ALTER ROLE " + ROLE + " NOLOGIN");
-    execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '" + ROLE + "'");
+    execute(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '" + ROLE + "'");
 
     assertThat(database.ping()).isFalse();
     long started = System.nanoTime();
@@ -87,7 +94,8 @@ class PostgresOutageTest {
     assertThat(checkpointer.latest(resumed.threadId(), "")).contains(resumed);
   }
 
-  private static void awaitPing(PostgresDatabase database, Duration limit) throws InterruptedException {
+  private static void awaitPing(PostgresDatabase database, Duration limit)
+      throws InterruptedException {
     long deadline = System.nanoTime() + limit.toNanos();
     while (!database.ping()) {
       assertThat(System.nanoTime()).as("ping true again within " + limit).isLessThan(deadline);

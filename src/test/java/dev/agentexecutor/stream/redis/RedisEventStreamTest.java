@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
 @Tag("integration")
 class RedisEventStreamTest {
   private final Settings.Redis settings =
-      new Settings.Redis(RedisTestKit.SHARED_URI, RedisTestKit.uniquePrefix(), 100, Duration.ofSeconds(120));
+      new Settings.Redis(
+          RedisTestKit.SHARED_URI, RedisTestKit.uniquePrefix(), 100, Duration.ofSeconds(120));
   private final String thread = "job-" + UUID.randomUUID();
   private RedisEventStream stream;
   private RedisClient client;
@@ -77,16 +78,21 @@ class RedisEventStreamTest {
     var event = new AgentEvent(AgentEvent.TOOL_START, Json.object().put("tool", "write_todos"));
     String id = stream.publish(thread, event);
     var entries = redis.sync().xrange(streamKey(), io.lettuce.core.Range.create("-", "+"));
-    assertThat(entries).singleElement().satisfies(entry -> {
-      assertThat(entry.getId()).isEqualTo(id);
-      assertThat(entry.getBody()).containsExactlyEntriesOf(java.util.Map.of("event", event.toJson()));
-    });
+    assertThat(entries)
+        .singleElement()
+        .satisfies(
+            entry -> {
+              assertThat(entry.getId()).isEqualTo(id);
+              assertThat(entry.getBody())
+                  .containsExactlyEntriesOf(java.util.Map.of("event", event.toJson()));
+            });
     assertThat(redis.sync().ttl(streamKey())).isBetween(1L, 120L);
   }
 
   @Test
   void pipelinedEventsKeepTheOrderAndTheStreamExpires() {
-    for (int n = 0; n < 90; n++) stream.publishAsync(thread, new AgentEvent(AgentEvent.LLM_STREAM, Json.object().put("n", n)));
+    for (int n = 0; n < 90; n++)
+      stream.publishAsync(thread, new AgentEvent(AgentEvent.LLM_STREAM, Json.object().put("n", n)));
     stream.publishAsync(thread, AgentEvent.end());
     stream.flush(thread);
 
@@ -106,9 +112,12 @@ class RedisEventStreamTest {
   @Test
   void publishCostsWellUnderAMillisecond() {
     // Without a logback configuration everything logs at DEBUG, which alone costs ~400 µs here.
-    var root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    var root =
+        (ch.qos.logback.classic.Logger)
+            org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     root.setLevel(ch.qos.logback.classic.Level.INFO);
-    var event = new AgentEvent(AgentEvent.LLM_STREAM, Json.object().put("token", "some token text"));
+    var event =
+        new AgentEvent(AgentEvent.LLM_STREAM, Json.object().put("token", "some token text"));
     for (int n = 0; n < 500; n++) stream.publish(thread, event); // warm-up
     int count = 3_000;
     long start = System.nanoTime();

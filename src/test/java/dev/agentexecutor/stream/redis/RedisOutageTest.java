@@ -43,9 +43,11 @@ class RedisOutageTest {
     server.stop();
     long start = System.nanoTime();
     assertThat(stream.ping()).isFalse();
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(RedisEventStream.PING_TIMEOUT.plusMillis(500));
+    assertThat(Duration.ofNanos(System.nanoTime() - start))
+        .isLessThan(RedisEventStream.PING_TIMEOUT.plusMillis(500));
     assertThatThrownBy(() -> stream.publish("t1", AgentEvent.end()))
-        .isInstanceOfSatisfying(BackendUnavailableException.class, e -> assertThat(e.backend()).isEqualTo("redis"));
+        .isInstanceOfSatisfying(
+            BackendUnavailableException.class, e -> assertThat(e.backend()).isEqualTo("redis"));
 
     server.start();
     awaitTrue(stream::ping);
@@ -53,8 +55,10 @@ class RedisOutageTest {
   }
 
   @Test
-  void pipelinedEventsAreConfirmedByFlushAndAnOutageSurfacesAsBackendUnavailable() throws Exception {
-    for (int i = 0; i < 1000; i++) stream.publishAsync("t3", new AgentEvent("on_llm_stream", Json.object().put("n", i)));
+  void pipelinedEventsAreConfirmedByFlushAndAnOutageSurfacesAsBackendUnavailable()
+      throws Exception {
+    for (int i = 0; i < 1000; i++)
+      stream.publishAsync("t3", new AgentEvent("on_llm_stream", Json.object().put("n", i)));
     stream.publishAsync("t3", AgentEvent.end());
     stream.flush("t3");
     EventCollector collected = new EventCollector();
@@ -65,10 +69,13 @@ class RedisOutageTest {
     assertThat(collected.events().get(999).event().data().path("n").asInt()).isEqualTo(999);
 
     server.stop();
-    assertThatThrownBy(() -> {
-      stream.publishAsync("t4", AgentEvent.end());
-      stream.flush("t4");
-    }).isInstanceOfSatisfying(BackendUnavailableException.class, e -> assertThat(e.backend()).isEqualTo("redis"));
+    assertThatThrownBy(
+            () -> {
+              stream.publishAsync("t4", AgentEvent.end());
+              stream.flush("t4");
+            })
+        .isInstanceOfSatisfying(
+            BackendUnavailableException.class, e -> assertThat(e.backend()).isEqualTo("redis"));
   }
 
   @Test

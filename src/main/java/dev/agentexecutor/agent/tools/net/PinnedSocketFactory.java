@@ -11,8 +11,8 @@ import java.util.List;
 import javax.net.SocketFactory;
 
 /**
- * Makes sockets that connect only to the addresses given (those a policy vetted), whatever the
- * HTTP client resolved or parsed on its own: the last line against DNS rebinding.
+ * Makes sockets that connect only to the addresses given (those a policy vetted), whatever the HTTP
+ * client resolved or parsed on its own: the last line against DNS rebinding.
  */
 public final class PinnedSocketFactory extends SocketFactory {
   private final List<byte[]> allowed;
@@ -32,7 +32,8 @@ public final class PinnedSocketFactory extends SocketFactory {
   }
 
   @Override
-  public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
+  public Socket createSocket(String host, int port, InetAddress localHost, int localPort)
+      throws IOException {
     return connected(new InetSocketAddress(host, port));
   }
 
@@ -42,7 +43,8 @@ public final class PinnedSocketFactory extends SocketFactory {
   }
 
   @Override
-  public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort) throws IOException {
+  public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
+      throws IOException {
     return connected(new InetSocketAddress(address, port));
   }
 
@@ -63,7 +65,8 @@ public final class PinnedSocketFactory extends SocketFactory {
     public void connect(SocketAddress endpoint, int timeout) throws IOException {
       if (!isAllowed(endpoint)) {
         close();
-        throw new SocketException("refused to connect to " + endpoint + ": not the vetted address of the host");
+        throw new SocketException(
+            "refused to connect to " + endpoint + ": not the vetted address of the host");
       }
       super.connect(endpoint, timeout);
     }
