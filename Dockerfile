@@ -13,10 +13,13 @@ ARG VERSION=0.1.0-SNAPSHOT
 ARG GIT_COMMIT=unknown
 WORKDIR /src
 # Dependencies first, so a source-only change reuses this layer.
+# .mvn/jvm.config opens javac to Error Prone, which runs in the compile.
 COPY pom.xml .
+COPY .mvn ./.mvn
 RUN mvn -B -ntp -q dependency:go-offline
 COPY src ./src
 COPY migrations ./migrations
+COPY examples ./examples
 # The build context has no .git: the commit comes from the build argument.
 RUN mvn -B -ntp -DskipTests -Drevision="$VERSION" -Dgit.commit.id="$GIT_COMMIT" package \
  && test -f target/agent-executor.jar

@@ -95,6 +95,12 @@ function userProblems(stage) {
   return problems;
 }
 
+/**
+ * What `mvn package` reads besides the pom: sources, the migrations and example jobs it packs into
+ * the jar, and .mvn/jvm.config, which opens javac to Error Prone.
+ */
+export const MAVEN_BUILD_INPUTS = ["pom.xml", ".mvn", "src", "migrations", "examples"];
+
 /** Every problem of the Dockerfile text, as sentences. */
 export function dockerfileProblems(text) {
   const all = stages(text);
@@ -114,5 +120,13 @@ export function dockerfileProblems(text) {
   if (!copies.some((c) => /(^|\s)migrations\/?\s+\/app\/migrations\/?$/.test(c))) problems.push("the migrations are not copied to /app/migrations/");
   if (!copies.some((c) => /scripts\/ci\/run-migrations\.sh\s+\/app\/scripts\/ci\/run-migrations\.sh$/.test(c))) problems.push("scripts/ci/run-migrations.sh is not copied to /app/scripts/ci/run-migrations.sh");
   if (!final.body.some((i) => i.keyword === "HEALTHCHECK" && /\bCMD\b/.test(i.args))) problems.push("the runtime stage has no HEALTHCHECK CMD");
+  const build = all.find((s) => s.body.some((i) => i.keyword === "RUN" && /\bmvn\b[^\n]*\bpackage\b/.test(i.args)));
+  if (!build) problems.push("no stage runs mvn package");
+  else {
+    const buildCopies = build.body.filter((i) => i.keyword === "COPY").map((i) => i.args.split(/\s+/)[0].replace(/\/$/, ""));
+    for (const input of MAVEN_BUILD_INPUTS) {
+      if (!buildCopies.includes(input)) problems.push(`the build stage does not copy ${input}, which the Maven build reads`);
+    }
+  }
   return problems;
 }
