@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Applies the SQL migrations of MIGRATION_DIR to POSTGRES_SCHEMA with psql, the same way as the
-# jar's `migrate` command (dev.agentexecutor.store.postgres.PostgresMigrator): the two share the
+# jar's `migrate` command (dev.agentexecutor.postgres.PostgresMigrator): the two share the
 # record table, the checksums and the lock, so either may run after the other.
 #
 # Usage: run-migrations.sh [up | down [N] | status]

@@ -4,7 +4,7 @@ import dev.agentexecutor.cli.MigrateCommand;
 import dev.agentexecutor.cli.RunCommand;
 import dev.agentexecutor.cli.ServeCommand;
 import dev.agentexecutor.cli.ValidateDefinitionCommand;
-import dev.agentexecutor.observability.BuildInfo;
+import dev.agentexecutor.cli.VersionProvider;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 @Command(
     name = "agent-executor",
     mixinStandardHelpOptions = true,
-    versionProvider = Main.Version.class,
+    versionProvider = VersionProvider.class,
     description = "Durable, event-driven runtime for LLM deep agents.",
     subcommands = {
       ServeCommand.class,
@@ -32,13 +32,5 @@ public final class Main implements Runnable {
   @Override
   public void run() {
     new CommandLine(this).usage(System.out);
-  }
-
-  /** Version and commit from the jar manifest ("dev" and "unknown" when run from classes). */
-  static final class Version implements CommandLine.IVersionProvider {
-    @Override
-    public String[] getVersion() {
-      return new String[] {"agent-executor " + BuildInfo.current().describe()};
-    }
   }
 }

@@ -1,12 +1,12 @@
 package dev.agentexecutor.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.agentexecutor.Application;
+import dev.agentexecutor.app.Application;
 import dev.agentexecutor.checkpoint.MemoryCheckpointer;
 import dev.agentexecutor.config.Settings;
 import dev.agentexecutor.job.JobExecutionEvent;
 import dev.agentexecutor.model.ModelClient;
-import dev.agentexecutor.model.ModelRouter;
+import dev.agentexecutor.model.provider.ModelRouter;
 import dev.agentexecutor.observability.Metrics;
 import dev.agentexecutor.observability.TraceContext;
 import dev.agentexecutor.publish.MemoryResultPublisher;

@@ -2,12 +2,12 @@ package dev.agentexecutor.bench;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.agentexecutor.Application;
+import dev.agentexecutor.app.Application;
 import dev.agentexecutor.config.Settings;
 import dev.agentexecutor.observability.TraceContext;
+import dev.agentexecutor.postgres.Migrations;
+import dev.agentexecutor.postgres.PostgresMigrator;
 import dev.agentexecutor.runner.Outcome;
-import dev.agentexecutor.store.postgres.Migrations;
-import dev.agentexecutor.store.postgres.PostgresMigrator;
 import dev.agentexecutor.testkit.PostgresTestSchema;
 import dev.agentexecutor.util.Json;
 import java.util.HashMap;

@@ -1,7 +1,7 @@
 package dev.agentexecutor.agent;
 
-import dev.agentexecutor.agent.definition.ModelConfig;
 import dev.agentexecutor.agent.tools.Tool;
+import dev.agentexecutor.core.ModelConfig;
 import dev.agentexecutor.model.ToolSpec;
 import java.util.Collections;
 import java.util.LinkedHashMap;

@@ -1,8 +1,8 @@
 package dev.agentexecutor.agent;
 
-import dev.agentexecutor.agent.state.Message;
-import dev.agentexecutor.agent.state.Role;
-import dev.agentexecutor.agent.state.ToolCall;
+import dev.agentexecutor.core.state.Message;
+import dev.agentexecutor.core.state.Role;
+import dev.agentexecutor.core.state.ToolCall;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

@@ -1,9 +1,9 @@
 package dev.agentexecutor.agent;
 
-import dev.agentexecutor.agent.definition.ModelConfig;
-import dev.agentexecutor.agent.state.AgentState;
-import dev.agentexecutor.agent.state.Message;
-import dev.agentexecutor.agent.state.Role;
+import dev.agentexecutor.core.ModelConfig;
+import dev.agentexecutor.core.state.AgentState;
+import dev.agentexecutor.core.state.Message;
+import dev.agentexecutor.core.state.Role;
 import dev.agentexecutor.model.ModelClient;
 import dev.agentexecutor.model.ModelRequest;
 import dev.agentexecutor.model.ModelResponse;

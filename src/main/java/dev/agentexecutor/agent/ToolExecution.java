@@ -1,8 +1,10 @@
 package dev.agentexecutor.agent;
 
-import dev.agentexecutor.agent.state.AgentState;
+import dev.agentexecutor.agent.run.RunControl;
+import dev.agentexecutor.agent.run.RunStoppedException;
+import dev.agentexecutor.agent.run.ToolResult;
 import dev.agentexecutor.agent.tools.Tool;
-import dev.agentexecutor.agent.tools.ToolResult;
+import dev.agentexecutor.core.state.AgentState;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;

@@ -1,6 +1,6 @@
 package dev.agentexecutor.checkpoint;
 
-import dev.agentexecutor.agent.state.AgentState;
+import dev.agentexecutor.core.state.AgentState;
 import java.time.Instant;
 
 /**
@@ -22,7 +22,7 @@ public record Checkpoint(
     String tenant) {
 
   public Checkpoint {
-    tenant = dev.agentexecutor.job.Tenants.orDefault(tenant);
+    tenant = dev.agentexecutor.core.Tenants.orDefault(tenant);
   }
 
   /** A checkpoint of the default tenant's thread. */

@@ -1,13 +1,13 @@
 package dev.agentexecutor.cli;
 
 import dev.agentexecutor.config.Settings;
-import dev.agentexecutor.store.BackendUnavailableException;
-import dev.agentexecutor.store.postgres.Migration;
-import dev.agentexecutor.store.postgres.MigrationException;
-import dev.agentexecutor.store.postgres.MigrationStatus;
-import dev.agentexecutor.store.postgres.Migrations;
-import dev.agentexecutor.store.postgres.PostgresDatabase;
-import dev.agentexecutor.store.postgres.PostgresMigrator;
+import dev.agentexecutor.core.problem.BackendUnavailableException;
+import dev.agentexecutor.postgres.Migration;
+import dev.agentexecutor.postgres.MigrationException;
+import dev.agentexecutor.postgres.MigrationStatus;
+import dev.agentexecutor.postgres.Migrations;
+import dev.agentexecutor.postgres.PostgresDatabase;
+import dev.agentexecutor.postgres.PostgresMigrator;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;

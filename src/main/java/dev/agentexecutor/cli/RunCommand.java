@@ -1,12 +1,12 @@
 package dev.agentexecutor.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.agentexecutor.Application;
+import dev.agentexecutor.app.Application;
 import dev.agentexecutor.config.Settings;
+import dev.agentexecutor.core.problem.Problem;
 import dev.agentexecutor.job.InvalidJobException;
 import dev.agentexecutor.job.JobExecutionEvent;
 import dev.agentexecutor.job.JobParser;
-import dev.agentexecutor.job.Problem;
 import dev.agentexecutor.job.ResultEvents;
 import dev.agentexecutor.runner.Outcome;
 import dev.agentexecutor.stream.EventStream;

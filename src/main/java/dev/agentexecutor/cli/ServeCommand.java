@@ -1,6 +1,6 @@
 package dev.agentexecutor.cli;
 
-import dev.agentexecutor.Application;
+import dev.agentexecutor.app.Application;
 import dev.agentexecutor.config.Settings;
 import dev.agentexecutor.observability.BuildInfo;
 import java.util.Optional;

@@ -1,8 +1,8 @@
 package dev.agentexecutor.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.agentexecutor.core.problem.Problem;
 import dev.agentexecutor.job.DefinitionValidation;
-import dev.agentexecutor.job.Problem;
 import dev.agentexecutor.util.Json;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package dev.agentexecutor.config;
 
-import dev.agentexecutor.agent.state.StateLimits;
+import dev.agentexecutor.core.state.StateLimits;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;

@@ -1,7 +1,7 @@
 package dev.agentexecutor.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.agentexecutor.agent.state.StateLimits;
+import dev.agentexecutor.core.state.StateLimits;
 import dev.agentexecutor.util.Json;
 import java.io.IOException;
 import java.io.InputStream;
@@ -116,7 +116,7 @@ final class SettingsLoader {
             .filter(h -> !h.isEmpty())
             .toList();
     for (String entry : entries) {
-      String problem = dev.agentexecutor.agent.tools.HttpToolPolicy.problem(entry);
+      String problem = dev.agentexecutor.core.net.AllowedHostEntry.problem(entry);
       if (problem != null) problems.add("HTTP_TOOL_ALLOWED_HOSTS: " + problem);
     }
     return entries;
@@ -276,9 +276,9 @@ final class SettingsLoader {
       int split = entry.lastIndexOf('=');
       boolean named = split > 0 && split < entry.length() - 1;
       String token = named ? entry.substring(0, split) : entry;
-      String tenant = named ? entry.substring(split + 1) : dev.agentexecutor.job.Tenants.DEFAULT;
+      String tenant = named ? entry.substring(split + 1) : dev.agentexecutor.core.Tenants.DEFAULT;
       String where = "API_TOKENS: entry #" + (i + 1);
-      if (!dev.agentexecutor.job.Tenants.isValid(tenant)) {
+      if (!dev.agentexecutor.core.Tenants.isValid(tenant)) {
         problems.add(
             where + " has an invalid tenant name (1 to 64 letters, digits, '.', '_' or '-')");
       } else if (token.length() < MIN_TOKEN_LENGTH || !TOKEN.matcher(token).matches()) {

@@ -2,6 +2,7 @@ package dev.agentexecutor.job;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.agentexecutor.agent.definition.DefinitionParser;
+import dev.agentexecutor.core.problem.Problem;
 import java.util.List;
 
 /**

@@ -1,5 +1,6 @@
 package dev.agentexecutor.job;
 
+import dev.agentexecutor.core.problem.Problem;
 import java.util.List;
 import java.util.stream.Collectors;
 

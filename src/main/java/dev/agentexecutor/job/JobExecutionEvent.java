@@ -3,6 +3,7 @@ package dev.agentexecutor.job;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.agentexecutor.core.Tenants;
 
 /**
  * A job as clients send it (the data of a dev.my-platform.agent.execute CloudEvent, or the body of

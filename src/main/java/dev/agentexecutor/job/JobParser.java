@@ -3,6 +3,8 @@ package dev.agentexecutor.job;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentexecutor.agent.definition.DefinitionParser;
+import dev.agentexecutor.core.Tenants;
+import dev.agentexecutor.core.problem.Problem;
 import dev.agentexecutor.observability.TraceContext;
 import dev.agentexecutor.util.Ids;
 import io.cloudevents.CloudEvent;

@@ -2,7 +2,7 @@ package dev.agentexecutor.job;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.agentexecutor.agent.state.Usage;
+import dev.agentexecutor.core.state.Usage;
 import dev.agentexecutor.observability.TraceContext;
 import dev.agentexecutor.util.Ids;
 import dev.agentexecutor.util.Json;

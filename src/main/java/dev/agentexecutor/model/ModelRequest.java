@@ -1,7 +1,7 @@
 package dev.agentexecutor.model;
 
-import dev.agentexecutor.agent.definition.ModelConfig;
-import dev.agentexecutor.agent.state.Message;
+import dev.agentexecutor.core.ModelConfig;
+import dev.agentexecutor.core.state.Message;
 import java.util.List;
 
 /**

@@ -1,8 +1,8 @@
 package dev.agentexecutor.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.agentexecutor.agent.state.Message;
-import dev.agentexecutor.agent.state.Role;
+import dev.agentexecutor.core.state.Message;
+import dev.agentexecutor.core.state.Role;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;

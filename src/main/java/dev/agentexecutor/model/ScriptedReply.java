@@ -1,8 +1,8 @@
 package dev.agentexecutor.model;
 
-import dev.agentexecutor.agent.state.Message;
-import dev.agentexecutor.agent.state.ToolCall;
-import dev.agentexecutor.agent.state.Usage;
+import dev.agentexecutor.core.state.Message;
+import dev.agentexecutor.core.state.ToolCall;
+import dev.agentexecutor.core.state.Usage;
 import java.util.List;
 
 /**

@@ -1,6 +1,6 @@
 package dev.agentexecutor.runner;
 
-import dev.agentexecutor.job.Tenants;
+import dev.agentexecutor.core.Tenants;
 
 /**
  * Who makes a client API request: a tenant authenticated by its API token, who sees only its own

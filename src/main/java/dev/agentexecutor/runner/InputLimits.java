@@ -2,11 +2,11 @@ package dev.agentexecutor.runner;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.agentexecutor.agent.state.AgentState;
-import dev.agentexecutor.agent.state.Message;
-import dev.agentexecutor.agent.state.StateLimits;
+import dev.agentexecutor.core.problem.Problem;
+import dev.agentexecutor.core.state.AgentState;
+import dev.agentexecutor.core.state.Message;
+import dev.agentexecutor.core.state.StateLimits;
 import dev.agentexecutor.job.InputPayload;
-import dev.agentexecutor.job.Problem;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;

@@ -2,8 +2,8 @@ package dev.agentexecutor.runner;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.agentexecutor.agent.state.AgentState;
 import dev.agentexecutor.checkpoint.Checkpoint;
+import dev.agentexecutor.core.state.AgentState;
 import dev.agentexecutor.job.ResultEvents;
 import dev.agentexecutor.store.JobRecord;
 import dev.agentexecutor.store.JobStatus;

@@ -1,7 +1,7 @@
 package dev.agentexecutor.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.agentexecutor.job.Tenants;
+import dev.agentexecutor.core.Tenants;
 import java.time.Instant;
 
 /**

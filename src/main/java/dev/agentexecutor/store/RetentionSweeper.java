@@ -1,5 +1,6 @@
 package dev.agentexecutor.store;
 
+import dev.agentexecutor.core.problem.BackendUnavailableException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,17 +1,18 @@
 package dev.agentexecutor.agent;
 
 import dev.agentexecutor.agent.definition.DefinitionParser;
-import dev.agentexecutor.agent.state.AgentState;
-import dev.agentexecutor.agent.state.Message;
+import dev.agentexecutor.agent.run.RunControl;
 import dev.agentexecutor.agent.tools.HttpToolClient;
 import dev.agentexecutor.agent.tools.HttpToolPolicy;
 import dev.agentexecutor.checkpoint.MemoryCheckpointer;
 import dev.agentexecutor.config.Settings;
+import dev.agentexecutor.core.state.AgentState;
+import dev.agentexecutor.core.state.Message;
 import dev.agentexecutor.model.ModelClient;
 import dev.agentexecutor.model.ModelRequest;
 import dev.agentexecutor.model.ModelResponse;
-import dev.agentexecutor.model.ModelRouter;
 import dev.agentexecutor.model.TokenListener;
+import dev.agentexecutor.model.provider.ModelRouter;
 import dev.agentexecutor.observability.Metrics;
 import dev.agentexecutor.observability.Tracing;
 import dev.agentexecutor.util.Json;

@@ -6,11 +6,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.agentexecutor.agent.state.AgentState;
+import dev.agentexecutor.agent.run.RunControl;
+import dev.agentexecutor.agent.run.RunStoppedException;
+import dev.agentexecutor.agent.run.ToolCallContext;
+import dev.agentexecutor.agent.run.ToolResult;
 import dev.agentexecutor.agent.tools.Tool;
-import dev.agentexecutor.agent.tools.ToolCallContext;
 import dev.agentexecutor.agent.tools.ToolException;
-import dev.agentexecutor.agent.tools.ToolResult;
+import dev.agentexecutor.core.state.AgentState;
 import dev.agentexecutor.model.ToolSpec;
 import java.time.Clock;
 import java.time.Duration;

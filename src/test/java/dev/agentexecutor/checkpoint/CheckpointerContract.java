@@ -2,7 +2,7 @@ package dev.agentexecutor.checkpoint;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.agentexecutor.agent.state.Message;
+import dev.agentexecutor.core.state.Message;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.UUID;

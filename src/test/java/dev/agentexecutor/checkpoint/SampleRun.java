@@ -1,12 +1,12 @@
 package dev.agentexecutor.checkpoint;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.agentexecutor.agent.state.AgentState;
-import dev.agentexecutor.agent.state.FileData;
-import dev.agentexecutor.agent.state.Message;
-import dev.agentexecutor.agent.state.Todo;
-import dev.agentexecutor.agent.state.ToolCall;
-import dev.agentexecutor.agent.state.Usage;
+import dev.agentexecutor.core.state.AgentState;
+import dev.agentexecutor.core.state.FileData;
+import dev.agentexecutor.core.state.Message;
+import dev.agentexecutor.core.state.Todo;
+import dev.agentexecutor.core.state.ToolCall;
+import dev.agentexecutor.core.state.Usage;
 import dev.agentexecutor.util.Json;
 import java.time.Instant;
 import java.util.ArrayList;

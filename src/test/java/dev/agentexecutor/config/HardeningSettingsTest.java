@@ -3,7 +3,7 @@ package dev.agentexecutor.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.agentexecutor.agent.state.StateLimits;
+import dev.agentexecutor.core.state.StateLimits;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;

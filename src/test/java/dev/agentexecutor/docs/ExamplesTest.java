@@ -2,7 +2,7 @@ package dev.agentexecutor.docs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.agentexecutor.Application;
+import dev.agentexecutor.app.Application;
 import dev.agentexecutor.config.Settings;
 import dev.agentexecutor.job.JobExecutionEvent;
 import dev.agentexecutor.job.JobParser;

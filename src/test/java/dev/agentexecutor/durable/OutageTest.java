@@ -4,8 +4,8 @@ import static dev.agentexecutor.testkit.PostgresTestSchema.execute;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.agentexecutor.store.postgres.Migrations;
-import dev.agentexecutor.store.postgres.PostgresMigrator;
+import dev.agentexecutor.postgres.Migrations;
+import dev.agentexecutor.postgres.PostgresMigrator;
 import dev.agentexecutor.testkit.DurableEnvironment;
 import dev.agentexecutor.testkit.NatsTestKit;
 import dev.agentexecutor.testkit.PostgresTestSchema;

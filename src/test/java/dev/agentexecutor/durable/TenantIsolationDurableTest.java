@@ -3,9 +3,9 @@ package dev.agentexecutor.durable;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.agentexecutor.agent.state.AgentState;
-import dev.agentexecutor.agent.state.Message;
 import dev.agentexecutor.checkpoint.Checkpoint;
+import dev.agentexecutor.core.state.AgentState;
+import dev.agentexecutor.core.state.Message;
 import dev.agentexecutor.testkit.CloudEvents;
 import dev.agentexecutor.testkit.DurableEnvironment;
 import dev.agentexecutor.testkit.NatsTestKit;

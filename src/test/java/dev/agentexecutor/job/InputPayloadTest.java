@@ -4,10 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.agentexecutor.agent.state.AgentState;
-import dev.agentexecutor.agent.state.Message;
-import dev.agentexecutor.agent.state.Role;
-import dev.agentexecutor.agent.state.ToolCall;
+import dev.agentexecutor.core.problem.Problem;
+import dev.agentexecutor.core.state.AgentState;
+import dev.agentexecutor.core.state.Message;
+import dev.agentexecutor.core.state.Role;
+import dev.agentexecutor.core.state.ToolCall;
 import dev.agentexecutor.util.Json;
 import java.time.Instant;
 import java.util.List;

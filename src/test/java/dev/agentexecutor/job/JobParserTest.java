@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.agentexecutor.core.problem.Problem;
 import dev.agentexecutor.observability.TraceContext;
 import dev.agentexecutor.util.Json;
 import java.nio.charset.StandardCharsets;

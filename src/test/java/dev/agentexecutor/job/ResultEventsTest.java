@@ -2,7 +2,7 @@ package dev.agentexecutor.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.agentexecutor.agent.state.Usage;
+import dev.agentexecutor.core.state.Usage;
 import dev.agentexecutor.observability.TraceContext;
 import dev.agentexecutor.util.Json;
 import io.cloudevents.CloudEvent;

@@ -3,6 +3,8 @@ package dev.agentexecutor.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.agentexecutor.core.Tenants;
+import dev.agentexecutor.core.problem.Problem;
 import dev.agentexecutor.testkit.CloudEvents;
 import dev.agentexecutor.testkit.TestJobs;
 import dev.agentexecutor.util.Json;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.agentexecutor.agent.definition.ModelConfig;
-import dev.agentexecutor.agent.state.Message;
+import dev.agentexecutor.core.ModelConfig;
+import dev.agentexecutor.core.state.Message;
 import dev.agentexecutor.util.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,11 +3,11 @@ package dev.agentexecutor.runner;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.agentexecutor.agent.state.AgentState;
-import dev.agentexecutor.agent.state.FileData;
-import dev.agentexecutor.agent.state.Message;
-import dev.agentexecutor.agent.state.Todo;
-import dev.agentexecutor.agent.state.ToolCall;
+import dev.agentexecutor.core.state.AgentState;
+import dev.agentexecutor.core.state.FileData;
+import dev.agentexecutor.core.state.Message;
+import dev.agentexecutor.core.state.Todo;
+import dev.agentexecutor.core.state.ToolCall;
 import dev.agentexecutor.stream.AgentEvent;
 import dev.agentexecutor.stream.MemoryEventStream;
 import dev.agentexecutor.util.Json;

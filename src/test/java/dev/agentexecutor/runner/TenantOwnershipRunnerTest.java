@@ -2,11 +2,11 @@ package dev.agentexecutor.runner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.agentexecutor.Application;
-import dev.agentexecutor.agent.state.AgentState;
-import dev.agentexecutor.agent.state.Message;
+import dev.agentexecutor.app.Application;
 import dev.agentexecutor.checkpoint.Checkpoint;
 import dev.agentexecutor.config.Settings;
+import dev.agentexecutor.core.state.AgentState;
+import dev.agentexecutor.core.state.Message;
 import dev.agentexecutor.job.JobParser;
 import dev.agentexecutor.observability.TraceContext;
 import dev.agentexecutor.publish.MemoryResultPublisher;

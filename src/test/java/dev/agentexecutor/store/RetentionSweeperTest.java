@@ -3,6 +3,7 @@ package dev.agentexecutor.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.agentexecutor.checkpoint.MemoryCheckpointer;
+import dev.agentexecutor.core.problem.BackendUnavailableException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,9 +1,9 @@
 package dev.agentexecutor.testkit;
 
 import dev.agentexecutor.config.Settings;
-import dev.agentexecutor.store.postgres.Migrations;
-import dev.agentexecutor.store.postgres.PostgresDatabase;
-import dev.agentexecutor.store.postgres.PostgresMigrator;
+import dev.agentexecutor.postgres.Migrations;
+import dev.agentexecutor.postgres.PostgresDatabase;
+import dev.agentexecutor.postgres.PostgresMigrator;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;

@@ -1,7 +1,7 @@
 package dev.agentexecutor.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.agentexecutor.Application;
+import dev.agentexecutor.app.Application;
 import dev.agentexecutor.config.Settings;
 import dev.agentexecutor.util.Json;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package dev.agentexecutor.agent.definition;
 
-import dev.agentexecutor.job.Problem;
+import dev.agentexecutor.core.problem.Problem;
 import java.util.List;
 import java.util.stream.Collectors;
 

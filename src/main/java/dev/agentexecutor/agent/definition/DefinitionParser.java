@@ -2,7 +2,9 @@ package dev.agentexecutor.agent.definition;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.agentexecutor.job.Problem;
+import dev.agentexecutor.core.ModelConfig;
+import dev.agentexecutor.core.problem.Problem;
+import dev.agentexecutor.model.ScriptValidator;
 import dev.agentexecutor.util.Json;
 import java.net.URI;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package dev.agentexecutor.agent.definition;
 
+import dev.agentexecutor.core.ModelConfig;
 import java.util.List;
 
 /**

@@ -2,9 +2,11 @@ package dev.agentexecutor.agent.tools;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.re2j.Pattern;
-import dev.agentexecutor.agent.state.AgentState;
-import dev.agentexecutor.agent.state.FileData;
-import dev.agentexecutor.agent.state.StateLimits;
+import dev.agentexecutor.agent.run.ToolCallContext;
+import dev.agentexecutor.agent.run.ToolResult;
+import dev.agentexecutor.core.state.AgentState;
+import dev.agentexecutor.core.state.FileData;
+import dev.agentexecutor.core.state.StateLimits;
 import dev.agentexecutor.model.ToolSpec;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,11 +1,11 @@
 package dev.agentexecutor.agent.tools;
 
-import dev.agentexecutor.agent.tools.net.AddressRanges;
-import dev.agentexecutor.agent.tools.net.Cidr;
+import dev.agentexecutor.core.net.AddressRanges;
+import dev.agentexecutor.core.net.AllowedHostEntry;
+import dev.agentexecutor.core.net.Cidr;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Where job-defined HTTP tools may send requests (HTTP_TOOL_ALLOWED_HOSTS). Without a list, any
@@ -27,13 +27,10 @@ public final class HttpToolPolicy {
   /** Throws IllegalArgumentException for an entry that is not valid (see {@link #problem}). */
   public HttpToolPolicy(List<String> allowedHosts) {
     this.allowedHosts =
-        allowedHosts.stream()
-            .map(h -> h.strip().toLowerCase(Locale.ROOT))
-            .filter(h -> !h.isEmpty())
-            .toList();
+        allowedHosts.stream().map(AllowedHostEntry::normalize).filter(h -> !h.isEmpty()).toList();
     for (String entry : this.allowedHosts) {
-      requireValid(entry);
-      if (isBlock(entry)) blocks.add(Cidr.parse(entry));
+      AllowedHostEntry.requireValid(entry);
+      if (AllowedHostEntry.isBlock(entry)) blocks.add(Cidr.parse(entry));
       else if (!entry.equals("*")) hostNames.add(entry);
     }
     this.anyPublicHost = this.allowedHosts.contains("*");
@@ -45,21 +42,7 @@ public final class HttpToolPolicy {
 
   /** Why {@code entry} is not a valid list entry, or null when it is one. */
   public static String problem(String entry) {
-    try {
-      requireValid(entry.strip().toLowerCase(Locale.ROOT));
-      return null;
-    } catch (IllegalArgumentException e) {
-      return e.getMessage();
-    }
-  }
-
-  private static void requireValid(String entry) {
-    if (isBlock(entry)) {
-      Cidr.parse(entry);
-    } else if (!entry.equals("*") && !entry.matches("\\.?[a-z0-9_]([a-z0-9_.-]*[a-z0-9_])?")) {
-      throw new IllegalArgumentException(
-          "'" + entry + "' is neither a host name, .domain, * nor an IP address or CIDR block");
-    }
+    return AllowedHostEntry.problem(entry);
   }
 
   /** Refuses before any DNS lookup a host the list cannot allow, whatever it resolves to. */
@@ -118,9 +101,5 @@ public final class HttpToolPolicy {
                 entry.startsWith(".")
                     ? host.endsWith(entry) || host.equals(entry.substring(1))
                     : host.equals(entry));
-  }
-
-  private static boolean isBlock(String entry) {
-    return entry.contains("/") || entry.contains(":") || entry.matches("[0-9.]+");
   }
 }

@@ -1,7 +1,9 @@
 package dev.agentexecutor.agent.tools;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.agentexecutor.agent.state.AgentState;
+import dev.agentexecutor.agent.run.ToolCallContext;
+import dev.agentexecutor.agent.run.ToolResult;
+import dev.agentexecutor.core.state.AgentState;
 import dev.agentexecutor.model.ToolSpec;
 
 /**

@@ -2,8 +2,10 @@ package dev.agentexecutor.agent.tools;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.agentexecutor.agent.state.AgentState;
-import dev.agentexecutor.agent.state.Todo;
+import dev.agentexecutor.agent.run.ToolCallContext;
+import dev.agentexecutor.agent.run.ToolResult;
+import dev.agentexecutor.core.state.AgentState;
+import dev.agentexecutor.core.state.Todo;
 import dev.agentexecutor.model.ToolSpec;
 import dev.agentexecutor.util.Json;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package dev.agentexecutor.checkpoint.postgres;
 
-import dev.agentexecutor.agent.state.AgentState;
+import dev.agentexecutor.core.state.AgentState;
 import java.util.List;
 import java.util.Map;
 

@@ -1,7 +1,8 @@
 package dev.agentexecutor.publish.nats;
 
+import dev.agentexecutor.core.problem.BackendUnavailableException;
+import dev.agentexecutor.nats.NatsConnector;
 import dev.agentexecutor.publish.ResultPublisher;
-import dev.agentexecutor.store.BackendUnavailableException;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.format.EventFormat;
 import io.cloudevents.core.provider.EventFormatProvider;

@@ -1,5 +1,7 @@
 package dev.agentexecutor.store.postgres;
 
+import dev.agentexecutor.postgres.PostgresDatabase;
+import dev.agentexecutor.postgres.PostgresText;
 import dev.agentexecutor.store.JobRecord;
 import dev.agentexecutor.store.JobStatus;
 import dev.agentexecutor.store.JobStore;

@@ -1,6 +1,6 @@
 package dev.agentexecutor.stream.redis;
 
-import dev.agentexecutor.store.BackendUnavailableException;
+import dev.agentexecutor.core.problem.BackendUnavailableException;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Duration;
 import java.util.function.Supplier;

@@ -1,6 +1,6 @@
 package dev.agentexecutor.stream.redis;
 
-import dev.agentexecutor.store.BackendUnavailableException;
+import dev.agentexecutor.core.problem.BackendUnavailableException;
 import io.lettuce.core.RedisFuture;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;

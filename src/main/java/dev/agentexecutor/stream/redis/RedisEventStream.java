@@ -1,7 +1,7 @@
 package dev.agentexecutor.stream.redis;
 
 import dev.agentexecutor.config.Settings;
-import dev.agentexecutor.store.BackendUnavailableException;
+import dev.agentexecutor.core.problem.BackendUnavailableException;
 import dev.agentexecutor.stream.AgentEvent;
 import dev.agentexecutor.stream.EventStream;
 import dev.agentexecutor.stream.StreamedEvent;

@@ -3,7 +3,8 @@ package dev.agentexecutor.agent.definition;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.agentexecutor.job.Problem;
+import dev.agentexecutor.core.ModelConfig;
+import dev.agentexecutor.core.problem.Problem;
 import dev.agentexecutor.util.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;

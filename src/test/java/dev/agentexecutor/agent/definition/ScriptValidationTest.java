@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import dev.agentexecutor.job.Problem;
+import dev.agentexecutor.core.problem.Problem;
+import dev.agentexecutor.model.ScriptValidator;
 import dev.agentexecutor.util.Json;
 import java.util.List;
 import org.junit.jupiter.api.Test;

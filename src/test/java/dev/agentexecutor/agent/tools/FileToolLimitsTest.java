@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.agentexecutor.agent.state.AgentState;
-import dev.agentexecutor.agent.state.StateLimits;
+import dev.agentexecutor.agent.run.ToolCallContext;
+import dev.agentexecutor.agent.run.ToolResult;
+import dev.agentexecutor.core.state.AgentState;
+import dev.agentexecutor.core.state.StateLimits;
 import dev.agentexecutor.util.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

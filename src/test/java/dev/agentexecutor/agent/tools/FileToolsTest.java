@@ -8,8 +8,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.agentexecutor.agent.state.AgentState;
-import dev.agentexecutor.agent.state.FileData;
+import dev.agentexecutor.agent.run.ToolResult;
+import dev.agentexecutor.core.state.AgentState;
+import dev.agentexecutor.core.state.FileData;
 import dev.agentexecutor.util.Json;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;

@@ -10,6 +10,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.agentexecutor.agent.definition.HttpToolRuntime;
 import dev.agentexecutor.agent.definition.ToolDefinition;
+import dev.agentexecutor.agent.run.ToolResult;
 import dev.agentexecutor.agent.tools.net.HostResolver;
 import dev.agentexecutor.util.Json;
 import java.io.IOException;

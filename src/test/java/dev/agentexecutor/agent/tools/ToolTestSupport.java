@@ -1,8 +1,10 @@
 package dev.agentexecutor.agent.tools;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.agentexecutor.agent.state.AgentState;
-import dev.agentexecutor.agent.state.FileData;
+import dev.agentexecutor.agent.run.ToolCallContext;
+import dev.agentexecutor.agent.run.ToolResult;
+import dev.agentexecutor.core.state.AgentState;
+import dev.agentexecutor.core.state.FileData;
 import dev.agentexecutor.util.Json;
 import java.time.Instant;
 import java.util.LinkedHashMap;

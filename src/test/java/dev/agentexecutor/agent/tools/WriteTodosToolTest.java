@@ -5,8 +5,9 @@ import static dev.agentexecutor.agent.tools.ToolTestSupport.withFiles;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.agentexecutor.agent.state.AgentState;
-import dev.agentexecutor.agent.state.Todo;
+import dev.agentexecutor.agent.run.ToolResult;
+import dev.agentexecutor.core.state.AgentState;
+import dev.agentexecutor.core.state.Todo;
 import dev.agentexecutor.util.Json;
 import org.junit.jupiter.api.Test;
 

@@ -2,10 +2,10 @@ package dev.agentexecutor.checkpoint.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.agentexecutor.agent.state.AgentState;
-import dev.agentexecutor.agent.state.FileData;
-import dev.agentexecutor.agent.state.Message;
 import dev.agentexecutor.checkpoint.Checkpoint;
+import dev.agentexecutor.core.state.AgentState;
+import dev.agentexecutor.core.state.FileData;
+import dev.agentexecutor.core.state.Message;
 import dev.agentexecutor.testkit.PostgresTestSchema;
 import dev.agentexecutor.util.Ids;
 import java.time.Instant;

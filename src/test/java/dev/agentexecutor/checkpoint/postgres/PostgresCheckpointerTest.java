@@ -11,7 +11,7 @@ import dev.agentexecutor.checkpoint.CheckpointIncompatibleException;
 import dev.agentexecutor.checkpoint.Checkpointer;
 import dev.agentexecutor.checkpoint.CheckpointerContract;
 import dev.agentexecutor.checkpoint.SampleRun;
-import dev.agentexecutor.store.postgres.PostgresDatabase;
+import dev.agentexecutor.postgres.PostgresDatabase;
 import dev.agentexecutor.testkit.LangGraphSaver;
 import dev.agentexecutor.testkit.PostgresTestSchema;
 import dev.agentexecutor.util.Json;
@@ -52,13 +52,13 @@ class PostgresCheckpointerTest extends CheckpointerContract {
             state ->
                 state
                     .withMessage(
-                        dev.agentexecutor.agent.state.Message.assistant(
+                        dev.agentexecutor.core.state.Message.assistant(
                             "nul \u0000 here", List.of()))
                     .withTodos(
-                        List.of(new dev.agentexecutor.agent.state.Todo("todo \u0000", "pending")))
+                        List.of(new dev.agentexecutor.core.state.Todo("todo \u0000", "pending")))
                     .withFile(
                         "/n\u0000.md",
-                        dev.agentexecutor.agent.state.FileData.of(
+                        dev.agentexecutor.core.state.FileData.of(
                             "a\u0000b", java.time.Instant.EPOCH)),
             Checkpoint.Next.DONE);
 

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.agentexecutor.agent.state.AgentState;
-import dev.agentexecutor.agent.state.Message;
-import dev.agentexecutor.agent.state.ToolCall;
 import dev.agentexecutor.checkpoint.Checkpoint;
+import dev.agentexecutor.core.state.AgentState;
+import dev.agentexecutor.core.state.Message;
+import dev.agentexecutor.core.state.ToolCall;
 import dev.agentexecutor.publish.MemoryResultPublisher;
 import dev.agentexecutor.testkit.CloudEvents;
 import dev.agentexecutor.testkit.FakeLlmReply;

@@ -3,8 +3,8 @@ package dev.agentexecutor.ingress.nats;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.agentexecutor.config.Settings;
+import dev.agentexecutor.nats.NatsConnector;
 import dev.agentexecutor.observability.Metrics;
-import dev.agentexecutor.publish.nats.NatsConnector;
 import dev.agentexecutor.runner.Outcome;
 import dev.agentexecutor.testkit.NatsTestKit;
 import dev.agentexecutor.util.Json;

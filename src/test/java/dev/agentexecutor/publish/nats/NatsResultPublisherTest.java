@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.agentexecutor.config.Settings;
-import dev.agentexecutor.store.BackendUnavailableException;
+import dev.agentexecutor.core.problem.BackendUnavailableException;
+import dev.agentexecutor.nats.NatsConnector;
 import dev.agentexecutor.testkit.NatsTestKit;
 import dev.agentexecutor.testkit.RedisOrNatsServer;
 import dev.agentexecutor.util.Json;

@@ -1,6 +1,7 @@
 package dev.agentexecutor.store.postgres;
 
 import dev.agentexecutor.checkpoint.postgres.PostgresCheckpointer;
+import dev.agentexecutor.postgres.PostgresDatabase;
 import dev.agentexecutor.store.JobStoreContract;
 import dev.agentexecutor.testkit.PostgresTestSchema;
 import org.junit.jupiter.api.BeforeAll;

@@ -3,7 +3,7 @@ package dev.agentexecutor.stream.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.agentexecutor.store.BackendUnavailableException;
+import dev.agentexecutor.core.problem.BackendUnavailableException;
 import dev.agentexecutor.stream.AgentEvent;
 import dev.agentexecutor.stream.EventCollector;
 import dev.agentexecutor.testkit.RedisOrNatsServer;

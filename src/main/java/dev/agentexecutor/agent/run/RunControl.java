@@ -1,0 +1,128 @@
+package dev.agentexecutor.agent.run;
+
+import dev.agentexecutor.core.state.Usage;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The limits, the cancel switch and the owner (tenant) of one run, shared by the orchestrator and
+ * its subagents: steps (model calls), wall time, token budget. Checked at every step boundary and
+ * between tool calls; a tool call in progress on another thread is abandoned when the run is
+ * cancelled or out of time ({@link #stopped()}, {@link #timeLeft()}).
+ */
+public final class RunControl {
+  private final int maxSteps;
+  private final Instant deadline;
+  private final Duration timeout;
+  private final Optional<Long> tokenBudget;
+  private final Clock clock;
+  private final String tenant;
+  private final AtomicInteger steps = new AtomicInteger();
+  private final AtomicLong inputTokens = new AtomicLong();
+  private final AtomicLong outputTokens = new AtomicLong();
+  private final AtomicReference<String> cancelReason = new AtomicReference<>();
+  private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+
+  public RunControl(int maxSteps, Duration timeout, Optional<Long> tokenBudget, Clock clock) {
+    this(maxSteps, timeout, tokenBudget, clock, dev.agentexecutor.core.Tenants.DEFAULT);
+  }
+
+  public RunControl(
+      int maxSteps, Duration timeout, Optional<Long> tokenBudget, Clock clock, String tenant) {
+    this.tenant = tenant;
+    this.maxSteps = maxSteps;
+    this.timeout = timeout;
+    this.deadline = clock.instant().plus(timeout);
+    this.tokenBudget = tokenBudget;
+    this.clock = clock;
+  }
+
+  /** The tenant the run belongs to; its checkpoints record it. */
+  public String tenant() {
+    return tenant;
+  }
+
+  /** Asks the run to stop at its next step boundary. */
+  public void cancel(String reason) {
+    cancelReason.compareAndSet(null, reason);
+    stopped.complete(null);
+  }
+
+  /** Completes when the run is cancelled: what a wait for a tool call also waits for. */
+  public CompletableFuture<Void> stopped() {
+    return stopped;
+  }
+
+  /** The time until the run's deadline (zero or negative once it has passed). */
+  public Duration timeLeft() {
+    return Duration.between(clock.instant(), deadline);
+  }
+
+  /** The run is out of time: what {@link #checkBoundary()} throws after the deadline. */
+  public RunStoppedException timedOut() {
+    return new RunStoppedException(
+        RunStoppedException.Kind.TIMEOUT,
+        "the run exceeded its time limit of " + timeout.toSeconds() + " s (RUN_TIMEOUT_SECONDS)");
+  }
+
+  public boolean cancelled() {
+    return cancelReason.get() != null;
+  }
+
+  /** Throws when the run must stop before its next step: cancelled, out of time or tokens. */
+  public void checkBoundary() {
+    String reason = cancelReason.get();
+    if (reason != null) throw new RunStoppedException(RunStoppedException.Kind.CANCELLED, reason);
+    if (clock.instant().isAfter(deadline)) throw timedOut();
+    tokenBudget.ifPresent(
+        budget -> {
+          long used = inputTokens.get() + outputTokens.get();
+          if (used >= budget) {
+            throw new RunStoppedException(
+                RunStoppedException.Kind.TOKEN_BUDGET,
+                "the run used "
+                    + used
+                    + " tokens, reaching its budget of "
+                    + budget
+                    + " (TOKEN_BUDGET)");
+          }
+        });
+  }
+
+  /** Throws when the run is cancelled or out of time: checked between tool calls too. */
+  public void checkStopped() {
+    String reason = cancelReason.get();
+    if (reason != null) throw new RunStoppedException(RunStoppedException.Kind.CANCELLED, reason);
+    if (clock.instant().isAfter(deadline)) throw timedOut();
+  }
+
+  /** Counts a model call against the step limit; throws when the limit is reached. */
+  public void beginModelCall() {
+    checkBoundary();
+    if (steps.incrementAndGet() > maxSteps) {
+      throw new RunStoppedException(
+          RunStoppedException.Kind.MAX_STEPS,
+          "the run reached its limit of " + maxSteps + " model calls (MAX_STEPS)");
+    }
+  }
+
+  public void addUsage(Usage usage) {
+    inputTokens.addAndGet(usage.inputTokens());
+    outputTokens.addAndGet(usage.outputTokens());
+  }
+
+  /** Tokens of every model call of this run so far (orchestrator and subagents). */
+  public Usage usage() {
+    return new Usage(inputTokens.get(), outputTokens.get());
+  }
+
+  public Instant now() {
+    return clock.instant();
+  }
+}

@@ -1,0 +1,19 @@
+package dev.agentexecutor.core.state;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/** Token counts of a run (or of one model call). */
+public record Usage(
+    @JsonProperty("input_tokens") long inputTokens,
+    @JsonProperty("output_tokens") long outputTokens) {
+
+  public static final Usage ZERO = new Usage(0, 0);
+
+  public Usage plus(Usage other) {
+    return new Usage(inputTokens + other.inputTokens, outputTokens + other.outputTokens);
+  }
+
+  public long total() {
+    return inputTokens + outputTokens;
+  }
+}

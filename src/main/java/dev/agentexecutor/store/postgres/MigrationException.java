@@ -1,8 +1,0 @@
-package dev.agentexecutor.store.postgres;
-
-/** A migration's SQL failed; its transaction was rolled back and later migrations did not run. */
-public class MigrationException extends RuntimeException {
-  public MigrationException(String message, Throwable cause) {
-    super(message, cause);
-  }
-}
