@@ -4,11 +4,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentexecutor.app.Application;
 import dev.agentexecutor.checkpoint.MemoryCheckpointer;
 import dev.agentexecutor.config.Settings;
-import dev.agentexecutor.job.JobExecutionEvent;
+import dev.agentexecutor.job.Job;
 import dev.agentexecutor.model.ModelClient;
 import dev.agentexecutor.model.provider.ModelRouter;
 import dev.agentexecutor.observability.Metrics;
-import dev.agentexecutor.observability.TraceContext;
 import dev.agentexecutor.publish.MemoryResultPublisher;
 import dev.agentexecutor.runner.Backends;
 import dev.agentexecutor.runner.JobRunner;
@@ -22,9 +21,9 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * Engine overhead, in process and warm: {@code runner().execute(job, TraceContext.fresh())} of
- * {@code Application.offline} on in-memory backends, one job after another on one thread, each
- * timed alone. The floor is the same run's backend and model work replayed without the engine.
+ * Engine overhead, in process and warm: {@code runner().execute(job)} of {@code
+ * Application.offline} on in-memory backends, one job after another on one thread, each timed
+ * alone. The floor is the same run's backend and model work replayed without the engine.
  */
 final class EngineBench {
   /** The Python LangGraph engine's cost of a 3-node chain, quoted (it cannot run here). */
@@ -55,7 +54,7 @@ final class EngineBench {
   /**
    * @param cost how much longer than the 3-step job a run is, to keep the time per scenario alike
    */
-  private ObjectNode scenario(JobExecutionEvent template, int cost) {
+  private ObjectNode scenario(Job template, int cost) {
     RecordedJob recorded = RecordedJob.record(Jobs.withId(template, "record"), settings);
     int warmup = Math.max(10, config.engineWarmup() / cost);
     int iterations = Math.max(10, config.engineIterations() / cost);
@@ -87,7 +86,7 @@ final class EngineBench {
    * A fresh application per repeat, so the in-memory backends (results are never dropped) stay
    * small.
    */
-  private ObjectNode engine(JobExecutionEvent template, int warmup, int iterations, int repeat) {
+  private ObjectNode engine(Job template, int warmup, int iterations, int repeat) {
     try (Application app = Application.offline(settings)) {
       JobRunner runner = app.runner();
       Backends backends = app.backends();
@@ -97,7 +96,7 @@ final class EngineBench {
           warmup,
           iterations,
           jobId -> {
-            Outcome outcome = runner.execute(Jobs.withId(template, jobId), TraceContext.fresh());
+            Outcome outcome = runner.execute(Jobs.withId(template, jobId));
             if (!(outcome instanceof Outcome.Completed))
               throw new IllegalStateException("job failed: " + outcome);
           },

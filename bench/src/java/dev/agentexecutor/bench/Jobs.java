@@ -2,7 +2,9 @@ package dev.agentexecutor.bench;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.agentexecutor.job.JobExecutionEvent;
+import dev.agentexecutor.job.Job;
+import dev.agentexecutor.job.JobParser;
+import dev.agentexecutor.observability.TraceContext;
 import dev.agentexecutor.testkit.TestJobs;
 import dev.agentexecutor.util.Json;
 
@@ -66,15 +68,24 @@ final class Jobs {
         jobId, TestJobs.orchestrator("scripted", "scripted", script), "Take notes.");
   }
 
-  /** The job as the runner takes it; the definition node is shared, as one client's jobs would. */
-  static JobExecutionEvent event(ObjectNode job) {
-    return Json.MAPPER.convertValue(job, JobExecutionEvent.class);
+  /** The job as the runner takes it, parsed once at the edge. */
+  static Job event(ObjectNode job) {
+    return JobParser.fromJobNode(job);
   }
 
-  /** The same job under another id, sharing the definition and input nodes. */
-  static JobExecutionEvent withId(JobExecutionEvent job, String jobId) {
-    return new JobExecutionEvent(
-        "trace-" + jobId, jobId, job.agentDefinition(), job.inputPayload());
+  /**
+   * The same job under another id and a fresh trace, sharing the parsed definition and input, as
+   * one client's jobs would.
+   */
+  static Job withId(Job job, String jobId) {
+    return new Job(
+        jobId,
+        "trace-" + jobId,
+        job.tenant(),
+        job.definition(),
+        job.input(),
+        TraceContext.fresh(),
+        job.source());
   }
 
   private static ArrayNode subagentScript(String file) {

@@ -5,14 +5,13 @@ import dev.agentexecutor.checkpoint.Checkpoint;
 import dev.agentexecutor.checkpoint.Checkpointer;
 import dev.agentexecutor.checkpoint.MemoryCheckpointer;
 import dev.agentexecutor.config.Settings;
-import dev.agentexecutor.job.JobExecutionEvent;
+import dev.agentexecutor.job.Job;
 import dev.agentexecutor.model.ModelClient;
 import dev.agentexecutor.model.ModelRequest;
 import dev.agentexecutor.model.TokenListener;
 import dev.agentexecutor.model.provider.ModelRouter;
 import dev.agentexecutor.observability.Metrics;
 import dev.agentexecutor.observability.Redactor;
-import dev.agentexecutor.observability.TraceContext;
 import dev.agentexecutor.observability.Tracing;
 import dev.agentexecutor.publish.MemoryResultPublisher;
 import dev.agentexecutor.publish.ResultPublisher;
@@ -50,7 +49,7 @@ final class RecordedJob {
   int jobReads;
 
   /** Runs the job once on recording in-memory backends; fails unless it completes. */
-  static RecordedJob record(JobExecutionEvent job, Settings settings) {
+  static RecordedJob record(Job job, Settings settings) {
     RecordedJob recorded = new RecordedJob();
     MemoryCheckpointer checkpoints = new MemoryCheckpointer();
     Backends backends =
@@ -69,7 +68,7 @@ final class RecordedJob {
             new Redactor(List.of()),
             Tracing.disabled(),
             Clock.systemUTC());
-    Outcome outcome = runner.execute(job, TraceContext.fresh());
+    Outcome outcome = runner.execute(job);
     if (!(outcome instanceof Outcome.Completed))
       throw new IllegalStateException("the benchmark job did not complete: " + outcome);
     return recorded;

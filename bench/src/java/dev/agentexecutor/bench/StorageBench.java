@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentexecutor.app.Application;
 import dev.agentexecutor.config.Settings;
-import dev.agentexecutor.observability.TraceContext;
 import dev.agentexecutor.postgres.Migrations;
 import dev.agentexecutor.postgres.PostgresMigrator;
 import dev.agentexecutor.runner.Outcome;
@@ -49,8 +48,7 @@ final class StorageBench {
       for (int steps : config.storageSteps()) {
         String jobId = "storage-" + steps + "-" + UUID.randomUUID();
         long start = System.nanoTime();
-        Outcome outcome =
-            app.runner().execute(Jobs.event(Jobs.fileSteps(jobId, steps)), TraceContext.fresh());
+        Outcome outcome = app.runner().execute(Jobs.event(Jobs.fileSteps(jobId, steps)));
         double seconds = (System.nanoTime() - start) / 1e9;
         if (!(outcome instanceof Outcome.Completed))
           throw new IllegalStateException("storage job failed: " + outcome);

@@ -1,7 +1,6 @@
 package dev.agentexecutor.agent;
 
 import dev.agentexecutor.agent.run.RunControl;
-import dev.agentexecutor.agent.run.RunStoppedException;
 import dev.agentexecutor.agent.run.ToolResult;
 import dev.agentexecutor.agent.tools.Tool;
 import dev.agentexecutor.core.state.AgentState;
@@ -99,9 +98,12 @@ final class ToolExecution {
     } catch (TimeoutException | ExecutionException e) {
       // decided below: a finished call wins, else the call is abandoned
     } catch (InterruptedException e) {
+      // Someone wants this thread back: the service, not the run's caller. The run is abandoned
+      // (resumed later from its checkpoints) rather than finished as cancelled.
       task.cancel(true);
       Thread.currentThread().interrupt();
-      throw new RunStoppedException(RunStoppedException.Kind.CANCELLED, "the run was interrupted");
+      control.abandon("the run's thread was interrupted");
+      control.checkStopped();
     }
     if (result.isDone()) return outcome(result);
     task.cancel(true);

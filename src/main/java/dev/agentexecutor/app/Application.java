@@ -4,7 +4,7 @@ import dev.agentexecutor.config.Settings;
 import dev.agentexecutor.ingress.http.HttpApi;
 import dev.agentexecutor.ingress.http.UiRoutes;
 import dev.agentexecutor.ingress.nats.JetStreamWorker;
-import dev.agentexecutor.model.ModelClient;
+import dev.agentexecutor.job.JobParser;
 import dev.agentexecutor.model.provider.ModelRouter;
 import dev.agentexecutor.nats.NatsConnector;
 import dev.agentexecutor.observability.HealthCheck;
@@ -19,63 +19,74 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The service: backends, model, runner, HTTP API and (when NATS is configured) the JetStream
- * worker, started in that order and stopped in reverse: stop intake, drain running jobs, close.
+ * worker, opened in that order and stopped as {@link Shutdown} says: intake, drain, abandon and
+ * join, then close in reverse order.
  */
 public final class Application implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Application.class);
   private static final Duration DEFAULT_DRAIN = Duration.ofSeconds(25);
 
+  /** How long the NATS worker gets to settle the messages of jobs that have just ended. */
+  private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(2);
+
   private final Settings settings;
   private final Metrics metrics = new Metrics();
-  private final Tracing tracing;
+  private final Resources resources = new Resources();
   private final Infrastructure infrastructure;
   private final JobRunner runner;
   private final HttpApi http;
   private final JetStreamWorker worker;
-  private volatile boolean closed;
+  private final AtomicBoolean closing = new AtomicBoolean();
+  private final CountDownLatch closed = new CountDownLatch(1);
 
   private Application(Settings settings) {
     this.settings = settings;
-    this.tracing = Tracing.create(settings.otlpEndpoint(), settings.otelServiceName());
-    this.infrastructure = Infrastructure.connect(settings);
-    Redactor redactor = redactor(settings);
-    ModelClient model = new ModelRouter(settings.model(), metrics);
+    Tracing tracing =
+        resources.add(
+            "tracing", Tracing.create(settings.otlpEndpoint(), settings.otelServiceName()));
+    this.infrastructure = resources.add("backends", Infrastructure.connect(settings));
+    ModelRouter model = resources.add("model", new ModelRouter(settings.model(), metrics));
     this.runner =
         new JobRunner(
             infrastructure.backends,
             model,
             settings,
             metrics,
-            redactor,
+            redactor(settings),
             tracing,
             Clock.systemUTC());
+    JobParser parser = new JobParser(settings.maxPayloadBytes(), settings.limits().state());
     List<HealthCheck> checks = new ArrayList<>(infrastructure.healthChecks);
     this.worker =
         infrastructure
             .nats()
-            .map(nats -> new JetStreamWorker(nats, settings.maxPayloadBytes(), runner, metrics))
+            .map(nats -> new JetStreamWorker(nats, parser, runner, metrics))
             .orElse(null);
     if (worker != null) {
       NatsConnector nats = infrastructure.nats().orElseThrow();
       checks.add(HealthCheck.of("nats", "nats", () -> nats.isReady() && worker.isAlive()));
     }
-    Readiness readiness = new Readiness(checks, Duration.ofMillis(900));
     this.http =
-        new HttpApi(
-                runner,
-                new ThreadAdmin(infrastructure.backends, runner),
-                infrastructure.backends.events(),
-                readiness,
-                metrics,
-                settings.maxPayloadBytes(),
-                settings.maxConcurrentHttpJobs(),
-                settings.clientApi())
-            .with(new UiRoutes(settings.uiEnabled(), settings.maxPayloadBytes()));
+        resources.add(
+            "http",
+            new HttpApi(
+                    runner,
+                    new ThreadAdmin(infrastructure.backends, runner),
+                    infrastructure.backends.events(),
+                    new Readiness(checks, Duration.ofMillis(900)),
+                    metrics,
+                    parser,
+                    settings.maxConcurrentHttpJobs(),
+                    settings.clientApi())
+                .with(new UiRoutes(settings.uiEnabled(), parser)));
+    if (worker != null) resources.add("nats-worker", worker);
   }
 
   /** Starts the whole service; the returned application is serving when this returns. */
@@ -123,43 +134,39 @@ public final class Application implements AutoCloseable {
     return settings.nats().map(Settings.Nats::drainTimeout).orElse(DEFAULT_DRAIN);
   }
 
-  /** Jobs started over HTTP have no message to nak: give them until the deadline to finish. */
-  private void awaitHttpJobs(long deadline) {
-    try {
-      while (runner.runningCount() > 0 && System.nanoTime() < deadline) Thread.sleep(50);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+  /**
+   * Graceful stop (see {@link Shutdown}): no new jobs, running ones finish within the drain timeout
+   * or are abandoned and joined, then everything closes. A second call waits for the first.
+   */
+  @Override
+  public void close() {
+    if (!closing.compareAndSet(false, true)) {
+      awaitClosed();
+      return;
     }
-    if (runner.runningCount() > 0) {
-      log.warn(
-          "{} HTTP-started jobs still running at shutdown; their checkpoints let a resubmission resume them",
-          runner.runningCount());
+    try {
+      log.info("agent-executor stopping");
+      List<Runnable> stopIntake = new ArrayList<>(List.of(http::stopIntake));
+      if (worker != null) stopIntake.add(worker::stopIntake);
+      Runnable settle = worker == null ? () -> {} : this::settleMessages;
+      new Shutdown(stopIntake, runner, drainTimeout(), settle, resources).run();
+      log.info("agent-executor stopped");
+    } finally {
+      closed.countDown();
     }
   }
 
-  /**
-   * Graceful stop: no new jobs, running ones finish within the drain timeout, then connections
-   * close.
-   */
-  @Override
-  public synchronized void close() {
-    if (closed) return;
-    closed = true;
-    log.info("agent-executor stopping");
-    http.markDraining();
-    long deadline = System.nanoTime() + drainTimeout().toNanos();
-    if (worker != null) {
-      boolean drained = worker.drain(drainTimeout());
-      log.info(
-          drained
-              ? "NATS worker drained"
-              : "drain timeout ({}) reached: unfinished jobs were nak'ed for redelivery",
-          drainTimeout());
+  /** The NATS worker acks or naks the messages of the jobs that just ended (or were abandoned). */
+  private void settleMessages() {
+    if (worker.drain(SETTLE_TIMEOUT)) log.info("NATS worker drained");
+    else log.warn("NATS worker: unsettled messages were nak'ed for another worker");
+  }
+
+  private void awaitClosed() {
+    try {
+      closed.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
-    awaitHttpJobs(deadline);
-    http.close();
-    infrastructure.close();
-    tracing.close();
-    log.info("agent-executor stopped");
   }
 }

@@ -39,7 +39,7 @@ final class Infrastructure implements AutoCloseable {
 
   final Backends backends;
   final List<HealthCheck> healthChecks;
-  private final List<AutoCloseable> closeables = new ArrayList<>();
+  private final Resources resources = new Resources();
   private final List<HealthCheck> checks = new ArrayList<>();
   private NatsConnector nats;
 
@@ -60,10 +60,11 @@ final class Infrastructure implements AutoCloseable {
     Storage storage;
     if (settings.postgres().isPresent()) {
       Settings.Postgres pg = settings.postgres().get();
-      PostgresDatabase database = closing(PostgresDatabase.connect(pg));
+      PostgresDatabase database = resources.add("postgresql", PostgresDatabase.connect(pg));
       BackgroundRetry migrated =
           pg.migrateOnStart()
-              ? closing(
+              ? resources.add(
+                  "postgresql-migrations",
                   BackgroundRetry.start(
                       "postgresql-migrations",
                       () ->
@@ -88,7 +89,9 @@ final class Infrastructure implements AutoCloseable {
       log.info(
           "checkpoints and job results: in memory (set DATABASE_URL or POSTGRES_HOST for PostgreSQL)");
     }
-    closing(
+    resources
+        .add(
+            "retention-sweeper",
             new RetentionSweeper(
                 storage.jobs(),
                 settings.limits().resultRetention(),
@@ -99,7 +102,7 @@ final class Infrastructure implements AutoCloseable {
 
   private EventStream events(Settings settings) {
     if (settings.redis().isPresent()) {
-      RedisEventStream redis = closing(new RedisEventStream(settings.redis().get()));
+      RedisEventStream redis = resources.add("redis", new RedisEventStream(settings.redis().get()));
       checks.add(HealthCheck.of("redis", "redis", redis::ping));
       log.info("event streaming: {}", settings.redis().get());
       return redis;
@@ -112,7 +115,7 @@ final class Infrastructure implements AutoCloseable {
   private ResultPublisher results(Settings settings) {
     if (settings.nats().isPresent()) {
       Settings.Nats config = settings.nats().get();
-      nats = closing(new NatsConnector(config).start());
+      nats = resources.add("nats", new NatsConnector(config).start());
       log.info(
           "jobs and result events: NATS JetStream {} (stream {}, consumer {})",
           Redactor.url(config.url()),
@@ -125,11 +128,6 @@ final class Infrastructure implements AutoCloseable {
     return new MemoryResultPublisher();
   }
 
-  private <T extends AutoCloseable> T closing(T resource) {
-    closeables.add(resource);
-    return resource;
-  }
-
   /** The NATS connection when NATS is configured: the worker pulls jobs through it. */
   Optional<NatsConnector> nats() {
     return Optional.ofNullable(nats);
@@ -138,12 +136,6 @@ final class Infrastructure implements AutoCloseable {
   /** Closes in reverse order of opening; a failure to close one does not keep the others open. */
   @Override
   public void close() {
-    for (AutoCloseable closeable : closeables.reversed()) {
-      try {
-        closeable.close();
-      } catch (Exception e) {
-        log.warn("closing {} failed: {}", closeable.getClass().getSimpleName(), e.toString());
-      }
-    }
+    resources.close();
   }
 }

@@ -1,16 +1,17 @@
 package dev.agentexecutor.checkpoint;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.agentexecutor.core.problem.ProblemCode;
 import dev.agentexecutor.util.Json;
 
 /**
  * A thread's checkpoint exists but this service cannot read it: another checkpointer wrote it
  * (LangGraph's own saver, with LangChain message objects and other serializer types) or it is
- * damaged. The thread can be neither shown nor resumed; HTTP answers 409 with code {@value #CODE},
- * and a job on the thread fails naming the reason.
+ * damaged. The thread can be neither shown nor resumed; HTTP answers 409 with code
+ * CHECKPOINT_INCOMPATIBLE, and a job on the thread fails naming the reason.
  */
 public final class CheckpointIncompatibleException extends RuntimeException {
-  public static final String CODE = "CHECKPOINT_INCOMPATIBLE";
+  public static final ProblemCode CODE = ProblemCode.CHECKPOINT_INCOMPATIBLE;
   private final String threadId;
   private final String reason;
 
@@ -45,7 +46,11 @@ public final class CheckpointIncompatibleException extends RuntimeException {
   public ObjectNode toProblemJson() {
     ObjectNode body =
         Json.object().put("error", "checkpoint_incompatible").put("message", getMessage());
-    body.putArray("problems").addObject().put("code", CODE).put("path", "$").put("message", reason);
+    body.putArray("problems")
+        .addObject()
+        .put("code", CODE.name())
+        .put("path", "$")
+        .put("message", reason);
     body.put("job_id", threadId);
     return body;
   }

@@ -5,7 +5,7 @@ import dev.agentexecutor.app.Application;
 import dev.agentexecutor.config.Settings;
 import dev.agentexecutor.core.problem.Problem;
 import dev.agentexecutor.job.InvalidJobException;
-import dev.agentexecutor.job.JobExecutionEvent;
+import dev.agentexecutor.job.Job;
 import dev.agentexecutor.job.JobParser;
 import dev.agentexecutor.job.ResultEvents;
 import dev.agentexecutor.runner.Outcome;
@@ -61,9 +61,9 @@ public final class RunCommand implements Callable<Integer> {
       System.err.println(file + ": cannot read: " + e.getMessage());
       return 2;
     }
-    JobExecutionEvent job;
+    Job job;
     try {
-      job = parse(bytes, settings.maxPayloadBytes());
+      job = parse(bytes, new JobParser(settings.maxPayloadBytes(), settings.limits().state()));
     } catch (InvalidJobException e) {
       System.err.println(file + ": not a valid job:");
       for (Problem p : e.problems())
@@ -84,20 +84,19 @@ public final class RunCommand implements Callable<Integer> {
                     renderer.render(event.event());
                     if (event.event().isEnd()) ended.countDown();
                   });
-      Outcome outcome = app.runner().execute(job, JobParser.traceOf(Map.of(), bytes));
+      Outcome outcome = app.runner().execute(job);
       ended.await(5, TimeUnit.SECONDS);
       follow.close();
       return report(outcome, out);
     }
   }
 
-  private static JobExecutionEvent parse(byte[] bytes, long maxBytes) {
+  /** A structured CloudEvent (its trace context is kept) or a bare job. */
+  private static Job parse(byte[] bytes, JobParser parser) {
     JsonNode root = Json.parse(bytes);
-    if (root.has("specversion")) {
-      return JobParser.fromCloudEvent(
-          Map.of("content-type", "application/cloudevents+json"), bytes, maxBytes);
-    }
-    return JobParser.fromJobNode(root);
+    if (!root.has("specversion")) return parser.job(root);
+    return JobParser.orThrow(
+        parser.cloudEvent(Map.of("content-type", "application/cloudevents+json"), bytes));
   }
 
   private int report(Outcome outcome, PrintStream out) {

@@ -14,16 +14,21 @@ public final class DefinitionValidation {
   private DefinitionValidation() {}
 
   /** Every problem of {@code document} with its JSON path; empty when it is valid. */
-  public static List<Problem> problems(JsonNode document) {
+  public static List<Problem> problems(JsonNode document, JobParser parser) {
     if (document != null && document.has("agent_definition")) {
       try {
-        JobParser.fromJobNode(document);
+        parser.job(document);
         return List.of();
       } catch (InvalidJobException e) {
         return e.problems();
       }
     }
     return DefinitionParser.problems(document, "$");
+  }
+
+  /** The same with the default input limits (the command line has no settings to go by). */
+  public static List<Problem> problems(JsonNode document) {
+    return problems(document, JobParser.withDefaultLimits(Long.MAX_VALUE));
   }
 
   /**

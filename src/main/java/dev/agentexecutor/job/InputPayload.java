@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentexecutor.agent.definition.DefinitionParser;
 import dev.agentexecutor.core.problem.Problem;
+import dev.agentexecutor.core.problem.ProblemCode;
 import dev.agentexecutor.core.state.AgentState;
 import dev.agentexecutor.core.state.FileData;
 import dev.agentexecutor.core.state.Message;
@@ -34,7 +35,9 @@ public final class InputPayload {
       if (!messages.isArray()) {
         problems.add(
             new Problem(
-                "INPUT_MESSAGES", path + ".messages", "must be an array of {role, content}"));
+                ProblemCode.INPUT_MESSAGES,
+                path + ".messages",
+                "must be an array of {role, content}"));
       } else {
         for (int i = 0; i < messages.size(); i++)
           messageProblems(messages.get(i), path + ".messages[" + i + "]", problems);
@@ -44,7 +47,7 @@ public final class InputPayload {
     if (instructions != null && !instructions.isNull() && !instructions.isTextual()) {
       problems.add(
           new Problem(
-              "INPUT_INSTRUCTIONS",
+              ProblemCode.INPUT_INSTRUCTIONS,
               path + ".instructions",
               "must be a string, not " + DefinitionParser.kind(instructions)));
     }
@@ -52,7 +55,8 @@ public final class InputPayload {
     if (files != null && !files.isNull()) {
       if (!files.isObject()) {
         problems.add(
-            new Problem("INPUT_FILES", path + ".files", "must be an object of path to text"));
+            new Problem(
+                ProblemCode.INPUT_FILES, path + ".files", "must be an object of path to text"));
       } else {
         files
             .fields()
@@ -61,14 +65,14 @@ public final class InputPayload {
                   if (!f.getValue().isTextual()) {
                     problems.add(
                         new Problem(
-                            "INPUT_FILES",
+                            ProblemCode.INPUT_FILES,
                             path + ".files." + f.getKey(),
                             "file content must be a string"));
                   } else if (List.of(f.getKey().split("/")).contains("..")
                       || f.getKey().isBlank()) {
                     problems.add(
                         new Problem(
-                            "INPUT_FILES",
+                            ProblemCode.INPUT_FILES,
                             path + ".files." + f.getKey(),
                             "file paths must be non-blank and must not contain '..' segments"));
                   }
@@ -82,7 +86,7 @@ public final class InputPayload {
     if (problems.isEmpty() && !hasMessages && !hasText) {
       problems.add(
           new Problem(
-              "INPUT_EMPTY",
+              ProblemCode.INPUT_EMPTY,
               path,
               "gives the agent nothing to do: provide messages, instructions or context"));
     }
@@ -91,28 +95,29 @@ public final class InputPayload {
 
   private static void messageProblems(JsonNode message, String path, List<Problem> problems) {
     if (!message.isObject()) {
-      problems.add(new Problem("INPUT_MESSAGE", path, "must be an object {role, content}"));
+      problems.add(
+          new Problem(ProblemCode.INPUT_MESSAGE, path, "must be an object {role, content}"));
       return;
     }
     JsonNode role = message.get("role");
     if (role == null || !role.isTextual()) {
       problems.add(
           new Problem(
-              "INPUT_MESSAGE_ROLE",
+              ProblemCode.INPUT_MESSAGE_ROLE,
               path + ".role",
               "is required (system, user, assistant or tool)"));
     } else {
       try {
         Role.parse(role.asText());
       } catch (IllegalArgumentException e) {
-        problems.add(new Problem("INPUT_MESSAGE_ROLE", path + ".role", e.getMessage()));
+        problems.add(new Problem(ProblemCode.INPUT_MESSAGE_ROLE, path + ".role", e.getMessage()));
       }
     }
     JsonNode content = message.get("content");
     if (content != null && !content.isNull() && !content.isTextual() && !content.isArray()) {
       problems.add(
           new Problem(
-              "INPUT_MESSAGE_CONTENT",
+              ProblemCode.INPUT_MESSAGE_CONTENT,
               path + ".content",
               "must be a string or a list of content parts"));
     }

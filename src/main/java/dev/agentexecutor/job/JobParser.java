@@ -2,351 +2,448 @@ package dev.agentexecutor.job;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.agentexecutor.agent.definition.AgentDefinition;
 import dev.agentexecutor.agent.definition.DefinitionParser;
 import dev.agentexecutor.core.Tenants;
 import dev.agentexecutor.core.problem.Problem;
+import dev.agentexecutor.core.problem.ProblemCode;
+import dev.agentexecutor.core.state.AgentState;
+import dev.agentexecutor.core.state.StateLimits;
 import dev.agentexecutor.observability.TraceContext;
 import dev.agentexecutor.util.Ids;
+import dev.agentexecutor.util.Json;
 import io.cloudevents.CloudEvent;
-import io.cloudevents.core.message.MessageReader;
 import io.cloudevents.core.provider.EventFormatProvider;
 import io.cloudevents.http.HttpMessageFactory;
 import io.cloudevents.jackson.JsonFormat;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads jobs from the wire: a CloudEvent of type {@value #EXECUTE_TYPE} in binary or structured
- * mode (HTTP POST / and NATS), or a bare JobExecutionEvent (POST /invoke). Every problem is
- * reported with a code and the JSON path of the field; the job id is kept when it was readable (and
- * valid) so the failed result event can name the job. Nothing but {@link InvalidJobException} ever
- * leaves this class, whatever the input.
+ * The edge every job passes once: reads a CloudEvent of type {@value #EXECUTE_TYPE} in binary or
+ * structured mode (HTTP POST / and NATS) or a bare job (POST /invoke), validates it whole (event
+ * attributes, ids, definition, input, input limits) and gives a typed {@link Job} or every problem
+ * with its code and JSON path, with the trace context either way. A body is parsed as JSON once.
+ * Nothing but {@link InvalidJobException} ever leaves a parse, whatever the input.
  */
 public final class JobParser {
   private static final Logger log = LoggerFactory.getLogger(JobParser.class);
   public static final String EXECUTE_TYPE = "dev.my-platform.agent.execute";
   private static final List<String> REQUIRED_ATTRIBUTES =
       List.of("specversion", "id", "source", "type");
+  private static final long DEFAULT_MAX_BYTES = 1 << 20;
 
-  private JobParser() {}
+  private final long maxPayloadBytes;
+  private final StateLimits limits;
+  private final Clock clock;
+
+  /** Bodies up to {@code maxPayloadBytes}; inputs within {@code limits} (MAX_FILES...). */
+  public JobParser(long maxPayloadBytes, StateLimits limits) {
+    this(maxPayloadBytes, limits, Clock.systemUTC());
+  }
+
+  JobParser(long maxPayloadBytes, StateLimits limits, Clock clock) {
+    this.maxPayloadBytes = maxPayloadBytes;
+    this.limits = limits;
+    this.clock = clock;
+  }
+
+  /** The largest body or message it reads (MAX_PAYLOAD_BYTES). */
+  public long maxPayloadBytes() {
+    return maxPayloadBytes;
+  }
+
+  /** A parser with the default state limits, for callers without settings. */
+  public static JobParser withDefaultLimits(long maxPayloadBytes) {
+    return new JobParser(maxPayloadBytes, StateLimits.DEFAULTS);
+  }
+
+  // ---- entry points ----
 
   /**
-   * Parses a CloudEvent carrying a job. Headers are looked up case-insensitively; binary mode is
+   * A CloudEvent carrying a job. Headers are looked up case-insensitively; binary mode is
    * recognised by a {@code ce-specversion} header, structured mode by the {@code
    * application/cloudevents+json} content type or, when no content type is given (NATS), by a JSON
-   * body with a {@code specversion} member.
+   * body with a {@code specversion} member. The trace context comes from the traceparent/tracestate
+   * headers (plain or ce- prefixed), else from a structured event's attributes, else is fresh.
    */
-  public static JobExecutionEvent fromCloudEvent(
-      Map<String, String> headers, byte[] body, long maxBytes) {
-    return guarded(() -> readCloudEvent(caseInsensitive(headers), body, maxBytes));
+  public ParsedJob cloudEvent(Map<String, String> headers, byte[] body) {
+    Reading reading = new Reading(caseInsensitive(headers));
+    return reading.result(() -> reading.cloudEvent(body));
   }
 
-  /**
-   * The W3C trace context of a request or message: the traceparent/tracestate headers (plain or ce-
-   * prefixed), else the attributes of a structured-mode event body; a fresh trace when none.
-   */
-  public static TraceContext traceOf(Map<String, String> headers, byte[] body) {
-    Map<String, String> h = caseInsensitive(headers);
-    String parent = h.getOrDefault("traceparent", h.get("ce-traceparent"));
-    String state = h.getOrDefault("tracestate", h.get("ce-tracestate"));
-    if (parent == null && JsonBody.startsLikeAnObject(body)) {
-      JsonNode node = JsonBody.parseOrNull(body);
-      if (node != null && node.path("traceparent").isTextual())
-        parent = node.get("traceparent").asText();
-      if (node != null && node.path("tracestate").isTextual())
-        state = node.get("tracestate").asText();
-    }
-    return TraceContext.parse(parent, state);
-  }
-
-  /** Parses a bare JobExecutionEvent (the body of POST /invoke). */
-  public static JobExecutionEvent fromJobJson(byte[] body, long maxBytes) {
-    return guarded(
+  /** A bare job (the body of POST /invoke); its trace context comes from the headers. */
+  public ParsedJob jobJson(Map<String, String> headers, byte[] body) {
+    Reading reading = new Reading(caseInsensitive(headers));
+    return reading.result(
         () -> {
-          checkSize(body, maxBytes);
-          return fromJobNode(JsonBody.parse(body, "$"));
+          checkSize(body);
+          return reading.job(JsonBody.parse(body, "$"), Tenants.DEFAULT);
         });
   }
 
-  /** Validates a JobExecutionEvent given as a JSON tree. */
-  public static JobExecutionEvent fromJobNode(JsonNode node) {
-    return guarded(() -> validateJob(node));
+  /** A job given as a JSON tree (a job file); {@link InvalidJobException} when it is not valid. */
+  public Job job(JsonNode node) {
+    Reading reading = new Reading(caseInsensitive(Map.of()));
+    return orThrow(reading.result(() -> reading.job(node, Tenants.DEFAULT)));
   }
 
-  /**
-   * Runs a parse with a last line of defence: a library throwing something unexpected on hostile
-   * input is the input's fault, so it becomes a 400 rather than a 500 or a dead worker slot.
-   */
-  private static JobExecutionEvent guarded(java.util.function.Supplier<JobExecutionEvent> parse) {
-    try {
-      return parse.get();
-    } catch (InvalidJobException e) {
-      throw e;
-    } catch (RuntimeException | StackOverflowError e) {
-      log.warn("unreadable job input rejected: {}", e.toString());
+  // ---- the same with the default limits, throwing when invalid ----
+
+  public static Job fromCloudEvent(Map<String, String> headers, byte[] body, long maxBytes) {
+    return orThrow(withDefaultLimits(maxBytes).cloudEvent(headers, body));
+  }
+
+  public static Job fromJobJson(byte[] body, long maxBytes) {
+    return orThrow(withDefaultLimits(maxBytes).jobJson(Map.of(), body));
+  }
+
+  public static Job fromJobNode(JsonNode node) {
+    return withDefaultLimits(DEFAULT_MAX_BYTES).job(node);
+  }
+
+  /** The trace context {@link #cloudEvent} reads from a request or message; never throws. */
+  public static TraceContext traceOf(Map<String, String> headers, byte[] body) {
+    return withDefaultLimits(Long.MAX_VALUE).cloudEvent(headers, body).trace();
+  }
+
+  /** The valid job; {@link InvalidJobException} for anything else. */
+  public static Job orThrow(ParsedJob parsed) {
+    return switch (parsed) {
+      case ParsedJob.Valid valid -> valid.job();
+      case ParsedJob.OverLimits over -> throw over.problem();
+      case ParsedJob.Invalid invalid -> throw invalid.problem();
+    };
+  }
+
+  // ---- one read ----
+
+  /** One request or message being read: its headers, and the trace context once it is known. */
+  private final class Reading {
+    private final Map<String, String> headers;
+    private String traceparent;
+    private String tracestate;
+
+    Reading(Map<String, String> headers) {
+      this.headers = headers;
+      this.traceparent = headers.getOrDefault("traceparent", headers.get("ce-traceparent"));
+      this.tracestate = headers.getOrDefault("tracestate", headers.get("ce-tracestate"));
+    }
+
+    /**
+     * Runs a parse with a last line of defence: a library throwing something unexpected on hostile
+     * input is the input's fault, so it becomes a 400 rather than a 500 or a dead worker slot.
+     */
+    ParsedJob result(Supplier<Job> parse) {
+      try {
+        return new ParsedJob.Valid(parse.get().withTrace(trace()));
+      } catch (OverLimitsException e) {
+        return new ParsedJob.OverLimits(e.job.withTrace(trace()), e.problem);
+      } catch (InvalidJobException e) {
+        return new ParsedJob.Invalid(e, trace());
+      } catch (RuntimeException | StackOverflowError e) {
+        log.warn("unreadable job input rejected: {}", e.toString());
+        return new ParsedJob.Invalid(
+            InvalidJobException.badRequest(
+                ProblemCode.EVT_INVALID, "$", "the input could not be read as a job"),
+            trace());
+      }
+    }
+
+    private TraceContext trace() {
+      return TraceContext.parse(traceparent, tracestate);
+    }
+
+    /** A structured event's own trace attributes count when no header carried one. */
+    private void traceFrom(JsonNode event) {
+      if (traceparent != null) return;
+      if (event.path("traceparent").isTextual()) traceparent = event.get("traceparent").asText();
+      if (event.path("tracestate").isTextual()) tracestate = event.get("tracestate").asText();
+    }
+
+    Job cloudEvent(byte[] body) {
+      checkSize(body);
+      if (body == null || body.length == 0)
+        throw InvalidJobException.badRequest(ProblemCode.BODY_EMPTY, "$", "the body is empty");
+      String contentType = headers.getOrDefault("content-type", "").toLowerCase(Locale.ROOT);
+      if (headers.containsKey("ce-specversion")) return binary(contentType, body);
+      if (contentType.startsWith("application/cloudevents+json"))
+        return structured(JsonBody.parse(body, "$"));
+      if (contentType.startsWith("application/cloudevents")) {
+        throw InvalidJobException.badRequest(
+            ProblemCode.EVT_CONTENT_TYPE,
+            "$",
+            "only the JSON event format is supported, not '" + contentType + "'");
+      }
+      if (!contentType.isEmpty() && !isJson(contentType)) {
+        throw InvalidJobException.badRequest(
+            ProblemCode.EVT_CONTENT_TYPE,
+            "$",
+            "content type '"
+                + contentType
+                + "' is not JSON (send application/cloudevents+json, or application/json with ce-* headers)");
+      }
+      if (contentType.isEmpty() && JsonBody.startsLikeAnObject(body)) {
+        JsonNode node = JsonBody.parse(body, "$");
+        if (node.isObject() && node.has("specversion")) return structured(node);
+      }
       throw InvalidJobException.badRequest(
-          "EVT_INVALID", "$", "the input could not be read as a job");
+          ProblemCode.EVT_NOT_CLOUDEVENT,
+          "$",
+          "not a CloudEvent: send ce-specversion/ce-type/ce-source/ce-id headers (binary mode) "
+              + "or an application/cloudevents+json body (structured mode)");
     }
-  }
 
-  private static JobExecutionEvent readCloudEvent(
-      Map<String, String> h, byte[] body, long maxBytes) {
-    checkSize(body, maxBytes);
-    if (body == null || body.length == 0)
-      throw InvalidJobException.badRequest("BODY_EMPTY", "$", "the body is empty");
-    String contentType = h.getOrDefault("content-type", "").toLowerCase(Locale.ROOT);
-    if (h.containsKey("ce-specversion")) return readBinary(h, contentType, body);
-    if (contentType.startsWith("application/cloudevents+json"))
-      return readStructured(JsonBody.parse(body, "$"));
-    if (contentType.startsWith("application/cloudevents")) {
-      throw new InvalidJobException(
-          415,
-          List.of(
-              new Problem(
-                  "EVT_CONTENT_TYPE",
-                  "$",
-                  "only the JSON event format is supported, not '" + contentType + "'")),
-          null);
+    private Job binary(String contentType, byte[] body) {
+      if (!isJson(contentType)) {
+        throw InvalidJobException.badRequest(
+            ProblemCode.EVT_CONTENT_TYPE,
+            "$",
+            "binary-mode CloudEvent data must be application/json, not '"
+                + (contentType.isEmpty() ? "(none)" : contentType)
+                + "'");
+      }
+      JsonNode data = JsonBody.parse(body, "$.data");
+      String jobId = validIdIn(data, "job_id");
+      if (jobId == null && Ids.isValidClientId(headers.get("ce-subject")))
+        jobId = headers.get("ce-subject");
+      Attributes attributes = name -> headers.get("ce-" + name);
+      checkSpecversion(headers.get("ce-specversion").strip(), jobId);
+      if (data.isObject() && data.has("specversion"))
+        return structuredUnderHeaders((ObjectNode) data);
+      try {
+        // The SDK holds the headers to the rest of the specification (required, well-formed).
+        HttpMessageFactory.createReader(headers, body).toEvent();
+      } catch (RuntimeException e) {
+        throw InvalidJobException.of(
+            ProblemCode.EVT_INVALID,
+            "$",
+            "invalid binary-mode CloudEvent: " + printable(rootMessage(e)),
+            jobId);
+      }
+      String tenant = checkTypeAndTenant(attributes, jobId);
+      return jobFromData(data, jobId, tenant);
     }
-    if (!contentType.isEmpty() && !isJson(contentType)) {
-      throw new InvalidJobException(
-          415,
-          List.of(
-              new Problem(
-                  "EVT_CONTENT_TYPE",
-                  "$",
-                  "content type '"
-                      + contentType
-                      + "' is not JSON (send application/cloudevents+json, or application/json with ce-* headers)")),
-          null);
-    }
-    if (contentType.isEmpty() && JsonBody.startsLikeAnObject(body)) {
-      JsonNode node = JsonBody.parse(body, "$");
-      if (node.isObject() && node.has("specversion")) return readStructured(node);
-    }
-    throw InvalidJobException.badRequest(
-        "EVT_NOT_CLOUDEVENT",
-        "$",
-        "not a CloudEvent: send ce-specversion/ce-type/ce-source/ce-id headers (binary mode) "
-            + "or an application/cloudevents+json body (structured mode)");
-  }
 
-  private static JobExecutionEvent readBinary(
-      Map<String, String> h, String contentType, byte[] body) {
-    if (!isJson(contentType)) {
-      throw new InvalidJobException(
-          415,
-          List.of(
-              new Problem(
-                  "EVT_CONTENT_TYPE",
-                  "$",
-                  "binary-mode CloudEvent data must be application/json, not '"
-                      + (contentType.isEmpty() ? "(none)" : contentType)
-                      + "'")),
-          null);
+    /**
+     * A documented leniency for existing producers: ce-* headers together with a structured event
+     * as an application/json body. Accepted only when the body's id and type equal the headers';
+     * anything else is ambiguous and refused.
+     */
+    private Job structuredUnderHeaders(ObjectNode event) {
+      String jobId = validIdIn(event.path("data"), "job_id");
+      boolean sameId =
+          event.path("id").isTextual() && event.path("id").asText().equals(headers.get("ce-id"));
+      boolean sameType =
+          event.path("type").isTextual()
+              && event.path("type").asText().equals(headers.get("ce-type"));
+      if (!sameId || !sameType) {
+        throw InvalidJobException.of(
+            ProblemCode.EVT_AMBIGUOUS,
+            "$",
+            "ce-* headers and a structured CloudEvent body were both sent and their id or type differ; "
+                + "send one or the other",
+            jobId);
+      }
+      return structured(event);
     }
-    JsonNode data = JsonBody.parse(body, "$.data");
-    String jobId = validIdIn(data, "job_id");
-    if (jobId == null && Ids.isValidClientId(h.get("ce-subject"))) jobId = h.get("ce-subject");
-    if (!"1.0".equals(h.get("ce-specversion").strip())) {
-      throw new InvalidJobException(
-          400,
-          List.of(
-              new Problem(
-                  "EVT_SPECVERSION",
-                  "$.specversion",
-                  "unsupported specversion '"
-                      + printable(h.get("ce-specversion"))
-                      + "' (expected 1.0)")),
-          jobId);
+
+    /**
+     * A structured event is read from its JSON tree: its attributes are checked on the tree and a
+     * JSON object {@code data} becomes the job directly; other encodings of data (a string, {@code
+     * data_base64}) go through the CloudEvents SDK.
+     */
+    private Job structured(JsonNode node) {
+      if (!node.isObject()) {
+        throw InvalidJobException.badRequest(
+            ProblemCode.EVT_NOT_OBJECT, "$", "a structured CloudEvent must be a JSON object");
+      }
+      traceFrom(node);
+      String jobId = validIdIn(node.path("data"), "job_id");
+      Attributes attributes = name -> node.get(name);
+      checkRequired(attributes, jobId);
+      checkSpecversion(attributes.text("specversion"), jobId);
+      Object dataType = attributes.get("datacontenttype");
+      if (dataType instanceof JsonNode type
+          && type.isTextual()
+          && !isJson(type.asText().toLowerCase(Locale.ROOT))) {
+        throw InvalidJobException.of(
+            ProblemCode.EVT_CONTENT_TYPE,
+            "$.datacontenttype",
+            "event data must be JSON, not '" + printable(type.asText()) + "'",
+            jobId);
+      }
+      String subject = jobId != null ? jobId : validIdIn(node, "subject");
+      String tenant = checkTypeAndTenant(attributes, subject);
+      JsonNode data = node.get("data");
+      if (data != null && data.isObject()) return jobFromData(data, subject, tenant);
+      return jobFromEncodedData(node, subject, tenant);
     }
-    if (data.isObject() && data.has("specversion"))
-      return readStructuredUnderHeaders(h, (ObjectNode) data);
-    CloudEvent event;
-    try {
-      MessageReader reader = HttpMessageFactory.createReader(h, body);
-      event = reader.toEvent();
-    } catch (RuntimeException e) {
-      throw new InvalidJobException(
-          400,
-          List.of(
-              new Problem(
-                  "EVT_INVALID",
-                  "$",
-                  "invalid binary-mode CloudEvent: " + printable(rootMessage(e)))),
-          jobId);
+
+    /** data as a JSON string or data_base64: the SDK decodes it, then it is parsed like a body. */
+    private Job jobFromEncodedData(JsonNode node, String subject, String tenant) {
+      CloudEvent event;
+      try {
+        event =
+            EventFormatProvider.getInstance()
+                .resolveFormat(JsonFormat.CONTENT_TYPE)
+                .deserialize(Json.writeBytes(node));
+      } catch (RuntimeException e) {
+        throw InvalidJobException.of(
+            ProblemCode.EVT_INVALID,
+            "$",
+            "invalid structured CloudEvent: " + printable(rootMessage(e)),
+            subject);
+      }
+      byte[] data = event.getData() == null ? null : event.getData().toBytes();
+      if (data == null || data.length == 0) {
+        throw InvalidJobException.of(
+            ProblemCode.EVT_NO_DATA,
+            "$.data",
+            "the event has no data: it must carry the job {trace_id, job_id, agent_definition, input_payload}",
+            subject);
+      }
+      JsonNode job = JsonBody.parse(data, "$.data");
+      return jobFromData(job, subject != null ? subject : validIdIn(job, "job_id"), tenant);
     }
-    checkType(event.getType(), jobId);
-    String tenant = tenantAttribute(event.getExtension(Tenants.ATTRIBUTE), jobId);
-    return jobFromData(data, jobId).withTenant(tenant);
+
+    private Job jobFromData(JsonNode data, String fallbackId, String tenant) {
+      try {
+        return job(data, tenant);
+      } catch (InvalidJobException e) {
+        throw e.jobId() == null && fallbackId != null ? e.withJobId(fallbackId) : e;
+      }
+    }
+
+    /** The job object itself: ids, definition and input, then the input's limits. */
+    Job job(JsonNode node, String tenant) {
+      if (node == null || !node.isObject()) {
+        throw InvalidJobException.badRequest(
+            ProblemCode.JOB_NOT_OBJECT,
+            "$",
+            "the job must be a JSON object {trace_id, job_id, agent_definition, input_payload}, not "
+                + (node == null ? "empty" : DefinitionParser.kind(node)));
+      }
+      List<Problem> problems = new ArrayList<>();
+      String jobId = requiredId(node, "job_id", problems);
+      String traceId = requiredId(node, "trace_id", problems);
+      ObjectNode definitionNode = requiredObject(node, "agent_definition", problems);
+      ObjectNode input = requiredObject(node, "input_payload", problems);
+      AgentDefinition definition =
+          definitionNode == null
+              ? null
+              : DefinitionParser.read(definitionNode, "$.agent_definition", problems);
+      if (input != null) problems.addAll(InputPayload.problems(input, "$.input_payload"));
+      if (!problems.isEmpty()) throw new InvalidJobException(problems, jobId);
+      AgentState initial = InputPayload.initialState(input, clock.instant());
+      Job job = new Job(jobId, traceId, tenant, definition, initial, trace(), (ObjectNode) node);
+      List<Problem> overLimits = InputLimits.problems(input, initial, limits);
+      if (!overLimits.isEmpty())
+        throw new OverLimitsException(job, new InvalidJobException(overLimits, jobId));
+      return job;
+    }
   }
 
   /**
-   * A documented leniency for existing producers: ce-* headers together with a structured event as
-   * an application/json body. Accepted only when the body's id and type equal the headers';
-   * anything else is ambiguous and refused.
+   * A complete job whose input breaks the limits: it leaves a parse as {@link
+   * ParsedJob.OverLimits}.
    */
-  private static JobExecutionEvent readStructuredUnderHeaders(
-      Map<String, String> h, ObjectNode event) {
-    String jobId = validIdIn(event.path("data"), "job_id");
-    boolean sameId =
-        event.path("id").isTextual() && event.path("id").asText().equals(h.get("ce-id"));
-    boolean sameType =
-        event.path("type").isTextual() && event.path("type").asText().equals(h.get("ce-type"));
-    if (!sameId || !sameType) {
-      throw new InvalidJobException(
-          400,
-          List.of(
-              new Problem(
-                  "EVT_AMBIGUOUS",
-                  "$",
-                  "ce-* headers and a structured CloudEvent body were both sent and their id or type differ; "
-                      + "send one or the other")),
-          jobId);
+  private static final class OverLimitsException extends RuntimeException {
+    final transient Job job;
+    final InvalidJobException problem;
+
+    OverLimitsException(Job job, InvalidJobException problem) {
+      super(problem.getMessage(), null, false, false);
+      this.job = job;
+      this.problem = problem;
     }
-    return readStructured(event);
   }
 
-  /**
-   * A structured event is parsed once: its attributes are checked on the JSON tree and a JSON
-   * object {@code data} becomes the job directly; other encodings of data (a string, {@code
-   * data_base64}) go through the CloudEvents SDK.
-   */
-  private static JobExecutionEvent readStructured(JsonNode node) {
-    if (!node.isObject()) {
-      throw InvalidJobException.badRequest(
-          "EVT_NOT_OBJECT", "$", "a structured CloudEvent must be a JSON object");
+  // ---- CloudEvent attributes, in either mode ----
+
+  /** An event attribute by name: a header value (binary mode) or a JSON member (structured). */
+  @FunctionalInterface
+  private interface Attributes {
+    Object get(String name);
+
+    /** The attribute as text when it is a non-blank string, else null. */
+    default String text(String name) {
+      Object value = get(name);
+      String text =
+          value instanceof JsonNode node
+              ? (node.isTextual() ? node.asText() : null)
+              : (String) value;
+      return text == null || text.isBlank() ? null : text;
     }
-    String jobId = validIdIn(node.path("data"), "job_id");
+  }
+
+  private static void checkRequired(Attributes event, String jobId) {
     List<Problem> missing = new ArrayList<>();
     for (String attribute : REQUIRED_ATTRIBUTES) {
-      JsonNode value = node.get(attribute);
-      if (value == null || !value.isTextual() || value.asText().isBlank()) {
+      if (event.text(attribute) == null) {
         missing.add(
             new Problem(
-                "EVT_ATTRIBUTE",
+                ProblemCode.EVT_ATTRIBUTE,
                 "$." + attribute,
                 "required CloudEvent attribute is missing, blank or not a string"));
       }
     }
-    if (!missing.isEmpty()) throw new InvalidJobException(400, missing, jobId);
-    if (!"1.0".equals(node.get("specversion").asText())) {
-      throw new InvalidJobException(
-          400,
-          List.of(
-              new Problem(
-                  "EVT_SPECVERSION",
-                  "$.specversion",
-                  "unsupported specversion '"
-                      + printable(node.get("specversion").asText())
-                      + "' (expected 1.0)")),
-          jobId);
-    }
-    JsonNode dataType = node.get("datacontenttype");
-    if (dataType != null
-        && dataType.isTextual()
-        && !isJson(dataType.asText().toLowerCase(Locale.ROOT))) {
-      throw new InvalidJobException(
-          415,
-          List.of(
-              new Problem(
-                  "EVT_CONTENT_TYPE",
-                  "$.datacontenttype",
-                  "event data must be JSON, not '" + printable(dataType.asText()) + "'")),
-          jobId);
-    }
-    String subject = jobId != null ? jobId : validIdIn(node, "subject");
-    checkType(node.get("type").asText(), subject);
-    JsonNode tenantNode = node.get(Tenants.ATTRIBUTE);
-    String tenant =
-        tenantAttribute(
-            tenantNode == null || tenantNode.isNull()
-                ? null
-                : tenantNode.isTextual() ? tenantNode.asText() : tenantNode,
-            subject);
-    JsonNode data = node.get("data");
-    if (data != null && data.isObject()) return jobFromData(data, subject).withTenant(tenant);
-    return jobFromEncodedData(node, subject).withTenant(tenant);
+    if (!missing.isEmpty()) throw new InvalidJobException(missing, jobId);
   }
 
-  /** data as a JSON string or data_base64: the SDK decodes it, then it is parsed like a body. */
-  private static JobExecutionEvent jobFromEncodedData(JsonNode node, String subject) {
-    CloudEvent event;
-    try {
-      event =
-          EventFormatProvider.getInstance()
-              .resolveFormat(JsonFormat.CONTENT_TYPE)
-              .deserialize(dev.agentexecutor.util.Json.writeBytes(node));
-    } catch (RuntimeException e) {
-      throw new InvalidJobException(
-          400,
-          List.of(
-              new Problem(
-                  "EVT_INVALID",
-                  "$",
-                  "invalid structured CloudEvent: " + printable(rootMessage(e)))),
-          subject);
+  private static void checkSpecversion(String version, String jobId) {
+    if (!"1.0".equals(version)) {
+      throw InvalidJobException.of(
+          ProblemCode.EVT_SPECVERSION,
+          "$.specversion",
+          "unsupported specversion '" + printable(version) + "' (expected 1.0)",
+          jobId);
     }
-    byte[] data = event.getData() == null ? null : event.getData().toBytes();
-    if (data == null || data.length == 0) {
-      throw new InvalidJobException(
-          400,
-          List.of(
-              new Problem(
-                  "EVT_NO_DATA",
-                  "$.data",
-                  "the event has no data: it must carry the job {trace_id, job_id, agent_definition, input_payload}")),
-          subject);
-    }
-    JsonNode job = JsonBody.parse(data, "$.data");
-    return jobFromData(job, subject != null ? subject : validIdIn(job, "job_id"));
   }
 
-  private static void checkType(String type, String jobId) {
+  /**
+   * Checks the event type and returns the {@code tenant} extension attribute (absent: the default
+   * tenant). Only the NATS worker trusts the tenant; HTTP replaces it with its caller's.
+   */
+  private static String checkTypeAndTenant(Attributes event, String jobId) {
+    String type = event.text("type");
     if (!EXECUTE_TYPE.equals(type)) {
-      throw new InvalidJobException(
-          400,
-          List.of(
-              new Problem(
-                  "EVT_TYPE",
-                  "$.type",
-                  "event type must be '" + EXECUTE_TYPE + "', not '" + printable(type) + "'")),
+      throw InvalidJobException.of(
+          ProblemCode.EVT_TYPE,
+          "$.type",
+          "event type must be '"
+              + EXECUTE_TYPE
+              + "', not '"
+              + printable(rawText(event, "type"))
+              + "'",
           jobId);
     }
+    Object tenant = event.get(Tenants.ATTRIBUTE);
+    if (tenant == null || (tenant instanceof JsonNode node && node.isNull()))
+      return Tenants.DEFAULT;
+    String name = event.text(Tenants.ATTRIBUTE);
+    if (name != null && Tenants.isValid(name)) return name;
+    throw InvalidJobException.of(
+        ProblemCode.EVT_ATTRIBUTE,
+        "$." + Tenants.ATTRIBUTE,
+        "the tenant attribute must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit",
+        jobId);
   }
 
-  private static JobExecutionEvent jobFromData(JsonNode data, String fallbackId) {
-    try {
-      return validateJob(data);
-    } catch (InvalidJobException e) {
-      throw e.jobId() == null && fallbackId != null ? e.withJobId(fallbackId) : e;
-    }
+  /** The attribute's text even when blank, for quoting it in a message. */
+  private static String rawText(Attributes event, String name) {
+    Object value = event.get(name);
+    return value instanceof JsonNode node ? node.asText() : (String) value;
   }
 
-  private static JobExecutionEvent validateJob(JsonNode node) {
-    if (node == null || !node.isObject()) {
-      throw InvalidJobException.badRequest(
-          "JOB_NOT_OBJECT",
-          "$",
-          "the job must be a JSON object {trace_id, job_id, agent_definition, input_payload}, not "
-              + (node == null ? "empty" : DefinitionParser.kind(node)));
-    }
-    List<Problem> problems = new ArrayList<>();
-    String jobId = requiredId(node, "job_id", problems);
-    String traceId = requiredId(node, "trace_id", problems);
-    ObjectNode definition = requiredObject(node, "agent_definition", problems);
-    ObjectNode input = requiredObject(node, "input_payload", problems);
-    if (definition != null)
-      problems.addAll(DefinitionParser.problems(definition, "$.agent_definition"));
-    if (input != null) problems.addAll(InputPayload.problems(input, "$.input_payload"));
-    if (!problems.isEmpty()) throw new InvalidJobException(400, problems, jobId);
-    return new JobExecutionEvent(traceId, jobId, definition, input);
-  }
+  // ---- job fields ----
 
   /** The id at {@code field} when it is one a result event may carry, else null. */
   private static String validIdIn(JsonNode node, String field) {
@@ -354,43 +451,29 @@ public final class JobParser {
     return id != null && id.isTextual() && Ids.isValidClientId(id.asText()) ? id.asText() : null;
   }
 
-  /**
-   * The CloudEvent's {@code tenant} extension attribute (absent: the default tenant). Only the NATS
-   * worker trusts it; HTTP replaces it with the tenant of the caller's API token.
-   */
-  private static String tenantAttribute(Object value, String jobId) {
-    if (value == null) return Tenants.DEFAULT;
-    if (value instanceof String tenant && Tenants.isValid(tenant)) return tenant;
-    throw new InvalidJobException(
-        400,
-        List.of(
-            new Problem(
-                "EVT_ATTRIBUTE",
-                "$." + Tenants.ATTRIBUTE,
-                "the tenant attribute must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit")),
-        jobId);
-  }
-
   private static String requiredId(JsonNode node, String field, List<Problem> problems) {
     JsonNode value = node.get(field);
     String path = "$." + field;
     if (value == null || value.isNull()) {
-      problems.add(new Problem("JOB_FIELD_MISSING", path, "is required"));
+      problems.add(new Problem(ProblemCode.JOB_FIELD_MISSING, path, "is required"));
     } else if (!value.isTextual()) {
       problems.add(
           new Problem(
-              "JOB_FIELD_TYPE", path, "must be a string, not " + DefinitionParser.kind(value)));
+              ProblemCode.JOB_FIELD_TYPE,
+              path,
+              "must be a string, not " + DefinitionParser.kind(value)));
     } else if (value.asText().isBlank()) {
-      problems.add(new Problem("JOB_FIELD_BLANK", path, "must not be blank"));
+      problems.add(new Problem(ProblemCode.JOB_FIELD_BLANK, path, "must not be blank"));
     } else if (value.asText().length() > Ids.MAX_CLIENT_ID_LENGTH) {
       problems.add(
           new Problem(
-              "JOB_FIELD_TOO_LONG",
+              ProblemCode.JOB_FIELD_TOO_LONG,
               path,
               "must be at most " + Ids.MAX_CLIENT_ID_LENGTH + " characters"));
     } else if (!Ids.isValidClientId(value.asText())) {
       problems.add(
-          new Problem("JOB_FIELD_FORMAT", path, "may only hold " + Ids.CLIENT_ID_ALPHABET));
+          new Problem(
+              ProblemCode.JOB_FIELD_FORMAT, path, "may only hold " + Ids.CLIENT_ID_ALPHABET));
     } else {
       return value.asText();
     }
@@ -401,31 +484,29 @@ public final class JobParser {
     JsonNode value = node.get(field);
     String path = "$." + field;
     if (value == null || value.isNull()) {
-      problems.add(new Problem("JOB_FIELD_MISSING", path, "is required"));
+      problems.add(new Problem(ProblemCode.JOB_FIELD_MISSING, path, "is required"));
     } else if (!value.isObject()) {
       problems.add(
           new Problem(
-              "JOB_FIELD_TYPE", path, "must be an object, not " + DefinitionParser.kind(value)));
+              ProblemCode.JOB_FIELD_TYPE,
+              path,
+              "must be an object, not " + DefinitionParser.kind(value)));
     } else {
       return (ObjectNode) value;
     }
     return null;
   }
 
-  private static void checkSize(byte[] body, long maxBytes) {
-    if (body != null && body.length > maxBytes) {
-      throw new InvalidJobException(
-          413,
-          List.of(
-              new Problem(
-                  "BODY_TOO_LARGE",
-                  "$",
-                  "the body is "
-                      + body.length
-                      + " bytes; the limit is "
-                      + maxBytes
-                      + " (MAX_PAYLOAD_BYTES)")),
-          null);
+  private void checkSize(byte[] body) {
+    if (body != null && body.length > maxPayloadBytes) {
+      throw InvalidJobException.badRequest(
+          ProblemCode.BODY_TOO_LARGE,
+          "$",
+          "the body is "
+              + body.length
+              + " bytes; the limit is "
+              + maxPayloadBytes
+              + " (MAX_PAYLOAD_BYTES)");
     }
   }
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.agentexecutor.core.problem.ProblemCode;
 import dev.agentexecutor.util.Json;
 import java.io.IOException;
 
@@ -37,17 +38,18 @@ final class JsonBody {
   /** The JSON tree of {@code body}; {@code path} names where the body sits, for the problem. */
   static JsonNode parse(byte[] body, String path) {
     if (body == null || body.length == 0) {
-      throw InvalidJobException.badRequest("BODY_EMPTY", path, "the body is empty");
+      throw InvalidJobException.badRequest(ProblemCode.BODY_EMPTY, path, "the body is empty");
     }
     try {
       JsonNode tree = READER.readTree(body);
       if (tree == null || tree.isMissingNode()) {
-        throw InvalidJobException.badRequest("BODY_EMPTY", path, "the body holds no JSON value");
+        throw InvalidJobException.badRequest(
+            ProblemCode.BODY_EMPTY, path, "the body holds no JSON value");
       }
       return tree;
     } catch (StreamConstraintsException e) {
       throw InvalidJobException.badRequest(
-          "BODY_JSON_LIMIT",
+          ProblemCode.BODY_JSON_LIMIT,
           path,
           "JSON beyond this service's limits: "
               + withoutJacksonHints(e.getOriginalMessage())
@@ -58,11 +60,11 @@ final class JsonBody {
               + "-digit numbers)");
     } catch (JsonProcessingException e) {
       throw InvalidJobException.badRequest(
-          "BODY_NOT_JSON",
+          ProblemCode.BODY_NOT_JSON,
           path,
           "not valid JSON: " + withoutJacksonHints(e.getOriginalMessage()) + where(e));
     } catch (IOException e) {
-      throw InvalidJobException.badRequest("BODY_NOT_JSON", path, "not readable JSON");
+      throw InvalidJobException.badRequest(ProblemCode.BODY_NOT_JSON, path, "not readable JSON");
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.agentexecutor.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.agentexecutor.core.problem.ProblemCode;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -23,7 +24,8 @@ public final class ScriptValidator {
    * One problem: a DEF_* code, the path below the script ("[2].tool_calls[0].name"), the response
    * (from 0, or -1).
    */
-  public record ScriptProblem(String code, String relativePath, int response, String message) {}
+  public record ScriptProblem(
+      ProblemCode code, String relativePath, int response, String message) {}
 
   private final List<ScriptProblem> problems = new ArrayList<>();
 
@@ -62,7 +64,7 @@ public final class ScriptValidator {
     if (script.size() > MAX_RESPONSES) {
       problems.add(
           new ScriptProblem(
-              "DEF_SCRIPT_TOO_LONG",
+              ProblemCode.DEF_SCRIPT_TOO_LONG,
               "",
               -1,
               "has " + script.size() + " responses; the limit is " + MAX_RESPONSES));
@@ -75,7 +77,7 @@ public final class ScriptValidator {
     String at = "[" + index + "]";
     if (!response.isObject()) {
       add(
-          "DEF_SCRIPT_RESPONSE",
+          ProblemCode.DEF_SCRIPT_RESPONSE,
           at,
           index,
           "must be an object {content?, tool_calls?, delay_ms?, usage?}");
@@ -85,12 +87,12 @@ public final class ScriptValidator {
     boolean hasContent = false;
     if (content != null && !content.isNull()) {
       if (!content.isTextual())
-        add("DEF_SCRIPT_RESPONSE", at + ".content", index, "must be a string");
+        add(ProblemCode.DEF_SCRIPT_RESPONSE, at + ".content", index, "must be a string");
       else hasContent = !content.asText().isEmpty();
     }
     int calls = toolCalls(response.get("tool_calls"), at + ".tool_calls", index);
     if (!hasContent && calls == 0 && (content == null || content.isNull() || content.isTextual())) {
-      add("DEF_SCRIPT_RESPONSE", at, index, "needs content or tool_calls");
+      add(ProblemCode.DEF_SCRIPT_RESPONSE, at, index, "needs content or tool_calls");
     }
     JsonNode delay = response.get("delay_ms");
     if (delay != null
@@ -100,7 +102,7 @@ public final class ScriptValidator {
             || delay.asLong() > MAX_DELAY_MS
             || !delay.canConvertToLong())) {
       add(
-          "DEF_SCRIPT_DELAY",
+          ProblemCode.DEF_SCRIPT_DELAY,
           at + ".delay_ms",
           index,
           "must be a whole number of milliseconds from 0 to " + MAX_DELAY_MS);
@@ -112,7 +114,7 @@ public final class ScriptValidator {
   private int toolCalls(JsonNode calls, String at, int index) {
     if (calls == null || calls.isNull()) return 0;
     if (!calls.isArray()) {
-      add("DEF_SCRIPT_TOOL_CALLS", at, index, "must be an array of {name, args?, id?}");
+      add(ProblemCode.DEF_SCRIPT_TOOL_CALLS, at, index, "must be an array of {name, args?, id?}");
       return 1; // present, though malformed: "needs content or tool_calls" would only repeat it
     }
     int valid = 0;
@@ -120,14 +122,18 @@ public final class ScriptValidator {
       JsonNode call = calls.get(j);
       String callAt = at + "[" + j + "]";
       if (!call.isObject()) {
-        add("DEF_SCRIPT_TOOL_CALLS", callAt, index, "must be an object {name, args?, id?}");
+        add(
+            ProblemCode.DEF_SCRIPT_TOOL_CALLS,
+            callAt,
+            index,
+            "must be an object {name, args?, id?}");
         continue;
       }
       boolean ok = true;
       JsonNode name = call.get("name");
       if (name == null || !name.isTextual() || name.asText().isBlank()) {
         add(
-            "DEF_SCRIPT_TOOL_CALLS",
+            ProblemCode.DEF_SCRIPT_TOOL_CALLS,
             callAt + ".name",
             index,
             "every tool call needs a name (a non-blank string)");
@@ -135,7 +141,11 @@ public final class ScriptValidator {
       }
       JsonNode args = call.get("args");
       if (args != null && !args.isNull() && !args.isObject()) {
-        add("DEF_SCRIPT_TOOL_CALLS", callAt + ".args", index, "must be an object of arguments");
+        add(
+            ProblemCode.DEF_SCRIPT_TOOL_CALLS,
+            callAt + ".args",
+            index,
+            "must be an object of arguments");
         ok = false;
       }
       JsonNode id = call.get("id");
@@ -143,7 +153,7 @@ public final class ScriptValidator {
           && !id.isNull()
           && (!id.isTextual() || id.asText().isBlank() || id.asText().length() > 256)) {
         add(
-            "DEF_SCRIPT_TOOL_CALLS",
+            ProblemCode.DEF_SCRIPT_TOOL_CALLS,
             callAt + ".id",
             index,
             "must be a non-blank string of at most 256 characters");
@@ -157,7 +167,11 @@ public final class ScriptValidator {
   private void usage(JsonNode usage, String at, int index) {
     if (usage == null || usage.isNull()) return;
     if (!usage.isObject()) {
-      add("DEF_SCRIPT_USAGE", at, index, "must be an object {input_tokens, output_tokens}");
+      add(
+          ProblemCode.DEF_SCRIPT_USAGE,
+          at,
+          index,
+          "must be an object {input_tokens, output_tokens}");
       return;
     }
     for (String field : List.of("input_tokens", "output_tokens")) {
@@ -166,7 +180,7 @@ public final class ScriptValidator {
           && !count.isNull()
           && (!count.isIntegralNumber() || !count.canConvertToLong() || count.asLong() < 0)) {
         add(
-            "DEF_SCRIPT_USAGE",
+            ProblemCode.DEF_SCRIPT_USAGE,
             at + "." + field,
             index,
             "must be a whole number of tokens, 0 or more");
@@ -174,7 +188,7 @@ public final class ScriptValidator {
     }
   }
 
-  private void add(String code, String path, int response, String message) {
+  private void add(ProblemCode code, String path, int response, String message) {
     problems.add(new ScriptProblem(code, path, response, message));
   }
 }

@@ -3,6 +3,7 @@ package dev.agentexecutor.nats;
 import dev.agentexecutor.config.Settings;
 import dev.agentexecutor.core.problem.BackendUnavailableException;
 import dev.agentexecutor.observability.Redactor;
+import dev.agentexecutor.util.Backoff;
 import io.nats.client.Connection;
 import io.nats.client.ConnectionListener;
 import io.nats.client.ErrorListener;
@@ -12,7 +13,6 @@ import io.nats.client.Nats;
 import io.nats.client.Options;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,8 +29,9 @@ public final class NatsConnector implements AutoCloseable {
   public static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
 
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
-  private static final Duration MIN_BACKOFF = Duration.ofMillis(250);
-  private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+
+  /** Reconnects, start-up and the worker's poll loop: 250 ms doubling to 5 s, jittered. */
+  private static final Backoff BACKOFF = Backoff.of(Duration.ofMillis(250), Duration.ofSeconds(5));
 
   private final Settings.Nats settings;
   private final NatsStreams streams;
@@ -158,12 +159,11 @@ public final class NatsConnector implements AutoCloseable {
   }
 
   /**
-   * The NATS retry delay (reconnects, start-up, the worker's poll loop): exponential from 250 ms to
-   * 5 s, with jitter so that restarted pods do not retry in step.
+   * The NATS retry delay of attempt {@code attempt} (reconnects, start-up, the worker's poll loop),
+   * jittered so that restarted pods do not retry in step.
    */
   public static Duration backoff(long attempt) {
-    long capped = Math.min(MAX_BACKOFF.toMillis(), MIN_BACKOFF.toMillis() << Math.min(attempt, 10));
-    return Duration.ofMillis(capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1));
+    return BACKOFF.delay(attempt);
   }
 
   private static ConnectionListener loggingConnectionListener() {

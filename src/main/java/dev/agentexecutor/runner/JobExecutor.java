@@ -1,7 +1,7 @@
 package dev.agentexecutor.runner;
 
 import dev.agentexecutor.job.InvalidJobException;
-import dev.agentexecutor.job.JobExecutionEvent;
+import dev.agentexecutor.job.Job;
 import dev.agentexecutor.observability.TraceContext;
 
 /**
@@ -13,7 +13,7 @@ public interface JobExecutor {
    * Runs the job (or resumes it from its last checkpoint, or republishes its stored result if it
    * already finished), publishes the result event and returns how it ended.
    */
-  Outcome execute(JobExecutionEvent job, TraceContext trace);
+  Outcome execute(Job job);
 
   /** Publishes a failed event for input that is not a valid job (job id null when unreadable). */
   Outcome reject(InvalidJobException problem, TraceContext trace);

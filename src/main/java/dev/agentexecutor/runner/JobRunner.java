@@ -3,9 +3,6 @@ package dev.agentexecutor.runner;
 import dev.agentexecutor.agent.AgentRuntime;
 import dev.agentexecutor.agent.DeepAgent;
 import dev.agentexecutor.agent.ForeignThreadException;
-import dev.agentexecutor.agent.definition.AgentDefinition;
-import dev.agentexecutor.agent.definition.DefinitionException;
-import dev.agentexecutor.agent.definition.DefinitionParser;
 import dev.agentexecutor.agent.run.RunControl;
 import dev.agentexecutor.agent.run.RunStoppedException;
 import dev.agentexecutor.agent.tools.HttpToolClient;
@@ -14,9 +11,8 @@ import dev.agentexecutor.checkpoint.CheckpointIncompatibleException;
 import dev.agentexecutor.config.Settings;
 import dev.agentexecutor.core.problem.BackendUnavailableException;
 import dev.agentexecutor.core.state.AgentState;
-import dev.agentexecutor.job.InputPayload;
 import dev.agentexecutor.job.InvalidJobException;
-import dev.agentexecutor.job.JobExecutionEvent;
+import dev.agentexecutor.job.Job;
 import dev.agentexecutor.job.ResultEvents;
 import dev.agentexecutor.model.ModelClient;
 import dev.agentexecutor.model.ModelException;
@@ -33,9 +29,7 @@ import io.opentelemetry.context.Scope;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,11 +38,17 @@ import org.slf4j.LoggerFactory;
  * agent, run it (resuming from the thread's last checkpoint), stream its events, store the result
  * and publish it. Backend outages become {@link Outcome.Retry}; nothing else escapes.
  */
-public final class JobRunner implements JobExecutor {
+public final class JobRunner implements JobExecutor, JobRuns {
   private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
 
   /** Longest error message a failed result event carries. */
   private static final int MAX_ERROR_MESSAGE = 2_000;
+
+  /**
+   * How long a shutdown waits for abandoned jobs to stop: a step in progress finishes first, and a
+   * model call in flight can take up to MODEL_TIMEOUT_SECONDS, which no shutdown should wait for.
+   */
+  static final Duration JOIN_GRACE = Duration.ofSeconds(5);
 
   private final Backends backends;
   private final AgentRuntime runtime;
@@ -56,7 +56,7 @@ public final class JobRunner implements JobExecutor {
   private final Metrics metrics;
   private final Redactor redactor;
   private final Clock clock;
-  private final Map<String, RunControl> running = new ConcurrentHashMap<>();
+  private final RunningJobs running = new RunningJobs();
 
   public JobRunner(
       Backends backends,
@@ -86,33 +86,37 @@ public final class JobRunner implements JobExecutor {
   }
 
   @Override
-  public Outcome execute(JobExecutionEvent job, TraceContext trace) {
-    Optional<RunControl> claimed = claim(job);
+  public Outcome execute(Job job) {
+    Optional<RunningJobs.Run> claimed = claim(job);
     if (claimed.isEmpty()) return notClaimed(job);
-    return runClaimed(job, trace, claimed.get());
+    return runClaimed(job, claimed.get());
   }
 
-  /** The job id is running here: the same job, or another tenant's under the same id. */
-  private Outcome notClaimed(JobExecutionEvent job) {
-    RunControl other = running.get(job.jobId());
-    if (other != null && !other.tenant().equals(job.tenant()))
+  /** Not claimed: shutting down, or the id runs here (the same job, or another tenant's). */
+  private Outcome notClaimed(Job job) {
+    if (!running.accepting())
+      return new Outcome.Retry(job.jobId(), "this instance is shutting down");
+    Optional<RunningJobs.Run> other = running.get(job.jobId());
+    if (other.isPresent() && !other.get().control().tenant().equals(job.tenant()))
       return new Outcome.OtherTenant(job.jobId());
     return new Outcome.AlreadyRunning(job.jobId());
   }
 
   /**
-   * Starts the job on a virtual thread and returns at once; empty when the job is already running
-   * here. The outcome is reported like any other run (events, job store, result event).
+   * Starts the job on a virtual thread and returns at once; false when the job is already running
+   * here or this instance is shutting down. The outcome is reported like any other run (events, job
+   * store, result event).
    */
-  public boolean start(JobExecutionEvent job, TraceContext trace, Runnable whenDone) {
-    Optional<RunControl> claimed = claim(job);
+  @Override
+  public boolean start(Job job, Runnable whenDone) {
+    Optional<RunningJobs.Run> claimed = claim(job);
     if (claimed.isEmpty()) return false;
     Thread.ofVirtual()
         .name("job-" + job.jobId())
         .start(
             () -> {
               try {
-                runClaimed(job, trace, claimed.get());
+                runClaimed(job, claimed.get());
               } finally {
                 whenDone.run();
               }
@@ -123,36 +127,55 @@ public final class JobRunner implements JobExecutor {
   /**
    * Asks a job running here to stop at its next step boundary; false when it is not running here.
    */
+  @Override
   public boolean cancel(String jobId) {
-    RunControl control = running.get(jobId);
-    if (control == null) return false;
-    control.cancel("the job was cancelled by request");
-    return true;
+    Optional<RunningJobs.Run> run = running.get(jobId);
+    run.ifPresent(r -> r.control().cancel("the job was cancelled by request"));
+    return run.isPresent();
   }
 
+  @Override
   public boolean isRunning(String jobId) {
-    return running.containsKey(jobId);
+    return running.get(jobId).isPresent();
   }
 
-  /** The tenant of the job running here under that id, if one is. */
+  @Override
   public Optional<String> runningTenant(String jobId) {
-    return Optional.ofNullable(running.get(jobId)).map(RunControl::tenant);
+    return running.get(jobId).map(run -> run.control().tenant());
+  }
+
+  @Override
+  public boolean accepting() {
+    return running.accepting();
   }
 
   public int runningCount() {
-    return running.size();
+    return running.count();
   }
 
-  private Optional<RunControl> claim(JobExecutionEvent job) {
+  /**
+   * Graceful stop, as Temporal's worker does it: no job is started any more, running jobs get until
+   * the timeout to finish, the rest are abandoned through their run control (they stop at their
+   * next step boundary and resume from their checkpoints when run again) and joined, for at most
+   * {@link #JOIN_GRACE}. True when every job finished in time. Backends may be closed afterwards.
+   */
+  public boolean shutdown(Duration timeout) {
+    return running.shutdown(timeout, JOIN_GRACE);
+  }
+
+  /** Immediate stop: no job is started any more and every running one is abandoned and joined. */
+  public void shutdownNow() {
+    running.shutdown(Duration.ZERO, JOIN_GRACE);
+  }
+
+  private Optional<RunningJobs.Run> claim(Job job) {
     RunControl control =
         new RunControl(
             limits.maxSteps(), limits.runTimeout(), limits.tokenBudget(), clock, job.tenant());
-    return running.putIfAbsent(job.jobId(), control) == null
-        ? Optional.of(control)
-        : Optional.empty();
+    return running.claim(job.jobId(), control);
   }
 
-  private Outcome runClaimed(JobExecutionEvent job, TraceContext trace, RunControl control) {
+  private Outcome runClaimed(Job job, RunningJobs.Run claimed) {
     String jobId = job.jobId();
     try (LogContext ignored = LogContext.of(job.traceId(), jobId)) {
       Optional<JobRecord> stored = backends.jobs().find(jobId);
@@ -163,13 +186,11 @@ public final class JobRunner implements JobExecutor {
           && stored.get().resultEvent() != null) {
         return replay(stored.get());
       }
-      AgentDefinition definition = DefinitionParser.parse(job.agentDefinition());
-      checkInput(job);
       Instant started = clock.instant();
       // No "running" record is written: a running job is visible through its checkpoints
       // (ThreadAdmin), which saves a synchronous database commit on every job.
       log.info("job started");
-      Finished finished = run(job, definition, trace, control);
+      Finished finished = run(job, claimed.control());
       backends
           .jobs()
           .save(
@@ -190,26 +211,18 @@ public final class JobRunner implements JobExecutor {
           : new Outcome.Failed(jobId, finished.event, false);
     } catch (ForeignThreadException e) {
       return otherTenant(jobId);
-    } catch (DefinitionException e) {
-      return reject(new InvalidJobException(400, e.problems(), jobId), trace);
-    } catch (InvalidJobException e) {
-      return reject(e, trace);
     } catch (BackendUnavailableException e) {
       discardPendingEvents(jobId);
       log.warn("job will be retried: {}", e.getMessage());
-      return new Outcome.Retry(jobId, e.getMessage(), Duration.ZERO);
+      return new Outcome.Retry(jobId, e.getMessage());
+    } catch (RunStoppedException e) { // only an abandoned run leaves run() this way
+      discardPendingEvents(jobId);
+      log.info(
+          "job abandoned ({}); it resumes from its checkpoints when run again", e.getMessage());
+      return new Outcome.Retry(jobId, e.getMessage());
     } finally {
-      running.remove(jobId, control);
+      running.release(jobId, claimed);
     }
-  }
-
-  /**
-   * Throws {@link InvalidJobException} (400) when the job's input breaks the state limits (files,
-   * messages); HTTP calls it before starting a job, every run calls it before it starts.
-   */
-  public void checkInput(JobExecutionEvent job) {
-    var problems = InputLimits.problems(job.inputPayload(), limits.state());
-    if (!problems.isEmpty()) throw new InvalidJobException(400, problems, job.jobId());
   }
 
   private Outcome otherTenant(String jobId) {
@@ -228,22 +241,19 @@ public final class JobRunner implements JobExecutor {
 
   private record Finished(JobStatus status, CloudEvent event, String error) {}
 
-  /** Runs the agent and turns how it ended into a result event; only backend outages escape. */
-  private Finished run(
-      JobExecutionEvent job, AgentDefinition definition, TraceContext trace, RunControl control) {
+  /**
+   * Runs the agent and turns how it ended into a result event; only backend outages, a foreign
+   * thread and abandonment (shutdown) escape, as none of them ends the job.
+   */
+  private Finished run(Job job, RunControl control) {
     String jobId = job.jobId();
     StreamingListener events = new StreamingListener(backends.events(), jobId);
-    Span span = runtime.tracing().startJob(jobId, trace);
-    TraceContext outgoing = runtime.tracing().outgoing(span, trace);
+    Span span = runtime.tracing().startJob(jobId, job.trace());
+    TraceContext outgoing = runtime.tracing().outgoing(span, job.trace());
     Finished finished;
     try (Scope ignored = span.makeCurrent()) {
-      DeepAgent agent = DeepAgent.build(definition, runtime);
-      AgentState end =
-          agent.run(
-              jobId,
-              InputPayload.initialState(job.inputPayload(), clock.instant()),
-              control,
-              events);
+      DeepAgent agent = DeepAgent.build(job.definition(), runtime);
+      AgentState end = agent.run(job.threadId(), job.input(), control, events);
       String output = end.lastMessage() == null ? "" : end.lastMessage().content();
       finished =
           new Finished(
@@ -255,6 +265,10 @@ public final class JobRunner implements JobExecutor {
       throw e; // no error or end event: a retry streams anew, and a foreign thread is not ours to
       // stream on
     } catch (RunStoppedException e) {
+      if (e.kind() == RunStoppedException.Kind.ABANDONED) {
+        span.end();
+        throw e; // not finished: like an outage, the job is run again and streams anew
+      }
       JobStatus status =
           e.kind() == RunStoppedException.Kind.CANCELLED ? JobStatus.CANCELLED : JobStatus.FAILED;
       finished = failure(jobId, status, shortMessage(e.getMessage()), e.errorType(), outgoing);
@@ -325,7 +339,7 @@ public final class JobRunner implements JobExecutor {
       backends.results().publish(jobId == null ? "unknown-" + event.getId() : jobId, event);
       return new Outcome.Rejected(jobId, event, problem.getMessage());
     } catch (BackendUnavailableException e) {
-      return new Outcome.Retry(jobId, e.getMessage(), Duration.ZERO);
+      return new Outcome.Retry(jobId, e.getMessage());
     }
   }
 
@@ -359,7 +373,7 @@ public final class JobRunner implements JobExecutor {
       log.error("job given up: {}", message);
       return new Outcome.Failed(jobId, event, false);
     } catch (BackendUnavailableException e) {
-      return new Outcome.Retry(jobId, e.getMessage(), Duration.ZERO);
+      return new Outcome.Retry(jobId, e.getMessage());
     }
   }
 

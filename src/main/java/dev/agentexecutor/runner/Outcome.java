@@ -1,11 +1,10 @@
 package dev.agentexecutor.runner;
 
 import io.cloudevents.CloudEvent;
-import java.time.Duration;
 
 /**
  * How handling a job ended, for the ingress to translate: NATS acks Completed and Failed, terms
- * Rejected and OtherTenant and naks Retry with its delay; HTTP answers 200 with the result event,
+ * Rejected and OtherTenant and naks Retry after a backoff; HTTP answers 200 with the result event,
  * 400 for Rejected, 409 for OtherTenant and 503 for Retry. {@code replayed} means the job had
  * already finished and its stored result was published again without running anything.
  */
@@ -21,8 +20,11 @@ public sealed interface Outcome {
   /** The input was not a valid job; a failed event is published. Never retried. */
   record Rejected(String jobId, CloudEvent result, String reason) implements Outcome {}
 
-  /** A backend was unavailable; nothing is lost and the job should be tried again later. */
-  record Retry(String jobId, String reason, Duration delay) implements Outcome {}
+  /**
+   * A backend was unavailable, or this instance is shutting down: nothing is lost and the job
+   * should be tried again later (when, is the ingress's policy: NATS backs off per delivery).
+   */
+  record Retry(String jobId, String reason) implements Outcome {}
 
   /** The same job is running in this process right now. */
   record AlreadyRunning(String jobId) implements Outcome {}

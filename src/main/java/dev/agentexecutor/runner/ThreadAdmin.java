@@ -17,9 +17,9 @@ import java.util.Optional;
  */
 public final class ThreadAdmin {
   private final Backends backends;
-  private final JobRunner runner;
+  private final JobRuns runner;
 
-  public ThreadAdmin(Backends backends, JobRunner runner) {
+  public ThreadAdmin(Backends backends, JobRuns runner) {
     this.backends = backends;
     this.runner = runner;
   }

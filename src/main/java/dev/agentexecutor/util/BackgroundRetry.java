@@ -1,7 +1,6 @@
 package dev.agentexecutor.util;
 
 import java.time.Duration;
-import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,8 +11,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class BackgroundRetry implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(BackgroundRetry.class);
-  private static final Duration FIRST_DELAY = Duration.ofMillis(200);
-  private static final Duration MAX_DELAY = Duration.ofSeconds(15);
+  private static final Backoff BACKOFF = Backoff.of(Duration.ofMillis(200), Duration.ofSeconds(15));
 
   private final String name;
   private final Thread thread;
@@ -31,8 +29,8 @@ public final class BackgroundRetry implements AutoCloseable {
   }
 
   private void loop(Runnable task) {
-    long delay = FIRST_DELAY.toMillis();
     for (int attempt = 1; !Thread.currentThread().isInterrupted(); attempt++) {
+      Duration delay = BACKOFF.delay(attempt);
       try {
         task.run();
         done = true;
@@ -40,15 +38,18 @@ public final class BackgroundRetry implements AutoCloseable {
         return;
       } catch (RuntimeException e) {
         log.warn(
-            "{} failed (attempt {}), retrying in {} ms: {}", name, attempt, delay, e.getMessage());
+            "{} failed (attempt {}), retrying in {} ms: {}",
+            name,
+            attempt,
+            delay.toMillis(),
+            e.getMessage());
       }
       try {
-        Thread.sleep(delay + ThreadLocalRandom.current().nextLong(delay / 2 + 1));
+        Thread.sleep(delay);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
       }
-      delay = Math.min(delay * 2, MAX_DELAY.toMillis());
     }
   }
 

@@ -4,10 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.agentexecutor.app.Application;
 import dev.agentexecutor.config.Settings;
-import dev.agentexecutor.job.JobExecutionEvent;
+import dev.agentexecutor.job.Job;
 import dev.agentexecutor.job.JobParser;
 import dev.agentexecutor.job.ResultEvents;
-import dev.agentexecutor.observability.TraceContext;
 import dev.agentexecutor.runner.Outcome;
 import dev.agentexecutor.util.Json;
 import java.io.IOException;
@@ -31,17 +30,17 @@ class ExamplesTest {
   @ParameterizedTest
   @MethodSource("examples")
   void everyExampleIsAValidJob(Path example) throws IOException {
-    JobExecutionEvent job = JobParser.fromJobNode(Json.parse(Files.readAllBytes(example)));
+    Job job = JobParser.fromJobNode(Json.parse(Files.readAllBytes(example)));
     assertThat(job.jobId()).isNotBlank();
   }
 
   @Test
   void theScriptedResearchTeamRunsToCompletion() throws IOException {
-    JobExecutionEvent job =
+    Job job =
         JobParser.fromJobNode(
             Json.parse(Files.readAllBytes(Path.of("examples/research-team.json"))));
     try (Application app = Application.offline(Settings.from(Map.of()))) {
-      Outcome outcome = app.runner().execute(job, TraceContext.fresh());
+      Outcome outcome = app.runner().execute(job);
 
       assertThat(outcome).isInstanceOf(Outcome.Completed.class);
       var data = ResultEvents.data(((Outcome.Completed) outcome).result());

@@ -59,7 +59,7 @@ class JobParserTest {
     return headers;
   }
 
-  private static JobExecutionEvent structured(Object event) {
+  private static Job structured(Object event) {
     return JobParser.fromCloudEvent(STRUCTURED, bytes(event), LIMIT);
   }
 
@@ -87,12 +87,13 @@ class JobParserTest {
 
   @Test
   void readsAStructuredModeEvent() {
-    JobExecutionEvent job = structured(event(job()));
+    Job job = structured(event(job()));
 
     assertThat(job.jobId()).isEqualTo("job-1");
     assertThat(job.traceId()).isEqualTo("trace-1");
-    assertThat(job.agentDefinition()).isEqualTo(Json.object());
-    assertThat(job.inputPayload().path("instructions").asText()).isEqualTo("Say hello");
+    assertThat(job.source().get("agent_definition")).isEqualTo(Json.object());
+    assertThat(job.definition().subagents()).isEmpty();
+    assertThat(job.input().lastMessage().content()).isEqualTo("Say hello");
   }
 
   @Test
@@ -106,10 +107,10 @@ class JobParserTest {
     Map<String, String> headers = new HashMap<>();
     binaryHeaders().forEach((k, v) -> headers.put(k.toUpperCase(java.util.Locale.ROOT), v));
 
-    JobExecutionEvent job = JobParser.fromCloudEvent(headers, bytes(job()), LIMIT);
+    Job job = JobParser.fromCloudEvent(headers, bytes(job()), LIMIT);
 
     assertThat(job.jobId()).isEqualTo("job-1");
-    assertThat(job.inputPayload().path("instructions").asText()).isEqualTo("Say hello");
+    assertThat(job.input().lastMessage().content()).isEqualTo("Say hello");
   }
 
   @Test

@@ -61,7 +61,7 @@ class TenantOwnershipRunnerTest {
     return jobId;
   }
 
-  private static dev.agentexecutor.job.JobExecutionEvent job(String jobId, String tenant) {
+  private static dev.agentexecutor.job.Job job(String jobId, String tenant) {
     return JobParser.fromJobNode(TestJobs.threeStepScripted(jobId)).withTenant(tenant);
   }
 
@@ -69,7 +69,7 @@ class TenantOwnershipRunnerTest {
   void anotherTenantsJobCannotResumeItsCheckpoints() {
     String jobId = threadOfAcme();
 
-    Outcome outcome = runner.execute(job(jobId, "globex"), TraceContext.fresh());
+    Outcome outcome = runner.execute(job(jobId, "globex"));
 
     assertThat(outcome).isEqualTo(new Outcome.OtherTenant(jobId));
     assertThat(publishedFor(jobId)).isEmpty();
@@ -82,12 +82,10 @@ class TenantOwnershipRunnerTest {
   @Test
   void anotherTenantsFinishedJobIsNotReplayedToIt() {
     String jobId = TestJobs.newJobId();
-    assertThat(runner.execute(job(jobId, "acme"), TraceContext.fresh()))
-        .isInstanceOf(Outcome.Completed.class);
+    assertThat(runner.execute(job(jobId, "acme"))).isInstanceOf(Outcome.Completed.class);
 
-    assertThat(runner.execute(job(jobId, "globex"), TraceContext.fresh()))
-        .isEqualTo(new Outcome.OtherTenant(jobId));
-    assertThat(runner.execute(job(jobId, "acme"), TraceContext.fresh()))
+    assertThat(runner.execute(job(jobId, "globex"))).isEqualTo(new Outcome.OtherTenant(jobId));
+    assertThat(runner.execute(job(jobId, "acme")))
         .isInstanceOf(Outcome.Completed.class)
         .matches(o -> ((Outcome.Completed) o).replayed());
     assertThat(app.backends().jobs().find(jobId))
@@ -119,12 +117,10 @@ class TenantOwnershipRunnerTest {
     String jobId = TestJobs.newJobId();
     var slow = JobParser.fromJobNode(TestJobs.slowScripted(jobId, 20, 50)).withTenant("acme");
     var done = new java.util.concurrent.CountDownLatch(1);
-    assertThat(runner.start(slow, TraceContext.fresh(), done::countDown)).isTrue();
+    assertThat(runner.start(slow, done::countDown)).isTrue();
 
-    assertThat(runner.execute(job(jobId, "globex"), TraceContext.fresh()))
-        .isEqualTo(new Outcome.OtherTenant(jobId));
-    assertThat(runner.execute(job(jobId, "acme"), TraceContext.fresh()))
-        .isEqualTo(new Outcome.AlreadyRunning(jobId));
+    assertThat(runner.execute(job(jobId, "globex"))).isEqualTo(new Outcome.OtherTenant(jobId));
+    assertThat(runner.execute(job(jobId, "acme"))).isEqualTo(new Outcome.AlreadyRunning(jobId));
     runner.cancel(jobId);
     assertThat(done.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
     assertThat(runner.runningTenant(jobId)).isEmpty();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentexecutor.core.ModelConfig;
 import dev.agentexecutor.core.problem.Problem;
+import dev.agentexecutor.core.problem.ProblemCode;
 import dev.agentexecutor.model.ScriptValidator;
 import dev.agentexecutor.util.Json;
 import java.net.URI;
@@ -51,22 +52,33 @@ public final class DefinitionParser {
 
   /** The parsed definition, or {@link DefinitionException} listing every problem. */
   public static AgentDefinition parse(JsonNode definition) {
+    List<Problem> problems = new ArrayList<>();
+    AgentDefinition parsed = read(definition, "$.agent_definition", problems);
+    if (!problems.isEmpty()) throw new DefinitionException(problems);
+    return parsed;
+  }
+
+  /**
+   * Reads the definition at the given JSON path in one pass: adds every problem to {@code problems}
+   * and returns the definition, which is only meaningful when none was added.
+   */
+  public static AgentDefinition read(JsonNode definition, String path, List<Problem> problems) {
     DefinitionParser parser = new DefinitionParser();
-    AgentDefinition parsed = parser.definition(definition, "$.agent_definition");
-    if (!parser.problems.isEmpty()) throw new DefinitionException(parser.problems);
+    AgentDefinition parsed = parser.definition(definition, path);
+    problems.addAll(parser.problems);
     return parsed;
   }
 
   /** Every problem of the definition at the given JSON path (empty when valid). */
   public static List<Problem> problems(JsonNode definition, String path) {
-    DefinitionParser parser = new DefinitionParser();
-    parser.definition(definition, path);
-    return List.copyOf(parser.problems);
+    List<Problem> problems = new ArrayList<>();
+    read(definition, path, problems);
+    return List.copyOf(problems);
   }
 
   private AgentDefinition definition(JsonNode root, String path) {
     if (root == null || !root.isObject()) {
-      problem("DEF_NOT_OBJECT", path, "must be a JSON object");
+      problem(ProblemCode.DEF_NOT_OBJECT, path, "must be a JSON object");
       return null;
     }
     String name = optionalText(root, "name", path);
@@ -85,9 +97,15 @@ public final class DefinitionParser {
       if (node == orchestrator) continue;
       String at = path + ".nodes[" + i + "].config.name";
       if (GENERAL_PURPOSE.equals(node.name())) {
-        problem("DEF_SUBAGENT_RESERVED", at, "'general-purpose' is the built-in subagent's name");
+        problem(
+            ProblemCode.DEF_SUBAGENT_RESERVED,
+            at,
+            "'general-purpose' is the built-in subagent's name");
       } else if (subagents.putIfAbsent(node.name(), node) != null) {
-        problem("DEF_SUBAGENT_DUPLICATE", at, "duplicate subagent name '" + node.name() + "'");
+        problem(
+            ProblemCode.DEF_SUBAGENT_DUPLICATE,
+            at,
+            "duplicate subagent name '" + node.name() + "'");
       }
     }
     return new AgentDefinition(name, version, orchestrator, subagents, tools);
@@ -96,7 +114,7 @@ public final class DefinitionParser {
   private String version(JsonNode value, String path) {
     if (value == null || value.isNull()) return null;
     if (value.isTextual() || value.isNumber()) return value.asText();
-    problem("DEF_FIELD_TYPE", path, "must be a string or a number, not " + kind(value));
+    problem(ProblemCode.DEF_FIELD_TYPE, path, "must be a string or a number, not " + kind(value));
     return null;
   }
 
@@ -117,7 +135,7 @@ public final class DefinitionParser {
       if (!nodes.get(i).isOrchestrator()) continue;
       if (chosen != null) {
         problem(
-            "DEF_ORCHESTRATOR_DUPLICATE",
+            ProblemCode.DEF_ORCHESTRATOR_DUPLICATE,
             path + "[" + i + "].type",
             "only one node may be the orchestrator (found another: '" + chosen.id() + "')");
       } else {
@@ -131,7 +149,7 @@ public final class DefinitionParser {
     Map<String, ToolDefinition> tools = new LinkedHashMap<>();
     if (array == null || array.isNull()) return tools;
     if (!array.isArray()) {
-      problem("DEF_NOT_ARRAY", path, "must be an array of tool definitions");
+      problem(ProblemCode.DEF_NOT_ARRAY, path, "must be an array of tool definitions");
       return tools;
     }
     for (int i = 0; i < array.size(); i++) {
@@ -139,12 +157,12 @@ public final class DefinitionParser {
       if (tool == null) continue;
       if (BUILT_IN_TOOLS.contains(tool.name())) {
         problem(
-            "DEF_TOOL_RESERVED",
+            ProblemCode.DEF_TOOL_RESERVED,
             path + "[" + i + "].name",
             "'" + tool.name() + "' is a built-in tool's name");
       } else if (tools.putIfAbsent(tool.name(), tool) != null) {
         problem(
-            "DEF_TOOL_DUPLICATE",
+            ProblemCode.DEF_TOOL_DUPLICATE,
             path + "[" + i + "].name",
             "duplicate tool name '" + tool.name() + "'");
       }
@@ -154,13 +172,13 @@ public final class DefinitionParser {
 
   private ToolDefinition toolDefinition(JsonNode tool, String path) {
     if (!tool.isObject()) {
-      problem("DEF_NOT_OBJECT", path, "must be a JSON object");
+      problem(ProblemCode.DEF_NOT_OBJECT, path, "must be a JSON object");
       return null;
     }
     String name = requiredText(tool, "name", path);
     if (name != null && !name.matches("[A-Za-z0-9_-]{1,64}")) {
       problem(
-          "DEF_TOOL_NAME",
+          ProblemCode.DEF_TOOL_NAME,
           path + ".name",
           "'" + name + "' must be 1-64 letters, digits, '_' or '-' (what model APIs accept)");
     }
@@ -178,13 +196,13 @@ public final class DefinitionParser {
       return empty;
     }
     if (!schema.isObject()) {
-      problem("DEF_TOOL_PARAMETERS", path, "must be a JSON Schema object");
+      problem(ProblemCode.DEF_TOOL_PARAMETERS, path, "must be a JSON Schema object");
       return null;
     }
     JsonNode type = schema.get("type");
     if (type != null && !"object".equals(type.asText())) {
       problem(
-          "DEF_TOOL_PARAMETERS",
+          ProblemCode.DEF_TOOL_PARAMETERS,
           path + ".type",
           "must be \"object\" (tool arguments are a JSON object)");
     }
@@ -196,7 +214,7 @@ public final class DefinitionParser {
     String label = name == null ? "this tool" : "tool '" + name + "'";
     if (tool.has("script") || (runtime != null && runtime.has("script"))) {
       problem(
-          "DEF_TOOL_SCRIPT",
+          ProblemCode.DEF_TOOL_SCRIPT,
           runtime != null && runtime.has("script") ? path + ".runtime.script" : path + ".script",
           label
               + " is a Python script tool: this runtime never executes code from a job; "
@@ -205,7 +223,7 @@ public final class DefinitionParser {
     }
     if (runtime == null || !runtime.isObject() || !runtime.path("http").isObject()) {
       problem(
-          "DEF_TOOL_RUNTIME",
+          ProblemCode.DEF_TOOL_RUNTIME,
           path + ".runtime.http",
           label + " needs runtime.http {url, method?, headers?}");
       return null;
@@ -219,17 +237,20 @@ public final class DefinitionParser {
         uri = URI.create(url);
         if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
             || uri.getHost() == null) {
-          problem("DEF_TOOL_URL", at + ".url", "'" + url + "' must be an absolute http(s) URL");
+          problem(
+              ProblemCode.DEF_TOOL_URL,
+              at + ".url",
+              "'" + url + "' must be an absolute http(s) URL");
         }
       } catch (IllegalArgumentException e) {
-        problem("DEF_TOOL_URL", at + ".url", "'" + url + "' is not a valid URL");
+        problem(ProblemCode.DEF_TOOL_URL, at + ".url", "'" + url + "' is not a valid URL");
       }
     }
     String method = optionalText(http, "method", at);
     method = method == null ? "POST" : method.toUpperCase(Locale.ROOT);
     if (!HTTP_METHODS.contains(method)) {
       problem(
-          "DEF_TOOL_METHOD",
+          ProblemCode.DEF_TOOL_METHOD,
           at + ".method",
           "must be one of " + String.join(", ", sorted(HTTP_METHODS)));
     }
@@ -238,7 +259,7 @@ public final class DefinitionParser {
     if (headerNode != null && !headerNode.isNull()) {
       if (!headerNode.isObject()) {
         problem(
-            "DEF_TOOL_HEADERS",
+            ProblemCode.DEF_TOOL_HEADERS,
             at + ".headers",
             "must be an object of header names to string values");
       } else {
@@ -249,19 +270,19 @@ public final class DefinitionParser {
                   String header = at + ".headers." + e.getKey();
                   if (!HEADER_NAME.matcher(e.getKey()).matches()) {
                     problem(
-                        "DEF_TOOL_HEADERS",
+                        ProblemCode.DEF_TOOL_HEADERS,
                         header,
                         "'" + e.getKey() + "' is not a valid header name");
                   } else if (RESTRICTED_HEADERS.contains(e.getKey().toLowerCase(Locale.ROOT))) {
                     problem(
-                        "DEF_TOOL_HEADERS",
+                        ProblemCode.DEF_TOOL_HEADERS,
                         header,
                         "is set by the HTTP client and cannot be configured");
                   } else if (!e.getValue().isTextual()) {
-                    problem("DEF_TOOL_HEADERS", header, "must be a string");
+                    problem(ProblemCode.DEF_TOOL_HEADERS, header, "must be a string");
                   } else if (e.getValue().asText().contains("\r")
                       || e.getValue().asText().contains("\n")) {
-                    problem("DEF_TOOL_HEADERS", header, "must not contain line breaks");
+                    problem(ProblemCode.DEF_TOOL_HEADERS, header, "must not contain line breaks");
                   } else {
                     headers.put(e.getKey(), e.getValue().asText());
                   }
@@ -275,7 +296,7 @@ public final class DefinitionParser {
     List<NodeDefinition> nodes = new ArrayList<>();
     if (array == null || array.isNull()) return nodes;
     if (!array.isArray()) {
-      problem("DEF_NOT_ARRAY", path, "must be an array of nodes");
+      problem(ProblemCode.DEF_NOT_ARRAY, path, "must be an array of nodes");
       return nodes;
     }
     Set<String> ids = new HashSet<>();
@@ -284,7 +305,8 @@ public final class DefinitionParser {
       NodeDefinition node = node(array.get(i), at, customTools);
       if (node == null) continue;
       if (!ids.add(node.id()))
-        problem("DEF_NODE_DUPLICATE", at + ".id", "duplicate node id '" + node.id() + "'");
+        problem(
+            ProblemCode.DEF_NODE_DUPLICATE, at + ".id", "duplicate node id '" + node.id() + "'");
       nodes.add(node);
     }
     return nodes;
@@ -292,7 +314,7 @@ public final class DefinitionParser {
 
   private NodeDefinition node(JsonNode node, String path, Set<String> customTools) {
     if (!node.isObject()) {
-      problem("DEF_NOT_OBJECT", path, "must be a JSON object");
+      problem(ProblemCode.DEF_NOT_OBJECT, path, "must be a JSON object");
       return null;
     }
     String id = requiredText(node, "id", path);
@@ -300,7 +322,7 @@ public final class DefinitionParser {
     String type = requiredText(node, "type", path);
     if (type != null && !NODE_TYPES.contains(type.toLowerCase(Locale.ROOT))) {
       problem(
-          "DEF_NODE_TYPE",
+          ProblemCode.DEF_NODE_TYPE,
           path + ".type",
           "unknown node type '"
               + type
@@ -310,14 +332,14 @@ public final class DefinitionParser {
     }
     JsonNode config = node.get("config");
     if (config == null || !config.isObject()) {
-      problem("DEF_NODE_CONFIG", path + ".config", "is required and must be an object");
+      problem(ProblemCode.DEF_NODE_CONFIG, path + ".config", "is required and must be an object");
       return null;
     }
     String at = path + ".config";
     String name = requiredText(config, "name", at);
     if (name != null && !name.matches("[A-Za-z0-9_.-]{1,64}")) {
       problem(
-          "DEF_NODE_NAME",
+          ProblemCode.DEF_NODE_NAME,
           at + ".name",
           "'" + name + "' must be 1-64 letters, digits, '_', '.' or '-'");
     }
@@ -335,13 +357,16 @@ public final class DefinitionParser {
   private ModelConfig model(JsonNode model, String path) {
     if (model == null || model.isNull()) return new ModelConfig(null, null, null, null, null);
     if (!model.isObject()) {
-      problem("DEF_MODEL", path, "must be an object {provider, model, temperature?, max_tokens?}");
+      problem(
+          ProblemCode.DEF_MODEL,
+          path,
+          "must be an object {provider, model, temperature?, max_tokens?}");
       return new ModelConfig(null, null, null, null, null);
     }
     String provider = optionalText(model, "provider", path);
     if (provider != null && !PROVIDERS.contains(provider.toLowerCase(Locale.ROOT))) {
       problem(
-          "DEF_MODEL_PROVIDER",
+          ProblemCode.DEF_MODEL_PROVIDER,
           path + ".provider",
           "unknown provider '"
               + provider
@@ -354,7 +379,10 @@ public final class DefinitionParser {
     JsonNode t = model.get("temperature");
     if (t != null && !t.isNull()) {
       if (!t.isNumber() || t.asDouble() < 0 || t.asDouble() > 2) {
-        problem("DEF_MODEL_TEMPERATURE", path + ".temperature", "must be a number from 0 to 2");
+        problem(
+            ProblemCode.DEF_MODEL_TEMPERATURE,
+            path + ".temperature",
+            "must be a number from 0 to 2");
       } else {
         temperature = t.asDouble();
       }
@@ -364,7 +392,7 @@ public final class DefinitionParser {
     if (m != null && !m.isNull()) {
       if (!m.isIntegralNumber() || m.asLong() < 1 || m.asLong() > 1_000_000) {
         problem(
-            "DEF_MODEL_MAX_TOKENS",
+            ProblemCode.DEF_MODEL_MAX_TOKENS,
             path + ".max_tokens",
             "must be a whole number from 1 to 1000000");
       } else {
@@ -393,7 +421,7 @@ public final class DefinitionParser {
     boolean file = script != null && script.isObject() && script.has("file");
     if (!inline && !file) {
       problem(
-          "DEF_MODEL_SCRIPT",
+          ProblemCode.DEF_MODEL_SCRIPT,
           path,
           "the scripted provider needs script: [responses...] or {\"file\": path}");
     } else if (inline) {
@@ -401,7 +429,7 @@ public final class DefinitionParser {
         problem(p.code(), path + p.relativePath(), p.message());
     } else {
       String fileProblem = ScriptValidator.filePathProblem(script.get("file"));
-      if (fileProblem != null) problem("DEF_SCRIPT_FILE", path + ".file", fileProblem);
+      if (fileProblem != null) problem(ProblemCode.DEF_SCRIPT_FILE, path + ".file", fileProblem);
     }
   }
 
@@ -409,16 +437,16 @@ public final class DefinitionParser {
     List<String> names = new ArrayList<>();
     if (array == null || array.isNull()) return names;
     if (!array.isArray()) {
-      problem("DEF_NOT_ARRAY", path, "must be an array of tool names");
+      problem(ProblemCode.DEF_NOT_ARRAY, path, "must be an array of tool names");
       return names;
     }
     for (int i = 0; i < array.size(); i++) {
       JsonNode name = array.get(i);
       if (!name.isTextual()) {
-        problem("DEF_TOOL_REF", path + "[" + i + "]", "must be a tool name (string)");
+        problem(ProblemCode.DEF_TOOL_REF, path + "[" + i + "]", "must be a tool name (string)");
       } else if (!customTools.contains(name.asText()) && !BUILT_IN_TOOLS.contains(name.asText())) {
         problem(
-            "DEF_TOOL_UNKNOWN",
+            ProblemCode.DEF_TOOL_UNKNOWN,
             path + "[" + i + "]",
             "unknown tool '"
                 + name.asText()
@@ -433,14 +461,14 @@ public final class DefinitionParser {
   private void edges(JsonNode array, String path) {
     if (array == null || array.isNull()) return;
     if (!array.isArray()) {
-      problem("DEF_NOT_ARRAY", path, "must be an array of edges");
+      problem(ProblemCode.DEF_NOT_ARRAY, path, "must be an array of edges");
       return;
     }
     for (int i = 0; i < array.size(); i++) {
       JsonNode edge = array.get(i);
       String at = path + "[" + i + "]";
       if (!edge.isObject()) {
-        problem("DEF_NOT_OBJECT", at, "must be a JSON object {source, target}");
+        problem(ProblemCode.DEF_NOT_OBJECT, at, "must be a JSON object {source, target}");
         continue;
       }
       for (String end : List.of("source", "target")) {
@@ -448,7 +476,8 @@ public final class DefinitionParser {
         if (ref != null
             && !nodeIds.contains(ref)
             && !Set.of("__start__", "__end__", "START", "END").contains(ref)) {
-          problem("DEF_EDGE_UNKNOWN_NODE", at + "." + end, "no node has id '" + ref + "'");
+          problem(
+              ProblemCode.DEF_EDGE_UNKNOWN_NODE, at + "." + end, "no node has id '" + ref + "'");
         }
       }
     }
@@ -457,15 +486,16 @@ public final class DefinitionParser {
   private String requiredText(JsonNode object, String field, String path) {
     JsonNode value = object.get(field);
     if (value == null || value.isNull()) {
-      problem("DEF_FIELD_MISSING", path + "." + field, "is required");
+      problem(ProblemCode.DEF_FIELD_MISSING, path + "." + field, "is required");
       return null;
     }
     if (!value.isTextual()) {
-      problem("DEF_FIELD_TYPE", path + "." + field, "must be a string, not " + kind(value));
+      problem(
+          ProblemCode.DEF_FIELD_TYPE, path + "." + field, "must be a string, not " + kind(value));
       return null;
     }
     if (value.asText().isBlank()) {
-      problem("DEF_FIELD_BLANK", path + "." + field, "must not be blank");
+      problem(ProblemCode.DEF_FIELD_BLANK, path + "." + field, "must not be blank");
       return null;
     }
     return value.asText();
@@ -475,7 +505,8 @@ public final class DefinitionParser {
     JsonNode value = object.get(field);
     if (value == null || value.isNull()) return null;
     if (!value.isTextual()) {
-      problem("DEF_FIELD_TYPE", path + "." + field, "must be a string, not " + kind(value));
+      problem(
+          ProblemCode.DEF_FIELD_TYPE, path + "." + field, "must be a string, not " + kind(value));
       return null;
     }
     return value.asText();
@@ -498,7 +529,7 @@ public final class DefinitionParser {
     return values.stream().sorted().toList();
   }
 
-  private void problem(String code, String path, String message) {
+  private void problem(ProblemCode code, String path, String message) {
     problems.add(new Problem(code, path, message));
   }
 }

@@ -1,5 +1,6 @@
 package dev.agentexecutor.agent.run;
 
+import dev.agentexecutor.core.Tenants;
 import dev.agentexecutor.core.state.Usage;
 import java.time.Clock;
 import java.time.Duration;
@@ -11,10 +12,12 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The limits, the cancel switch and the owner (tenant) of one run, shared by the orchestrator and
+ * The limits, the stop switches and the owner (tenant) of one run, shared by the orchestrator and
  * its subagents: steps (model calls), wall time, token budget. Checked at every step boundary and
  * between tool calls; a tool call in progress on another thread is abandoned when the run is
- * cancelled or out of time ({@link #stopped()}, {@link #timeLeft()}).
+ * cancelled, abandoned or out of time ({@link #stopped()}, {@link #timeLeft()}). Cancelled means
+ * the caller asked it to stop (it ends as cancelled); abandoned means the service is stopping (the
+ * run is left to be resumed from its checkpoints, by a redelivery or a resubmission).
  */
 public final class RunControl {
   private final int maxSteps;
@@ -26,11 +29,17 @@ public final class RunControl {
   private final AtomicInteger steps = new AtomicInteger();
   private final AtomicLong inputTokens = new AtomicLong();
   private final AtomicLong outputTokens = new AtomicLong();
-  private final AtomicReference<String> cancelReason = new AtomicReference<>();
+  private final AtomicReference<RunStoppedException> stop = new AtomicReference<>();
   private final CompletableFuture<Void> stopped = new CompletableFuture<>();
 
   public RunControl(int maxSteps, Duration timeout, Optional<Long> tokenBudget, Clock clock) {
-    this(maxSteps, timeout, tokenBudget, clock, dev.agentexecutor.core.Tenants.DEFAULT);
+    this(maxSteps, timeout, tokenBudget, clock, Tenants.DEFAULT);
+  }
+
+  /** No limits worth the name, for tools called outside a run. */
+  public static RunControl unlimited() {
+    return new RunControl(
+        Integer.MAX_VALUE, Duration.ofDays(3650), Optional.empty(), Clock.systemUTC());
   }
 
   public RunControl(
@@ -48,13 +57,31 @@ public final class RunControl {
     return tenant;
   }
 
-  /** Asks the run to stop at its next step boundary. */
+  /** Asks the run to stop at its next step boundary; it ends as cancelled. */
   public void cancel(String reason) {
-    cancelReason.compareAndSet(null, reason);
+    stopWith(new RunStoppedException(RunStoppedException.Kind.CANCELLED, reason));
+  }
+
+  /**
+   * Stops the run for the service's sake (shutdown): like a cancel, but the run is not finished and
+   * is resumed later from its checkpoints.
+   */
+  public void abandon(String reason) {
+    stopWith(new RunStoppedException(RunStoppedException.Kind.ABANDONED, reason));
+  }
+
+  private void stopWith(RunStoppedException why) {
+    stop.compareAndSet(null, why);
     stopped.complete(null);
   }
 
-  /** Completes when the run is cancelled: what a wait for a tool call also waits for. */
+  /** The run was abandoned by the service (not cancelled by its caller). */
+  public boolean abandoned() {
+    RunStoppedException why = stop.get();
+    return why != null && why.kind() == RunStoppedException.Kind.ABANDONED;
+  }
+
+  /** Completes when the run is cancelled or abandoned: what a wait for a tool call waits for. */
   public CompletableFuture<Void> stopped() {
     return stopped;
   }
@@ -71,15 +98,14 @@ public final class RunControl {
         "the run exceeded its time limit of " + timeout.toSeconds() + " s (RUN_TIMEOUT_SECONDS)");
   }
 
+  /** Cancelled or abandoned. */
   public boolean cancelled() {
-    return cancelReason.get() != null;
+    return stop.get() != null;
   }
 
-  /** Throws when the run must stop before its next step: cancelled, out of time or tokens. */
+  /** Throws when the run must stop before its next step: stopped, out of time or tokens. */
   public void checkBoundary() {
-    String reason = cancelReason.get();
-    if (reason != null) throw new RunStoppedException(RunStoppedException.Kind.CANCELLED, reason);
-    if (clock.instant().isAfter(deadline)) throw timedOut();
+    checkStopped();
     tokenBudget.ifPresent(
         budget -> {
           long used = inputTokens.get() + outputTokens.get();
@@ -95,10 +121,10 @@ public final class RunControl {
         });
   }
 
-  /** Throws when the run is cancelled or out of time: checked between tool calls too. */
+  /** Throws when the run is cancelled, abandoned or out of time: checked between tool calls too. */
   public void checkStopped() {
-    String reason = cancelReason.get();
-    if (reason != null) throw new RunStoppedException(RunStoppedException.Kind.CANCELLED, reason);
+    RunStoppedException why = stop.get();
+    if (why != null) throw new RunStoppedException(why.kind(), why.getMessage());
     if (clock.instant().isAfter(deadline)) throw timedOut();
   }
 

@@ -1,6 +1,6 @@
 package dev.agentexecutor.agent.run;
 
-/** The run stopped before its final answer: cancelled, or a limit was reached. */
+/** The run stopped before its final answer: cancelled, abandoned, or a limit was reached. */
 public class RunStoppedException extends RuntimeException {
   /** Why the run stopped; {@link #errorType()} is what the failed result event reports. */
   public enum Kind {
@@ -8,7 +8,9 @@ public class RunStoppedException extends RuntimeException {
     TIMEOUT("RunTimeout"),
     MAX_STEPS("MaxStepsExceeded"),
     TOKEN_BUDGET("TokenBudgetExceeded"),
-    MESSAGE_TOO_LARGE("MessageTooLarge");
+    MESSAGE_TOO_LARGE("MessageTooLarge"),
+    /** The service stopped the run (shutdown); it is retried, never reported as failed. */
+    ABANDONED("Abandoned");
 
     private final String errorType;
 

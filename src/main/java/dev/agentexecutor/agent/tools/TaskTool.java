@@ -10,27 +10,18 @@ import java.util.stream.Collectors;
 
 /**
  * task(description, subagent_type): runs a subagent on a task with a fresh conversation and the
- * shared file system, and returns its final message; the files it wrote come back to the caller.
+ * shared file system, through the call context's handle ({@link ToolCallContext#subagents()}), and
+ * returns its final message; the files it wrote come back to the caller.
  */
 public final class TaskTool implements Tool {
   private final Map<String, String> subagentDescriptions;
-  private final SubagentRunner runner;
   private final ToolSpec spec;
-
-  /** Runs a named subagent; implemented by the agent loop. */
-  @FunctionalInterface
-  public interface SubagentRunner {
-    /** The subagent's final state; its last message is the answer. */
-    AgentState run(
-        String subagentType, String description, AgentState callerState, ToolCallContext context);
-  }
 
   /**
    * @param subagentDescriptions every subagent's name and description, in the order to show them
    */
-  public TaskTool(Map<String, String> subagentDescriptions, SubagentRunner runner) {
+  public TaskTool(Map<String, String> subagentDescriptions) {
     this.subagentDescriptions = Map.copyOf(subagentDescriptions);
-    this.runner = runner;
     String catalogue =
         subagentDescriptions.entrySet().stream()
             .map(e -> "- " + e.getKey() + ": " + e.getValue())
@@ -70,7 +61,7 @@ public final class TaskTool implements Tool {
                   .map(t -> "`" + t + "`")
                   .collect(Collectors.joining(", ")));
     }
-    AgentState result = runner.run(type, description, state, context);
+    AgentState result = context.subagents().run(type, description, state);
     String answer = result.lastMessage() == null ? "" : result.lastMessage().content();
     return ToolResult.ok(answer, state.withFiles(result.files()));
   }

@@ -4,17 +4,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentexecutor.checkpoint.CheckpointIncompatibleException;
 import dev.agentexecutor.config.Settings;
 import dev.agentexecutor.core.problem.BackendUnavailableException;
-import dev.agentexecutor.core.problem.Problem;
 import dev.agentexecutor.job.InvalidJobException;
-import dev.agentexecutor.job.JobExecutionEvent;
+import dev.agentexecutor.job.Job;
 import dev.agentexecutor.job.JobParser;
+import dev.agentexecutor.job.ParsedJob;
 import dev.agentexecutor.job.ResultEvents;
 import dev.agentexecutor.observability.BuildInfo;
 import dev.agentexecutor.observability.Metrics;
 import dev.agentexecutor.observability.Readiness;
-import dev.agentexecutor.observability.TraceContext;
 import dev.agentexecutor.runner.Caller;
-import dev.agentexecutor.runner.JobRunner;
+import dev.agentexecutor.runner.JobRuns;
 import dev.agentexecutor.runner.Outcome;
 import dev.agentexecutor.runner.ThreadAdmin;
 import dev.agentexecutor.stream.EventStream;
@@ -27,7 +26,6 @@ import io.javalin.http.HttpResponseException;
 import io.javalin.websocket.WsConfig;
 import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -53,7 +51,8 @@ public final class HttpApi implements AutoCloseable {
   private static final String CALLER = "agent-executor.caller";
   private static final String STREAM_ENDED = "agent-executor.stream-ended";
 
-  private final JobRunner runner;
+  private final JobRuns runs;
+  private final JobParser parser;
   private final ThreadAdmin admin;
   private final EventStream events;
   private final Readiness readiness;
@@ -75,12 +74,12 @@ public final class HttpApi implements AutoCloseable {
   private final java.util.concurrent.Semaphore httpJobSlots;
 
   public HttpApi(
-      JobRunner runner,
+      JobRuns runs,
       ThreadAdmin admin,
       EventStream events,
       Readiness readiness,
       Metrics metrics,
-      long maxPayloadBytes,
+      JobParser parser,
       int maxHttpJobs,
       Settings.ClientApi clientApi) {
     this.authenticator = new Authenticator(new ApiTokens(clientApi.apiTokens()));
@@ -90,12 +89,13 @@ public final class HttpApi implements AutoCloseable {
     this.webSockets = new WebSocketStreams(events, followerSlots, heartbeat);
     this.maxHttpJobs = maxHttpJobs;
     this.httpJobSlots = new java.util.concurrent.Semaphore(maxHttpJobs);
-    this.runner = runner;
+    this.runs = runs;
+    this.parser = parser;
     this.admin = admin;
     this.events = events;
     this.readiness = readiness;
     this.metrics = metrics;
-    this.maxPayloadBytes = maxPayloadBytes;
+    this.maxPayloadBytes = parser.maxPayloadBytes();
     this.app =
         Javalin.create(
             config -> {
@@ -212,21 +212,45 @@ public final class HttpApi implements AutoCloseable {
   }
 
   private void executeCloudEvent(Context ctx) throws IOException {
-    byte[] body = readBody(ctx);
-    Map<String, String> headers = ctx.headerMap();
+    if (draining) {
+      shuttingDown(ctx);
+      return;
+    }
+    ParsedJob parsed = parser.cloudEvent(ctx.headerMap(), RequestBody.read(ctx, maxPayloadBytes));
+    if (parsed instanceof ParsedJob.OverLimits over) {
+      // A well-formed job this instance will not run: it fails like one, with a result event.
+      respond(ctx, runs.reject(over.problem(), over.trace()));
+      return;
+    }
     // The tenant is the caller's: a tenant attribute in an HTTP request is never trusted.
-    JobExecutionEvent job =
-        JobParser.fromCloudEvent(headers, body, maxPayloadBytes).withTenant(caller(ctx).tenant());
-    TraceContext trace = JobParser.traceOf(headers, body);
+    Job job = validJob(parsed).withTenant(caller(ctx).tenant());
     if (!httpJobSlots.tryAcquire()) {
       tooBusy(ctx);
       return;
     }
     try {
-      respond(ctx, runner.execute(job, trace));
+      respond(ctx, runs.execute(job));
     } finally {
       httpJobSlots.release();
     }
+  }
+
+  /** The parsed job; any other is answered with its problems (see the exception mappers). */
+  private static Job validJob(ParsedJob parsed) {
+    return JobParser.orThrow(parsed);
+  }
+
+  /**
+   * 503 while this instance drains for shutdown: it takes no new job, and another instance will
+   * (the readiness probe already fails, so load balancers are moving on).
+   */
+  private static void shuttingDown(Context ctx) {
+    ctx.header("Retry-After", "1");
+    error(
+        ctx,
+        503,
+        "shutting_down",
+        "this instance is shutting down and takes no new jobs; retry (another instance takes it)");
   }
 
   /** 429: this instance already runs MAX_CONCURRENT_HTTP_JOBS jobs for HTTP clients. */
@@ -272,9 +296,12 @@ public final class HttpApi implements AutoCloseable {
   }
 
   private void invoke(Context ctx) throws IOException {
-    JobExecutionEvent job =
-        JobParser.fromJobJson(readBody(ctx), maxPayloadBytes).withTenant(caller(ctx).tenant());
-    runner.checkInput(job); // a 400 now, not a failed job after "started"
+    if (draining) {
+      shuttingDown(ctx);
+      return;
+    }
+    ParsedJob parsed = parser.jobJson(ctx.headerMap(), RequestBody.read(ctx, maxPayloadBytes));
+    Job job = validJob(parsed).withTenant(caller(ctx).tenant());
     // /invoke answers before the run: a job id owned by another tenant is refused now, not found
     // later.
     if (admin.owner(job.jobId()).filter(owner -> !owner.equals(job.tenant())).isPresent()) {
@@ -285,9 +312,10 @@ public final class HttpApi implements AutoCloseable {
       tooBusy(ctx);
       return;
     }
-    if (!runner.start(job, TraceContext.fromHeaders(ctx.headerMap()), httpJobSlots::release)) {
+    if (!runs.start(job, httpJobSlots::release)) {
       httpJobSlots.release();
-      error(ctx, 409, "already_running", "job " + job.jobId() + " is already running");
+      if (!runs.accepting()) shuttingDown(ctx);
+      else error(ctx, 409, "already_running", "job " + job.jobId() + " is already running");
       return;
     }
     ctx.json(Json.object().put("thread_id", job.jobId()).put("status", "started"));
@@ -419,8 +447,12 @@ public final class HttpApi implements AutoCloseable {
     ws.onError(ctx -> webSockets.closed(ctx.session));
   }
 
-  /** From now on /ready answers 503, so that load balancers stop sending work while we drain. */
-  public void markDraining() {
+  /**
+   * Stops job intake for a shutdown: from now on POST / and /invoke answer 503 with Retry-After,
+   * and /ready answers 503 so that load balancers stop sending work; every other route (state,
+   * streams, cancel, health, metrics) keeps serving while running jobs drain.
+   */
+  public void stopIntake() {
     draining = true;
   }
 
@@ -433,33 +465,6 @@ public final class HttpApi implements AutoCloseable {
     }
     Readiness.Report report = readiness.check();
     ctx.status(report.ready() ? 200 : 503).json(report.body());
-  }
-
-  /** Reads the body up to the payload limit, answering 413 precisely when it is larger. */
-  private byte[] readBody(Context ctx) throws IOException {
-    long declared = ctx.req().getContentLengthLong();
-    if (declared > maxPayloadBytes) throw tooLarge(declared);
-    try (InputStream in = ctx.req().getInputStream()) {
-      byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxPayloadBytes + 1));
-      if (body.length > maxPayloadBytes) throw tooLarge(-1);
-      return body;
-    }
-  }
-
-  private InvalidJobException tooLarge(long size) {
-    String actual = size >= 0 ? "is " + size + " bytes" : "is larger than that";
-    return new InvalidJobException(
-        413,
-        java.util.List.of(
-            new Problem(
-                "BODY_TOO_LARGE",
-                "$",
-                "the body "
-                    + actual
-                    + "; the limit is "
-                    + maxPayloadBytes
-                    + " bytes (MAX_PAYLOAD_BYTES)")),
-        null);
   }
 
   private static void problem(Context ctx, int status, String code, InvalidJobException e) {

@@ -5,13 +5,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentexecutor.core.problem.Problem;
 import dev.agentexecutor.job.DefinitionValidation;
-import dev.agentexecutor.job.InvalidJobException;
+import dev.agentexecutor.job.JobParser;
 import dev.agentexecutor.util.Json;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -34,6 +33,7 @@ public final class UiRoutes {
           + "form-action 'none'; frame-ancestors 'none'";
 
   private final boolean uiEnabled;
+  private final JobParser parser;
   private final long maxPayloadBytes;
 
   /** Read on first use, not at start-up, so that a service without visitors pays nothing. */
@@ -41,9 +41,10 @@ public final class UiRoutes {
 
   private final Supplier<ArrayNode> examples = lazily(ExampleJobs::load);
 
-  public UiRoutes(boolean uiEnabled, long maxPayloadBytes) {
+  public UiRoutes(boolean uiEnabled, JobParser parser) {
     this.uiEnabled = uiEnabled;
-    this.maxPayloadBytes = maxPayloadBytes;
+    this.parser = parser;
+    this.maxPayloadBytes = parser.maxPayloadBytes();
   }
 
   void register(Javalin app) {
@@ -69,8 +70,8 @@ public final class UiRoutes {
   }
 
   private void validate(Context ctx) throws IOException {
-    JsonNode document = DefinitionValidation.parseBody(readBody(ctx));
-    List<Problem> problems = DefinitionValidation.problems(document);
+    JsonNode document = DefinitionValidation.parseBody(RequestBody.read(ctx, maxPayloadBytes));
+    List<Problem> problems = DefinitionValidation.problems(document, parser);
     ObjectNode body = Json.object().put("valid", problems.isEmpty());
     body.set("problems", Json.tree(problems));
     ctx.json(body);
@@ -112,27 +113,6 @@ public final class UiRoutes {
     ctx.header("Referrer-Policy", "no-referrer");
     ctx.header("X-Frame-Options", "DENY");
     ctx.header("Cross-Origin-Opener-Policy", "same-origin");
-  }
-
-  /** The body up to MAX_PAYLOAD_BYTES; a precise 413 when it is larger (as job intake answers). */
-  private byte[] readBody(Context ctx) throws IOException {
-    long declared = ctx.req().getContentLengthLong();
-    if (declared <= maxPayloadBytes) {
-      try (InputStream in = ctx.req().getInputStream()) {
-        byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxPayloadBytes + 1));
-        if (body.length <= maxPayloadBytes) return body;
-      }
-    }
-    throw new InvalidJobException(
-        413,
-        List.of(
-            new Problem(
-                "BODY_TOO_LARGE",
-                "$",
-                "the body is larger than the limit of "
-                    + maxPayloadBytes
-                    + " bytes (MAX_PAYLOAD_BYTES)")),
-        null);
   }
 
   private static <T> Supplier<T> lazily(Supplier<T> load) {

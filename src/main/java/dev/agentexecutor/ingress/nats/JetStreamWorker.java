@@ -1,13 +1,16 @@
 package dev.agentexecutor.ingress.nats;
 
 import dev.agentexecutor.job.InvalidJobException;
-import dev.agentexecutor.job.JobExecutionEvent;
+import dev.agentexecutor.job.Job;
 import dev.agentexecutor.job.JobParser;
+import dev.agentexecutor.job.ParsedJob;
 import dev.agentexecutor.nats.NatsConnector;
+import dev.agentexecutor.observability.LogContext;
 import dev.agentexecutor.observability.Metrics;
 import dev.agentexecutor.observability.TraceContext;
 import dev.agentexecutor.runner.JobExecutor;
 import dev.agentexecutor.runner.Outcome;
+import dev.agentexecutor.util.Backoff;
 import io.micrometer.core.instrument.Counter;
 import io.nats.client.JetStreamSubscription;
 import io.nats.client.Message;
@@ -27,7 +30,6 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 /**
  * Pulls jobs from the durable JetStream consumer, only as many as there are free job slots, runs
@@ -40,6 +42,9 @@ public final class JetStreamWorker implements AutoCloseable {
   /** Longest wait of one pull; bounds how quickly the loop notices a drain. */
   static final Duration POLL_WAIT = Duration.ofSeconds(1);
 
+  /** Redelivery delays double at most this often (NATS_NAK_DELAY_SECONDS × 1024). */
+  private static final int MAX_NAK_DOUBLINGS = 10;
+
   /** The loop is alive when it iterated this recently (for /ready). */
   static final Duration ALIVE_WITHIN = Duration.ofSeconds(10);
 
@@ -47,12 +52,13 @@ public final class JetStreamWorker implements AutoCloseable {
   private final JobExecutor executor;
   private final Metrics metrics;
   private final Counter pollErrors;
-  private final long maxPayloadBytes;
+  private final JobParser parser;
   private final String streamName;
   private final String consumerName;
   private final Duration ackWait;
   private final int maxDeliver;
   private final Duration nakDelay;
+  private final Backoff redelivery;
   private final int maxConcurrentJobs;
   private final Semaphore slots;
   private final ScheduledExecutorService heartbeats;
@@ -76,7 +82,7 @@ public final class JetStreamWorker implements AutoCloseable {
   private record JobRun(Delivery delivery, Thread thread) {}
 
   public JetStreamWorker(
-      NatsConnector connector, long maxPayloadBytes, JobExecutor executor, Metrics metrics) {
+      NatsConnector connector, JobParser parser, JobExecutor executor, Metrics metrics) {
     var settings = connector.settings();
     this.connector = connector;
     this.executor = executor;
@@ -85,12 +91,13 @@ public final class JetStreamWorker implements AutoCloseable {
         Counter.builder("agent_executor_nats_poll_errors")
             .description("Failed iterations of the NATS poll loop (it backs off and goes on)")
             .register(metrics.registry());
-    this.maxPayloadBytes = maxPayloadBytes;
+    this.parser = parser;
     this.streamName = settings.streamName();
     this.consumerName = settings.consumerName();
     this.ackWait = settings.ackWait();
     this.maxDeliver = settings.maxDeliver();
     this.nakDelay = settings.nakDelay();
+    this.redelivery = Backoff.of(nakDelay, nakDelay.multipliedBy(1L << MAX_NAK_DOUBLINGS));
     this.maxConcurrentJobs = settings.maxConcurrentJobs();
     this.slots = new Semaphore(maxConcurrentJobs);
     this.heartbeats =
@@ -241,13 +248,16 @@ public final class JetStreamWorker implements AutoCloseable {
 
   // ---- one job ----
 
-  /** A message as read: a job, or why it is not one (then {@code job} is null). */
-  private record Received(
-      Delivery delivery,
-      String jobId,
-      TraceContext trace,
-      JobExecutionEvent job,
-      InvalidJobException invalid) {}
+  /** A message as read: a job, or why it is not one. */
+  private record Received(Delivery delivery, ParsedJob parsed) {
+    String jobId() {
+      return parsed.jobId();
+    }
+
+    TraceContext trace() {
+      return parsed.trace();
+    }
+  }
 
   /** Starts the message's job on its own thread, which owns {@code slot}; never throws. */
   private void dispatch(Message message, Slot slot) {
@@ -286,37 +296,14 @@ public final class JetStreamWorker implements AutoCloseable {
   }
 
   /**
-   * A message as read: a job, or why it is not one. Whatever the bytes, this returns: a parser
-   * failing in an unforeseen way makes the message invalid, never a lost slot.
+   * A message as read: a job, or why it is not one. Whatever the bytes, this returns (the parser
+   * turns every failure into problems): a message is invalid, never a lost slot.
    */
   private Received read(Delivery delivery) {
     Message message = delivery.message();
     Map<String, String> headers = lowerCaseHeaders(message.getHeaders());
     byte[] body = message.getData() == null ? new byte[0] : message.getData();
-    TraceContext trace = traceOrFresh(headers, body);
-    try {
-      JobExecutionEvent job = JobParser.fromCloudEvent(headers, body, maxPayloadBytes);
-      return new Received(delivery, job.jobId(), trace, job, null);
-    } catch (InvalidJobException e) {
-      return new Received(delivery, e.jobId(), trace, null, e);
-    } catch (RuntimeException e) {
-      log.warn("unreadable message rejected: {}", e.toString());
-      return new Received(
-          delivery,
-          null,
-          trace,
-          null,
-          InvalidJobException.badRequest(
-              "EVT_INVALID", "$", "the message could not be read as a job"));
-    }
-  }
-
-  private static TraceContext traceOrFresh(Map<String, String> headers, byte[] body) {
-    try {
-      return JobParser.traceOf(headers, body);
-    } catch (RuntimeException e) {
-      return TraceContext.parse(null, null);
-    }
+    return new Received(delivery, parser.cloudEvent(headers, body));
   }
 
   private void runJob(Received received, Slot slot) {
@@ -324,10 +311,14 @@ public final class JetStreamWorker implements AutoCloseable {
     long period = Math.max(100, ackWait.toMillis() / 3);
     ScheduledFuture<?> heartbeat =
         heartbeats.scheduleAtFixedRate(delivery::inProgress, period, period, TimeUnit.MILLISECONDS);
-    MDC.put("trace_id", received.trace().traceId());
-    if (received.jobId() != null) MDC.put("job_id", received.jobId());
-    try {
-      settle(delivery, received.job() != null ? execute(received) : reject(received));
+    try (LogContext ignored = LogContext.of(received.trace().traceId(), received.jobId())) {
+      settle(
+          delivery,
+          switch (received.parsed()) {
+            case ParsedJob.Valid valid -> execute(received, valid.job());
+            case ParsedJob.OverLimits over -> reject(received, over.problem());
+            case ParsedJob.Invalid invalid -> reject(received, invalid.problem());
+          });
     } catch (RuntimeException
         | Error e) { // the executor promises outcomes; retry if it broke that promise
       if (stopping) log.info("job {} stopped by shutdown: {}", received.jobId(), e.toString());
@@ -337,15 +328,13 @@ public final class JetStreamWorker implements AutoCloseable {
       delivery.nakWithDelay(nakDelay);
     } finally {
       heartbeat.cancel(false);
-      MDC.remove("trace_id");
-      MDC.remove("job_id");
       running.removeIf(run -> run.delivery() == delivery);
       slot.release();
     }
   }
 
-  private Outcome execute(Received received) {
-    Outcome outcome = executor.execute(received.job(), received.trace());
+  private Outcome execute(Received received, Job job) {
+    Outcome outcome = executor.execute(job);
     if (outcome instanceof Outcome.Retry retry && isLastDelivery(received.delivery())) {
       log.warn(
           "job {} still cannot run after {} deliveries ({}); giving up",
@@ -355,15 +344,14 @@ public final class JetStreamWorker implements AutoCloseable {
       metrics.natsMessageFailed();
       return executor.giveUp(
           received.jobId(),
-          received.job().tenant(),
+          job.tenant(),
           received.trace(),
           "gave up after %d deliveries: %s".formatted(maxDeliver, retry.reason()));
     }
     return outcome;
   }
 
-  private Outcome reject(Received received) {
-    InvalidJobException invalid = received.invalid();
+  private Outcome reject(Received received, InvalidJobException invalid) {
     log.warn(
         "invalid job message on {} (job id {}): {}",
         received.delivery().message().getSubject(),
@@ -389,8 +377,11 @@ public final class JetStreamWorker implements AutoCloseable {
       case Outcome.Completed c -> handled(delivery::ack);
       case Outcome.Failed f -> handled(delivery::ack);
       case Outcome.Rejected r -> handled(delivery::term);
-      case Outcome.Retry retry ->
-          delivery.nakWithDelay(positiveOr(retry.delay(), outageBackoff(delivery)));
+      case Outcome.Retry retry -> {
+        // Stopping: another worker takes it at once. Otherwise a backend is down: back off.
+        if (stopping) delivery.nak();
+        else delivery.nakWithDelay(outageBackoff(delivery));
+      }
       case Outcome.AlreadyRunning a -> delivery.nakWithDelay(nakDelay);
       case Outcome.OtherTenant o ->
           handled(delivery::term); // another tenant's job id: never ours to run
@@ -405,15 +396,11 @@ public final class JetStreamWorker implements AutoCloseable {
   /**
    * The delay before an outage-struck job is tried again: NATS_NAK_DELAY_SECONDS doubled with each
    * delivery (5, 10, 20, 40 s by default), so that NATS_MAX_DELIVER deliveries span a database
-   * failover rather than a few seconds of it.
+   * failover rather than a few seconds of it. The backoff's ceiling, without jitter: the schedule
+   * is documented, and the server spreads redeliveries by their own arrival times.
    */
   Duration outageBackoff(Delivery delivery) {
-    long doublings = Math.min(Math.max(delivery.deliveredCount() - 1, 0), 10);
-    return nakDelay.multipliedBy(1L << doublings);
-  }
-
-  private static Duration positiveOr(Duration delay, Duration fallback) {
-    return delay == null || delay.isNegative() || delay.isZero() ? fallback : delay;
+    return redelivery.ceiling(delivery.deliveredCount());
   }
 
   private static Map<String, String> lowerCaseHeaders(Headers headers) {
@@ -427,6 +414,15 @@ public final class JetStreamWorker implements AutoCloseable {
   }
 
   // ---- shutdown ----
+
+  /**
+   * Stops intake: no message is fetched any more, and those already buffered go back at once for
+   * another worker. Running jobs go on; {@link #drain} settles them.
+   */
+  public void stopIntake() {
+    stopping = true;
+    stopPoller(System.nanoTime() + POLL_WAIT.plusMillis(200).toNanos());
+  }
 
   /**
    * Stops fetching, lets running jobs finish until the timeout, then naks the ones still running

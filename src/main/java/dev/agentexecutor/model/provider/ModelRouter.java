@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Anthropic or scripted; the settings' defaults when it names none), retries transient failures of
  * real providers and counts the tokens used. Thread-safe; one instance serves the whole process.
  */
-public final class ModelRouter implements ModelClient {
+public final class ModelRouter implements ModelClient, AutoCloseable {
   private final Settings.ModelSettings settings;
   private final Metrics metrics;
   private final RetryPolicy retryPolicy;
@@ -68,14 +68,19 @@ public final class ModelRouter implements ModelClient {
     return retryPolicy.call(model.target(), () -> withinTimeout(() -> model.chat(request, tokens)));
   }
 
-  /** Interrupts model calls that outlive MODEL_TIMEOUT_SECONDS; one shared daemon thread. */
-  private static final ScheduledThreadPoolExecutor WATCHDOG = watchdog();
+  /**
+   * Interrupts model calls that outlive MODEL_TIMEOUT_SECONDS; one daemon thread, shut on close.
+   */
+  private final ScheduledThreadPoolExecutor watchdog = watchdog();
 
   private static ScheduledThreadPoolExecutor watchdog() {
     ScheduledThreadPoolExecutor executor =
         new ScheduledThreadPoolExecutor(
             1, Thread.ofPlatform().name("model-call-watchdog").daemon().factory());
     executor.setRemoveOnCancelPolicy(true);
+    // An idle watchdog holds no thread, so a router nobody closes (tests, tools) leaks nothing.
+    executor.setKeepAliveTime(30, TimeUnit.SECONDS);
+    executor.allowCoreThreadTimeOut(true);
     return executor;
   }
 
@@ -89,7 +94,7 @@ public final class ModelRouter implements ModelClient {
     Thread caller = Thread.currentThread();
     AtomicBoolean timedOut = new AtomicBoolean();
     ScheduledFuture<?> alarm =
-        WATCHDOG.schedule(
+        watchdog.schedule(
             () -> {
               timedOut.set(true);
               caller.interrupt();
@@ -120,5 +125,11 @@ public final class ModelRouter implements ModelClient {
   private ModelConfig withDefaults(ModelConfig config) {
     ModelConfig given = config != null ? config : new ModelConfig(null, null, null, null, null);
     return given.withDefaults(settings.defaultProvider(), settings.defaultModel());
+  }
+
+  /** Stops the watchdog thread; model calls after this are refused. */
+  @Override
+  public void close() {
+    watchdog.shutdownNow();
   }
 }

@@ -3,6 +3,8 @@ package dev.agentexecutor.model.provider;
 import dev.agentexecutor.config.Settings;
 import dev.agentexecutor.model.ModelException;
 import dev.agentexecutor.observability.Metrics;
+import dev.agentexecutor.observability.Redactor;
+import dev.agentexecutor.util.Backoff;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
@@ -35,13 +37,11 @@ public final class RetryPolicy {
   }
 
   private final int maxRetries;
-  private final Duration initialBackoff;
-  private final Duration maxBackoff;
+  private final Backoff backoff;
   private final Sleeper sleeper;
-  private final DoubleSupplier jitter;
   private final Clock clock;
   private final Runnable onRetry;
-  private final SecretRedactor redactor;
+  private final Redactor redactor;
 
   RetryPolicy(
       int maxRetries,
@@ -51,12 +51,10 @@ public final class RetryPolicy {
       DoubleSupplier jitter,
       Clock clock,
       Runnable onRetry,
-      SecretRedactor redactor) {
+      Redactor redactor) {
     this.maxRetries = maxRetries;
-    this.initialBackoff = initialBackoff;
-    this.maxBackoff = maxBackoff;
+    this.backoff = new Backoff(initialBackoff, maxBackoff, jitter);
     this.sleeper = sleeper;
-    this.jitter = jitter;
     this.clock = clock;
     this.onRetry = onRetry;
     this.redactor = redactor;
@@ -77,7 +75,7 @@ public final class RetryPolicy {
         () -> ThreadLocalRandom.current().nextDouble(),
         Clock.systemUTC(),
         metrics::modelRetry,
-        new SecretRedactor(settings.openAiApiKey(), settings.anthropicApiKey()));
+        new Redactor(settings.openAiApiKey(), settings.anthropicApiKey()));
   }
 
   /**
@@ -111,16 +109,7 @@ public final class RetryPolicy {
 
   /** Full jitter over the exponential ceiling, raised to the server's Retry-After if larger. */
   Duration backoff(int retryNumber, AttemptFailure failure) {
-    long ceilingMillis = ceilingMillis(retryNumber);
-    Duration jittered = Duration.ofMillis((long) (jitter.getAsDouble() * ceilingMillis));
-    return failure.retryAfter().filter(after -> after.compareTo(jittered) > 0).orElse(jittered);
-  }
-
-  private long ceilingMillis(int retryNumber) {
-    // Past 30 doublings any sane initial backoff is beyond the cap; stopping there avoids overflow.
-    int doublings = Math.min(retryNumber - 1, 30);
-    long exponential = initialBackoff.toMillis() << doublings;
-    return Math.min(Math.max(exponential, 0), maxBackoff.toMillis());
+    return backoff.delay(retryNumber, failure.retryAfter());
   }
 
   private void sleep(Duration wait, String target) {

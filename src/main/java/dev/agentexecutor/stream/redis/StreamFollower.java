@@ -4,6 +4,7 @@ import dev.agentexecutor.core.problem.BackendUnavailableException;
 import dev.agentexecutor.stream.AgentEvent;
 import dev.agentexecutor.stream.EventStream;
 import dev.agentexecutor.stream.StreamedEvent;
+import dev.agentexecutor.util.Backoff;
 import dev.agentexecutor.util.Json;
 import io.lettuce.core.ConnectionFuture;
 import io.lettuce.core.StreamMessage;
@@ -12,7 +13,6 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
@@ -31,8 +31,7 @@ final class StreamFollower implements EventStream.Subscription {
   static final Duration BLOCK = Duration.ofSeconds(1);
   private static final Duration READ_TIMEOUT = BLOCK.plus(RedisCommands.COMMAND_TIMEOUT);
   private static final int BATCH = 200;
-  private static final Duration MIN_BACKOFF = Duration.ofMillis(100);
-  private static final Duration MAX_BACKOFF = Duration.ofSeconds(2);
+  private static final Backoff BACKOFF = Backoff.of(Duration.ofMillis(100), Duration.ofSeconds(2));
   private static final Duration CONNECT_WAIT = Duration.ofSeconds(2);
   private static final Pattern STREAM_ID = Pattern.compile("\\d+(-\\d+)?");
 
@@ -78,7 +77,7 @@ final class StreamFollower implements EventStream.Subscription {
           if (closed) return;
           if (failures++ == 0) log.warn("following {} paused: {}", streamKey, e.getMessage());
           dropConnection();
-          sleep(backoff(failures));
+          sleep(BACKOFF.delay(failures));
         }
       }
     } finally {
@@ -164,12 +163,6 @@ final class StreamFollower implements EventStream.Subscription {
     StatefulRedisConnection<String, String> open = connection;
     connection = null;
     if (open != null) open.closeAsync();
-  }
-
-  private static Duration backoff(long failures) {
-    long capped =
-        Math.min(MAX_BACKOFF.toMillis(), MIN_BACKOFF.toMillis() << Math.min(failures, 10));
-    return Duration.ofMillis(capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1));
   }
 
   private void sleep(Duration duration) {

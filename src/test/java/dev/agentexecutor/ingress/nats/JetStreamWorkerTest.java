@@ -3,6 +3,7 @@ package dev.agentexecutor.ingress.nats;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.agentexecutor.config.Settings;
+import dev.agentexecutor.job.JobParser;
 import dev.agentexecutor.nats.NatsConnector;
 import dev.agentexecutor.observability.Metrics;
 import dev.agentexecutor.runner.Outcome;
@@ -49,7 +50,9 @@ class JetStreamWorkerTest {
     var connector = new NatsConnector(settings).start();
     toClose.add(connector);
     assertThat(connector.awaitReady(WAIT)).as(connector.status()).isTrue();
-    var worker = new JetStreamWorker(connector, MAX_PAYLOAD, executor, metrics).start();
+    var worker =
+        new JetStreamWorker(connector, JobParser.withDefaultLimits(MAX_PAYLOAD), executor, metrics)
+            .start();
     toClose.add(worker);
     return worker;
   }
@@ -186,7 +189,7 @@ class JetStreamWorkerTest {
         new RecordingExecutor(
             (job, previous) ->
                 previous == 0
-                    ? new Outcome.Retry(job.jobId(), "postgres down", Duration.ofMillis(400))
+                    ? new Outcome.Retry(job.jobId(), "postgres down")
                     : RecordingExecutor.completed(job));
     startWorker(settings(Duration.ofSeconds(5), 5, Duration.ofMillis(400), 1), executor);
     publishJob("retry-1");
@@ -204,7 +207,7 @@ class JetStreamWorkerTest {
         new RecordingExecutor(
             (job, previous) ->
                 previous < 2
-                    ? new Outcome.Retry(job.jobId(), "postgres down", Duration.ZERO)
+                    ? new Outcome.Retry(job.jobId(), "postgres down")
                     : RecordingExecutor.completed(job));
     startWorker(settings(Duration.ofSeconds(5), 5, Duration.ofMillis(300), 1), executor);
     publishJob("outage-1");
@@ -221,9 +224,7 @@ class JetStreamWorkerTest {
   @Test
   void reachingMaxDeliverGivesUpOnce() throws Exception {
     var executor =
-        new RecordingExecutor(
-            (job, previous) ->
-                new Outcome.Retry(job.jobId(), "postgres down", Duration.ofMillis(100)));
+        new RecordingExecutor((job, previous) -> new Outcome.Retry(job.jobId(), "postgres down"));
     startWorker(settings(Duration.ofSeconds(5), 3, Duration.ofMillis(100), 1), executor);
     publishJob("doomed-1");
 
@@ -287,7 +288,9 @@ class JetStreamWorkerTest {
     var second = RecordingExecutor.completing();
     var connector = new NatsConnector(settings).start();
     toClose.add(connector);
-    toClose.add(new JetStreamWorker(connector, MAX_PAYLOAD, second, metrics).start());
+    toClose.add(
+        new JetStreamWorker(connector, JobParser.withDefaultLimits(MAX_PAYLOAD), second, metrics)
+            .start());
     // Well within the 30 s ack wait: only the nak can have brought it back this fast.
     NatsTestKit.await(
         "redelivered to the second worker",
@@ -327,7 +330,9 @@ class JetStreamWorkerTest {
     nats.jetStreamManagement().deleteConsumer(settings.streamName(), settings.consumerName());
     publishJob("deleted-before-subscribe");
     var executor = RecordingExecutor.completing();
-    toClose.add(new JetStreamWorker(connector, MAX_PAYLOAD, executor, metrics).start());
+    toClose.add(
+        new JetStreamWorker(connector, JobParser.withDefaultLimits(MAX_PAYLOAD), executor, metrics)
+            .start());
 
     NatsTestKit.await(
         "the job published while the consumer was gone ran",
@@ -344,7 +349,11 @@ class JetStreamWorkerTest {
     toClose.add(connector);
     assertThat(connector.awaitReady(WAIT)).isTrue();
     var second =
-        new JetStreamWorker(connector, MAX_PAYLOAD, RecordingExecutor.completing(), metrics)
+        new JetStreamWorker(
+                connector,
+                JobParser.withDefaultLimits(MAX_PAYLOAD),
+                RecordingExecutor.completing(),
+                metrics)
             .start();
     toClose.add(second);
     worker.close();

@@ -1,7 +1,7 @@
 package dev.agentexecutor.ingress.nats;
 
 import dev.agentexecutor.job.InvalidJobException;
-import dev.agentexecutor.job.JobExecutionEvent;
+import dev.agentexecutor.job.Job;
 import dev.agentexecutor.observability.TraceContext;
 import dev.agentexecutor.runner.JobExecutor;
 import dev.agentexecutor.runner.Outcome;
@@ -16,7 +16,7 @@ import java.util.function.BiFunction;
  */
 final class RecordingExecutor implements JobExecutor {
   /** What one execute does: gets the job and how many times it was executed before. */
-  interface Behaviour extends BiFunction<JobExecutionEvent, Integer, Outcome> {}
+  interface Behaviour extends BiFunction<Job, Integer, Outcome> {}
 
   record Call(String jobId, TraceContext trace, long atNanos) {}
 
@@ -44,7 +44,7 @@ final class RecordingExecutor implements JobExecutor {
         });
   }
 
-  static Outcome completed(JobExecutionEvent job) {
+  static Outcome completed(Job job) {
     return new Outcome.Completed(job.jobId(), null, false);
   }
 
@@ -58,9 +58,9 @@ final class RecordingExecutor implements JobExecutor {
   }
 
   @Override
-  public Outcome execute(JobExecutionEvent job, TraceContext trace) {
+  public Outcome execute(Job job) {
     int previous = (int) executed.stream().filter(c -> c.jobId().equals(job.jobId())).count();
-    executed.add(new Call(job.jobId(), trace, System.nanoTime()));
+    executed.add(new Call(job.jobId(), job.trace(), System.nanoTime()));
     maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
     try {
       Outcome outcome = behaviour.apply(job, previous);

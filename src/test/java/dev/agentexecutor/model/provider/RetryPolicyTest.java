@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.agentexecutor.model.ModelException;
+import dev.agentexecutor.observability.Redactor;
 import java.io.IOException;
 import java.net.http.HttpTimeoutException;
 import java.time.Clock;
@@ -33,7 +34,7 @@ class RetryPolicyTest {
         () -> jitter,
         Clock.fixed(NOW, ZoneOffset.UTC),
         retries::incrementAndGet,
-        new SecretRedactor("sk-secret-key"));
+        new Redactor("sk-secret-key"));
   }
 
   /** An attempt that throws the given failures in turn, then answers "ok". */
@@ -169,7 +170,7 @@ class RetryPolicyTest {
             () -> 0.5,
             Clock.systemUTC(),
             () -> {},
-            new SecretRedactor());
+            new Redactor());
 
     ModelException failure =
         catchThrowableOfType(

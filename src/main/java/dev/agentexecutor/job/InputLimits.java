@@ -1,13 +1,12 @@
-package dev.agentexecutor.runner;
+package dev.agentexecutor.job;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentexecutor.core.problem.Problem;
+import dev.agentexecutor.core.problem.ProblemCode;
 import dev.agentexecutor.core.state.AgentState;
 import dev.agentexecutor.core.state.Message;
 import dev.agentexecutor.core.state.StateLimits;
-import dev.agentexecutor.job.InputPayload;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -15,19 +14,20 @@ import java.util.Map;
 
 /**
  * Holds a job's input to the same limits as the state it starts: the seeded files (MAX_FILE_CHARS,
- * MAX_FILES, MAX_FILES_TOTAL_CHARS, path length) and every message (MAX_MESSAGE_CHARS). The limits
- * are settings, so this runs where the settings are known, after the job parser.
+ * MAX_FILES, MAX_FILES_TOTAL_CHARS, path length) and every message (MAX_MESSAGE_CHARS). Part of the
+ * job parser's validation, with the limits the settings give it.
  */
 final class InputLimits {
   private static final String FILES = "$.input_payload.files";
 
   private InputLimits() {}
 
-  static List<Problem> problems(ObjectNode input, StateLimits limits) {
+  /** The problems of a valid input payload and the state built from it; empty within limits. */
+  static List<Problem> problems(ObjectNode input, AgentState initial, StateLimits limits) {
     List<Problem> problems = new ArrayList<>();
     JsonNode files = input.get("files");
     if (files != null && files.isObject()) fileProblems((ObjectNode) files, limits, problems);
-    messageProblems(input, limits, problems);
+    messageProblems(input, initial, limits, problems);
     return problems;
   }
 
@@ -35,7 +35,7 @@ final class InputLimits {
     if (files.size() > limits.maxFiles()) {
       problems.add(
           new Problem(
-              "INPUT_FILES_TOO_MANY",
+              ProblemCode.INPUT_FILES_TOO_MANY,
               FILES,
               "has "
                   + files.size()
@@ -53,17 +53,18 @@ final class InputLimits {
       if (path.length() > StateLimits.MAX_PATH_CHARS) {
         problems.add(
             new Problem(
-                "INPUT_FILES",
+                ProblemCode.INPUT_FILES,
                 at,
                 "the path is longer than " + StateLimits.MAX_PATH_CHARS + " characters"));
       } else if (path.chars().anyMatch(Character::isISOControl)) {
         problems.add(
-            new Problem("INPUT_FILES", at, "the path must not contain control characters"));
+            new Problem(
+                ProblemCode.INPUT_FILES, at, "the path must not contain control characters"));
       }
       if (chars > limits.maxFileChars()) {
         problems.add(
             new Problem(
-                "INPUT_FILE_TOO_LARGE",
+                ProblemCode.INPUT_FILE_TOO_LARGE,
                 at,
                 "has "
                     + chars
@@ -75,7 +76,7 @@ final class InputLimits {
     if (total > limits.maxFilesTotalChars()) {
       problems.add(
           new Problem(
-              "INPUT_FILES_TOO_LARGE",
+              ProblemCode.INPUT_FILES_TOO_LARGE,
               FILES,
               "hold "
                   + total
@@ -90,8 +91,7 @@ final class InputLimits {
    * as one.
    */
   private static void messageProblems(
-      ObjectNode input, StateLimits limits, List<Problem> problems) {
-    AgentState initial = InputPayload.initialState(withoutFiles(input), Instant.EPOCH);
+      ObjectNode input, AgentState initial, StateLimits limits, List<Problem> problems) {
     JsonNode given = input.get("messages");
     int givenCount = given != null && given.isArray() ? given.size() : 0;
     List<Message> messages = initial.messages();
@@ -102,7 +102,7 @@ final class InputLimits {
           i < givenCount ? "$.input_payload.messages[" + i + "]" : "$.input_payload.instructions";
       problems.add(
           new Problem(
-              "INPUT_MESSAGE_TOO_LARGE",
+              ProblemCode.INPUT_MESSAGE_TOO_LARGE,
               at,
               "has "
                   + chars
@@ -110,18 +110,5 @@ final class InputLimits {
                   + limits.maxMessageChars()
                   + " per message (MAX_MESSAGE_CHARS)"));
     }
-  }
-
-  /** The files are checked above; building them again for the messages would only cost time. */
-  private static ObjectNode withoutFiles(ObjectNode input) {
-    if (!input.has("files")) return input;
-    ObjectNode shallow = input.objectNode();
-    input
-        .fields()
-        .forEachRemaining(
-            field -> {
-              if (!field.getKey().equals("files")) shallow.set(field.getKey(), field.getValue());
-            });
-    return shallow;
   }
 }
