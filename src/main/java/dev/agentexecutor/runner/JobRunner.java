@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The execution path, top to bottom: already finished? republish its result. Otherwise build the
  * agent, run it (resuming from the thread's last checkpoint), stream its events, store the result
- * and publish it. Backend outages become {@link Outcome.Retry}; nothing else escapes.
+ * and publish it. Backend outages and shutdown become {@link Outcome.Retry}; nothing else escapes.
+ * {@link #shutdown} stops it in order: no new job, one deadline, then abandon and join.
  */
 public final class JobRunner implements JobExecutor, JobRuns {
   private static final Logger log = LoggerFactory.getLogger(JobRunner.class);

@@ -3,11 +3,15 @@ package dev.agentexecutor.store;
 import java.time.Instant;
 import java.util.Optional;
 
-/** Status and final result of each job: the source of idempotency and of GET /state. */
+/**
+ * The final status and result of each job: the source of idempotency and of GET /state. A record is
+ * written once, when the job ends; there is no "running" record (a running job is known by its
+ * checkpoints, see docs/decisions.md).
+ */
 public interface JobStore {
   Optional<JobRecord> find(String jobId);
 
-  /** Inserts or replaces the record (status running when a job starts, final when it ends). */
+  /** Inserts or replaces the job's record (its final status and result event). */
   void save(JobRecord record);
 
   /** Removes the job's record; false when there was none. */

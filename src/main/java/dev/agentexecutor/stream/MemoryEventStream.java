@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
@@ -76,8 +78,13 @@ public final class MemoryEventStream implements EventStream {
     }
   }
 
-  /** One thread's events; sequence numbers start at 1 and are the event ids. */
+  /**
+   * One thread's events; sequence numbers start at 1 and are the event ids. Followers wait on a
+   * condition of its lock (not a monitor's wait(), which would pin their virtual threads).
+   */
   private static final class ThreadLog {
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition appended = lock.newCondition();
     private final List<StreamedEvent> events = new ArrayList<>();
     private long firstSequence = 1;
     private long nextSequence = 1;
@@ -89,47 +96,68 @@ public final class MemoryEventStream implements EventStream {
     }
 
     /** Clears the log unless someone follows it; true when cleared. */
-    synchronized boolean clearIfIdle() {
-      if (followers > 0) return false;
-      clear();
-      return true;
-    }
-
-    synchronized String append(AgentEvent event, int cap) {
-      lastAppend = System.nanoTime();
-      String id = Long.toString(nextSequence++);
-      events.add(new StreamedEvent(id, event));
-      if (events.size() > cap) {
-        events.remove(0);
-        firstSequence++;
+    boolean clearIfIdle() {
+      lock.lock();
+      try {
+        if (followers > 0) return false;
+        clear();
+        return true;
+      } finally {
+        lock.unlock();
       }
-      notifyAll();
-      return id;
     }
 
-    synchronized Optional<StreamedEvent> last() {
-      return events.isEmpty() ? Optional.empty() : Optional.of(events.get(events.size() - 1));
+    String append(AgentEvent event, int cap) {
+      lock.lock();
+      try {
+        lastAppend = System.nanoTime();
+        String id = Long.toString(nextSequence++);
+        events.add(new StreamedEvent(id, event));
+        if (events.size() > cap) {
+          events.remove(0);
+          firstSequence++;
+        }
+        appended.signalAll();
+        return id;
+      } finally {
+        lock.unlock();
+      }
     }
 
-    synchronized void clear() {
-      events.clear();
-      firstSequence = nextSequence;
-      notifyAll();
+    Optional<StreamedEvent> last() {
+      lock.lock();
+      try {
+        return events.isEmpty() ? Optional.empty() : Optional.of(events.get(events.size() - 1));
+      } finally {
+        lock.unlock();
+      }
+    }
+
+    void clear() {
+      lock.lock();
+      try {
+        events.clear();
+        firstSequence = nextSequence;
+        appended.signalAll();
+      } finally {
+        lock.unlock();
+      }
     }
 
     void deliver(long after, Consumer<StreamedEvent> listener) {
       long position = after;
-      synchronized (this) {
-        followers++;
-      }
+      changeFollowers(1);
       try {
         while (!Thread.currentThread().isInterrupted()) {
           List<StreamedEvent> batch;
-          synchronized (this) {
-            while (nextSequence - 1 <= position) wait();
+          lock.lock();
+          try {
+            while (nextSequence - 1 <= position) appended.await();
             int from = (int) Math.max(0, position + 1 - firstSequence);
             batch = new ArrayList<>(events.subList(Math.min(from, events.size()), events.size()));
             position = nextSequence - 1;
+          } finally {
+            lock.unlock();
           }
           for (StreamedEvent event : batch) {
             listener.accept(event);
@@ -139,9 +167,16 @@ public final class MemoryEventStream implements EventStream {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       } finally {
-        synchronized (this) {
-          followers--;
-        }
+        changeFollowers(-1);
+      }
+    }
+
+    private void changeFollowers(int by) {
+      lock.lock();
+      try {
+        followers += by;
+      } finally {
+        lock.unlock();
       }
     }
   }

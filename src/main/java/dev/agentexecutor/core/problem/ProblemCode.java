@@ -65,7 +65,7 @@ public enum ProblemCode {
   DEF_MODEL_SCRIPT("A scripted model without script: [responses] or {\"file\": path}."),
   DEF_SCRIPT_TOO_LONG("An inline script with more than 10,000 responses."),
   DEF_SCRIPT_RESPONSE(
-      "A script response that is not an object, or has neither content nor tool calls."),
+      "A script response that is not an object, has content that is not a string, or has neither content nor tool calls."),
   DEF_SCRIPT_TOOL_CALLS("A script response's tool_calls are not [{name, args?, id?}]."),
   DEF_SCRIPT_DELAY("A script response's delay_ms is not 0 to 60,000."),
   DEF_SCRIPT_USAGE(
@@ -80,7 +80,8 @@ public enum ProblemCode {
   DEF_TOOL_SCRIPT("A Python script tool: this runtime never executes code from a job."),
   DEF_TOOL_URL("A tool URL that is not an absolute http(s) URL."),
   DEF_TOOL_METHOD("A tool method other than GET, POST, PUT, PATCH or DELETE."),
-  DEF_TOOL_HEADERS("Tool headers that are not names to strings, or name a header the client sets."),
+  DEF_TOOL_HEADERS(
+      "Tool headers that are not valid names to one-line strings, or name a header the HTTP client sets."),
   DEF_TOOL_REF("An entry of a node's tools is not a string."),
   DEF_TOOL_UNKNOWN("A node names a tool that is neither built in nor in tool_definitions."),
 

@@ -222,8 +222,9 @@ public final class HttpApi implements AutoCloseable {
       respond(ctx, runs.reject(over.problem(), over.trace()));
       return;
     }
-    // The tenant is the caller's: a tenant attribute in an HTTP request is never trusted.
-    Job job = validJob(parsed).withTenant(caller(ctx).tenant());
+    // An invalid job is answered with its problems (see the exception mappers). The tenant is the
+    // caller's: a tenant attribute in an HTTP request is never trusted.
+    Job job = JobParser.orThrow(parsed).withTenant(caller(ctx).tenant());
     if (!httpJobSlots.tryAcquire()) {
       tooBusy(ctx);
       return;
@@ -233,11 +234,6 @@ public final class HttpApi implements AutoCloseable {
     } finally {
       httpJobSlots.release();
     }
-  }
-
-  /** The parsed job; any other is answered with its problems (see the exception mappers). */
-  private static Job validJob(ParsedJob parsed) {
-    return JobParser.orThrow(parsed);
   }
 
   /**
@@ -271,6 +267,10 @@ public final class HttpApi implements AutoCloseable {
       case Outcome.Failed f -> resultEvent(ctx, f.result());
       case Outcome.Rejected r -> resultEvent(ctx.status(400), r.result());
       case Outcome.Retry r -> {
+        if (!runs.accepting()) {
+          shuttingDown(ctx);
+          return;
+        }
         ctx.header("Retry-After", "5");
         error(ctx, 503, "backend_unavailable", r.reason());
       }
@@ -301,7 +301,7 @@ public final class HttpApi implements AutoCloseable {
       return;
     }
     ParsedJob parsed = parser.jobJson(ctx.headerMap(), RequestBody.read(ctx, maxPayloadBytes));
-    Job job = validJob(parsed).withTenant(caller(ctx).tenant());
+    Job job = JobParser.orThrow(parsed).withTenant(caller(ctx).tenant());
     // /invoke answers before the run: a job id owned by another tenant is refused now, not found
     // later.
     if (admin.owner(job.jobId()).filter(owner -> !owner.equals(job.tenant())).isPresent()) {

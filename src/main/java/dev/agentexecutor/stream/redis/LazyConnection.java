@@ -3,6 +3,7 @@ package dev.agentexecutor.stream.redis;
 import dev.agentexecutor.core.problem.BackendUnavailableException;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Duration;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 /**
@@ -15,6 +16,10 @@ final class LazyConnection implements AutoCloseable {
 
   private final Supplier<StatefulRedisConnection<String, String>> opener;
   private volatile StatefulRedisConnection<String, String> connection;
+
+  /** Connecting happens under it: a lock, so that virtual threads waiting are not pinned. */
+  private final ReentrantLock lock = new ReentrantLock();
+
   private long nextAttemptNanos = System.nanoTime();
   private RuntimeException lastFailure;
   private boolean closed;
@@ -28,7 +33,16 @@ final class LazyConnection implements AutoCloseable {
     return open != null ? open : openOrFail();
   }
 
-  private synchronized StatefulRedisConnection<String, String> openOrFail() {
+  private StatefulRedisConnection<String, String> openOrFail() {
+    lock.lock();
+    try {
+      return openLocked();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private StatefulRedisConnection<String, String> openLocked() {
     if (closed) throw new BackendUnavailableException(RedisCommands.BACKEND, "closed", null);
     if (connection != null) return connection;
     if (System.nanoTime() - nextAttemptNanos < 0) {
@@ -47,8 +61,13 @@ final class LazyConnection implements AutoCloseable {
   }
 
   @Override
-  public synchronized void close() {
-    closed = true;
-    if (connection != null) connection.close();
+  public void close() {
+    lock.lock();
+    try {
+      closed = true;
+      if (connection != null) connection.close();
+    } finally {
+      lock.unlock();
+    }
   }
 }

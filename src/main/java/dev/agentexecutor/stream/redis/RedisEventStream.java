@@ -5,6 +5,7 @@ import dev.agentexecutor.core.problem.BackendUnavailableException;
 import dev.agentexecutor.stream.AgentEvent;
 import dev.agentexecutor.stream.EventStream;
 import dev.agentexecutor.stream.StreamedEvent;
+import dev.agentexecutor.util.Backoff;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
@@ -27,6 +28,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
@@ -44,8 +46,16 @@ public final class RedisEventStream implements EventStream {
   private static final Duration CONNECT_TIMEOUT = Duration.ofMillis(500);
 
   /** Reconnect quickly after a restart, without hammering a server that stays down. */
+  /** Lettuce's reconnects wait as every other retry of the service does (see {@link Backoff}). */
   private static final Delay RECONNECT_DELAY =
-      Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(2), 2, TimeUnit.MILLISECONDS);
+      new Delay() {
+        private final Backoff backoff = Backoff.of(Duration.ofMillis(50), Duration.ofSeconds(2));
+
+        @Override
+        public Duration createDelay(long attempt) {
+          return backoff.delay(attempt);
+        }
+      };
 
   private final ClientResources resources;
   private final RedisClient client;
@@ -113,7 +123,8 @@ public final class RedisEventStream implements EventStream {
     String stream = keys.stream(threadId);
     RedisAsyncCommands<String, String> commands = shared.get().async();
     Pending pending = unconfirmed.computeIfAbsent(threadId, id -> new Pending());
-    synchronized (pending) {
+    pending.lock.lock(); // held while waiting on Redis: a lock, so a virtual thread is not pinned
+    try {
       if (pending.replies.size() >= MAX_UNCONFIRMED) awaitAll(pending.replies);
       pending.replies.add(commands.xadd(stream, capped, EVENT_FIELD, json));
       // The expiry is refreshed on the first event, every EXPIRE_EVERY events and the last one,
@@ -122,6 +133,8 @@ public final class RedisEventStream implements EventStream {
       if (pending.events++ % EXPIRE_EVERY == 0 || event.isEnd())
         pending.replies.add(commands.expire(stream, ttlSeconds));
       pending.replies.add(commands.publish(keys.channel(threadId), json));
+    } finally {
+      pending.lock.unlock();
     }
   }
 
@@ -129,13 +142,17 @@ public final class RedisEventStream implements EventStream {
   public void flush(String threadId) {
     Pending pending = unconfirmed.remove(threadId);
     if (pending == null) return;
-    synchronized (pending) {
+    pending.lock.lock();
+    try {
       awaitAll(pending.replies);
+    } finally {
+      pending.lock.unlock();
     }
   }
 
   /** A thread's replies not yet checked, and how many events it sent since its last flush. */
   private static final class Pending {
+    final ReentrantLock lock = new ReentrantLock();
     final List<RedisFuture<?>> replies = new ArrayList<>();
     long events;
   }
