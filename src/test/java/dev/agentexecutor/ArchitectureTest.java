@@ -130,6 +130,16 @@ class ArchitectureTest {
           .whereLayer("Ports")
           .mayOnlyBeAccessedByLayers("Agent", "Job", "Runner");
 
+  /** The HTTP API needs of the runner only what {@code JobRuns} offers, not the class behind it. */
+  @ArchTest
+  static final ArchRule ingressKnowsTheRunnerByItsInterfaces =
+      noClasses()
+          .that()
+          .resideInAPackage("dev.agentexecutor.ingress..")
+          .should()
+          .dependOnClassesThat()
+          .haveFullyQualifiedName("dev.agentexecutor.runner.JobRunner");
+
   /** Main is the entry point only: it hands the command line to picocli and the cli package. */
   @ArchTest
   static final ArchRule entryPointOnlyKnowsTheCommandLine =

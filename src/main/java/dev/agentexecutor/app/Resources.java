@@ -24,11 +24,6 @@ final class Resources implements AutoCloseable {
     return resource;
   }
 
-  /** The names in the order they will be closed. */
-  synchronized List<String> closingOrder() {
-    return opened.stream().map(Opened::name).toList();
-  }
-
   @Override
   public void close() {
     List<Opened> toClose;

@@ -36,23 +36,16 @@ import org.slf4j.LoggerFactory;
 public final class JobParser {
   private static final Logger log = LoggerFactory.getLogger(JobParser.class);
   public static final String EXECUTE_TYPE = "dev.my-platform.agent.execute";
-  private static final List<String> REQUIRED_ATTRIBUTES =
-      List.of("specversion", "id", "source", "type");
   private static final long DEFAULT_MAX_BYTES = 1 << 20;
 
   private final long maxPayloadBytes;
   private final StateLimits limits;
-  private final Clock clock;
+  private final Clock clock = Clock.systemUTC();
 
   /** Bodies up to {@code maxPayloadBytes}; inputs within {@code limits} (MAX_FILES...). */
   public JobParser(long maxPayloadBytes, StateLimits limits) {
-    this(maxPayloadBytes, limits, Clock.systemUTC());
-  }
-
-  JobParser(long maxPayloadBytes, StateLimits limits, Clock clock) {
     this.maxPayloadBytes = maxPayloadBytes;
     this.limits = limits;
-    this.clock = clock;
   }
 
   /** The largest body or message it reads (MAX_PAYLOAD_BYTES). */
@@ -60,7 +53,7 @@ public final class JobParser {
     return maxPayloadBytes;
   }
 
-  /** A parser with the default state limits, for callers without settings. */
+  /** A parser with the default state limits, for callers without settings (tests, tools). */
   public static JobParser withDefaultLimits(long maxPayloadBytes) {
     return new JobParser(maxPayloadBytes, StateLimits.DEFAULTS);
   }
@@ -95,7 +88,7 @@ public final class JobParser {
     return orThrow(reading.result(() -> reading.job(node, Tenants.DEFAULT)));
   }
 
-  // ---- the same with the default limits, throwing when invalid ----
+  // ---- the same with the default limits, throwing when invalid (tests, tools) ----
 
   public static Job fromCloudEvent(Map<String, String> headers, byte[] body, long maxBytes) {
     return orThrow(withDefaultLimits(maxBytes).cloudEvent(headers, body));
@@ -214,8 +207,8 @@ public final class JobParser {
       String jobId = validIdIn(data, "job_id");
       if (jobId == null && Ids.isValidClientId(headers.get("ce-subject")))
         jobId = headers.get("ce-subject");
-      Attributes attributes = name -> headers.get("ce-" + name);
-      checkSpecversion(headers.get("ce-specversion").strip(), jobId);
+      CloudEventAttributes attributes = CloudEventAttributes.ofHeaders(headers);
+      CloudEventAttributes.checkSpecversion(headers.get("ce-specversion").strip(), jobId);
       if (data.isObject() && data.has("specversion"))
         return structuredUnderHeaders((ObjectNode) data);
       try {
@@ -225,10 +218,10 @@ public final class JobParser {
         throw InvalidJobException.of(
             ProblemCode.EVT_INVALID,
             "$",
-            "invalid binary-mode CloudEvent: " + printable(rootMessage(e)),
+            "invalid binary-mode CloudEvent: " + CloudEventAttributes.printable(rootMessage(e)),
             jobId);
       }
-      String tenant = checkTypeAndTenant(attributes, jobId);
+      String tenant = attributes.checkTypeAndTenant(jobId);
       return jobFromData(data, jobId, tenant);
     }
 
@@ -267,9 +260,9 @@ public final class JobParser {
       }
       traceFrom(node);
       String jobId = validIdIn(node.path("data"), "job_id");
-      Attributes attributes = name -> node.get(name);
-      checkRequired(attributes, jobId);
-      checkSpecversion(attributes.text("specversion"), jobId);
+      CloudEventAttributes attributes = CloudEventAttributes.ofEvent(node);
+      attributes.checkRequired(jobId);
+      CloudEventAttributes.checkSpecversion(attributes.text("specversion"), jobId);
       Object dataType = attributes.get("datacontenttype");
       if (dataType instanceof JsonNode type
           && type.isTextual()
@@ -277,11 +270,11 @@ public final class JobParser {
         throw InvalidJobException.of(
             ProblemCode.EVT_CONTENT_TYPE,
             "$.datacontenttype",
-            "event data must be JSON, not '" + printable(type.asText()) + "'",
+            "event data must be JSON, not '" + CloudEventAttributes.printable(type.asText()) + "'",
             jobId);
       }
       String subject = jobId != null ? jobId : validIdIn(node, "subject");
-      String tenant = checkTypeAndTenant(attributes, subject);
+      String tenant = attributes.checkTypeAndTenant(subject);
       JsonNode data = node.get("data");
       if (data != null && data.isObject()) return jobFromData(data, subject, tenant);
       return jobFromEncodedData(node, subject, tenant);
@@ -299,7 +292,7 @@ public final class JobParser {
         throw InvalidJobException.of(
             ProblemCode.EVT_INVALID,
             "$",
-            "invalid structured CloudEvent: " + printable(rootMessage(e)),
+            "invalid structured CloudEvent: " + CloudEventAttributes.printable(rootMessage(e)),
             subject);
       }
       byte[] data = event.getData() == null ? null : event.getData().toBytes();
@@ -364,83 +357,6 @@ public final class JobParser {
       this.job = job;
       this.problem = problem;
     }
-  }
-
-  // ---- CloudEvent attributes, in either mode ----
-
-  /** An event attribute by name: a header value (binary mode) or a JSON member (structured). */
-  @FunctionalInterface
-  private interface Attributes {
-    Object get(String name);
-
-    /** The attribute as text when it is a non-blank string, else null. */
-    default String text(String name) {
-      Object value = get(name);
-      String text =
-          value instanceof JsonNode node
-              ? (node.isTextual() ? node.asText() : null)
-              : (String) value;
-      return text == null || text.isBlank() ? null : text;
-    }
-  }
-
-  private static void checkRequired(Attributes event, String jobId) {
-    List<Problem> missing = new ArrayList<>();
-    for (String attribute : REQUIRED_ATTRIBUTES) {
-      if (event.text(attribute) == null) {
-        missing.add(
-            new Problem(
-                ProblemCode.EVT_ATTRIBUTE,
-                "$." + attribute,
-                "required CloudEvent attribute is missing, blank or not a string"));
-      }
-    }
-    if (!missing.isEmpty()) throw new InvalidJobException(missing, jobId);
-  }
-
-  private static void checkSpecversion(String version, String jobId) {
-    if (!"1.0".equals(version)) {
-      throw InvalidJobException.of(
-          ProblemCode.EVT_SPECVERSION,
-          "$.specversion",
-          "unsupported specversion '" + printable(version) + "' (expected 1.0)",
-          jobId);
-    }
-  }
-
-  /**
-   * Checks the event type and returns the {@code tenant} extension attribute (absent: the default
-   * tenant). Only the NATS worker trusts the tenant; HTTP replaces it with its caller's.
-   */
-  private static String checkTypeAndTenant(Attributes event, String jobId) {
-    String type = event.text("type");
-    if (!EXECUTE_TYPE.equals(type)) {
-      throw InvalidJobException.of(
-          ProblemCode.EVT_TYPE,
-          "$.type",
-          "event type must be '"
-              + EXECUTE_TYPE
-              + "', not '"
-              + printable(rawText(event, "type"))
-              + "'",
-          jobId);
-    }
-    Object tenant = event.get(Tenants.ATTRIBUTE);
-    if (tenant == null || (tenant instanceof JsonNode node && node.isNull()))
-      return Tenants.DEFAULT;
-    String name = event.text(Tenants.ATTRIBUTE);
-    if (name != null && Tenants.isValid(name)) return name;
-    throw InvalidJobException.of(
-        ProblemCode.EVT_ATTRIBUTE,
-        "$." + Tenants.ATTRIBUTE,
-        "the tenant attribute must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit",
-        jobId);
-  }
-
-  /** The attribute's text even when blank, for quoting it in a message. */
-  private static String rawText(Attributes event, String name) {
-    Object value = event.get(name);
-    return value instanceof JsonNode node ? node.asText() : (String) value;
   }
 
   // ---- job fields ----
@@ -523,18 +439,6 @@ public final class JobParser {
           if (k != null && v != null) map.put(k.toLowerCase(Locale.ROOT), v);
         });
     return map;
-  }
-
-  /** Caller-supplied text quoted in a message: control characters shown escaped, length capped. */
-  static String printable(String text) {
-    if (text == null) return "null";
-    StringBuilder out = new StringBuilder(Math.min(text.length(), 120));
-    for (int i = 0; i < text.length() && out.length() < 120; i++) {
-      char c = text.charAt(i);
-      if (Character.isISOControl(c)) out.append(String.format("\\u%04x", (int) c));
-      else out.append(c);
-    }
-    return out.length() < text.length() ? out + "..." : out.toString();
   }
 
   private static String rootMessage(Throwable e) {

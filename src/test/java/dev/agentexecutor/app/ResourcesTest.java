@@ -22,7 +22,6 @@ class ResourcesTest {
         });
     resources.add("http", () -> closed.add("http"));
 
-    assertThat(resources.closingOrder()).containsExactly("http", "model", "backends", "tracing");
     resources.close();
 
     assertThat(closed).containsExactly("http", "model", "backends", "tracing");
