@@ -335,7 +335,10 @@ public final class JetStreamWorker implements AutoCloseable {
 
   private Outcome execute(Received received, Job job) {
     Outcome outcome = executor.execute(job);
-    if (outcome instanceof Outcome.Retry retry && isLastDelivery(received.delivery())) {
+    // A job abandoned by this worker's shutdown is not given up: it did not fail, it was stopped.
+    if (outcome instanceof Outcome.Retry retry
+        && !stopping
+        && isLastDelivery(received.delivery())) {
       log.warn(
           "job {} still cannot run after {} deliveries ({}); giving up",
           received.jobId(),
