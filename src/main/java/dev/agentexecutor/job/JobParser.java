@@ -269,7 +269,19 @@ public final class JobParser {
             subject);
     JsonNode data = node.get("data");
     if (data != null && data.isObject()) return jobFromData(data, subject).withTenant(tenant);
+    if (data != null && data.isNull()) throw noData(subject);
     return jobFromEncodedData(node, subject).withTenant(tenant);
+  }
+
+  private static InvalidJobException noData(String subject) {
+    return new InvalidJobException(
+        400,
+        List.of(
+            new Problem(
+                "EVT_NO_DATA",
+                "$.data",
+                "the event has no data: it must carry the job {trace_id, job_id, agent_definition, input_payload}")),
+        subject);
   }
 
   /** data as a JSON string or data_base64: the SDK decodes it, then it is parsed like a body. */
@@ -292,14 +304,7 @@ public final class JobParser {
     }
     byte[] data = event.getData() == null ? null : event.getData().toBytes();
     if (data == null || data.length == 0) {
-      throw new InvalidJobException(
-          400,
-          List.of(
-              new Problem(
-                  "EVT_NO_DATA",
-                  "$.data",
-                  "the event has no data: it must carry the job {trace_id, job_id, agent_definition, input_payload}")),
-          subject);
+      throw noData(subject);
     }
     JsonNode job = JsonBody.parse(data, "$.data");
     return jobFromData(job, subject != null ? subject : validIdIn(job, "job_id"));

@@ -217,6 +217,7 @@ public final class HttpApi implements AutoCloseable {
     // The tenant is the caller's: a tenant attribute in an HTTP request is never trusted.
     JobExecutionEvent job =
         JobParser.fromCloudEvent(headers, body, maxPayloadBytes).withTenant(caller(ctx).tenant());
+    runner.checkInput(job); // over a state limit: a 400 now, not a failed job
     TraceContext trace = JobParser.traceOf(headers, body);
     if (!httpJobSlots.tryAcquire()) {
       tooBusy(ctx);
