@@ -277,7 +277,16 @@ public final class JobParser {
       String tenant = attributes.checkTypeAndTenant(subject);
       JsonNode data = node.get("data");
       if (data != null && data.isObject()) return jobFromData(data, subject, tenant);
+      if (data != null && data.isNull()) throw noData(subject);
       return jobFromEncodedData(node, subject, tenant);
+    }
+
+    private static InvalidJobException noData(String subject) {
+      return InvalidJobException.of(
+          ProblemCode.EVT_NO_DATA,
+          "$.data",
+          "the event has no data: it must carry the job {trace_id, job_id, agent_definition, input_payload}",
+          subject);
     }
 
     /** data as a JSON string or data_base64: the SDK decodes it, then it is parsed like a body. */
@@ -296,13 +305,7 @@ public final class JobParser {
             subject);
       }
       byte[] data = event.getData() == null ? null : event.getData().toBytes();
-      if (data == null || data.length == 0) {
-        throw InvalidJobException.of(
-            ProblemCode.EVT_NO_DATA,
-            "$.data",
-            "the event has no data: it must carry the job {trace_id, job_id, agent_definition, input_payload}",
-            subject);
-      }
+      if (data == null || data.length == 0) throw noData(subject);
       JsonNode job = JsonBody.parse(data, "$.data");
       return jobFromData(job, subject != null ? subject : validIdIn(job, "job_id"), tenant);
     }

@@ -23,15 +23,18 @@ final class JsonBody {
   static final int MAX_NUMBER_LENGTH = 100;
 
   private static final ObjectMapper READER =
-      Json.MAPPER.copyWith(
-          JsonFactory.builder()
-              .streamReadConstraints(
-                  StreamReadConstraints.builder()
-                      .maxNestingDepth(MAX_NESTING_DEPTH)
-                      .maxNumberLength(MAX_NUMBER_LENGTH)
-                      .build())
-              .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-              .build());
+      Json.MAPPER
+          .copyWith(
+              JsonFactory.builder()
+                  .streamReadConstraints(
+                      StreamReadConstraints.builder()
+                          .maxNestingDepth(MAX_NESTING_DEPTH)
+                          .maxNumberLength(MAX_NUMBER_LENGTH)
+                          .build())
+                  .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                  .build())
+          // "{} {}" is not one JSON document: what follows the first value must not be ignored.
+          .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   private JsonBody() {}
 

@@ -51,6 +51,11 @@ final class ResultListener implements AutoCloseable {
             CloudEvents.structured(job).toString().getBytes(StandardCharsets.UTF_8));
   }
 
+  /** Every result event received so far. */
+  List<Received> all() {
+    return List.copyOf(received);
+  }
+
   List<Received> forJob(String jobId) {
     return received.stream().filter(r -> jobId.equals(r.event().path("subject").asText())).toList();
   }
