@@ -27,7 +27,75 @@ public record Settings(
     Optional<Redis> redis,
     Optional<Nats> nats,
     ClientApi clientApi,
-    boolean uiEnabled) {
+    boolean uiEnabled,
+    AgentSettings agent) {
+
+  /** Settings from before the agent's context and MCP settings, which then take their defaults. */
+  public Settings(
+      int port,
+      long maxPayloadBytes,
+      int maxConcurrentHttpJobs,
+      String logLevel,
+      String logFormat,
+      Optional<String> otlpEndpoint,
+      String otelServiceName,
+      ModelSettings model,
+      Limits limits,
+      java.util.List<String> httpToolAllowedHosts,
+      Duration eventRetention,
+      Optional<Postgres> postgres,
+      Optional<Redis> redis,
+      Optional<Nats> nats,
+      ClientApi clientApi,
+      boolean uiEnabled) {
+    this(
+        port,
+        maxPayloadBytes,
+        maxConcurrentHttpJobs,
+        logLevel,
+        logFormat,
+        otlpEndpoint,
+        otelServiceName,
+        model,
+        limits,
+        httpToolAllowedHosts,
+        eventRetention,
+        postgres,
+        redis,
+        nats,
+        clientApi,
+        uiEnabled,
+        AgentSettings.DEFAULTS);
+  }
+
+  /**
+   * Structured output, context management and MCP tools: how often an answer that breaks its
+   * response_format is sent back, the size above which a tool result goes to a file, the time limit
+   * of one MCP request, and the environment variables a job may name as MCP headers with their
+   * values (read once at start-up, never logged).
+   */
+  public record AgentSettings(
+      int structuredOutputMaxRetries,
+      int largeToolResultChars,
+      Duration mcpTimeout,
+      java.util.List<String> mcpHeaderEnvAllowed,
+      Map<String, String> mcpHeaderValues) {
+
+    public static final AgentSettings DEFAULTS =
+        new AgentSettings(2, 80_000, Duration.ofSeconds(30), java.util.List.of(), Map.of());
+
+    public AgentSettings {
+      mcpHeaderEnvAllowed = java.util.List.copyOf(mcpHeaderEnvAllowed);
+      mcpHeaderValues = Map.copyOf(mcpHeaderValues);
+    }
+
+    @Override
+    public String toString() { // header values are secrets
+      return "AgentSettings[structuredOutputMaxRetries=%d, largeToolResultChars=%d, mcpTimeout=%s, mcpHeaderEnvAllowed=%s]"
+          .formatted(
+              structuredOutputMaxRetries, largeToolResultChars, mcpTimeout, mcpHeaderEnvAllowed);
+    }
+  }
 
   /**
    * The client API's access and streams: API tokens (empty = open), how many event followers
@@ -62,7 +130,7 @@ public record Settings(
   @Override
   public String toString() {
     return ("Settings[port=%d, maxPayloadBytes=%d, maxConcurrentHttpJobs=%d, clientApi=%s, model=%s, "
-            + "limits=%s, postgres=%s, redis=%s, nats=%s]")
+            + "limits=%s, agent=%s, postgres=%s, redis=%s, nats=%s]")
         .formatted(
             port,
             maxPayloadBytes,
@@ -70,6 +138,7 @@ public record Settings(
             clientApi,
             model,
             limits,
+            agent,
             postgres,
             redis,
             nats);
@@ -286,6 +355,7 @@ public record Settings(
     redis.ifPresent(r -> secrets.addAll(urlSecrets(r.uri())));
     nats.ifPresent(n -> secrets.addAll(urlSecrets(n.url())));
     clientApi.apiTokens().forEach(token -> secrets.add(token.token()));
+    secrets.addAll(agent.mcpHeaderValues().values());
     return secrets.stream().filter(s -> s != null && !s.isEmpty()).distinct().toList();
   }
 
@@ -328,7 +398,8 @@ public record Settings(
         redis,
         nats,
         clientApi,
-        uiEnabled);
+        uiEnabled,
+        agent);
   }
 
   public static Settings fromEnvironment() {

@@ -93,7 +93,8 @@ final class SettingsLoader {
                 apiTokens(),
                 intIn("MAX_STREAM_FOLLOWERS", 1, 1_000_000),
                 seconds("STREAM_HEARTBEAT_SECONDS")),
-            bool("UI_ENABLED"));
+            bool("UI_ENABLED"),
+            agentSettings());
     Settings.ModelSettings model = settings.model();
     if (model.initialBackoff().compareTo(model.maxBackoff()) > 0) {
       problems.add(
@@ -107,6 +108,28 @@ final class SettingsLoader {
               .formatted(state.maxFileChars(), state.maxFilesTotalChars()));
     }
     return settings;
+  }
+
+  private Settings.AgentSettings agentSettings() {
+    List<String> allowed =
+        java.util.Arrays.stream(text("MCP_HEADER_ENV_ALLOWED").split(","))
+            .map(String::strip)
+            .filter(entry -> !entry.isEmpty())
+            .toList();
+    for (String entry : allowed) {
+      if (!entry.matches("[A-Za-z_][A-Za-z0-9_]*\\*?")) {
+        problems.add(
+            "MCP_HEADER_ENV_ALLOWED: '"
+                + entry
+                + "' must be a variable name, or a prefix ending in * (e.g. MCP_TOKEN_*)");
+      }
+    }
+    return new Settings.AgentSettings(
+        intIn("STRUCTURED_OUTPUT_MAX_RETRIES", 0, 10),
+        intIn("LARGE_TOOL_RESULT_CHARS", 1_000, 100_000_000),
+        seconds("MCP_TIMEOUT_SECONDS"),
+        allowed,
+        McpHeaderVariables.values(env, allowed, DEFAULTS.keySet()));
   }
 
   private List<String> allowedHosts() {

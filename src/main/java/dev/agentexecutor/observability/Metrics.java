@@ -1,5 +1,6 @@
 package dev.agentexecutor.observability;
 
+import dev.agentexecutor.core.state.Usage;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -16,7 +17,8 @@ import java.time.Duration;
  * The service's Prometheus metrics. Names are part of the contract (dashboards and alerts use
  * them): agent_executor_jobs_total{status}, agent_executor_job_duration_seconds,
  * agent_executor_nats_messages_processed_total, agent_executor_nats_messages_failed_total,
- * agent_executor_llm_tokens_total{direction}, plus HTTP and JVM metrics.
+ * agent_executor_llm_tokens_total{direction} (input, output, cache_read, cache_write), plus HTTP
+ * and JVM metrics.
  */
 public final class Metrics {
   private final PrometheusMeterRegistry registry =
@@ -26,6 +28,8 @@ public final class Metrics {
   private final Counter natsFailed;
   private final Counter tokensIn;
   private final Counter tokensOut;
+  private final Counter tokensCacheRead;
+  private final Counter tokensCacheWrite;
   private final Counter modelRetries;
 
   public Metrics() {
@@ -46,6 +50,8 @@ public final class Metrics {
             .register(registry);
     tokensIn = tokenCounter("input");
     tokensOut = tokenCounter("output");
+    tokensCacheRead = tokenCounter("cache_read");
+    tokensCacheWrite = tokenCounter("cache_write");
     modelRetries =
         Counter.builder("agent_executor_llm_retries")
             .description("Model calls retried after 429/5xx/connection errors")
@@ -86,6 +92,16 @@ public final class Metrics {
   public void tokens(long input, long output) {
     tokensIn.increment(input);
     tokensOut.increment(output);
+  }
+
+  /**
+   * One model call's tokens: input (cached ones included) and output, and of the input those read
+   * from and written to the provider's prompt cache (directions cache_read and cache_write).
+   */
+  public void tokens(Usage usage) {
+    tokens(usage.inputTokens(), usage.outputTokens());
+    tokensCacheRead.increment(usage.cacheReadTokens());
+    tokensCacheWrite.increment(usage.cacheWriteTokens());
   }
 
   public void modelRetry() {

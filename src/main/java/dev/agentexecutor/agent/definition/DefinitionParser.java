@@ -85,7 +85,7 @@ public final class DefinitionParser {
     String version = version(root.get("version"), path + ".version");
     Map<String, ToolDefinition> tools =
         toolDefinitions(root.get("tool_definitions"), path + ".tool_definitions");
-    List<NodeDefinition> nodes = nodes(root.get("nodes"), path + ".nodes", tools.keySet());
+    List<NodeDefinition> nodes = nodes(root.get("nodes"), path + ".nodes", tools);
     edges(root.get("edges"), path + ".edges");
     if (nodes.isEmpty()) {
       return new AgentDefinition(name, version, defaultOrchestrator(), Map.of(), tools);
@@ -183,6 +183,12 @@ public final class DefinitionParser {
           "'" + name + "' must be 1-64 letters, digits, '_' or '-' (what model APIs accept)");
     }
     String description = optionalText(tool, "description", path);
+    if (tool.path("runtime").path("mcp").isObject()) {
+      McpServerRuntime mcp = McpDefinitions.read(tool, path, problems);
+      return name == null || mcp == null
+          ? null
+          : new ToolDefinition(name, description == null ? "" : description, null, null, mcp);
+    }
     ObjectNode parameters = parameters(tool.get("parameters"), path + ".parameters");
     HttpToolRuntime http = runtime(tool, path, name);
     if (name == null || http == null) return null;
@@ -225,7 +231,7 @@ public final class DefinitionParser {
       problem(
           ProblemCode.DEF_TOOL_RUNTIME,
           path + ".runtime.http",
-          label + " needs runtime.http {url, method?, headers?}");
+          label + " needs runtime.http {url, method?, headers?} or runtime.mcp {url, transport}");
       return null;
     }
     JsonNode http = runtime.get("http");
@@ -292,7 +298,8 @@ public final class DefinitionParser {
     return uri == null ? null : new HttpToolRuntime(uri, method, headers);
   }
 
-  private List<NodeDefinition> nodes(JsonNode array, String path, Set<String> customTools) {
+  private List<NodeDefinition> nodes(
+      JsonNode array, String path, Map<String, ToolDefinition> customTools) {
     List<NodeDefinition> nodes = new ArrayList<>();
     if (array == null || array.isNull()) return nodes;
     if (!array.isArray()) {
@@ -312,7 +319,7 @@ public final class DefinitionParser {
     return nodes;
   }
 
-  private NodeDefinition node(JsonNode node, String path, Set<String> customTools) {
+  private NodeDefinition node(JsonNode node, String path, Map<String, ToolDefinition> customTools) {
     if (!node.isObject()) {
       problem(ProblemCode.DEF_NOT_OBJECT, path, "must be a JSON object");
       return null;
@@ -350,8 +357,15 @@ public final class DefinitionParser {
     }
     ModelConfig model = model(config.get("model"), at + ".model");
     List<String> tools = toolNames(config.get("tools"), at + ".tools", customTools);
+    ObjectNode responseFormat =
+        ContextDefinitions.responseFormat(
+            config.get("response_format"), at + ".response_format", problems);
+    SummarizationConfig summarization =
+        ContextDefinitions.summarization(
+            config.get("summarization"), at + ".summarization", problems);
     if (id == null || type == null || name == null || prompt == null) return null;
-    return new NodeDefinition(id, type, name, description, prompt, model, tools);
+    return new NodeDefinition(
+        id, type, name, description, prompt, model, tools, responseFormat, summarization);
   }
 
   private ModelConfig model(JsonNode model, String path) {
@@ -409,7 +423,9 @@ public final class DefinitionParser {
         name,
         temperature,
         maxTokens,
-        script);
+        script,
+        ContextDefinitions.contextWindow(
+            model.get("context_window"), path + ".context_window", problems));
   }
 
   /**
@@ -433,7 +449,8 @@ public final class DefinitionParser {
     }
   }
 
-  private List<String> toolNames(JsonNode array, String path, Set<String> customTools) {
+  private List<String> toolNames(
+      JsonNode array, String path, Map<String, ToolDefinition> customTools) {
     List<String> names = new ArrayList<>();
     if (array == null || array.isNull()) return names;
     if (!array.isArray()) {
@@ -444,7 +461,12 @@ public final class DefinitionParser {
       JsonNode name = array.get(i);
       if (!name.isTextual()) {
         problem(ProblemCode.DEF_TOOL_REF, path + "[" + i + "]", "must be a tool name (string)");
-      } else if (!customTools.contains(name.asText()) && !BUILT_IN_TOOLS.contains(name.asText())) {
+      } else if (name.asText().contains(".")) {
+        String problem = mcpToolProblem(name.asText(), customTools);
+        if (problem != null) problem(ProblemCode.DEF_TOOL_UNKNOWN, path + "[" + i + "]", problem);
+        else names.add(name.asText());
+      } else if (!customTools.containsKey(name.asText())
+          && !BUILT_IN_TOOLS.contains(name.asText())) {
         problem(
             ProblemCode.DEF_TOOL_UNKNOWN,
             path + "[" + i + "]",
@@ -456,6 +478,23 @@ public final class DefinitionParser {
       }
     }
     return names;
+  }
+
+  /** Why {@code server.tool} names no tool an MCP server of the definition may offer, or null. */
+  private static String mcpToolProblem(String reference, Map<String, ToolDefinition> customTools) {
+    String server = reference.substring(0, reference.indexOf('.'));
+    String tool = reference.substring(reference.indexOf('.') + 1);
+    ToolDefinition definition = customTools.get(server);
+    if (definition == null || !definition.isMcp())
+      return "unknown tool '"
+          + reference
+          + "': '"
+          + server
+          + "' is not an MCP server of tool_definitions";
+    if (tool.isBlank()) return "'" + reference + "' names no tool of MCP server '" + server + "'";
+    if (!definition.mcp().allows(tool))
+      return "'" + tool + "' is not in the tools allow-list of MCP server '" + server + "'";
+    return null;
   }
 
   private void edges(JsonNode array, String path) {

@@ -8,7 +8,6 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -27,8 +26,7 @@ public final class RunControl {
   private final Clock clock;
   private final String tenant;
   private final AtomicInteger steps = new AtomicInteger();
-  private final AtomicLong inputTokens = new AtomicLong();
-  private final AtomicLong outputTokens = new AtomicLong();
+  private final UsageLedger usage = new UsageLedger();
   private final AtomicReference<RunStoppedException> stop = new AtomicReference<>();
   private final CompletableFuture<Void> stopped = new CompletableFuture<>();
 
@@ -108,7 +106,7 @@ public final class RunControl {
     checkStopped();
     tokenBudget.ifPresent(
         budget -> {
-          long used = inputTokens.get() + outputTokens.get();
+          long used = usage.total().total();
           if (used >= budget) {
             throw new RunStoppedException(
                 RunStoppedException.Kind.TOKEN_BUDGET,
@@ -138,14 +136,23 @@ public final class RunControl {
     }
   }
 
-  public void addUsage(Usage usage) {
-    inputTokens.addAndGet(usage.inputTokens());
-    outputTokens.addAndGet(usage.outputTokens());
+  public void addUsage(Usage callUsage) {
+    usage.add(null, null, callUsage);
+  }
+
+  /** Counts one model call of {@code node} on {@code model} ("provider/model"). */
+  public void addUsage(String node, String model, Usage callUsage) {
+    usage.add(node, model, callUsage);
   }
 
   /** Tokens of every model call of this run so far (orchestrator and subagents). */
   public Usage usage() {
-    return new Usage(inputTokens.get(), outputTokens.get());
+    return usage.total();
+  }
+
+  /** This run's tokens per node and per model. */
+  public UsageLedger usageLedger() {
+    return usage;
   }
 
   public Instant now() {

@@ -46,13 +46,13 @@ public final class HttpToolPolicy {
   }
 
   /** Refuses before any DNS lookup a host the list cannot allow, whatever it resolves to. */
-  void checkHost(String host) {
+  public void checkHost(String host) {
     if (allowedHosts.isEmpty() || named(host) || anyPublicHost || !blocks.isEmpty()) return;
     throw new ToolException("host " + host + " is not in " + SETTING);
   }
 
   /** Refuses the call unless every address {@code host} resolved to may be reached. */
-  void checkAddresses(String host, List<InetAddress> addresses) {
+  public void checkAddresses(String host, List<InetAddress> addresses) {
     if (addresses.isEmpty()) throw new ToolException("host " + host + " cannot be resolved");
     addresses.forEach(address -> checkAddress(host, address));
   }

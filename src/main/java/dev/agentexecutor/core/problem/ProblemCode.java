@@ -82,6 +82,19 @@ public enum ProblemCode {
   DEF_TOOL_METHOD("A tool method other than GET, POST, PUT, PATCH or DELETE."),
   DEF_TOOL_HEADERS(
       "Tool headers that are not valid names to one-line strings, or name a header the HTTP client sets."),
+  DEF_MODEL_CONTEXT_WINDOW("A model's context_window outside 1,000 to 10,000,000 tokens."),
+  DEF_RESPONSE_FORMAT(
+      "A node's response_format is not a valid JSON Schema (draft 2020-12) of type object."),
+  DEF_SUMMARIZATION(
+      "A node's summarization is not {trigger: tokens (a whole number over 1) or a fraction of the"
+          + " context window (over 0, at most 1), keep_messages: 1 to 1,000}."),
+  DEF_MCP_URL("An MCP tool server's url is not an absolute http(s) URL."),
+  DEF_MCP_TRANSPORT("An MCP tool server's transport is not streamable_http or sse."),
+  DEF_MCP_HEADERS(
+      "An MCP tool server's headers_from_env is not {header: ENV_VAR} with a valid header name"
+          + " and a variable the service allows (MCP_HEADER_ENV_ALLOWED)."),
+  DEF_MCP_TOOLS("An MCP tool server's tools allow-list is not an array of tool names."),
+  DEF_MCP_RUNTIME("An MCP tool server definition that also has parameters or another runtime."),
   DEF_TOOL_REF("An entry of a node's tools is not a string."),
   DEF_TOOL_UNKNOWN("A node names a tool that is neither built in nor in tool_definitions."),
 

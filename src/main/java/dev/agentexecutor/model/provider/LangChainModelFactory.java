@@ -25,7 +25,12 @@ final class LangChainModelFactory {
   }
 
   /** The key under which a built model is reused: every setting that changes the model. */
-  record ModelKey(ModelProvider provider, String model, Double temperature, Integer maxTokens) {
+  record ModelKey(
+      ModelProvider provider,
+      String model,
+      Double temperature,
+      Integer maxTokens,
+      boolean strictJsonSchema) {
     String target() {
       return provider.wireName() + " (" + model + ")";
     }
@@ -39,7 +44,7 @@ final class LangChainModelFactory {
           case SCRIPTED ->
               throw new IllegalArgumentException("the scripted model is not LangChain4j's");
         };
-    return new LangChainModel(model, key.target());
+    return new LangChainModel(model, key.target(), key.provider() == ModelProvider.ANTHROPIC);
   }
 
   /** Also serves OpenAI-compatible servers (vLLM, Ollama, LiteLLM...) through the base URL. */
@@ -51,11 +56,15 @@ final class LangChainModelFactory {
         .modelName(key.model())
         .temperature(key.temperature())
         .maxCompletionTokens(key.maxTokens())
+        .strictJsonSchema(key.strictJsonSchema())
         .timeout(settings.timeout())
         .build();
   }
 
-  /** Caches the system prompt and the tools, which open every call of a run unchanged. */
+  /**
+   * Caches the system prompt and the tools, which open every call of a run unchanged, and the
+   * conversation up to its latest turns (breakpoints set per call by {@link LangChainModel}).
+   */
   private StreamingChatModel anthropic(ModelKey key) {
     return AnthropicStreamingChatModel.builder()
         .httpClientBuilder(new ModelHttpClient.Builder())

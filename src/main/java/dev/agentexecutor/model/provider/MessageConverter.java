@@ -3,16 +3,21 @@ package dev.agentexecutor.model.provider;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentexecutor.core.state.Message;
+import dev.agentexecutor.core.state.Role;
 import dev.agentexecutor.core.state.ToolCall;
 import dev.agentexecutor.util.Json;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.SystemMessage;
+import dev.langchain4j.data.message.TextContent;
 import dev.langchain4j.data.message.ToolExecutionResultMessage;
 import dev.langchain4j.data.message.UserMessage;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Translates our conversation messages to LangChain4j's and back. Tool calls keep their ids both
@@ -24,23 +29,68 @@ final class MessageConverter {
 
   private MessageConverter() {}
 
+  /** What LangChain4j's Anthropic mapper reads to put a cache breakpoint on a message. */
+  private static final Map<String, Object> CACHE_BREAKPOINT = Map.of("cache_control", "ephemeral");
+
   static List<ChatMessage> toLangChain(List<Message> messages) {
-    return messages.stream().map(MessageConverter::toLangChain).toList();
+    return toLangChain(messages, Set.of());
+  }
+
+  /** The messages, those at {@code cacheBreakpoints} marked as the end of a cached prefix. */
+  static List<ChatMessage> toLangChain(List<Message> messages, Set<Integer> cacheBreakpoints) {
+    List<ChatMessage> converted = new ArrayList<>(messages.size());
+    for (int i = 0; i < messages.size(); i++)
+      converted.add(toLangChain(messages.get(i), cacheBreakpoints.contains(i)));
+    return converted;
   }
 
   static ChatMessage toLangChain(Message message) {
+    return toLangChain(message, false);
+  }
+
+  private static ChatMessage toLangChain(Message message, boolean breakpoint) {
+    Map<String, Object> attributes = breakpoint ? CACHE_BREAKPOINT : Map.of();
     return switch (message.role()) {
       case SYSTEM -> SystemMessage.from(message.content());
-      case USER -> UserMessage.from(message.content());
+      case USER ->
+          UserMessage.builder()
+              .addContent(TextContent.from(message.content()))
+              .attributes(attributes)
+              .build();
       case ASSISTANT ->
           AiMessage.builder()
               .text(message.content().isEmpty() ? null : message.content())
               .toolExecutionRequests(
                   message.toolCalls().stream().map(MessageConverter::toRequest).toList())
+              .attributes(attributes)
               .build();
       case TOOL ->
-          ToolExecutionResultMessage.from(message.toolCallId(), message.name(), message.content());
+          ToolExecutionResultMessage.builder()
+              .id(message.toolCallId())
+              .toolName(message.name())
+              .text(message.content())
+              .attributes(attributes)
+              .build();
     };
+  }
+
+  /**
+   * Where Anthropic should cache the conversation: the last message (what the next call will reuse)
+   * and the last message before the latest answer (where the previous call's prefix ended, so that
+   * this call reads it). With the system prompt and tools that makes four, Anthropic's limit.
+   */
+  static Set<Integer> conversationBreakpoints(List<Message> messages) {
+    Set<Integer> breakpoints = new TreeSet<>();
+    int last = messages.size() - 1;
+    if (last < 0 || messages.get(last).role() == Role.SYSTEM) return breakpoints;
+    breakpoints.add(last);
+    for (int i = last; i > 0; i--) {
+      if (messages.get(i).role() == Role.ASSISTANT) {
+        if (messages.get(i - 1).role() != Role.SYSTEM) breakpoints.add(i - 1);
+        break;
+      }
+    }
+    return breakpoints;
   }
 
   static Message fromLangChain(ChatMessage message) {

@@ -58,8 +58,8 @@ public final class ModelRouter implements ModelClient, AutoCloseable {
     ModelResponse response =
         provider == ModelProvider.SCRIPTED
             ? scripted.chat(request, tokens)
-            : callWithRetries(model(provider, config), request, tokens);
-    metrics.tokens(response.usage().inputTokens(), response.usage().outputTokens());
+            : callWithRetries(model(provider, config, request), request, tokens);
+    metrics.tokens(response.usage());
     return response;
   }
 
@@ -117,8 +117,13 @@ public final class ModelRouter implements ModelClient, AutoCloseable {
     }
   }
 
-  private LangChainModel model(ModelProvider provider, ModelConfig config) {
-    var key = new ModelKey(provider, config.model(), config.temperature(), config.maxTokens());
+  private LangChainModel model(ModelProvider provider, ModelConfig config, ModelRequest request) {
+    boolean strict =
+        provider == ModelProvider.OPENAI
+            && request.responseFormat() != null
+            && StrictSchemas.compatible(request.responseFormat());
+    var key =
+        new ModelKey(provider, config.model(), config.temperature(), config.maxTokens(), strict);
     return models.computeIfAbsent(key, factory::create);
   }
 
