@@ -1,29 +1,67 @@
 package dev.agentexecutor.agent;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentexecutor.agent.tools.Tool;
 import dev.agentexecutor.core.ModelConfig;
 import dev.agentexecutor.model.ToolSpec;
+import dev.agentexecutor.util.Json;
+import dev.agentexecutor.util.JsonSchemas;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** One runnable agent: its name, full system prompt, model and tools. */
+/**
+ * One runnable agent: its name, full system prompt, model and tools; the JSON Schema its final
+ * answer must match (null: free text) and when its conversation is summarised. {@code fixedChars}
+ * is the size of what every call sends besides the conversation: the prompt and the tool schemas.
+ */
 record AgentNode(
     String name,
     String systemPrompt,
     ModelConfig model,
     Map<String, Tool> tools,
-    List<ToolSpec> toolSpecs) {
+    List<ToolSpec> toolSpecs,
+    ObjectNode responseFormat,
+    JsonSchemas.Validator answerSchema,
+    Summarizer summarizer,
+    long fixedChars) {
+
+  /** A node with a free-text answer, summarised at 170,000 tokens keeping 6 messages (tests). */
   static AgentNode of(String name, String systemPrompt, ModelConfig model, List<Tool> tools) {
+    return of(name, systemPrompt, model, tools, null, new Summarizer(170_000, 6));
+  }
+
+  static AgentNode of(
+      String name,
+      String systemPrompt,
+      ModelConfig model,
+      List<Tool> tools,
+      ObjectNode responseFormat,
+      Summarizer summarizer) {
     Map<String, Tool> byName = new LinkedHashMap<>();
     tools.forEach(t -> byName.put(t.name(), t));
+    List<ToolSpec> specs = tools.stream().map(Tool::spec).toList();
+    String prompt =
+        responseFormat == null
+            ? systemPrompt
+            : systemPrompt + "\n\n" + StructuredAnswers.instructions(responseFormat);
+    long fixedChars = prompt.length();
+    for (ToolSpec spec : specs)
+      fixedChars +=
+          spec.name().length()
+              + spec.description().length()
+              + Json.write(spec.parameters()).length();
     // Ordered, so that the tools are always listed the same way (in error messages, to the model).
     return new AgentNode(
         name,
-        systemPrompt,
+        prompt,
         model,
         Collections.unmodifiableMap(byName),
-        tools.stream().map(Tool::spec).toList());
+        specs,
+        responseFormat,
+        responseFormat == null ? null : JsonSchemas.compile(responseFormat),
+        summarizer,
+        fixedChars);
   }
 }

@@ -1,5 +1,6 @@
 package dev.agentexecutor.agent;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.agentexecutor.agent.definition.AgentDefinition;
 import dev.agentexecutor.agent.definition.DefinitionParser;
 import dev.agentexecutor.agent.definition.NodeDefinition;
@@ -7,7 +8,6 @@ import dev.agentexecutor.agent.run.RunContext;
 import dev.agentexecutor.agent.run.RunControl;
 import dev.agentexecutor.agent.run.RunListener;
 import dev.agentexecutor.agent.tools.FileTools;
-import dev.agentexecutor.agent.tools.HttpTool;
 import dev.agentexecutor.agent.tools.TaskTool;
 import dev.agentexecutor.agent.tools.Tool;
 import dev.agentexecutor.agent.tools.WriteTodosTool;
@@ -23,55 +23,89 @@ import java.util.Map;
  * state and delegates to subagents through the task tool. {@link #run} executes the step loop
  * ({@link AgentLoop}: model step, then tool step), saving a checkpoint after every step and
  * resuming from the last one when the thread has any; subagents run the same loop in their own
- * checkpoint namespace.
+ * checkpoint namespace. Building it opens the sessions of the MCP servers its nodes use; {@link
+ * #close} closes them, so build one per run and close it when the run returns.
  */
-public final class DeepAgent {
+public final class DeepAgent implements AutoCloseable {
   private static final Tool WRITE_TODOS = new WriteTodosTool();
   private final AgentNode orchestrator;
   private final LoopServices services;
+  private final CustomTools customTools;
 
-  private DeepAgent(AgentNode orchestrator, LoopServices services) {
+  private DeepAgent(AgentNode orchestrator, LoopServices services, CustomTools customTools) {
     this.orchestrator = orchestrator;
     this.services = services;
+    this.customTools = customTools;
   }
 
-  /** Builds the agent graph of a validated definition. */
+  /**
+   * Builds the agent graph of a validated definition, opening a session with each MCP server its
+   * nodes use; throws {@code McpServerException} naming a server that cannot be used.
+   */
   public static DeepAgent build(AgentDefinition definition, AgentRuntime runtime) {
-    Settings.ModelSettings models = runtime.models();
-    Map<String, Tool> customTools = new LinkedHashMap<>();
-    definition
-        .tools()
-        .forEach((name, tool) -> customTools.put(name, new HttpTool(tool, runtime.httpTools())));
-    NodeDefinition main = definition.orchestrator();
+    CustomTools custom = CustomTools.open(definition, runtime);
+    try {
+      return build(definition, runtime, custom);
+    } catch (RuntimeException e) {
+      custom.close();
+      throw e;
+    }
+  }
+
+  private static DeepAgent build(
+      AgentDefinition definition, AgentRuntime runtime, CustomTools custom) {
     Map<String, AgentNode> subagents = new LinkedHashMap<>();
+    NodeDefinition main = definition.orchestrator();
     subagents.put(
         DefinitionParser.GENERAL_PURPOSE,
-        AgentNode.of(
+        node(
             DefinitionParser.GENERAL_PURPOSE,
             Prompts.forSubagent(Prompts.GENERAL_PURPOSE_PROMPT),
-            main.model().withDefaults(models.defaultProvider(), models.defaultModel()),
-            withBuiltIns(List.copyOf(customTools.values()), null)));
+            generalPurpose(main),
+            withBuiltIns(custom.all(), null),
+            runtime));
     for (NodeDefinition node : definition.subagents().values()) {
       subagents.put(
           node.name(),
-          AgentNode.of(
+          node(
               node.name(),
               Prompts.forSubagent(node.systemPrompt()),
-              node.model().withDefaults(models.defaultProvider(), models.defaultModel()),
-              withBuiltIns(selected(node, customTools), null)));
+              node,
+              withBuiltIns(custom.selected(node), null),
+              runtime));
     }
     AgentNode orchestrator =
-        AgentNode.of(
+        node(
             main.name(),
             Prompts.forOrchestrator(main.systemPrompt()),
-            main.model().withDefaults(models.defaultProvider(), models.defaultModel()),
-            withBuiltIns(selected(main, customTools), new TaskTool(catalogue(definition))));
-    Summarizer summarizer =
-        new Summarizer(
-            runtime.limits().summarizationTokenThreshold(),
-            runtime.limits().summarizationKeepMessages());
+            main,
+            withBuiltIns(custom.selected(main), new TaskTool(catalogue(definition))),
+            runtime);
+    ToolResultPolicy toolResults = new LargeToolResults(runtime.agent().largeToolResultChars());
     return new DeepAgent(
-        orchestrator, new LoopServices(runtime, summarizer, Map.copyOf(subagents)));
+        orchestrator, new LoopServices(runtime, toolResults, Map.copyOf(subagents)), custom);
+  }
+
+  /** The built-in general-purpose subagent: the orchestrator's model, a free-text answer. */
+  private static NodeDefinition generalPurpose(NodeDefinition main) {
+    return new NodeDefinition(
+        main.id(),
+        "subagent",
+        DefinitionParser.GENERAL_PURPOSE,
+        null,
+        "",
+        main.model(),
+        List.of(),
+        null,
+        main.summarization());
+  }
+
+  private static AgentNode node(
+      String name, String prompt, NodeDefinition node, List<Tool> tools, AgentRuntime runtime) {
+    Settings.ModelSettings models = runtime.models();
+    var model = node.model().withDefaults(models.defaultProvider(), models.defaultModel());
+    Summarizer summarizer = Summarizer.forNode(node.summarization(), model, runtime.limits());
+    return AgentNode.of(name, prompt, model, tools, node.responseFormat(), summarizer);
   }
 
   /** Every subagent the task tool offers, with its description, in the order to show them. */
@@ -80,14 +114,6 @@ public final class DeepAgent {
     catalogue.put(DefinitionParser.GENERAL_PURPOSE, Prompts.GENERAL_PURPOSE_DESCRIPTION);
     definition.subagents().values().forEach(n -> catalogue.put(n.name(), n.description()));
     return catalogue;
-  }
-
-  private static List<Tool> selected(NodeDefinition node, Map<String, Tool> customTools) {
-    return node.tools().stream()
-        .distinct()
-        .filter(customTools::containsKey)
-        .map(customTools::get)
-        .toList();
   }
 
   private static List<Tool> withBuiltIns(List<Tool> custom, TaskTool task) {
@@ -108,5 +134,20 @@ public final class DeepAgent {
       String threadId, AgentState input, RunControl control, RunListener listener) {
     return new AgentLoop(orchestrator, RunContext.root(threadId, control, listener), services)
         .run(input);
+  }
+
+  /**
+   * The orchestrator's structured answer (its {@code response_format}) in a final state, or null
+   * when it answers in free text.
+   */
+  public JsonNode structuredResponse(AgentState end) {
+    if (orchestrator.responseFormat() == null || end.lastMessage() == null) return null;
+    return StructuredAnswers.parse(end.lastMessage().content());
+  }
+
+  /** Closes the MCP sessions opened for this agent. */
+  @Override
+  public void close() {
+    customTools.close();
   }
 }

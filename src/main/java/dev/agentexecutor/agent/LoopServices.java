@@ -4,7 +4,8 @@ import java.util.Map;
 
 /**
  * What the loops of one deep agent share: the service's runtime (model, checkpoints, tracing,
- * limits), the summarizer and the subagents a task call can start, by name.
+ * limits), what becomes of tool results before the model reads them, and the subagents a task call
+ * can start, by name.
  */
 record LoopServices(
-    AgentRuntime runtime, Summarizer summarizer, Map<String, AgentNode> subagents) {}
+    AgentRuntime runtime, ToolResultPolicy toolResults, Map<String, AgentNode> subagents) {}

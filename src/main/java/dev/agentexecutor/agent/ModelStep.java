@@ -13,14 +13,17 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One model step: summarise the conversation if it outgrew the threshold, call the model with the
- * agent's prompt and tools, and save the answer; the loop runs its tool calls next, or is done.
+ * One model step: summarise the conversation if what the call would send outgrew the node's
+ * threshold, call the model with the agent's prompt and tools, hold a final answer to the node's
+ * response_format (sending it back with the violations, up to STRUCTURED_OUTPUT_MAX_RETRIES times),
+ * and save the answer; the loop runs its tool calls next, or is done.
  */
 final class ModelStep {
   private final AgentNode node;
   private final RunContext run;
   private final LoopServices services;
   private final LoopCheckpoints checkpoints;
+  private final Summarizer.Sizes sizes = new Summarizer.Sizes();
 
   ModelStep(AgentNode node, RunContext run, LoopServices services, LoopCheckpoints checkpoints) {
     this.node = node;
@@ -36,8 +39,9 @@ final class ModelStep {
       AgentState state = summarisedIfNeeded(from.state());
       ModelResponse response = call(state);
       AgentState next = state.withMessage(response.message()).afterModelCall(response.usage());
+      next = structured(next, response);
       return checkpoints.save(
-          from, next, response.message().hasToolCalls() ? Next.TOOLS : Next.DONE);
+          from, next, next.lastMessage().hasToolCalls() ? Next.TOOLS : Next.DONE);
     } catch (RuntimeException e) {
       // A run the service abandoned stops as abandoned, whatever the step failed with meanwhile.
       if (control.abandoned() && !(e instanceof RunStoppedException)) control.checkStopped();
@@ -45,27 +49,79 @@ final class ModelStep {
     }
   }
 
-  /** Older messages replaced by a summary; the summary is a model call and counts as a step. */
+  /**
+   * A final answer of a node with a response_format, once it matches: each answer that does not is
+   * kept in the conversation with a message naming the violations, and the model asked again (each
+   * retry a model call of the run); the run fails after the last retry.
+   */
+  private AgentState structured(AgentState state, ModelResponse first) {
+    if (node.answerSchema() == null) return state;
+    ModelResponse response = first;
+    AgentState next = state;
+    int retries = services.runtime().agent().structuredOutputMaxRetries();
+    for (int attempt = 0; !response.message().hasToolCalls(); attempt++) {
+      List<String> violations =
+          StructuredAnswers.violations(node.answerSchema(), response.message().content());
+      if (violations.isEmpty()) return next;
+      if (attempt >= retries) {
+        throw new RunStoppedException(
+            RunStoppedException.Kind.STRUCTURED_OUTPUT_INVALID,
+            "the final answer of "
+                + node.name()
+                + " does not match its response_format after "
+                + (attempt + 1)
+                + " attempts (STRUCTURED_OUTPUT_MAX_RETRIES="
+                + retries
+                + "): "
+                + String.join("; ", violations));
+      }
+      next = next.withMessage(Message.user(StructuredAnswers.correction(violations)));
+      run.control().beginModelCall();
+      response = call(next);
+      next = next.withMessage(response.message()).afterModelCall(response.usage());
+    }
+    return next;
+  }
+
+  /**
+   * Older messages replaced by a summary, which is saved to the job's files as well; the summary is
+   * a model call and counts as a step.
+   */
   private AgentState summarisedIfNeeded(AgentState state) {
-    Summarizer summarizer = services.summarizer();
-    if (!summarizer.needed(node.systemPrompt(), state)) return state;
+    Summarizer summarizer = node.summarizer();
+    if (!summarizer.needed(node.fixedChars(), state, sizes)) return state;
     ModelResponse summary =
         summarizer.summarise(node.name(), node.model(), state, services.runtime().model());
-    run.control().addUsage(summary.usage());
+    run.control().addUsage(node.name(), modelName(), summary.usage());
     checkSize(summary.message());
     AgentState summarised =
-        state
+        withHistory(state, summarizer.older(state.messages()))
             .withMessages(summarizer.replaceOlder(state.messages(), summary.message().content()))
             .afterModelCall(summary.usage());
     run.control().beginModelCall();
     return summarised;
   }
 
+  /** The state with the messages a summary replaces saved to /conversation_history/{n}.md. */
+  private AgentState withHistory(AgentState state, List<Message> older) {
+    String path = JobFiles.nextNumbered(state.files(), ConversationHistory.folder(run.namespace()));
+    AgentState saved =
+        JobFiles.write(
+            state,
+            path,
+            ConversationHistory.markdown(node.name(), older),
+            services.runtime().limits().state(),
+            run.control().now());
+    return saved == null ? state : saved;
+  }
+
   private ModelResponse call(AgentState state) {
     List<Message> messages = new ArrayList<>(state.messages().size() + 1);
     messages.add(Message.system(node.systemPrompt()));
     messages.addAll(state.messages());
-    ModelRequest request = new ModelRequest(node.name(), node.model(), messages, node.toolSpecs());
+    ModelRequest request =
+        new ModelRequest(
+            node.name(), node.model(), messages, node.toolSpecs(), node.responseFormat());
     ModelResponse response =
         services
             .runtime()
@@ -78,9 +134,14 @@ final class ModelStep {
                         .runtime()
                         .model()
                         .chat(request, token -> run.listener().onToken(node.name(), token)));
-    run.control().addUsage(response.usage());
+    run.control().addUsage(node.name(), modelName(), response.usage());
     checkSize(response.message());
     return response;
+  }
+
+  /** How usage names the node's model: {@code provider/model}. */
+  private String modelName() {
+    return node.model().provider() + "/" + node.model().model();
   }
 
   /** A model answer over MAX_MESSAGE_CHARS fails the run before it enters the state. */

@@ -37,7 +37,10 @@ final class ToolCallRun {
   /** The call's result, with the state after it; started and ended on the run's listener. */
   ToolResult execute(ToolCall call, AgentState state) {
     run.listener().onToolStart(node.name(), call);
-    ToolResult result = withinLimits(call, outcome(call, state), state);
+    ToolResult outcome = outcome(call, state);
+    // The one place where a result turns into what the model reads (large ones go to a file).
+    outcome = services.toolResults().apply(call, outcome, contextOf(call));
+    ToolResult result = withinLimits(call, outcome, state);
     run.listener().onToolEnd(node.name(), call, result);
     return result;
   }

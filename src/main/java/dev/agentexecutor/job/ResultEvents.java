@@ -13,12 +13,13 @@ import io.cloudevents.jackson.JsonFormat;
 import java.net.URI;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Map;
 
 /**
  * Builds the result CloudEvents of the wire contract: dev.my-platform.agent.completed with {job_id,
- * result:{output, status, usage}} and dev.my-platform.agent.failed with {job_id, error:{message,
- * type, stack_trace}}; source agent-executor-service, subject = job id, traceparent continuing the
- * job's trace.
+ * result:{output, status, usage, structured_response?, usage_by_node?, usage_by_model?}} and
+ * dev.my-platform.agent.failed with {job_id, error:{message, type, stack_trace}}; source
+ * agent-executor-service, subject = job id, traceparent continuing the job's trace.
  */
 public final class ResultEvents {
   public static final String COMPLETED_TYPE = "dev.my-platform.agent.completed";
@@ -30,11 +31,29 @@ public final class ResultEvents {
   private ResultEvents() {}
 
   public static CloudEvent completed(String jobId, String output, Usage usage, TraceContext trace) {
+    return completed(jobId, output, usage, null, Map.of(), Map.of(), trace);
+  }
+
+  /**
+   * A completed result: {@code structured_response} when the orchestrator has a response_format,
+   * and the usage per node and per model ({@code provider/model}) of the run's model calls.
+   */
+  public static CloudEvent completed(
+      String jobId,
+      String output,
+      Usage usage,
+      JsonNode structuredResponse,
+      Map<String, Usage> usageByNode,
+      Map<String, Usage> usageByModel,
+      TraceContext trace) {
     ObjectNode data = Json.object().put("job_id", jobId);
     ObjectNode result = data.putObject("result");
     result.put("output", output);
     result.put("status", "completed");
     result.set("usage", Json.tree(usage));
+    if (structuredResponse != null) result.set("structured_response", structuredResponse);
+    if (!usageByNode.isEmpty()) result.set("usage_by_node", Json.tree(usageByNode));
+    if (!usageByModel.isEmpty()) result.set("usage_by_model", Json.tree(usageByModel));
     return build(COMPLETED_TYPE, jobId, data, trace);
   }
 

@@ -7,6 +7,8 @@ import dev.agentexecutor.agent.run.RunControl;
 import dev.agentexecutor.agent.run.RunStoppedException;
 import dev.agentexecutor.agent.tools.HttpToolClient;
 import dev.agentexecutor.agent.tools.HttpToolPolicy;
+import dev.agentexecutor.agent.tools.mcp.McpConnector;
+import dev.agentexecutor.agent.tools.mcp.McpServerException;
 import dev.agentexecutor.checkpoint.CheckpointIncompatibleException;
 import dev.agentexecutor.config.Settings;
 import dev.agentexecutor.core.problem.BackendUnavailableException;
@@ -72,10 +74,9 @@ public final class JobRunner implements JobExecutor, JobRuns {
     this.metrics = metrics;
     this.redactor = redactor;
     this.clock = clock;
+    HttpToolPolicy toolPolicy = new HttpToolPolicy(settings.httpToolAllowedHosts());
     HttpToolClient httpTools =
-        HttpToolClient.create(
-            new HttpToolPolicy(settings.httpToolAllowedHosts()),
-            settings.limits().httpToolTimeout());
+        HttpToolClient.create(toolPolicy, settings.limits().httpToolTimeout());
     this.runtime =
         new AgentRuntime(
             model,
@@ -83,7 +84,9 @@ public final class JobRunner implements JobExecutor, JobRuns {
             httpTools,
             tracing,
             settings.model(),
-            settings.limits());
+            settings.limits(),
+            settings.agent(),
+            new McpConnector(toolPolicy, settings.agent()));
   }
 
   @Override
@@ -252,15 +255,27 @@ public final class JobRunner implements JobExecutor, JobRuns {
     Span span = runtime.tracing().startJob(jobId, job.trace());
     TraceContext outgoing = runtime.tracing().outgoing(span, job.trace());
     Finished finished;
-    try (Scope ignored = span.makeCurrent()) {
-      DeepAgent agent = DeepAgent.build(job.definition(), runtime);
+    try (Scope ignored = span.makeCurrent();
+        DeepAgent agent = DeepAgent.build(job.definition(), runtime)) {
       AgentState end = agent.run(job.threadId(), job.input(), control, events);
       String output = end.lastMessage() == null ? "" : end.lastMessage().content();
       finished =
           new Finished(
               JobStatus.COMPLETED,
-              ResultEvents.completed(jobId, output, control.usage(), outgoing),
+              ResultEvents.completed(
+                  jobId,
+                  output,
+                  control.usage(),
+                  agent.structuredResponse(end),
+                  control.usageLedger().byNode(),
+                  control.usageLedger().byModel(),
+                  outgoing),
               null);
+    } catch (McpServerException e) {
+      log.warn("job cannot run: {}", e.getMessage());
+      finished =
+          failure(
+              jobId, JobStatus.FAILED, shortMessage(e.getMessage()), "McpServerError", outgoing);
     } catch (BackendUnavailableException | ForeignThreadException e) {
       span.end();
       throw e; // no error or end event: a retry streams anew, and a foreign thread is not ours to

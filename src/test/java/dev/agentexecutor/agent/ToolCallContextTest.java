@@ -84,7 +84,7 @@ class ToolCallContextTest {
     LoopServices services =
         new LoopServices(
             AgentTestKit.runtime(AgentTestKit.router(), checkpoints, AgentTestKit.limits()),
-            new Summarizer(170_000, 6),
+            ToolResultPolicy.NONE,
             Map.of("general-purpose", helper));
     RunControl control = control();
     RunContext run = RunContext.root("thread-1", control, RunListener.NONE);

@@ -29,7 +29,8 @@ class ResultEventsTest {
             Json.parse(
                 """
         {"job_id": "job-1", "result": {"output": "Done.", "status": "completed",
-         "usage": {"input_tokens": 12, "output_tokens": 3}}}"""));
+         "usage": {"input_tokens": 12, "output_tokens": 3,
+                   "cache_read_tokens": 0, "cache_write_tokens": 0}}}"""));
     assertThat(ResultEvents.status(event)).isEqualTo("completed");
   }
 

@@ -9,6 +9,8 @@ public class RunStoppedException extends RuntimeException {
     MAX_STEPS("MaxStepsExceeded"),
     TOKEN_BUDGET("TokenBudgetExceeded"),
     MESSAGE_TOO_LARGE("MessageTooLarge"),
+    /** A node's final answer still broke its response_format after the allowed retries. */
+    STRUCTURED_OUTPUT_INVALID("StructuredOutputInvalid"),
     /** The service stopped the run (shutdown); it is retried, never reported as failed. */
     ABANDONED("Abandoned");
 
