@@ -129,7 +129,7 @@ final class VettedTunnel implements Closeable {
           .getOutputStream()
           .write("HTTP/1.1 200 Connection Established\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
       client.getOutputStream().flush();
-      pump(client, upstream, head.rest());
+      pump(client, upstream, head.rest(), false);
     }
   }
 
@@ -161,8 +161,34 @@ final class VettedTunnel implements Closeable {
     request.append("Connection: close\r\n\r\n");
     try (Socket upstream = upstream()) {
       upstream.getOutputStream().write(request.toString().getBytes(StandardCharsets.ISO_8859_1));
-      pump(client, upstream, head.rest());
+      pump(client, upstream, head.rest(), true);
     }
+  }
+
+  /**
+   * The response's head with {@code Connection: close}, so that the client never sends a second
+   * request on this connection (each forwarded connection carries exactly one exchange; a server
+   * answering an SSE stream with keep-alive would otherwise invite one).
+   */
+  private static void forwardResponseHead(InputStream fromServer, OutputStream toClient)
+      throws IOException {
+    Head response = readHead(fromServer);
+    if (response == null) return;
+    StringBuilder head = new StringBuilder();
+    head.append(response.method())
+        .append(' ')
+        .append(response.target())
+        .append(' ')
+        .append(response.version())
+        .append("\r\n");
+    for (String header : response.headers()) {
+      String name = header.substring(0, Math.max(0, header.indexOf(':'))).strip();
+      if (!HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT))) head.append(header).append("\r\n");
+    }
+    head.append("Connection: close\r\n\r\n");
+    toClient.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+    toClient.write(response.rest());
+    toClient.flush();
   }
 
   /** A connection to one of the vetted addresses, in the order the host resolved to them. */
@@ -184,7 +210,8 @@ final class VettedTunnel implements Closeable {
   }
 
   /** Copies both ways until either side closes; bytes read past the head go upstream first. */
-  private void pump(Socket client, Socket upstream, byte[] pending) throws IOException {
+  private void pump(Socket client, Socket upstream, byte[] pending, boolean closeAfterResponse)
+      throws IOException {
     try {
       OutputStream toServer = upstream.getOutputStream();
       if (pending.length > 0) toServer.write(pending);
@@ -201,6 +228,8 @@ final class VettedTunnel implements Closeable {
                     }
                   });
       try {
+        if (closeAfterResponse)
+          forwardResponseHead(upstream.getInputStream(), client.getOutputStream());
         upstream.getInputStream().transferTo(client.getOutputStream());
       } finally {
         closeQuietly(client);
@@ -250,8 +279,9 @@ final class VettedTunnel implements Closeable {
     byte[] all = bytes.toByteArray();
     String text = new String(all, 0, end, StandardCharsets.ISO_8859_1);
     String[] lines = text.split("\r\n");
-    String[] requestLine = lines[0].split(" ");
-    if (requestLine.length != 3) return null;
+    String[] parts = lines[0].split(" ", 3);
+    if (parts.length < 2) return null;
+    String[] requestLine = {parts[0], parts[1], parts.length == 3 ? parts[2] : ""};
     List<String> headers = new ArrayList<>();
     for (int i = 1; i < lines.length; i++) if (!lines[i].isEmpty()) headers.add(lines[i]);
     byte[] rest = java.util.Arrays.copyOfRange(all, end + 4, all.length);
