@@ -21,7 +21,9 @@ public record FakeLlmReply(
     int inputTokens,
     int outputTokens,
     String streamError,
-    int streamCutAfter) {
+    int streamCutAfter,
+    int cacheReadTokens,
+    int cacheWriteTokens) {
 
   public static final int DEFAULT_INPUT_TOKENS = 10;
   public static final int DEFAULT_OUTPUT_TOKENS = 5;
@@ -41,7 +43,9 @@ public record FakeLlmReply(
         DEFAULT_INPUT_TOKENS,
         DEFAULT_OUTPUT_TOKENS,
         null,
-        WHOLE_STREAM);
+        WHOLE_STREAM,
+        0,
+        0);
   }
 
   public static FakeLlmReply toolCall(String id, String name, String argumentsJson) {
@@ -76,7 +80,9 @@ public record FakeLlmReply(
         DEFAULT_INPUT_TOKENS,
         DEFAULT_OUTPUT_TOKENS,
         errorObjectJson,
-        WHOLE_STREAM);
+        WHOLE_STREAM,
+        0,
+        0);
   }
 
   public FakeLlmReply withText(String newText) {
@@ -90,7 +96,9 @@ public record FakeLlmReply(
         inputTokens,
         outputTokens,
         streamError,
-        streamCutAfter);
+        streamCutAfter,
+        cacheReadTokens,
+        cacheWriteTokens);
   }
 
   public FakeLlmReply withToolCalls(List<ToolCall> calls) {
@@ -104,7 +112,9 @@ public record FakeLlmReply(
         inputTokens,
         outputTokens,
         streamError,
-        streamCutAfter);
+        streamCutAfter,
+        cacheReadTokens,
+        cacheWriteTokens);
   }
 
   private FakeLlmReply withStatus(int newStatus, String body) {
@@ -118,7 +128,9 @@ public record FakeLlmReply(
         inputTokens,
         outputTokens,
         streamError,
-        streamCutAfter);
+        streamCutAfter,
+        cacheReadTokens,
+        cacheWriteTokens);
   }
 
   public FakeLlmReply withRetryAfter(String value) {
@@ -132,7 +144,9 @@ public record FakeLlmReply(
         inputTokens,
         outputTokens,
         streamError,
-        streamCutAfter);
+        streamCutAfter,
+        cacheReadTokens,
+        cacheWriteTokens);
   }
 
   public FakeLlmReply withDelay(Duration wait) {
@@ -146,7 +160,9 @@ public record FakeLlmReply(
         inputTokens,
         outputTokens,
         streamError,
-        streamCutAfter);
+        streamCutAfter,
+        cacheReadTokens,
+        cacheWriteTokens);
   }
 
   public FakeLlmReply withUsage(int input, int output) {
@@ -160,7 +176,9 @@ public record FakeLlmReply(
         input,
         output,
         streamError,
-        streamCutAfter);
+        streamCutAfter,
+        cacheReadTokens,
+        cacheWriteTokens);
   }
 
   /**
@@ -178,7 +196,30 @@ public record FakeLlmReply(
         inputTokens,
         outputTokens,
         streamError,
-        events);
+        events,
+        cacheReadTokens,
+        cacheWriteTokens);
+  }
+
+  /**
+   * Prompt caching: of the input, {@code read} tokens came from the cache and {@code written} went
+   * into it (OpenAI reports only reads, as prompt_tokens_details.cached_tokens; Anthropic both, as
+   * cache_read_input_tokens and cache_creation_input_tokens besides input_tokens).
+   */
+  public FakeLlmReply withCache(int read, int written) {
+    return new FakeLlmReply(
+        text,
+        toolCalls,
+        status,
+        errorBody,
+        retryAfter,
+        delay,
+        inputTokens,
+        outputTokens,
+        streamError,
+        streamCutAfter,
+        read,
+        written);
   }
 
   public boolean isError() {

@@ -126,10 +126,14 @@ interface FakeLlmWire {
         }
 
         private ObjectNode usage(FakeLlmReply reply) {
-          return Json.object()
-              .put("prompt_tokens", reply.inputTokens())
-              .put("completion_tokens", reply.outputTokens())
-              .put("total_tokens", reply.inputTokens() + reply.outputTokens());
+          ObjectNode usage =
+              Json.object()
+                  .put("prompt_tokens", reply.inputTokens())
+                  .put("completion_tokens", reply.outputTokens())
+                  .put("total_tokens", reply.inputTokens() + reply.outputTokens());
+          if (reply.cacheReadTokens() > 0)
+            usage.putObject("prompt_tokens_details").put("cached_tokens", reply.cacheReadTokens());
+          return usage;
         }
 
         private String finishReason(FakeLlmReply reply) {
@@ -166,7 +170,12 @@ interface FakeLlmWire {
           ObjectNode start = message(model);
           start.putArray("content");
           start.putNull("stop_reason");
-          start.putObject("usage").put("input_tokens", reply.inputTokens()).put("output_tokens", 1);
+          start
+              .putObject("usage")
+              .put("input_tokens", reply.inputTokens())
+              .put("output_tokens", 1)
+              .put("cache_read_input_tokens", reply.cacheReadTokens())
+              .put("cache_creation_input_tokens", reply.cacheWriteTokens());
           events.add(event("message_start", Json.object().set("message", start)));
           int index = 0;
           if (!reply.text().isEmpty()) {
