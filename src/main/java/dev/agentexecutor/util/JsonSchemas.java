@@ -5,7 +5,9 @@ import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SchemaRegistryConfig;
 import com.networknt.schema.SpecificationVersion;
+import com.networknt.schema.path.PathType;
 import java.util.List;
 
 /**
@@ -15,8 +17,13 @@ import java.util.List;
  * an error, never a request.
  */
 public final class JsonSchemas {
+  /** Violations name the value by JSON path ({@code $.score}), as our problems do. */
   private static final SchemaRegistry REGISTRY =
-      SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
+      SchemaRegistry.withDefaultDialect(
+          SpecificationVersion.DRAFT_2020_12,
+          registry ->
+              registry.schemaRegistryConfig(
+                  SchemaRegistryConfig.builder().pathType(PathType.JSON_PATH).build()));
 
   private static final String META_SCHEMA = "https://json-schema.org/draft/2020-12/schema";
 
