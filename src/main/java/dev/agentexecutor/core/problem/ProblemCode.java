@@ -76,7 +76,8 @@ public enum ProblemCode {
   DEF_TOOL_RESERVED("A job-defined tool takes a built-in tool's name."),
   DEF_TOOL_DUPLICATE("Two job-defined tools share a name."),
   DEF_TOOL_PARAMETERS("A tool's parameters are not a JSON Schema of type object."),
-  DEF_TOOL_RUNTIME("A tool without runtime.http {url, method?, headers?}."),
+  DEF_TOOL_RUNTIME(
+      "A tool without runtime.http {url, method?, headers?} or runtime.mcp {url, transport?}."),
   DEF_TOOL_SCRIPT("A Python script tool: this runtime never executes code from a job."),
   DEF_TOOL_URL("A tool URL that is not an absolute http(s) URL."),
   DEF_TOOL_METHOD("A tool method other than GET, POST, PUT, PATCH or DELETE."),
@@ -91,8 +92,8 @@ public enum ProblemCode {
   DEF_MCP_URL("An MCP tool server's url is not an absolute http(s) URL."),
   DEF_MCP_TRANSPORT("An MCP tool server's transport is not streamable_http or sse."),
   DEF_MCP_HEADERS(
-      "An MCP tool server's headers_from_env is not {header: ENV_VAR} with a valid header name"
-          + " and a variable the service allows (MCP_HEADER_ENV_ALLOWED)."),
+      "An MCP tool server's headers_from_env is not {header: ENV_VAR}: a header name a job may set"
+          + " and the name of an environment variable (never a value)."),
   DEF_MCP_TOOLS("An MCP tool server's tools allow-list is not an array of tool names."),
   DEF_MCP_RUNTIME("An MCP tool server definition that also has parameters or another runtime."),
   DEF_TOOL_REF("An entry of a node's tools is not a string."),
