@@ -52,4 +52,29 @@ class ExamplesTest {
           .allMatch(t -> t.startsWith("# Durable execution"));
     }
   }
+
+  @Test
+  void theParallelReviewEndsWithAStructuredVerdictBuiltFromTwoStructuredReviews()
+      throws IOException {
+    Job job =
+        JobParser.fromJobNode(
+            Json.parse(Files.readAllBytes(Path.of("examples/parallel-review.json"))));
+    try (Application app = Application.offline(Settings.from(Map.of()))) {
+      Outcome outcome = app.runner().execute(job);
+
+      assertThat(outcome).isInstanceOf(Outcome.Completed.class);
+      var result = ResultEvents.data(((Outcome.Completed) outcome).result()).path("result");
+      assertThat(result.path("structured_response").path("verdict").asText()).isEqualTo("publish");
+      assertThat(result.path("structured_response").path("facts_score").asInt()).isEqualTo(9);
+      var messages =
+          app.backends().checkpointer().latest(job.jobId(), "").orElseThrow().state().messages();
+      assertThat(messages.stream().filter(m -> m.toolCallId() != null).map(m -> m.content()))
+          .containsExactly(
+              "{\"score\": 8, \"remark\": \"Tighten the introduction.\"}",
+              "{\"score\": 9, \"remark\": \"All claims check out.\"}");
+      assertThat(result.path("usage_by_node").fieldNames())
+          .toIterable()
+          .containsExactlyInAnyOrder("editor", "style-reviewer", "fact-checker");
+    }
+  }
 }
