@@ -6,6 +6,8 @@ import dev.agentexecutor.agent.definition.NodeDefinition;
 import dev.agentexecutor.agent.run.RunContext;
 import dev.agentexecutor.agent.run.RunControl;
 import dev.agentexecutor.agent.run.RunListener;
+import dev.agentexecutor.agent.run.RunRequest;
+import dev.agentexecutor.agent.run.RunResult;
 import dev.agentexecutor.agent.tools.FileTools;
 import dev.agentexecutor.agent.tools.HttpTool;
 import dev.agentexecutor.agent.tools.TaskTool;
@@ -20,10 +22,10 @@ import java.util.Map;
 
 /**
  * A deep agent built from a definition: an orchestrator that plans with todos, keeps files in its
- * state and delegates to subagents through the task tool. {@link #run} executes the step loop
- * ({@link AgentLoop}: model step, then tool step), saving a checkpoint after every step and
- * resuming from the last one when the thread has any; subagents run the same loop in their own
- * checkpoint namespace.
+ * state and delegates to subagents through the task tool. {@link #run(RunRequest)} executes the
+ * step loop ({@link AgentLoop}: model step, then tool step), saving a checkpoint after every step
+ * and resuming the job's run from the last one when the thread has any; subagents run the same loop
+ * in their own checkpoint namespace, several at once when one reply starts several.
  */
 public final class DeepAgent {
   private static final Tool WRITE_TODOS = new WriteTodosTool();
@@ -50,7 +52,8 @@ public final class DeepAgent {
             DefinitionParser.GENERAL_PURPOSE,
             Prompts.forSubagent(Prompts.GENERAL_PURPOSE_PROMPT),
             main.model().withDefaults(models.defaultProvider(), models.defaultModel()),
-            withBuiltIns(List.copyOf(customTools.values()), null)));
+            withBuiltIns(List.copyOf(customTools.values()), null),
+            main.interruptOn())); // as deepagents: the orchestrator's rules are its default
     for (NodeDefinition node : definition.subagents().values()) {
       subagents.put(
           node.name(),
@@ -58,14 +61,16 @@ public final class DeepAgent {
               node.name(),
               Prompts.forSubagent(node.systemPrompt()),
               node.model().withDefaults(models.defaultProvider(), models.defaultModel()),
-              withBuiltIns(selected(node, customTools), null)));
+              withBuiltIns(selected(node, customTools), null),
+              node.interruptOn()));
     }
     AgentNode orchestrator =
         AgentNode.of(
             main.name(),
             Prompts.forOrchestrator(main.systemPrompt()),
             main.model().withDefaults(models.defaultProvider(), models.defaultModel()),
-            withBuiltIns(selected(main, customTools), new TaskTool(catalogue(definition))));
+            withBuiltIns(selected(main, customTools), new TaskTool(catalogue(definition))),
+            main.interruptOn());
     Summarizer summarizer =
         new Summarizer(
             runtime.limits().summarizationTokenThreshold(),
@@ -103,10 +108,39 @@ public final class DeepAgent {
     return orchestrator.name();
   }
 
-  /** Runs (or resumes) the orchestrator of thread {@code threadId} to its final answer. */
+  /**
+   * Runs one job on its thread: resumes the job's own run from its checkpoints (applying the
+   * decisions it is given), or starts a new turn with its input. Ends finished or parked; throws
+   * {@link dev.agentexecutor.agent.run.RunStoppedException} when stopped or out of a limit, and
+   * lets backend and model failures through.
+   */
+  public RunResult run(RunRequest request) {
+    RunContext root = RunContext.root(request, RunListener.serialized(request.listener()));
+    AgentLoop.Outcome outcome =
+        new AgentLoop(orchestrator, root, services)
+            .runTurn(request.input(), request.usageAtStart());
+    return switch (outcome) {
+      case AgentLoop.Outcome.Done done ->
+          new RunResult.Finished(
+              done.state(), done.state().usage().minus(request.usageAtStart()), null);
+      case AgentLoop.Outcome.Parked parked ->
+          new RunResult.Parked(
+              parked.interrupts(), parked.state(), parked.usage().minus(request.usageAtStart()));
+    };
+  }
+
+  /**
+   * Runs (or resumes) the orchestrator of thread {@code threadId}, as the job of the same id, to
+   * its final answer; a run that parks for approval is an {@link IllegalStateException} here (use
+   * {@link #run(RunRequest)}).
+   */
   public AgentState run(
       String threadId, AgentState input, RunControl control, RunListener listener) {
-    return new AgentLoop(orchestrator, RunContext.root(threadId, control, listener), services)
-        .run(input);
+    RunResult result = run(RunRequest.of(threadId, input, control, listener));
+    if (result instanceof RunResult.Parked parked) {
+      throw new IllegalStateException(
+          "the run parked on " + parked.interrupts().size() + " interrupt(s)");
+    }
+    return result.state();
   }
 }

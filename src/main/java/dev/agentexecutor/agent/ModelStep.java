@@ -1,5 +1,6 @@
 package dev.agentexecutor.agent;
 
+import dev.agentexecutor.agent.run.Origin;
 import dev.agentexecutor.agent.run.RunContext;
 import dev.agentexecutor.agent.run.RunControl;
 import dev.agentexecutor.agent.run.RunStoppedException;
@@ -9,8 +10,10 @@ import dev.agentexecutor.core.state.AgentState;
 import dev.agentexecutor.core.state.Message;
 import dev.agentexecutor.model.ModelRequest;
 import dev.agentexecutor.model.ModelResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * One model step: summarise the conversation if it outgrew the threshold, call the model with the
@@ -39,8 +42,9 @@ final class ModelStep {
       return checkpoints.save(
           from, next, response.message().hasToolCalls() ? Next.TOOLS : Next.DONE);
     } catch (RuntimeException e) {
-      // A run the service abandoned stops as abandoned, whatever the step failed with meanwhile.
-      if (control.abandoned() && !(e instanceof RunStoppedException)) control.checkStopped();
+      // A stopped run (cancelled, abandoned, out of time) ends as stopped, whatever the step failed
+      // with meanwhile: the stop interrupted its model call.
+      if (!(e instanceof RunStoppedException)) control.checkStopped();
       throw e;
     }
   }
@@ -50,7 +54,9 @@ final class ModelStep {
     Summarizer summarizer = services.summarizer();
     if (!summarizer.needed(node.systemPrompt(), state)) return state;
     ModelResponse summary =
-        summarizer.summarise(node.name(), node.model(), state, services.runtime().model());
+        interruptibly(
+            () ->
+                summarizer.summarise(node.name(), node.model(), state, services.runtime().model()));
     run.control().addUsage(summary.usage());
     checkSize(summary.message());
     AgentState summarised =
@@ -66,6 +72,7 @@ final class ModelStep {
     messages.add(Message.system(node.systemPrompt()));
     messages.addAll(state.messages());
     ModelRequest request = new ModelRequest(node.name(), node.model(), messages, node.toolSpecs());
+    Origin origin = run.origin(node.name());
     ModelResponse response =
         services
             .runtime()
@@ -74,13 +81,25 @@ final class ModelStep {
                 "llm.call",
                 node.name() + " " + node.model().model(),
                 () ->
-                    services
-                        .runtime()
-                        .model()
-                        .chat(request, token -> run.listener().onToken(node.name(), token)));
+                    interruptibly(
+                        () ->
+                            services
+                                .runtime()
+                                .model()
+                                .chat(request, token -> run.listener().onToken(origin, token))));
     run.control().addUsage(response.usage());
     checkSize(response.message());
     return response;
+  }
+
+  /**
+   * A model call that the run's stop interrupts (aborting its request), and its deadline too when
+   * it comes before the call could end on its own (every retry at MODEL_TIMEOUT_SECONDS).
+   */
+  private <T> T interruptibly(Supplier<T> call) {
+    var models = services.runtime().models();
+    Duration longest = models.timeout().multipliedBy(models.maxRetries() + 1L);
+    return run.control().interruptibly(call, longest);
   }
 
   /** A model answer over MAX_MESSAGE_CHARS fails the run before it enters the state. */

@@ -24,14 +24,18 @@ import org.junit.jupiter.api.Test;
 
 /** Delegation through the task tool to specialists and the built-in general-purpose subagent. */
 class SubagentTest {
-  /** Lead delegates to researcher then writer in one reply, lists the files, then answers. */
+  /**
+   * Lead delegates to the researcher, then to the writer (who reads the researcher's notes, so in a
+   * later reply: calls of one reply run in parallel), lists the files, then answers.
+   */
   private static final String TEAM =
       """
       {"nodes": [
         {"id": "lead", "type": "orchestrator", "config": {"name": "lead", "system_prompt": "You lead.",
           "model": {"provider": "scripted", "model": "lead-model", "script": [
             {"tool_calls": [
-              {"name": "task", "id": "call_r", "args": {"subagent_type": "researcher", "description": "Save facts to /notes.md"}},
+              {"name": "task", "id": "call_r", "args": {"subagent_type": "researcher", "description": "Save facts to /notes.md"}}]},
+            {"tool_calls": [
               {"name": "task", "id": "call_w", "args": {"subagent_type": "writer", "description": "Turn /notes.md into /report.md"}}]},
             {"tool_calls": [{"name": "ls", "id": "call_ls", "args": {}}]},
             {"content": "Report ready."}]}}},
@@ -104,7 +108,7 @@ class SubagentTest {
   }
 
   @Test
-  void theWriterReadsWhatTheResearcherWroteInTheSameStep() {
+  void theWriterReadsWhatTheResearcherWroteInAnEarlierStep() {
     agent(team(), model, checkpoints)
         .run("job3", input("Write a report"), control(), RunListener.NONE);
 
@@ -126,13 +130,14 @@ class SubagentTest {
     assertThat(checkpoints.history("job4", "task:call_w")).hasSize(5);
     assertThat(checkpoints.history("job4", ""))
         .extracting(Checkpoint::next)
-        .containsExactly(Next.TOOLS, Next.MODEL, Next.TOOLS, Next.MODEL, Next.DONE);
+        .containsExactly(
+            Next.TOOLS, Next.MODEL, Next.TOOLS, Next.MODEL, Next.TOOLS, Next.MODEL, Next.DONE);
   }
 
   @Test
   void aResumedDelegationDoesNotRerunAFinishedSubagent() {
     RecordingModel failing =
-        new RecordingModel().failingAtCall(4); // lead, researcher x2, then the writer's first call
+        new RecordingModel().failingAtCall(5); // lead, researcher x2, lead, the writer's first call
     assertThatThrownBy(
             () ->
                 agent(team(), failing, checkpoints)

@@ -13,6 +13,11 @@ public record Usage(
     return new Usage(inputTokens + other.inputTokens, outputTokens + other.outputTokens);
   }
 
+  /** What this usage adds to {@code earlier} (a run's share of a thread's total). */
+  public Usage minus(Usage earlier) {
+    return new Usage(inputTokens - earlier.inputTokens, outputTokens - earlier.outputTokens);
+  }
+
   public long total() {
     return inputTokens + outputTokens;
   }
