@@ -122,8 +122,9 @@ public final class RunControl {
         left.compareTo(ownTimeout) < 0
             ? ALARMS.schedule(
                 () -> interruptIfInSection(thread),
-                Math.max(0, left.toMillis()),
-                TimeUnit.MILLISECONDS)
+                // just past the deadline, so that the interrupted work finds the run out of time
+                Math.max(0, left.toNanos()) + TimeUnit.MILLISECONDS.toNanos(1),
+                TimeUnit.NANOSECONDS)
             : null;
     try {
       return work.get();
