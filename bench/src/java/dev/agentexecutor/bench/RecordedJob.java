@@ -31,6 +31,7 @@ import io.cloudevents.CloudEvent;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -41,13 +42,14 @@ import java.util.function.Consumer;
  * floor the engine's overhead is measured against.
  */
 final class RecordedJob {
-  final List<ModelRequest> modelCalls = new ArrayList<>();
-  final List<Checkpoint> checkpointPuts = new ArrayList<>();
-  final List<Write> checkpointWrites = new ArrayList<>();
-  final List<String> checkpointReads = new ArrayList<>();
-  final List<AgentEvent> events = new ArrayList<>();
-  final List<JobRecord> jobWrites = new ArrayList<>();
-  final List<CloudEvent> results = new ArrayList<>();
+  // Synchronised: parallel tool calls and subagents work on several threads.
+  final List<ModelRequest> modelCalls = Collections.synchronizedList(new ArrayList<>());
+  final List<Checkpoint> checkpointPuts = Collections.synchronizedList(new ArrayList<>());
+  final List<Write> checkpointWrites = Collections.synchronizedList(new ArrayList<>());
+  final List<String> checkpointReads = Collections.synchronizedList(new ArrayList<>());
+  final List<AgentEvent> events = Collections.synchronizedList(new ArrayList<>());
+  final List<JobRecord> jobWrites = Collections.synchronizedList(new ArrayList<>());
+  final List<CloudEvent> results = Collections.synchronizedList(new ArrayList<>());
   int jobReads;
 
   /**

@@ -28,8 +28,11 @@ import org.slf4j.MDC;
 final class CallBatch {
   /** How one call ended. */
   sealed interface Settled {
-    /** {@code after}: the state the call returned, which later inline calls build on. */
-    record Finished(FinishedCall call, AgentState after) implements Settled {}
+    /**
+     * @param given the state the call was given
+     * @param after the state it returned, which later inline calls build on
+     */
+    record Finished(FinishedCall call, AgentState given, AgentState after) implements Settled {}
 
     /** Its subagent waits for decisions. */
     record Parked(SubagentParkedException parked) implements Settled {}
@@ -63,11 +66,12 @@ final class CallBatch {
 
   /** How each of {@code batch} ended, in the same order. */
   List<Settled> run(List<ToolCall> batch, AgentState reply) {
-    boolean parallel =
-        batch.stream().filter(c -> calls.kindOf(c) != Tool.Execution.INLINE).count() > 1;
+    int waiting = 0;
+    for (ToolCall call : batch) if (calls.kindOf(call) != Tool.Execution.INLINE) waiting++;
+    boolean parallel = waiting > 1;
     Settled[] settled = new Settled[batch.size()];
-    List<CompletableFuture<Void>> branches = new ArrayList<>();
-    Semaphore slots = new Semaphore(maxParallel);
+    List<CompletableFuture<Void>> branches = parallel ? new ArrayList<>() : List.of();
+    Semaphore slots = parallel ? new Semaphore(maxParallel) : null;
     AgentState seen = reply;
     try {
       for (int i = 0; i < batch.size(); i++) {
@@ -109,7 +113,7 @@ final class CallBatch {
       ToolCallRun.Ran ran = calls.execute(call, given);
       FinishedCall finished = FinishedCall.of(call, ran.result(), given, ran.subagentUsage());
       if (recorder != null) recorder.accept(call, finished);
-      return new Settled.Finished(finished, ran.result().state());
+      return new Settled.Finished(finished, given, ran.result().state());
     } catch (SubagentParkedException parked) {
       return new Settled.Parked(parked);
     } catch (RuntimeException e) {

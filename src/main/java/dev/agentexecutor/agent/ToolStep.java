@@ -78,12 +78,16 @@ final class ToolStep {
     List<Integer> toRun = decide(from, pending, asRun, recorded, finished);
     List<CallBatch.Settled> settled = batch(from, toRun.size()).run(pick(asRun, toRun), reply);
 
+    CallBatch.Settled.Finished onlyCall = null;
     List<Interrupt> parked = new ArrayList<>();
     Usage parkedUsage = Usage.ZERO;
     RuntimeException failure = null;
     for (int k = 0; k < toRun.size(); k++) {
       switch (settled.get(k)) {
-        case CallBatch.Settled.Finished done -> finished[toRun.get(k)] = done.call();
+        case CallBatch.Settled.Finished done -> {
+          finished[toRun.get(k)] = done.call();
+          if (asked.size() == 1 && done.given() == reply) onlyCall = done;
+        }
         case CallBatch.Settled.Parked p -> {
           parked.addAll(p.parked().interrupts());
           parkedUsage = parkedUsage.plus(p.parked().usage());
@@ -97,6 +101,13 @@ final class ToolStep {
     }
     if (!parked.isEmpty())
       return new Outcome.Parked(parked, usageOf(reply, finished).plus(parkedUsage));
+    if (onlyCall != null && asRun.equals(asked)) { // the usual step: no merge needed
+      AgentState after = onlyCall.after();
+      Usage usage = onlyCall.call().usage();
+      if (!usage.equals(Usage.ZERO)) after = after.withUsage(after.usage().plus(usage));
+      return new Outcome.Saved(
+          checkpoints.save(from, after.withMessage(onlyCall.call().message()), Next.MODEL));
+    }
     return new Outcome.Saved(
         checkpoints.save(from, merged(reply, asked, asRun, finished), Next.MODEL));
   }
