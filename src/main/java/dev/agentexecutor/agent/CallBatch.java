@@ -136,7 +136,7 @@ final class CallBatch {
     Map<String, String> logContext = MDC.getCopyOfContextMap();
     Runnable traced = tracing.carryContext(work);
     Thread.ofVirtual()
-        .name("tool-call-" + call.id())
+        .name("tool-call-" + (call.id().length() <= 40 ? call.id() : call.id().substring(0, 40)))
         .start(
             () -> {
               if (logContext != null) MDC.setContextMap(logContext);

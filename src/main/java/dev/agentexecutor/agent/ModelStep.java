@@ -38,9 +38,9 @@ final class ModelStep {
       control.beginModelCall();
       AgentState state = summarisedIfNeeded(from.state());
       ModelResponse response = call(state);
-      AgentState next = state.withMessage(response.message()).afterModelCall(response.usage());
-      return checkpoints.save(
-          from, next, response.message().hasToolCalls() ? Next.TOOLS : Next.DONE);
+      Message answer = ToolCallIds.unique(state.messages(), response.message());
+      AgentState next = state.withMessage(answer).afterModelCall(response.usage());
+      return checkpoints.save(from, next, answer.hasToolCalls() ? Next.TOOLS : Next.DONE);
     } catch (RuntimeException e) {
       // A stopped run (cancelled, abandoned, out of time) ends as stopped, whatever the step failed
       // with meanwhile: the stop interrupted its model call.

@@ -127,20 +127,19 @@ final class ToolStep {
       if (answered.contains(call.id())) continue;
       FinishedCall earlier = recorded.results().get(call.id());
       if (earlier != null) finished[i] = earlier;
-      else if (i >= max) finished[i] = FinishedCall.notRun(call, tooMany(call, asked.size(), max));
+      else if (i >= max) finished[i] = FinishedCall.notRun(call, tooMany(asked.size(), max));
       else pending.add(i);
     }
     return pending;
   }
 
-  private static String tooMany(ToolCall call, int asked, int max) {
-    return "Error: "
-        + call.name()
-        + " was not run: this reply has "
+  /** Short: a hostile answer may hold thousands of calls, and each gets this as its result. */
+  private static String tooMany(int asked, int max) {
+    return "Error: not run: this reply has "
         + asked
-        + " tool calls and only the first "
+        + " tool calls, only the first "
         + max
-        + " are run (MAX_TOOL_CALLS_PER_REPLY). Ask for fewer calls at once.";
+        + " run (MAX_TOOL_CALLS_PER_REPLY)";
   }
 
   /** Records what the step waits for and parks, having run nothing of the reply. */

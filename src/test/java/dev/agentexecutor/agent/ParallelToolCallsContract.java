@@ -331,7 +331,7 @@ abstract class ParallelToolCallsContract {
     List<Message> results = end.messages().stream().filter(m -> m.role() == Role.TOOL).toList();
     assertThat(results).extracting(Message::toolCallId).containsExactly("t1", "t2", "t3", "t4");
     assertThat(results.get(2).content())
-        .startsWith("Error: write_todos was not run: this reply has 4 tool calls")
+        .startsWith("Error: not run: this reply has 4 tool calls")
         .contains("MAX_TOOL_CALLS_PER_REPLY");
   }
 

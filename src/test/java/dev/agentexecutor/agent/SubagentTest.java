@@ -155,6 +155,37 @@ class SubagentTest {
   }
 
   @Test
+  void aRepeatedToolCallIdNeverResumesAnotherCallsSubagent() {
+    String definition =
+        """
+        {"nodes": [
+          {"id": "lead", "type": "orchestrator", "config": {"name": "lead", "system_prompt": "You lead.",
+            "model": {"provider": "scripted", "model": "lead-model", "script": [
+              {"tool_calls": [{"name": "task", "id": "t", "args": {"subagent_type": "a", "description": "one"}}]},
+              {"tool_calls": [
+                {"name": "task", "id": "t", "args": {"subagent_type": "b", "description": "two"}},
+                {"name": "ls", "id": "t", "args": {}}]},
+              {"content": "Done."}]}}},
+          {"id": "a", "type": "specialist", "config": {"name": "a", "system_prompt": "You are a.",
+            "model": {"provider": "scripted", "script": [{"content": "a's answer"}]}}},
+          {"id": "b", "type": "specialist", "config": {"name": "b", "system_prompt": "You are b.",
+            "model": {"provider": "scripted", "script": [{"content": "b's answer"}]}}}]}""";
+
+    AgentState end =
+        agent(definition, model, checkpoints).run("job9", input("go"), control(), RunListener.NONE);
+
+    assertThat(model.requestsOf("b")).hasSize(1);
+    List<Message> results = end.messages().stream().filter(m -> m.role() == Role.TOOL).toList();
+    assertThat(results)
+        .extracting(Message::content)
+        .containsExactly("a's answer", "b's answer", "No files found in /");
+    assertThat(results.stream().map(Message::toolCallId).distinct()).hasSize(3);
+    String second = end.messages().get(3).toolCalls().get(0).id();
+    assertThat(second).isNotEqualTo("t");
+    assertThat(checkpoints.latest("job9", "task:" + second)).isPresent();
+  }
+
+  @Test
   void anUnknownSubagentTypeIsAToolErrorListingTheAllowedTypes() {
     String definition =
         lead(
