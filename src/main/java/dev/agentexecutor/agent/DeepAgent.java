@@ -8,6 +8,7 @@ import dev.agentexecutor.agent.run.RunControl;
 import dev.agentexecutor.agent.run.RunListener;
 import dev.agentexecutor.agent.run.RunRequest;
 import dev.agentexecutor.agent.run.RunResult;
+import dev.agentexecutor.agent.run.ToolResultPolicy;
 import dev.agentexecutor.agent.tools.FileTools;
 import dev.agentexecutor.agent.tools.HttpTool;
 import dev.agentexecutor.agent.tools.TaskTool;
@@ -39,6 +40,12 @@ public final class DeepAgent {
 
   /** Builds the agent graph of a validated definition. */
   public static DeepAgent build(AgentDefinition definition, AgentRuntime runtime) {
+    return build(definition, runtime, ToolResultPolicy.NONE);
+  }
+
+  /** Builds the agent graph of a validated definition, its tool results going through a policy. */
+  public static DeepAgent build(
+      AgentDefinition definition, AgentRuntime runtime, ToolResultPolicy toolResults) {
     Settings.ModelSettings models = runtime.models();
     Map<String, Tool> customTools = new LinkedHashMap<>();
     definition
@@ -76,7 +83,7 @@ public final class DeepAgent {
             runtime.limits().summarizationTokenThreshold(),
             runtime.limits().summarizationKeepMessages());
     return new DeepAgent(
-        orchestrator, new LoopServices(runtime, summarizer, Map.copyOf(subagents)));
+        orchestrator, new LoopServices(runtime, summarizer, Map.copyOf(subagents), toolResults));
   }
 
   /** Every subagent the task tool offers, with its description, in the order to show them. */

@@ -60,7 +60,9 @@ final class ToolCallRun {
     Origin origin = run.origin(node.name());
     run.listener().onToolStart(origin, call);
     SubagentLauncher subagents = new SubagentLauncher(services, run, call.id());
-    ToolResult result = withinLimits(call, outcome(call, state, subagents), state);
+    ToolResult result =
+        withinLimits(
+            call, services.toolResults().apply(call, outcome(call, state, subagents)), state);
     run.listener().onToolEnd(origin, call, result);
     return new Ran(result, subagents.usage());
   }
