@@ -65,51 +65,81 @@ final class ToolStep {
     recorded.results().values().forEach(call -> run.control().addUsage(call.usage()));
     FinishedCall[] finished = new FinishedCall[asked.size()];
     List<Integer> pending = pending(reply, asked, recorded, finished);
+    List<Interrupt> waiting = waiting(asked, pending, recorded);
+    if (!waiting.isEmpty()) return park(from, waiting, reply, finished);
 
+    List<ToolCall> asRun = new ArrayList<>(asked);
+    List<Integer> toRun = decide(from, pending, asRun, recorded, finished);
+    Settlement settled =
+        Settlement.of(batch(from, toRun.size()).run(pick(asRun, toRun), reply), toRun, finished);
+    if (settled.failure() != null) {
+      run.control().checkStopped(); // a stopped run ends as stopped, whatever its calls threw
+      throw settled.failure();
+    }
+    if (!settled.parked().isEmpty())
+      return new Outcome.Parked(settled.parked(), usageOf(reply, finished).plus(settled.usage()));
+    AgentState after =
+        asked.size() == 1 && asRun.equals(asked) && settled.onlyCallOn(reply) != null
+            ? afterOnlyCall(settled.onlyCallOn(reply))
+            : merged(reply, asked, asRun, finished);
+    return new Outcome.Saved(checkpoints.save(from, after, Next.MODEL));
+  }
+
+  /** The calls still to run that need approval and have no decision, as interrupts. */
+  private List<Interrupt> waiting(List<ToolCall> asked, List<Integer> pending, Recorded recorded) {
     List<Interrupt> waiting = new ArrayList<>();
     for (int i : pending) {
       ToolCall call = asked.get(i);
       if (approvals.gated(call) && approvals.decision(call, recorded.decisions()).isEmpty())
         waiting.add(approvals.interruptOf(call));
     }
-    if (!waiting.isEmpty()) return park(from, waiting, reply, finished);
+    return waiting;
+  }
 
-    List<ToolCall> asRun = new ArrayList<>(asked);
-    List<Integer> toRun = decide(from, pending, asRun, recorded, finished);
-    List<CallBatch.Settled> settled = batch(from, toRun.size()).run(pick(asRun, toRun), reply);
+  /**
+   * How the calls of a batch ended, gathered: each finished call into {@code finished} at its
+   * index, the interrupts and tokens of parked subagents, and the first failure in call order.
+   */
+  private record Settlement(
+      List<Interrupt> parked,
+      Usage usage,
+      RuntimeException failure,
+      List<CallBatch.Settled.Finished> done) {
 
-    CallBatch.Settled.Finished onlyCall = null;
-    List<Interrupt> parked = new ArrayList<>();
-    Usage parkedUsage = Usage.ZERO;
-    RuntimeException failure = null;
-    for (int k = 0; k < toRun.size(); k++) {
-      switch (settled.get(k)) {
-        case CallBatch.Settled.Finished done -> {
-          finished[toRun.get(k)] = done.call();
-          if (asked.size() == 1 && done.given() == reply) onlyCall = done;
+    static Settlement of(
+        List<CallBatch.Settled> settled, List<Integer> indexes, FinishedCall[] finished) {
+      List<Interrupt> parked = new ArrayList<>();
+      List<CallBatch.Settled.Finished> done = new ArrayList<>();
+      Usage usage = Usage.ZERO;
+      RuntimeException failure = null;
+      for (int k = 0; k < indexes.size(); k++) {
+        switch (settled.get(k)) {
+          case CallBatch.Settled.Finished call -> {
+            finished[indexes.get(k)] = call.call();
+            done.add(call);
+          }
+          case CallBatch.Settled.Parked p -> {
+            parked.addAll(p.parked().interrupts());
+            usage = usage.plus(p.parked().usage());
+          }
+          case CallBatch.Settled.Failed f -> failure = failure == null ? f.failure() : failure;
         }
-        case CallBatch.Settled.Parked p -> {
-          parked.addAll(p.parked().interrupts());
-          parkedUsage = parkedUsage.plus(p.parked().usage());
-        }
-        case CallBatch.Settled.Failed f -> failure = failure == null ? f.failure() : failure;
       }
+      return new Settlement(parked, usage, failure, done);
     }
-    if (failure != null) {
-      run.control().checkStopped(); // a stopped run ends as stopped, whatever its calls threw
-      throw failure;
+
+    /** The one call that ran, when it ran on {@code reply} itself; else null. */
+    CallBatch.Settled.Finished onlyCallOn(AgentState reply) {
+      return done.size() == 1 && done.get(0).given() == reply ? done.get(0) : null;
     }
-    if (!parked.isEmpty())
-      return new Outcome.Parked(parked, usageOf(reply, finished).plus(parkedUsage));
-    if (onlyCall != null && asRun.equals(asked)) { // the usual step: no merge needed
-      AgentState after = onlyCall.after();
-      Usage usage = onlyCall.call().usage();
-      if (!usage.equals(Usage.ZERO)) after = after.withUsage(after.usage().plus(usage));
-      return new Outcome.Saved(
-          checkpoints.save(from, after.withMessage(onlyCall.call().message()), Next.MODEL));
-    }
-    return new Outcome.Saved(
-        checkpoints.save(from, merged(reply, asked, asRun, finished), Next.MODEL));
+  }
+
+  /** The usual step, one call: its state as it returned it, no merge needed. */
+  private static AgentState afterOnlyCall(CallBatch.Settled.Finished only) {
+    AgentState after = only.after();
+    Usage usage = only.call().usage();
+    if (!usage.equals(Usage.ZERO)) after = after.withUsage(after.usage().plus(usage));
+    return after.withMessage(only.call().message());
   }
 
   /**
