@@ -48,6 +48,42 @@ final class EngineBench {
     out.set(
         "twenty_step_two_subagents",
         scenario(Jobs.event(Jobs.twentyStepTwoSubagents("template")), 5));
+    out.set(
+        "twenty_step_parallel_subagents",
+        scenario(Jobs.event(Jobs.twentyStepParallelSubagents("template")), 5));
+    out.set("subagent_latency", latency());
+    return out;
+  }
+
+  /** Model latency in the subagents' calls, so that running them in parallel shows in wall time. */
+  static final int SUBAGENT_MODEL_MILLIS = 2;
+
+  /**
+   * The twenty-step job with {@link #SUBAGENT_MODEL_MILLIS} per subagent model call, subagents one
+   * after the other against both in one reply: wall time per job (the engine's cost is noise here).
+   */
+  private ObjectNode latency() {
+    Job sequential = Jobs.event(Jobs.twentySteps("template", false, SUBAGENT_MODEL_MILLIS));
+    Job parallel = Jobs.event(Jobs.twentySteps("template", true, SUBAGENT_MODEL_MILLIS));
+    int iterations = Math.max(10, config.engineIterations() / 100);
+    List<ObjectNode> sequentialRuns = new ArrayList<>();
+    List<ObjectNode> parallelRuns = new ArrayList<>();
+    for (int repeat = 0; repeat < config.repeats(); repeat++) {
+      sequentialRuns.add(engine(sequential, 10, iterations, repeat));
+      parallelRuns.add(engine(parallel, 10, iterations, repeat));
+    }
+    ObjectNode sequentialRun = Stats.medianRun(sequentialRuns, "p50_us");
+    ObjectNode parallelRun = Stats.medianRun(parallelRuns, "p50_us");
+    ObjectNode out = Json.object();
+    out.put("subagent_model_ms", SUBAGENT_MODEL_MILLIS);
+    out.put("subagent_model_calls", 10);
+    out.set("sequential", sequentialRun);
+    out.set("parallel", parallelRun);
+    out.put(
+        "ratio_p50",
+        Stats.round(
+            parallelRun.path("p50_us").asDouble()
+                / Math.max(0.01, sequentialRun.path("p50_us").asDouble())));
     return out;
   }
 

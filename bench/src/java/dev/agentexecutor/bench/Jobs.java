@@ -22,6 +22,22 @@ final class Jobs {
    * writes six files and answers (ten calls).
    */
   static ObjectNode twentyStepTwoSubagents(String jobId) {
+    return twentySteps(jobId, false, 0);
+  }
+
+  /**
+   * The same work with both task calls in one reply, so that the subagents run in parallel, and one
+   * more file to keep twenty model calls.
+   */
+  static ObjectNode twentyStepParallelSubagents(String jobId) {
+    return twentySteps(jobId, true, 0);
+  }
+
+  /**
+   * A twenty-step job whose subagents' model calls each take {@code subagentModelMillis}, with the
+   * subagents one after the other or in parallel.
+   */
+  static ObjectNode twentySteps(String jobId, boolean parallel, int subagentModelMillis) {
     ArrayNode main = Json.MAPPER.createArrayNode();
     ObjectNode todos = toolCall(main.addObject(), "write_todos");
     todos
@@ -29,21 +45,33 @@ final class Jobs {
         .addObject()
         .put("content", "research and write")
         .put("status", "in_progress");
-    toolCall(main.addObject(), "task")
+    ObjectNode research = main.addObject();
+    toolCall(research, "task")
         .put("subagent_type", "researcher")
         .put("description", "Find three facts about X.");
-    toolCall(main.addObject(), "task")
+    toolCall(parallel ? research : main.addObject(), "task")
         .put("subagent_type", "writer")
         .put("description", "Write a summary of the facts.");
-    for (int i = 0; i < 6; i++)
+    int files = parallel ? 7 : 6;
+    for (int i = 0; i < files; i++)
       writeFile(main.addObject(), "/report/part-" + i + ".md", "Part " + i + " of the report.");
     main.addObject().put("content", "The report is in /report.");
 
     ObjectNode definition = Json.object().put("name", "bench-team");
     ArrayNode nodes = definition.putArray("nodes");
     node(nodes, "main", "orchestrator", "You coordinate a small team.", main);
-    node(nodes, "researcher", "subagent", "You research facts.", subagentScript("/research.md"));
-    node(nodes, "writer", "subagent", "You write summaries.", subagentScript("/summary.md"));
+    node(
+        nodes,
+        "researcher",
+        "subagent",
+        "You research facts.",
+        subagentScript("/research.md", subagentModelMillis));
+    node(
+        nodes,
+        "writer",
+        "subagent",
+        "You write summaries.",
+        subagentScript("/summary.md", subagentModelMillis));
     return TestJobs.job(jobId, definition, "Write a report on X.");
   }
 
@@ -88,7 +116,7 @@ final class Jobs {
         job.source());
   }
 
-  private static ArrayNode subagentScript(String file) {
+  private static ArrayNode subagentScript(String file, int modelMillis) {
     ArrayNode script = Json.MAPPER.createArrayNode();
     writeFile(script.addObject(), file, "draft");
     toolCall(script.addObject(), "read_file").put("file_path", file);
@@ -98,6 +126,8 @@ final class Jobs {
         .put("new_string", "final");
     toolCall(script.addObject(), "ls").put("path", "/");
     script.addObject().put("content", "Done: see " + file + ".");
+    if (modelMillis > 0)
+      script.forEach(response -> ((ObjectNode) response).put("delay_ms", modelMillis));
     return script;
   }
 

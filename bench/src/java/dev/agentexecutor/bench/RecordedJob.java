@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentexecutor.checkpoint.Checkpoint;
 import dev.agentexecutor.checkpoint.Checkpointer;
 import dev.agentexecutor.checkpoint.MemoryCheckpointer;
+import dev.agentexecutor.checkpoint.PendingWrite;
 import dev.agentexecutor.config.Settings;
 import dev.agentexecutor.job.Job;
 import dev.agentexecutor.model.ModelClient;
@@ -30,6 +31,7 @@ import io.cloudevents.CloudEvent;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -40,13 +42,20 @@ import java.util.function.Consumer;
  * floor the engine's overhead is measured against.
  */
 final class RecordedJob {
-  final List<ModelRequest> modelCalls = new ArrayList<>();
-  final List<Checkpoint> checkpointPuts = new ArrayList<>();
-  final List<String> checkpointReads = new ArrayList<>();
-  final List<AgentEvent> events = new ArrayList<>();
-  final List<JobRecord> jobWrites = new ArrayList<>();
-  final List<CloudEvent> results = new ArrayList<>();
+  // Synchronised: parallel tool calls and subagents work on several threads.
+  final List<ModelRequest> modelCalls = Collections.synchronizedList(new ArrayList<>());
+  final List<Checkpoint> checkpointPuts = Collections.synchronizedList(new ArrayList<>());
+  final List<Write> checkpointWrites = Collections.synchronizedList(new ArrayList<>());
+  final List<String> checkpointReads = Collections.synchronizedList(new ArrayList<>());
+  final List<AgentEvent> events = Collections.synchronizedList(new ArrayList<>());
+  final List<JobRecord> jobWrites = Collections.synchronizedList(new ArrayList<>());
+  final List<CloudEvent> results = Collections.synchronizedList(new ArrayList<>());
   int jobReads;
+
+  /**
+   * A pending write (a finished call of a parallel batch) and the checkpoint it was put against.
+   */
+  record Write(String namespace, String checkpointId, PendingWrite write) {}
 
   /** Runs the job once on recording in-memory backends; fails unless it completes. */
   static RecordedJob record(Job job, Settings settings) {
@@ -79,6 +88,7 @@ final class RecordedJob {
         .put("model_calls", modelCalls.size())
         .put("checkpoint_puts", checkpointPuts.size())
         .put("checkpoint_reads", checkpointReads.size())
+        .put("checkpoint_writes", checkpointWrites.size())
         .put("events", events.size())
         .put("job_store_reads", jobReads)
         .put("job_store_writes", jobWrites.size())
@@ -104,6 +114,8 @@ final class RecordedJob {
                   c.next(),
                   c.state()));
     }
+    for (Write w : checkpointWrites)
+      backends.checkpointer().putWrite(jobId, w.namespace(), w.checkpointId(), w.write());
     for (AgentEvent event : events) backends.events().publish(jobId, event);
     for (JobRecord r : jobWrites) {
       backends
@@ -138,6 +150,18 @@ final class RecordedJob {
       @Override
       public boolean deleteThread(String threadId) {
         return delegate.deleteThread(threadId);
+      }
+
+      @Override
+      public void putWrite(
+          String threadId, String namespace, String checkpointId, PendingWrite write) {
+        checkpointWrites.add(new Write(namespace, checkpointId, write));
+        delegate.putWrite(threadId, namespace, checkpointId, write);
+      }
+
+      @Override
+      public List<PendingWrite> writes(String threadId, String namespace, String checkpointId) {
+        return delegate.writes(threadId, namespace, checkpointId);
       }
     };
   }

@@ -103,6 +103,44 @@ final class ReportTable {
         f("%.1f×", twenty.path("ratio_p50").asDouble()),
         "(report)",
         "");
+    JsonNode parallel = engine.path("twenty_step_parallel_subagents");
+    if (!parallel.isMissingNode()) {
+      row(
+          "1 Engine (in process, 1 core)",
+          "20-step job, 2 parallel subagents, p50 / p99, jobs/s",
+          f(
+              "%.1f / %.1f µs, %.0f/s",
+              parallel.path("engine").path("p50_us").asDouble(),
+              parallel.path("engine").path("p99_us").asDouble(),
+              parallel.path("engine").path("per_s").asDouble()),
+          f(
+              "floor %.1f / %.1f µs; sequential %.1f µs",
+              parallel.path("floor").path("p50_us").asDouble(),
+              parallel.path("floor").path("p99_us").asDouble(),
+              twenty.path("engine").path("p50_us").asDouble()),
+          f("%.1f×", parallel.path("ratio_p50").asDouble()),
+          "(report)",
+          "");
+    }
+    JsonNode latency = engine.path("subagent_latency");
+    if (!latency.isMissingNode()) {
+      row(
+          "1 Engine (in process, 1 core)",
+          f(
+              "20-step job, %d ms per subagent model call: parallel p50 / p99",
+              latency.path("subagent_model_ms").asInt()),
+          f(
+              "%.2f / %.2f ms",
+              latency.path("parallel").path("p50_us").asDouble() / 1000,
+              latency.path("parallel").path("p99_us").asDouble() / 1000),
+          f(
+              "sequential %.2f / %.2f ms",
+              latency.path("sequential").path("p50_us").asDouble() / 1000,
+              latency.path("sequential").path("p99_us").asDouble() / 1000),
+          f("%.2f×", latency.path("ratio_p50").asDouble()),
+          "(report)",
+          "");
+    }
   }
 
   private void durable(JsonNode durable) {

@@ -1,6 +1,7 @@
 package dev.agentexecutor.agent;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.agentexecutor.agent.definition.InterruptRule;
 import dev.agentexecutor.agent.tools.Tool;
 import dev.agentexecutor.core.ModelConfig;
 import dev.agentexecutor.model.ToolSpec;
@@ -12,9 +13,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One runnable agent: its name, full system prompt, model and tools; the JSON Schema its final
- * answer must match (null: free text) and when its conversation is summarised. {@code fixedChars}
- * is the size of what every call sends besides the conversation: the prompt and the tool schemas.
+ * One runnable agent: its name, full system prompt, model and tools; the tools whose calls wait for
+ * a person's decision; the JSON Schema its final answer must match (null: free text) and when its
+ * conversation is summarised. {@code fixedChars} is the size of what every call sends besides the
+ * conversation: the prompt and the tool schemas.
  */
 record AgentNode(
     String name,
@@ -22,6 +24,7 @@ record AgentNode(
     ModelConfig model,
     Map<String, Tool> tools,
     List<ToolSpec> toolSpecs,
+    Map<String, InterruptRule> interruptOn,
     ObjectNode responseFormat,
     JsonSchemas.Validator answerSchema,
     Summarizer summarizer,
@@ -29,7 +32,17 @@ record AgentNode(
 
   /** A node with a free-text answer, summarised at 170,000 tokens keeping 6 messages (tests). */
   static AgentNode of(String name, String systemPrompt, ModelConfig model, List<Tool> tools) {
-    return of(name, systemPrompt, model, tools, null, new Summarizer(170_000, 6));
+    return of(name, systemPrompt, model, tools, Map.of(), null, new Summarizer(170_000, 6));
+  }
+
+  /** A free-text node with approval rules (tests). */
+  static AgentNode of(
+      String name,
+      String systemPrompt,
+      ModelConfig model,
+      List<Tool> tools,
+      Map<String, InterruptRule> interruptOn) {
+    return of(name, systemPrompt, model, tools, interruptOn, null, new Summarizer(170_000, 6));
   }
 
   static AgentNode of(
@@ -37,10 +50,13 @@ record AgentNode(
       String systemPrompt,
       ModelConfig model,
       List<Tool> tools,
+      Map<String, InterruptRule> interruptOn,
       ObjectNode responseFormat,
       Summarizer summarizer) {
     Map<String, Tool> byName = new LinkedHashMap<>();
     tools.forEach(t -> byName.put(t.name(), t));
+    Map<String, InterruptRule> rules = new LinkedHashMap<>(interruptOn);
+    rules.keySet().retainAll(byName.keySet());
     List<ToolSpec> specs = tools.stream().map(Tool::spec).toList();
     String prompt =
         responseFormat == null
@@ -59,6 +75,7 @@ record AgentNode(
         model,
         Collections.unmodifiableMap(byName),
         specs,
+        Collections.unmodifiableMap(rules),
         responseFormat,
         responseFormat == null ? null : JsonSchemas.compile(responseFormat),
         summarizer,

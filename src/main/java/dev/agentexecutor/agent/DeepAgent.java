@@ -7,6 +7,8 @@ import dev.agentexecutor.agent.definition.NodeDefinition;
 import dev.agentexecutor.agent.run.RunContext;
 import dev.agentexecutor.agent.run.RunControl;
 import dev.agentexecutor.agent.run.RunListener;
+import dev.agentexecutor.agent.run.RunRequest;
+import dev.agentexecutor.agent.run.RunResult;
 import dev.agentexecutor.agent.tools.FileTools;
 import dev.agentexecutor.agent.tools.TaskTool;
 import dev.agentexecutor.agent.tools.Tool;
@@ -43,9 +45,15 @@ public final class DeepAgent implements AutoCloseable {
    * nodes use; throws {@code McpServerException} naming a server that cannot be used.
    */
   public static DeepAgent build(AgentDefinition definition, AgentRuntime runtime) {
+    return build(definition, runtime, new LargeToolResults(runtime.agent().largeToolResultChars()));
+  }
+
+  /** As {@link #build(AgentDefinition, AgentRuntime)}, tool results going through a policy. */
+  static DeepAgent build(
+      AgentDefinition definition, AgentRuntime runtime, ToolResultPolicy toolResults) {
     CustomTools custom = CustomTools.open(definition, runtime);
     try {
-      return build(definition, runtime, custom);
+      return build(definition, runtime, custom, toolResults);
     } catch (RuntimeException e) {
       custom.close();
       throw e;
@@ -53,7 +61,10 @@ public final class DeepAgent implements AutoCloseable {
   }
 
   private static DeepAgent build(
-      AgentDefinition definition, AgentRuntime runtime, CustomTools custom) {
+      AgentDefinition definition,
+      AgentRuntime runtime,
+      CustomTools custom,
+      ToolResultPolicy toolResults) {
     Map<String, AgentNode> subagents = new LinkedHashMap<>();
     NodeDefinition main = definition.orchestrator();
     subagents.put(
@@ -81,7 +92,6 @@ public final class DeepAgent implements AutoCloseable {
             main,
             withBuiltIns(custom.selected(main), new TaskTool(catalogue(definition))),
             runtime);
-    ToolResultPolicy toolResults = new LargeToolResults(runtime.agent().largeToolResultChars());
     return new DeepAgent(
         orchestrator, new LoopServices(runtime, toolResults, Map.copyOf(subagents)), custom);
   }
@@ -96,6 +106,7 @@ public final class DeepAgent implements AutoCloseable {
         "",
         main.model(),
         List.of(),
+        main.interruptOn(), // as deepagents: the orchestrator's rules are its default
         null,
         main.summarization());
   }
@@ -105,7 +116,8 @@ public final class DeepAgent implements AutoCloseable {
     Settings.ModelSettings models = runtime.models();
     var model = node.model().withDefaults(models.defaultProvider(), models.defaultModel());
     Summarizer summarizer = Summarizer.forNode(node.summarization(), model, runtime.limits());
-    return AgentNode.of(name, prompt, model, tools, node.responseFormat(), summarizer);
+    return AgentNode.of(
+        name, prompt, model, tools, node.interruptOn(), node.responseFormat(), summarizer);
   }
 
   /** Every subagent the task tool offers, with its description, in the order to show them. */
@@ -129,11 +141,42 @@ public final class DeepAgent implements AutoCloseable {
     return orchestrator.name();
   }
 
-  /** Runs (or resumes) the orchestrator of thread {@code threadId} to its final answer. */
+  /**
+   * Runs one job on its thread: resumes the job's own run from its checkpoints (applying the
+   * decisions it is given), or starts a new turn with its input. Ends finished or parked; throws
+   * {@link dev.agentexecutor.agent.run.RunStoppedException} when stopped or out of a limit, and
+   * lets backend and model failures through.
+   */
+  public RunResult run(RunRequest request) {
+    RunContext root = RunContext.root(request, RunListener.serialized(request.listener()));
+    AgentLoop.Outcome outcome =
+        new AgentLoop(orchestrator, root, services)
+            .runTurn(request.input(), request.usageAtStart());
+    return switch (outcome) {
+      case AgentLoop.Outcome.Done done ->
+          new RunResult.Finished(
+              done.state(),
+              done.state().usage().minus(request.usageAtStart()),
+              structuredResponse(done.state()));
+      case AgentLoop.Outcome.Parked parked ->
+          new RunResult.Parked(
+              parked.interrupts(), parked.state(), parked.usage().minus(request.usageAtStart()));
+    };
+  }
+
+  /**
+   * Runs (or resumes) the orchestrator of thread {@code threadId}, as the job of the same id, to
+   * its final answer; a run that parks for approval is an {@link IllegalStateException} here (use
+   * {@link #run(RunRequest)}).
+   */
   public AgentState run(
       String threadId, AgentState input, RunControl control, RunListener listener) {
-    return new AgentLoop(orchestrator, RunContext.root(threadId, control, listener), services)
-        .run(input);
+    RunResult result = run(RunRequest.of(threadId, input, control, listener));
+    if (result instanceof RunResult.Parked parked) {
+      throw new IllegalStateException(
+          "the run parked on " + parked.interrupts().size() + " interrupt(s)");
+    }
+    return result.state();
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.agentexecutor.agent;
 
+import dev.agentexecutor.agent.run.Origin;
 import dev.agentexecutor.agent.run.RunContext;
 import dev.agentexecutor.agent.run.RunControl;
 import dev.agentexecutor.agent.run.RunStoppedException;
@@ -9,8 +10,10 @@ import dev.agentexecutor.core.state.AgentState;
 import dev.agentexecutor.core.state.Message;
 import dev.agentexecutor.model.ModelRequest;
 import dev.agentexecutor.model.ModelResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * One model step: summarise the conversation if what the call would send outgrew the node's
@@ -38,13 +41,15 @@ final class ModelStep {
       control.beginModelCall();
       AgentState state = summarisedIfNeeded(from.state());
       ModelResponse response = call(state);
-      AgentState next = state.withMessage(response.message()).afterModelCall(response.usage());
+      Message answer = ToolCallIds.unique(state.messages(), response.message());
+      AgentState next = state.withMessage(answer).afterModelCall(response.usage());
       next = structured(next, response);
       return checkpoints.save(
           from, next, next.lastMessage().hasToolCalls() ? Next.TOOLS : Next.DONE);
     } catch (RuntimeException e) {
-      // A run the service abandoned stops as abandoned, whatever the step failed with meanwhile.
-      if (control.abandoned() && !(e instanceof RunStoppedException)) control.checkStopped();
+      // A stopped run (cancelled, abandoned, out of time) ends as stopped, whatever the step failed
+      // with meanwhile: the stop interrupted its model call.
+      if (!(e instanceof RunStoppedException)) control.checkStopped();
       throw e;
     }
   }
@@ -91,7 +96,9 @@ final class ModelStep {
     Summarizer summarizer = node.summarizer();
     if (!summarizer.needed(node.fixedChars(), state, sizes)) return state;
     ModelResponse summary =
-        summarizer.summarise(node.name(), node.model(), state, services.runtime().model());
+        interruptibly(
+            () ->
+                summarizer.summarise(node.name(), node.model(), state, services.runtime().model()));
     run.control().addUsage(node.name(), modelName(), summary.usage());
     checkSize(summary.message());
     AgentState summarised =
@@ -122,6 +129,7 @@ final class ModelStep {
     ModelRequest request =
         new ModelRequest(
             node.name(), node.model(), messages, node.toolSpecs(), node.responseFormat());
+    Origin origin = run.origin(node.name());
     ModelResponse response =
         services
             .runtime()
@@ -130,13 +138,25 @@ final class ModelStep {
                 "llm.call",
                 node.name() + " " + node.model().model(),
                 () ->
-                    services
-                        .runtime()
-                        .model()
-                        .chat(request, token -> run.listener().onToken(node.name(), token)));
+                    interruptibly(
+                        () ->
+                            services
+                                .runtime()
+                                .model()
+                                .chat(request, token -> run.listener().onToken(origin, token))));
     run.control().addUsage(node.name(), modelName(), response.usage());
     checkSize(response.message());
     return response;
+  }
+
+  /**
+   * A model call that the run's stop interrupts (aborting its request), and its deadline too when
+   * it comes before the call could end on its own (every retry at MODEL_TIMEOUT_SECONDS).
+   */
+  private <T> T interruptibly(Supplier<T> call) {
+    var models = services.runtime().models();
+    Duration longest = models.timeout().multipliedBy(models.maxRetries() + 1L);
+    return run.control().interruptibly(call, longest);
   }
 
   /** How usage names the node's model: {@code provider/model}. */

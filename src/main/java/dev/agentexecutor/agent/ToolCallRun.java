@@ -1,7 +1,9 @@
 package dev.agentexecutor.agent;
 
+import dev.agentexecutor.agent.run.Origin;
 import dev.agentexecutor.agent.run.RunContext;
 import dev.agentexecutor.agent.run.RunStoppedException;
+import dev.agentexecutor.agent.run.SubagentParkedException;
 import dev.agentexecutor.agent.run.ToolCallContext;
 import dev.agentexecutor.agent.run.ToolResult;
 import dev.agentexecutor.agent.tools.TaskTool;
@@ -11,6 +13,7 @@ import dev.agentexecutor.core.problem.BackendUnavailableException;
 import dev.agentexecutor.core.state.AgentState;
 import dev.agentexecutor.core.state.FileData;
 import dev.agentexecutor.core.state.ToolCall;
+import dev.agentexecutor.core.state.Usage;
 import dev.agentexecutor.model.ModelException;
 import java.util.Map;
 
@@ -34,18 +37,38 @@ final class ToolCallRun {
     this.execution = new ToolExecution(services.runtime().limits().toolCallTimeout());
   }
 
-  /** The call's result, with the state after it; started and ended on the run's listener. */
-  ToolResult execute(ToolCall call, AgentState state) {
-    run.listener().onToolStart(node.name(), call);
-    ToolResult outcome = outcome(call, state);
-    // The one place where a result turns into what the model reads (large ones go to a file).
-    outcome = services.toolResults().apply(call, outcome, contextOf(call));
-    ToolResult result = withinLimits(call, outcome, state);
-    run.listener().onToolEnd(node.name(), call, result);
-    return result;
+  /**
+   * A call's result with the state after it, and the tokens used by the subagent it started (zero
+   * for other tools).
+   */
+  record Ran(ToolResult result, Usage subagentUsage) {}
+
+  /**
+   * The kind of work a call does (where and how it may run); a call of an unknown tool is answered
+   * at once.
+   */
+  Tool.Execution kindOf(ToolCall call) {
+    Tool tool = node.tools().get(call.name());
+    return tool == null ? Tool.Execution.INLINE : tool.execution();
   }
 
-  private ToolResult outcome(ToolCall call, AgentState state) {
+  /**
+   * Runs the call on {@code state}; started and ended on the run's listener. A subagent that parks
+   * throws {@link SubagentParkedException} (its call has not ended).
+   */
+  Ran execute(ToolCall call, AgentState state) {
+    Origin origin = run.origin(node.name());
+    run.listener().onToolStart(origin, call);
+    SubagentLauncher subagents = new SubagentLauncher(services, run, call.id());
+    ToolResult outcome = outcome(call, state, subagents);
+    // The one place where a result turns into what the model reads (large ones go to a file).
+    outcome = services.toolResults().apply(call, outcome, contextOf(call, subagents));
+    ToolResult result = withinLimits(call, outcome, state);
+    run.listener().onToolEnd(origin, call, result);
+    return new Ran(result, subagents.usage());
+  }
+
+  private ToolResult outcome(ToolCall call, AgentState state, SubagentLauncher subagents) {
     Tool tool = node.tools().get(call.name());
     if (tool == null) {
       return ToolResult.error(
@@ -55,7 +78,7 @@ final class ToolCallRun {
               + String.join(", ", node.tools().keySet()),
           state);
     }
-    ToolCallContext context = contextOf(call);
+    ToolCallContext context = contextOf(call, subagents);
     try {
       return services
           .runtime()
@@ -68,8 +91,11 @@ final class ToolCallRun {
                       tool, () -> tool.call(call.args(), state, context), run.control(), state));
     } catch (ToolException e) {
       return ToolResult.error("Error: " + e.getMessage(), state);
-    } catch (RunStoppedException | BackendUnavailableException | ModelException e) {
-      throw e; // not the tool's fault: the run stops (or is retried) as a whole
+    } catch (RunStoppedException
+        | BackendUnavailableException
+        | ModelException
+        | SubagentParkedException e) {
+      throw e; // not the tool's fault: the run stops (or is retried, or parks) as a whole
     } catch (RuntimeException e) {
       // A subagent's loop failing (its model, its checkpoints) is not a tool error: the run fails
       // as it would if the orchestrator's own loop had failed, and resumes from the checkpoints.
@@ -79,14 +105,14 @@ final class ToolCallRun {
   }
 
   /** What the call is told of its run; a task call starts its subagent through it. */
-  private ToolCallContext contextOf(ToolCall call) {
+  private ToolCallContext contextOf(ToolCall call, SubagentLauncher subagents) {
     return new ToolCallContext(
         call.id(),
         node.name(),
         run.control().now(),
         services.runtime().limits().state(),
         run,
-        new SubagentLauncher(services, run, call.id()));
+        subagents);
   }
 
   /**

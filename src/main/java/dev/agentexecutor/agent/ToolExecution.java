@@ -37,7 +37,9 @@ final class ToolExecution {
   private static final long TIME_SLICE_NANOS = Duration.ofMillis(10).toNanos();
 
   private final Duration timeout;
-  private long sliceStart = System.nanoTime();
+
+  /** When the agent's thread last yielded; parallel calls share it, so it is only a hint. */
+  private volatile long sliceStart = System.nanoTime();
 
   ToolExecution(Duration timeout) {
     this.timeout = timeout;
@@ -50,6 +52,7 @@ final class ToolExecution {
   ToolResult run(Tool tool, Supplier<ToolResult> call, RunControl control, AgentState state) {
     return switch (tool.execution()) {
       case INLINE -> inline(call);
+      case SUBAGENT -> call.get(); // its own loop checks the run's limits at every step
       case CPU_BOUND -> bounded(CPU_POOL, tool, call, control, state);
       case IO_BOUND -> bounded(IO_THREADS, tool, call, control, state);
     };

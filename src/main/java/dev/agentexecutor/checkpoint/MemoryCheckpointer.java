@@ -11,6 +11,9 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class MemoryCheckpointer implements Checkpointer {
   private final Map<String, Map<String, List<Checkpoint>>> threads = new ConcurrentHashMap<>();
 
+  /** Per thread, the pending writes of each checkpoint (by namespace and checkpoint id). */
+  private final Map<String, Map<String, List<PendingWrite>>> writes = new ConcurrentHashMap<>();
+
   @Override
   public void put(Checkpoint checkpoint) {
     threads
@@ -43,6 +46,37 @@ public final class MemoryCheckpointer implements Checkpointer {
 
   @Override
   public boolean deleteThread(String threadId) {
+    writes.remove(threadId);
     return threads.remove(threadId) != null;
+  }
+
+  @Override
+  public void putWrite(String threadId, String namespace, String checkpointId, PendingWrite write) {
+    List<PendingWrite> list =
+        writes
+            .computeIfAbsent(threadId, id -> new ConcurrentHashMap<>())
+            .computeIfAbsent(
+                key(namespace, checkpointId), k -> Collections.synchronizedList(new ArrayList<>()));
+    synchronized (list) {
+      for (PendingWrite existing : list) {
+        if (existing.taskId().equals(write.taskId()) && existing.channel().equals(write.channel()))
+          return;
+      }
+      list.add(write);
+    }
+  }
+
+  @Override
+  public List<PendingWrite> writes(String threadId, String namespace, String checkpointId) {
+    Map<String, List<PendingWrite>> thread = writes.get(threadId);
+    List<PendingWrite> list = thread == null ? null : thread.get(key(namespace, checkpointId));
+    if (list == null) return List.of();
+    synchronized (list) {
+      return List.copyOf(list);
+    }
+  }
+
+  private static String key(String namespace, String checkpointId) {
+    return namespace + '\u0000' + checkpointId;
   }
 }

@@ -214,7 +214,10 @@ public record Settings(
     }
   }
 
-  /** Bounds of one run: steps, time, tokens, each tool call's time and the size of its state. */
+  /**
+   * Bounds of one run: steps, time, tokens, each tool call's time, the size of its state and how
+   * many tool calls of one reply run, and at once.
+   */
   public record Limits(
       int maxSteps,
       Duration runTimeout,
@@ -225,12 +228,47 @@ public record Settings(
       Duration resultRetention,
       Duration retentionSweepInterval,
       Duration toolCallTimeout,
-      StateLimits state) {
+      StateLimits state,
+      int maxParallelToolCalls,
+      int maxToolCallsPerReply) {
 
     /** The default TOOL_CALL_TIMEOUT_SECONDS. */
     public static final Duration DEFAULT_TOOL_CALL_TIMEOUT = Duration.ofSeconds(60);
 
-    /** With the default tool call timeout and state limits. */
+    /** The default MAX_PARALLEL_TOOL_CALLS. */
+    public static final int DEFAULT_MAX_PARALLEL_TOOL_CALLS = 8;
+
+    /** The default MAX_TOOL_CALLS_PER_REPLY. */
+    public static final int DEFAULT_MAX_TOOL_CALLS_PER_REPLY = 64;
+
+    /** With the default parallelism. */
+    public Limits(
+        int maxSteps,
+        Duration runTimeout,
+        Optional<Long> tokenBudget,
+        long summarizationTokenThreshold,
+        int summarizationKeepMessages,
+        Duration httpToolTimeout,
+        Duration resultRetention,
+        Duration retentionSweepInterval,
+        Duration toolCallTimeout,
+        StateLimits state) {
+      this(
+          maxSteps,
+          runTimeout,
+          tokenBudget,
+          summarizationTokenThreshold,
+          summarizationKeepMessages,
+          httpToolTimeout,
+          resultRetention,
+          retentionSweepInterval,
+          toolCallTimeout,
+          state,
+          DEFAULT_MAX_PARALLEL_TOOL_CALLS,
+          DEFAULT_MAX_TOOL_CALLS_PER_REPLY);
+    }
+
+    /** With the default tool call timeout, state limits and parallelism. */
     public Limits(
         int maxSteps,
         Duration runTimeout,
@@ -264,7 +302,9 @@ public record Settings(
           resultRetention,
           retentionSweepInterval,
           timeout,
-          state);
+          state,
+          maxParallelToolCalls,
+          maxToolCallsPerReply);
     }
 
     public Limits withState(StateLimits limits) {
@@ -278,7 +318,26 @@ public record Settings(
           resultRetention,
           retentionSweepInterval,
           toolCallTimeout,
-          limits);
+          limits,
+          maxParallelToolCalls,
+          maxToolCallsPerReply);
+    }
+
+    /** MAX_PARALLEL_TOOL_CALLS and MAX_TOOL_CALLS_PER_REPLY. */
+    public Limits withToolCalls(int maxParallel, int maxPerReply) {
+      return new Limits(
+          maxSteps,
+          runTimeout,
+          tokenBudget,
+          summarizationTokenThreshold,
+          summarizationKeepMessages,
+          httpToolTimeout,
+          resultRetention,
+          retentionSweepInterval,
+          toolCallTimeout,
+          state,
+          maxParallel,
+          maxPerReply);
     }
   }
 

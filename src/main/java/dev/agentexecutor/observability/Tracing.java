@@ -108,6 +108,14 @@ public final class Tracing implements AutoCloseable {
     }
   }
 
+  /**
+   * {@code work} run in the current span's context on whichever thread runs it (a parallel tool
+   * call's), so that its spans stay children of the job's.
+   */
+  public Runnable carryContext(Runnable work) {
+    return exporting ? Context.current().wrap(work) : work;
+  }
+
   @Override
   public void close() {
     if (openTelemetry instanceof OpenTelemetrySdk sdk) sdk.close();

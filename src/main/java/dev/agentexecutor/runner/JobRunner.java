@@ -4,6 +4,8 @@ import dev.agentexecutor.agent.AgentRuntime;
 import dev.agentexecutor.agent.DeepAgent;
 import dev.agentexecutor.agent.ForeignThreadException;
 import dev.agentexecutor.agent.run.RunControl;
+import dev.agentexecutor.agent.run.RunRequest;
+import dev.agentexecutor.agent.run.RunResult;
 import dev.agentexecutor.agent.run.RunStoppedException;
 import dev.agentexecutor.agent.tools.HttpToolClient;
 import dev.agentexecutor.agent.tools.HttpToolPolicy;
@@ -13,6 +15,7 @@ import dev.agentexecutor.checkpoint.CheckpointIncompatibleException;
 import dev.agentexecutor.config.Settings;
 import dev.agentexecutor.core.problem.BackendUnavailableException;
 import dev.agentexecutor.core.state.AgentState;
+import dev.agentexecutor.core.state.Usage;
 import dev.agentexecutor.job.InvalidJobException;
 import dev.agentexecutor.job.Job;
 import dev.agentexecutor.job.ResultEvents;
@@ -31,6 +34,7 @@ import io.opentelemetry.context.Scope;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -257,20 +261,37 @@ public final class JobRunner implements JobExecutor, JobRuns {
     Finished finished;
     try (Scope ignored = span.makeCurrent();
         DeepAgent agent = DeepAgent.build(job.definition(), runtime)) {
-      AgentState end = agent.run(job.threadId(), job.input(), control, events);
-      String output = end.lastMessage() == null ? "" : end.lastMessage().content();
-      finished =
-          new Finished(
-              JobStatus.COMPLETED,
-              ResultEvents.completed(
-                  jobId,
-                  output,
-                  control.usage(),
-                  agent.structuredResponse(end),
-                  control.usageLedger().byNode(),
-                  control.usageLedger().byModel(),
-                  outgoing),
-              null);
+      RunResult result =
+          agent.run(
+              new RunRequest(
+                  job.threadId(), jobId, job.input(), Map.of(), control, events, Usage.ZERO));
+      if (result instanceof RunResult.Parked parked) {
+        // The job lifecycle that parks a job and resumes it with decisions is not built yet.
+        finished =
+            failure(
+                jobId,
+                JobStatus.FAILED,
+                "the run stopped to wait for approval of "
+                    + parked.interrupts().size()
+                    + " tool call(s) (interrupt_on), which this runner cannot take yet",
+                "InterruptNotSupported",
+                outgoing);
+      } else {
+        AgentState end = result.state();
+        String output = end.lastMessage() == null ? "" : end.lastMessage().content();
+        finished =
+            new Finished(
+                JobStatus.COMPLETED,
+                ResultEvents.completed(
+                    jobId,
+                    output,
+                    result.usage(),
+                    ((RunResult.Finished) result).structuredResponse(),
+                    control.usageLedger().byNode(),
+                    control.usageLedger().byModel(),
+                    outgoing),
+                null);
+      }
     } catch (McpServerException e) {
       log.warn("job cannot run: {}", e.getMessage());
       finished =

@@ -3,6 +3,7 @@ package dev.agentexecutor.runner;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.agentexecutor.agent.run.Origin;
 import dev.agentexecutor.agent.run.RunListener;
 import dev.agentexecutor.agent.run.ToolResult;
 import dev.agentexecutor.core.state.AgentState;
@@ -111,30 +112,55 @@ final class StreamingListener implements RunListener {
   }
 
   @Override
-  public void onToken(String node, String token) {
-    stream.publishAsync(
-        threadId,
-        new AgentEvent(AgentEvent.LLM_STREAM, Json.object().put("token", token).put("node", node)));
+  public void onToken(Origin origin, String token) {
+    ObjectNode data = Json.object().put("token", token).put("node", origin.node());
+    stream.publishAsync(threadId, new AgentEvent(AgentEvent.LLM_STREAM, withOrigin(data, origin)));
   }
 
   @Override
-  public void onToolStart(String node, ToolCall call) {
+  public void onToolStart(Origin origin, ToolCall call) {
     ObjectNode data =
-        Json.object().put("tool", call.name()).put("run_id", call.id()).put("node", node);
+        Json.object().put("tool", call.name()).put("run_id", call.id()).put("node", origin.node());
     data.set("input", call.args());
-    stream.publishAsync(threadId, new AgentEvent(AgentEvent.TOOL_START, data));
+    stream.publishAsync(threadId, new AgentEvent(AgentEvent.TOOL_START, withOrigin(data, origin)));
   }
 
   @Override
-  public void onToolEnd(String node, ToolCall call, ToolResult result) {
+  public void onToolEnd(Origin origin, ToolCall call, ToolResult result) {
     ObjectNode data =
         Json.object()
             .put("tool", call.name())
             .put("run_id", call.id())
-            .put("node", node)
+            .put("node", origin.node())
             .put("output", result.output())
             .put("status", result.error() ? "error" : "success");
-    stream.publishAsync(threadId, new AgentEvent(AgentEvent.TOOL_END, data));
+    stream.publishAsync(threadId, new AgentEvent(AgentEvent.TOOL_END, withOrigin(data, origin)));
+  }
+
+  @Override
+  public void onSubagentStart(Origin subagent, String subagentType, String description) {
+    ObjectNode data =
+        Json.object()
+            .put("subagent_type", subagentType)
+            .put("description", description)
+            .put("node", subagent.node());
+    stream.publishAsync(
+        threadId, new AgentEvent(AgentEvent.SUBAGENT_START, withOrigin(data, subagent)));
+  }
+
+  @Override
+  public void onSubagentEnd(Origin subagent, String status) {
+    ObjectNode data = Json.object().put("status", status).put("node", subagent.node());
+    stream.publishAsync(
+        threadId, new AgentEvent(AgentEvent.SUBAGENT_END, withOrigin(data, subagent)));
+  }
+
+  /** Where the event comes from: namespace, the task call of a subagent, the job (run). */
+  private static ObjectNode withOrigin(ObjectNode data, Origin origin) {
+    data.put("namespace", origin.namespace());
+    if (origin.parentRunId() != null) data.put("parent_run_id", origin.parentRunId());
+    data.put("job_id", origin.jobId());
+    return data;
   }
 
   void error(String message, String context) {

@@ -11,6 +11,8 @@ public record AgentEvent(@JsonProperty("event_type") String eventType, JsonNode 
   public static final String LLM_STREAM = "on_llm_stream";
   public static final String TOOL_START = "on_tool_start";
   public static final String TOOL_END = "on_tool_end";
+  public static final String SUBAGENT_START = "on_subagent_start";
+  public static final String SUBAGENT_END = "on_subagent_end";
   public static final String ERROR = "error";
   public static final String END = "end";
 

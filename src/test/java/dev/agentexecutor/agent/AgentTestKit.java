@@ -4,7 +4,7 @@ import dev.agentexecutor.agent.definition.DefinitionParser;
 import dev.agentexecutor.agent.run.RunControl;
 import dev.agentexecutor.agent.tools.HttpToolClient;
 import dev.agentexecutor.agent.tools.HttpToolPolicy;
-import dev.agentexecutor.checkpoint.MemoryCheckpointer;
+import dev.agentexecutor.checkpoint.Checkpointer;
 import dev.agentexecutor.config.Settings;
 import dev.agentexecutor.core.state.AgentState;
 import dev.agentexecutor.core.state.Message;
@@ -91,20 +91,16 @@ final class AgentTestKit {
     return new ModelRouter(MODELS, METRICS);
   }
 
-  static AgentRuntime runtime(
-      ModelClient model, MemoryCheckpointer checkpoints, Settings.Limits limits) {
+  static AgentRuntime runtime(ModelClient model, Checkpointer checkpoints, Settings.Limits limits) {
     return new AgentRuntime(model, checkpoints, HTTP, Tracing.disabled(), MODELS, limits);
   }
 
-  static DeepAgent agent(String definitionJson, ModelClient model, MemoryCheckpointer checkpoints) {
+  static DeepAgent agent(String definitionJson, ModelClient model, Checkpointer checkpoints) {
     return agent(definitionJson, model, checkpoints, limits());
   }
 
   static DeepAgent agent(
-      String definitionJson,
-      ModelClient model,
-      MemoryCheckpointer checkpoints,
-      Settings.Limits limits) {
+      String definitionJson, ModelClient model, Checkpointer checkpoints, Settings.Limits limits) {
     return DeepAgent.build(
         DefinitionParser.parse(Json.parse(definitionJson)), runtime(model, checkpoints, limits));
   }

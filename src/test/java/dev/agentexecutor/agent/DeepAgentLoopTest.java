@@ -16,6 +16,7 @@ import dev.agentexecutor.agent.definition.DefinitionParser;
 import dev.agentexecutor.agent.definition.HttpToolRuntime;
 import dev.agentexecutor.agent.definition.NodeDefinition;
 import dev.agentexecutor.agent.definition.ToolDefinition;
+import dev.agentexecutor.agent.run.Origin;
 import dev.agentexecutor.agent.run.RunControl;
 import dev.agentexecutor.agent.run.RunListener;
 import dev.agentexecutor.agent.run.RunStoppedException;
@@ -301,7 +302,7 @@ class DeepAgentLoopTest {
             control(),
             new RunListener() {
               @Override
-              public void onToolEnd(String node, ToolCall call, ToolResult result) {
+              public void onToolEnd(Origin origin, ToolCall call, ToolResult result) {
                 results.add(result);
               }
             });
@@ -528,17 +529,17 @@ class DeepAgentLoopTest {
               }
 
               @Override
-              public void onToken(String node, String token) {
-                seen.add("token:" + node + ":" + token);
+              public void onToken(Origin origin, String token) {
+                seen.add("token:" + origin.node() + ":" + token);
               }
 
               @Override
-              public void onToolStart(String node, ToolCall call) {
+              public void onToolStart(Origin origin, ToolCall call) {
                 seen.add("start:" + call.name());
               }
 
               @Override
-              public void onToolEnd(String node, ToolCall call, ToolResult result) {
+              public void onToolEnd(Origin origin, ToolCall call, ToolResult result) {
                 seen.add("end:" + call.name() + ":" + result.error());
               }
             });

@@ -24,14 +24,18 @@ import org.junit.jupiter.api.Test;
 
 /** Delegation through the task tool to specialists and the built-in general-purpose subagent. */
 class SubagentTest {
-  /** Lead delegates to researcher then writer in one reply, lists the files, then answers. */
+  /**
+   * Lead delegates to the researcher, then to the writer (who reads the researcher's notes, so in a
+   * later reply: calls of one reply run in parallel), lists the files, then answers.
+   */
   private static final String TEAM =
       """
       {"nodes": [
         {"id": "lead", "type": "orchestrator", "config": {"name": "lead", "system_prompt": "You lead.",
           "model": {"provider": "scripted", "model": "lead-model", "script": [
             {"tool_calls": [
-              {"name": "task", "id": "call_r", "args": {"subagent_type": "researcher", "description": "Save facts to /notes.md"}},
+              {"name": "task", "id": "call_r", "args": {"subagent_type": "researcher", "description": "Save facts to /notes.md"}}]},
+            {"tool_calls": [
               {"name": "task", "id": "call_w", "args": {"subagent_type": "writer", "description": "Turn /notes.md into /report.md"}}]},
             {"tool_calls": [{"name": "ls", "id": "call_ls", "args": {}}]},
             {"content": "Report ready."}]}}},
@@ -104,7 +108,7 @@ class SubagentTest {
   }
 
   @Test
-  void theWriterReadsWhatTheResearcherWroteInTheSameStep() {
+  void theWriterReadsWhatTheResearcherWroteInAnEarlierStep() {
     agent(team(), model, checkpoints)
         .run("job3", input("Write a report"), control(), RunListener.NONE);
 
@@ -126,13 +130,14 @@ class SubagentTest {
     assertThat(checkpoints.history("job4", "task:call_w")).hasSize(5);
     assertThat(checkpoints.history("job4", ""))
         .extracting(Checkpoint::next)
-        .containsExactly(Next.TOOLS, Next.MODEL, Next.TOOLS, Next.MODEL, Next.DONE);
+        .containsExactly(
+            Next.TOOLS, Next.MODEL, Next.TOOLS, Next.MODEL, Next.TOOLS, Next.MODEL, Next.DONE);
   }
 
   @Test
   void aResumedDelegationDoesNotRerunAFinishedSubagent() {
     RecordingModel failing =
-        new RecordingModel().failingAtCall(4); // lead, researcher x2, then the writer's first call
+        new RecordingModel().failingAtCall(5); // lead, researcher x2, lead, the writer's first call
     assertThatThrownBy(
             () ->
                 agent(team(), failing, checkpoints)
@@ -147,6 +152,37 @@ class SubagentTest {
     assertThat(model.requestsOf("lead")).hasSize(2);
     assertThat(model.requestsOf("writer")).hasSize(3);
     assertThat(end.files()).containsOnlyKeys("/notes.md", "/report.md");
+  }
+
+  @Test
+  void aRepeatedToolCallIdNeverResumesAnotherCallsSubagent() {
+    String definition =
+        """
+        {"nodes": [
+          {"id": "lead", "type": "orchestrator", "config": {"name": "lead", "system_prompt": "You lead.",
+            "model": {"provider": "scripted", "model": "lead-model", "script": [
+              {"tool_calls": [{"name": "task", "id": "t", "args": {"subagent_type": "a", "description": "one"}}]},
+              {"tool_calls": [
+                {"name": "task", "id": "t", "args": {"subagent_type": "b", "description": "two"}},
+                {"name": "ls", "id": "t", "args": {}}]},
+              {"content": "Done."}]}}},
+          {"id": "a", "type": "specialist", "config": {"name": "a", "system_prompt": "You are a.",
+            "model": {"provider": "scripted", "script": [{"content": "a's answer"}]}}},
+          {"id": "b", "type": "specialist", "config": {"name": "b", "system_prompt": "You are b.",
+            "model": {"provider": "scripted", "script": [{"content": "b's answer"}]}}}]}""";
+
+    AgentState end =
+        agent(definition, model, checkpoints).run("job9", input("go"), control(), RunListener.NONE);
+
+    assertThat(model.requestsOf("b")).hasSize(1);
+    List<Message> results = end.messages().stream().filter(m -> m.role() == Role.TOOL).toList();
+    assertThat(results)
+        .extracting(Message::content)
+        .containsExactly("a's answer", "b's answer", "No files found in /");
+    assertThat(results.stream().map(Message::toolCallId).distinct()).hasSize(3);
+    String second = end.messages().get(3).toolCalls().get(0).id();
+    assertThat(second).isNotEqualTo("t");
+    assertThat(checkpoints.latest("job9", "task:" + second)).isPresent();
   }
 
   @Test

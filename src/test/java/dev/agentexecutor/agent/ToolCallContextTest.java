@@ -71,7 +71,8 @@ class ToolCallContextTest {
                 """
                 [{"tool_calls": [{"name": "delegate", "id": "call_d", "args": {}}]},
                  {"content": "Done."}]"""),
-            List.of(tool));
+            List.of(tool),
+            Map.of());
     AgentNode helper =
         AgentNode.of(
             "general-purpose",
@@ -80,7 +81,8 @@ class ToolCallContextTest {
                 """
                 [{"tool_calls": [{"name": "write_file", "args": {"file_path": "/sum.md", "content": "s"}}]},
                  {"content": "Summary written."}]"""),
-            FileTools.all());
+            FileTools.all(),
+            Map.of());
     LoopServices services =
         new LoopServices(
             AgentTestKit.runtime(AgentTestKit.router(), checkpoints, AgentTestKit.limits()),
@@ -89,7 +91,7 @@ class ToolCallContextTest {
     RunControl control = control();
     RunContext run = RunContext.root("thread-1", control, RunListener.NONE);
 
-    AgentState end = new AgentLoop(lead, run, services).run(input("Go"));
+    AgentState end = new AgentLoop(lead, run, services).run(input("Go")).state();
 
     assertThat(tool.ranOn.get()).isNotEqualTo(Thread.currentThread());
     ToolCallContext context = tool.seen.get();

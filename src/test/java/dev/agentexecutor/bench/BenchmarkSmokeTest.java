@@ -27,7 +27,8 @@ class BenchmarkSmokeTest {
 
   @Test
   void engineReportsTheEngineAndItsFloorForBothJobs() {
-    for (String scenario : List.of("three_step", "twenty_step_two_subagents")) {
+    for (String scenario :
+        List.of("three_step", "twenty_step_two_subagents", "twenty_step_parallel_subagents")) {
       JsonNode result = results.path("engine").path(scenario);
       assertPositiveLatencies(result.path("engine"));
       assertPositiveLatencies(result.path("floor"));
@@ -51,6 +52,15 @@ class BenchmarkSmokeTest {
                 .path("model_calls")
                 .asInt())
         .isEqualTo(20);
+    JsonNode parallel = results.path("engine").path("twenty_step_parallel_subagents");
+    assertThat(parallel.path("work_per_job").path("model_calls").asInt()).isEqualTo(20);
+    assertThat(parallel.path("work_per_job").path("checkpoint_writes").asInt())
+        .as("each task call of the parallel batch recorded as it finished")
+        .isEqualTo(2);
+    JsonNode latency = results.path("engine").path("subagent_latency");
+    assertPositiveLatencies(latency.path("sequential"));
+    assertPositiveLatencies(latency.path("parallel"));
+    assertThat(latency.path("ratio_p50").asDouble()).isPositive();
   }
 
   @Test

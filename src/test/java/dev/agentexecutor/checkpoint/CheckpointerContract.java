@@ -3,6 +3,7 @@ package dev.agentexecutor.checkpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.agentexecutor.core.state.Message;
+import dev.agentexecutor.util.Json;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -124,5 +125,76 @@ public abstract class CheckpointerContract {
             Checkpoint.Next.DONE);
 
     assertThat(checkpointer().latest(cleared.threadId(), "")).contains(cleared);
+  }
+
+  @Test
+  void aCheckpointKeepsTheJobThatWroteIt() {
+    String threadId = newThreadId();
+    Checkpoint byAnotherRun =
+        new Checkpoint(
+            threadId,
+            "",
+            "1f000000-0000-7000-8000-000000000002",
+            null,
+            1,
+            java.time.Instant.parse("2025-01-02T03:04:05.123456Z"),
+            Checkpoint.Next.DONE,
+            SampleRun.initialState(),
+            "acme",
+            "second-job");
+    checkpointer().put(byAnotherRun);
+
+    assertThat(checkpointer().latest(threadId, "")).contains(byAnotherRun);
+    assertThat(new SampleRun(checkpointer(), newThreadId(), "").start().jobId())
+        .as("without a job id, the thread's own")
+        .startsWith("job-");
+  }
+
+  @Test
+  void pendingWritesBelongToTheirCheckpointAndTheFirstOfATaskAndChannelStands() {
+    String threadId = newThreadId();
+    Checkpoint step = SampleRun.started(checkpointer(), threadId).step();
+    Checkpoint subagent = new SampleRun(checkpointer(), threadId, "task:t").start();
+    PendingWrite result =
+        new PendingWrite("call_1", PendingWrite.RESULT, Json.object().put("output", "one"));
+    PendingWrite decision =
+        new PendingWrite("call_2", PendingWrite.RESUME, Json.object().put("type", "approve"));
+
+    checkpointer().putWrite(threadId, "", step.id(), result);
+    checkpointer().putWrite(threadId, "", step.id(), decision);
+    checkpointer()
+        .putWrite(
+            threadId,
+            "",
+            step.id(),
+            new PendingWrite("call_2", PendingWrite.RESUME, Json.object().put("type", "reject")));
+    checkpointer()
+        .putWrite(
+            threadId,
+            "",
+            step.id(),
+            new PendingWrite("call_2", PendingWrite.INTERRUPT, Json.object().put("id", "|call_2")));
+
+    assertThat(checkpointer().writes(threadId, "", step.id()))
+        .containsExactlyInAnyOrder(
+            result,
+            decision,
+            new PendingWrite("call_2", PendingWrite.INTERRUPT, Json.object().put("id", "|call_2")));
+    assertThat(checkpointer().writes(threadId, "task:t", subagent.id())).isEmpty();
+    assertThat(checkpointer().writes(threadId, "", subagent.id())).isEmpty();
+    assertThat(checkpointer().writes(newThreadId(), "", step.id())).isEmpty();
+  }
+
+  @Test
+  void deleteThreadRemovesItsPendingWrites() {
+    String threadId = newThreadId();
+    Checkpoint step = SampleRun.started(checkpointer(), threadId).step();
+    checkpointer()
+        .putWrite(
+            threadId, "", step.id(), new PendingWrite("c", PendingWrite.RESULT, Json.object()));
+
+    checkpointer().deleteThread(threadId);
+
+    assertThat(checkpointer().writes(threadId, "", step.id())).isEmpty();
   }
 }

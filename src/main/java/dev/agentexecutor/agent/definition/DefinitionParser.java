@@ -2,6 +2,7 @@ package dev.agentexecutor.agent.definition;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.agentexecutor.agent.run.Decision;
 import dev.agentexecutor.core.ModelConfig;
 import dev.agentexecutor.core.problem.Problem;
 import dev.agentexecutor.core.problem.ProblemCode;
@@ -48,6 +49,9 @@ public final class DefinitionParser {
    */
   private final Set<String> nodeIds = new HashSet<>();
 
+  /** The JSON path of each node read, for problems found once the orchestrator is known. */
+  private final Map<NodeDefinition, String> nodePaths = new java.util.IdentityHashMap<>();
+
   private DefinitionParser() {}
 
   /** The parsed definition, or {@link DefinitionException} listing every problem. */
@@ -91,6 +95,7 @@ public final class DefinitionParser {
       return new AgentDefinition(name, version, defaultOrchestrator(), Map.of(), tools);
     }
     NodeDefinition orchestrator = chooseOrchestrator(nodes, path + ".nodes");
+    for (NodeDefinition node : nodes) interruptTools(node, node == orchestrator);
     Map<String, NodeDefinition> subagents = new LinkedHashMap<>();
     for (int i = 0; i < nodes.size(); i++) {
       NodeDefinition node = nodes.get(i);
@@ -363,9 +368,106 @@ public final class DefinitionParser {
     SummarizationConfig summarization =
         ContextDefinitions.summarization(
             config.get("summarization"), at + ".summarization", problems);
+    Map<String, InterruptRule> interruptOn =
+        interruptOn(config.get("interrupt_on"), at + ".interrupt_on");
     if (id == null || type == null || name == null || prompt == null) return null;
-    return new NodeDefinition(
-        id, type, name, description, prompt, model, tools, responseFormat, summarization);
+    NodeDefinition parsed =
+        new NodeDefinition(
+            id,
+            type,
+            name,
+            description,
+            prompt,
+            model,
+            tools,
+            interruptOn,
+            responseFormat,
+            summarization);
+    nodePaths.put(parsed, at + ".interrupt_on");
+    return parsed;
+  }
+
+  /**
+   * {@code interrupt_on}: {tool: true | false | {allowed_decisions?, description?}}, deepagents'
+   * format; true allows every decision, false (or an absent tool) needs no approval.
+   */
+  private Map<String, InterruptRule> interruptOn(JsonNode value, String path) {
+    Map<String, InterruptRule> rules = new LinkedHashMap<>();
+    if (value == null || value.isNull()) return rules;
+    if (!value.isObject()) {
+      problem(
+          ProblemCode.DEF_FIELD_TYPE,
+          path,
+          "must be an object {tool: true | {allowed_decisions, description}}, not " + kind(value));
+      return rules;
+    }
+    value
+        .fields()
+        .forEachRemaining(
+            entry -> {
+              InterruptRule rule = interruptRule(entry.getValue(), path + "." + entry.getKey());
+              if (rule != null) rules.put(entry.getKey(), rule);
+            });
+    return rules;
+  }
+
+  private InterruptRule interruptRule(JsonNode value, String path) {
+    if (value.isBoolean())
+      return value.asBoolean() ? new InterruptRule(Decision.TYPES, null) : null;
+    if (!value.isObject()) {
+      problem(
+          ProblemCode.DEF_FIELD_TYPE,
+          path,
+          "must be true, false or {allowed_decisions, description}, not " + kind(value));
+      return null;
+    }
+    String description = optionalText(value, "description", path);
+    JsonNode allowed = value.get("allowed_decisions");
+    if (allowed == null || allowed.isNull()) return new InterruptRule(Decision.TYPES, description);
+    String at = path + ".allowed_decisions";
+    if (!allowed.isArray() || allowed.isEmpty()) {
+      problem(
+          ProblemCode.DEF_INTERRUPT_DECISION,
+          at,
+          "must be a non-empty array of " + String.join(", ", Decision.TYPES));
+      return null;
+    }
+    List<String> decisions = new ArrayList<>();
+    for (int i = 0; i < allowed.size(); i++) {
+      JsonNode decision = allowed.get(i);
+      if (decision.isTextual() && Decision.TYPES.contains(decision.asText())) {
+        if (!decisions.contains(decision.asText())) decisions.add(decision.asText());
+      } else {
+        problem(
+            ProblemCode.DEF_INTERRUPT_DECISION,
+            at + "[" + i + "]",
+            "unknown decision "
+                + (decision.isTextual() ? "'" + decision.asText() + "'" : kind(decision))
+                + " (expected one of "
+                + String.join(", ", Decision.TYPES)
+                + ")");
+      }
+    }
+    return new InterruptRule(decisions, description);
+  }
+
+  /** Every tool named in a node's interrupt_on must be one the node has. */
+  private void interruptTools(NodeDefinition node, boolean orchestrator) {
+    String path = nodePaths.get(node);
+    for (String tool : node.interruptOn().keySet()) {
+      boolean builtIn = BUILT_IN_TOOLS.contains(tool) && (orchestrator || !"task".equals(tool));
+      if (builtIn || node.tools().contains(tool)) continue;
+      problem(
+          ProblemCode.DEF_INTERRUPT_TOOL,
+          path + "." + tool,
+          "node '"
+              + node.name()
+              + "' has no tool '"
+              + tool
+              + "': not a built-in tool"
+              + (orchestrator ? "" : " of a subagent")
+              + " and not in its tools");
+    }
   }
 
   private ModelConfig model(JsonNode model, String path) {

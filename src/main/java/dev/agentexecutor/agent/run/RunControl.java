@@ -5,18 +5,26 @@ import dev.agentexecutor.core.state.Usage;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 /**
  * The limits, the stop switches and the owner (tenant) of one run, shared by the orchestrator and
  * its subagents: steps (model calls), wall time, token budget. Checked at every step boundary and
  * between tool calls; a tool call in progress on another thread is abandoned when the run is
- * cancelled, abandoned or out of time ({@link #stopped()}, {@link #timeLeft()}). Cancelled means
- * the caller asked it to stop (it ends as cancelled); abandoned means the service is stopping (the
- * run is left to be resumed from its checkpoints, by a redelivery or a resubmission).
+ * cancelled, abandoned or out of time ({@link #stopped()}, {@link #timeLeft()}), and a model call
+ * in progress is interrupted ({@link #interruptibly}). Cancelled means the caller asked it to stop
+ * (it ends as cancelled); abandoned means the service is stopping (the run is left to be resumed
+ * from its checkpoints, by a redelivery or a resubmission).
  */
 public final class RunControl {
   private final int maxSteps;
@@ -29,6 +37,25 @@ public final class RunControl {
   private final UsageLedger usage = new UsageLedger();
   private final AtomicReference<RunStoppedException> stop = new AtomicReference<>();
   private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+
+  /** Threads inside {@link #interruptibly} now, and those of them a stop has interrupted. */
+  private final ReentrantLock sectionLock = new ReentrantLock();
+
+  private final Set<Thread> inSection = new HashSet<>();
+  private final Set<Thread> interruptedHere = new HashSet<>();
+
+  /** Fires deadline alarms for work that would otherwise outlive the run; idle, it holds none. */
+  private static final ScheduledThreadPoolExecutor ALARMS = alarms();
+
+  private static ScheduledThreadPoolExecutor alarms() {
+    ScheduledThreadPoolExecutor executor =
+        new ScheduledThreadPoolExecutor(
+            1, Thread.ofPlatform().name("run-deadline-alarm").daemon().factory());
+    executor.setRemoveOnCancelPolicy(true);
+    executor.setKeepAliveTime(30, TimeUnit.SECONDS);
+    executor.allowCoreThreadTimeOut(true);
+    return executor;
+  }
 
   public RunControl(int maxSteps, Duration timeout, Optional<Long> tokenBudget, Clock clock) {
     this(maxSteps, timeout, tokenBudget, clock, Tenants.DEFAULT);
@@ -71,6 +98,74 @@ public final class RunControl {
   private void stopWith(RunStoppedException why) {
     stop.compareAndSet(null, why);
     stopped.complete(null);
+    sectionLock.lock();
+    try {
+      inSection.forEach(this::interruptInSection);
+    } finally {
+      sectionLock.unlock();
+    }
+  }
+
+  /**
+   * Runs {@code work} (a model call) on this thread so that a stop of the run interrupts it, which
+   * aborts a model request in flight, and so that the run's deadline does too when it comes before
+   * {@code ownTimeout}, the work's own limit. The interrupt is the run's, never left behind: the
+   * thread's flag is cleared when the work returns. Throws when the run is already stopped.
+   */
+  public <T> T interruptibly(Supplier<T> work, Duration ownTimeout) {
+    Thread thread = Thread.currentThread();
+    enterSection(thread);
+    Duration left = timeLeft();
+    ScheduledFuture<?> alarm =
+        left.compareTo(ownTimeout) < 0
+            ? ALARMS.schedule(
+                () -> interruptIfInSection(thread),
+                // just past the deadline, so that the interrupted work finds the run out of time
+                Math.max(0, left.toNanos()) + TimeUnit.MILLISECONDS.toNanos(1),
+                TimeUnit.NANOSECONDS)
+            : null;
+    try {
+      return work.get();
+    } finally {
+      if (alarm != null) alarm.cancel(false);
+      leaveSection(thread);
+    }
+  }
+
+  private void enterSection(Thread thread) {
+    sectionLock.lock();
+    try {
+      checkStopped();
+      inSection.add(thread);
+    } finally {
+      sectionLock.unlock();
+    }
+  }
+
+  private void leaveSection(Thread thread) {
+    boolean interrupted;
+    sectionLock.lock();
+    try {
+      inSection.remove(thread);
+      interrupted = interruptedHere.remove(thread);
+    } finally {
+      sectionLock.unlock();
+    }
+    if (interrupted) Thread.interrupted(); // the run's interrupt, not the caller's
+  }
+
+  private void interruptIfInSection(Thread thread) {
+    sectionLock.lock();
+    try {
+      if (inSection.contains(thread)) interruptInSection(thread);
+    } finally {
+      sectionLock.unlock();
+    }
+  }
+
+  /** Called with the section lock held, so the thread cannot leave its section meanwhile. */
+  private void interruptInSection(Thread thread) {
+    if (interruptedHere.add(thread)) thread.interrupt();
   }
 
   /** The run was abandoned by the service (not cancelled by its caller). */

@@ -11,7 +11,9 @@ import java.util.stream.Collectors;
 /**
  * task(description, subagent_type): runs a subagent on a task with a fresh conversation and the
  * shared file system, through the call context's handle ({@link ToolCallContext#subagents()}), and
- * returns its final message; the files it wrote come back to the caller.
+ * returns its final message; the files it wrote come back to the caller. Several task calls of one
+ * reply run in parallel; a subagent that parks for approval makes its call park ({@link
+ * dev.agentexecutor.agent.run.SubagentParkedException}, let through).
  */
 public final class TaskTool implements Tool {
   private final Map<String, String> subagentDescriptions;
@@ -45,6 +47,11 @@ public final class TaskTool implements Tool {
   @Override
   public ToolSpec spec() {
     return spec;
+  }
+
+  @Override
+  public Execution execution() {
+    return Execution.SUBAGENT;
   }
 
   @Override

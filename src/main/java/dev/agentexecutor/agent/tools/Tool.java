@@ -23,7 +23,12 @@ public interface Tool {
      */
     CPU_BOUND,
     /** Waiting on the network: on a virtual thread of its own, within the tool call time limit. */
-    IO_BOUND
+    IO_BOUND,
+    /**
+     * Running an agent loop of its own (the task tool): on the thread that calls it, bounded by the
+     * run's own limits rather than the tool call time limit.
+     */
+    SUBAGENT
   }
 
   ToolSpec spec();

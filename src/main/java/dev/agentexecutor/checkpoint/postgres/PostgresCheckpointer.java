@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentexecutor.checkpoint.Checkpoint;
 import dev.agentexecutor.checkpoint.CheckpointIncompatibleException;
 import dev.agentexecutor.checkpoint.Checkpointer;
+import dev.agentexecutor.checkpoint.PendingWrite;
 import dev.agentexecutor.postgres.PostgresDatabase;
 import dev.agentexecutor.postgres.PostgresText;
 import dev.agentexecutor.util.Json;
@@ -72,6 +73,19 @@ public final class PostgresCheckpointer implements Checkpointer {
            blobs AS (DELETE FROM checkpoint_blobs WHERE thread_id = ?),
            rows AS (DELETE FROM checkpoints WHERE thread_id = ? RETURNING 1)
       SELECT count(*) FROM rows""";
+
+  private static final String PUT_WRITE_SQL =
+      """
+      INSERT INTO checkpoint_writes
+          (thread_id, checkpoint_ns, checkpoint_id, task_id, idx, channel, type, blob)
+      VALUES (?, ?, ?, ?, ?, ?, 'json', ?)
+      ON CONFLICT (thread_id, checkpoint_ns, checkpoint_id, task_id, idx) DO NOTHING""";
+
+  private static final String WRITES_SQL =
+      """
+      SELECT task_id, channel, blob FROM checkpoint_writes
+      WHERE thread_id = ? AND checkpoint_ns = ? AND checkpoint_id = ?
+      ORDER BY task_id, idx""";
 
   private final PostgresDatabase database;
   private final RecentStates recent;
@@ -172,6 +186,7 @@ public final class PostgresCheckpointer implements Checkpointer {
     metadata.putObject("parents");
     metadata.put("next", checkpoint.next().name().toLowerCase(Locale.ROOT));
     metadata.put("tenant", checkpoint.tenant()); // who owns the thread, known while it runs
+    metadata.put("job_id", checkpoint.jobId()); // which run of the thread wrote it
     return metadata;
   }
 
@@ -279,7 +294,8 @@ public final class PostgresCheckpointer implements Checkpointer {
             Checkpoint.Next.valueOf(metadata.path("next").asText("model").toUpperCase(Locale.ROOT)),
             StateChannels.assemble(
                 versions, document.path("channel_values"), current, messages, files),
-            metadata.path("tenant").isTextual() ? metadata.get("tenant").asText() : null);
+            metadata.path("tenant").isTextual() ? metadata.get("tenant").asText() : null,
+            metadata.path("job_id").isTextual() ? metadata.get("job_id").asText() : null);
     return new Loaded(checkpoint, versions);
   }
 
@@ -315,6 +331,60 @@ public final class PostgresCheckpointer implements Checkpointer {
       map.put(field.getKey(), field.getValue().asText());
     }
     return map;
+  }
+
+  /**
+   * One row per task and channel; the {@code idx} of each channel is LangGraph's (0 for a task's
+   * own write, -3 for an interrupt, -4 for a resume), so the key refuses a second write of either.
+   */
+  @Override
+  public void putWrite(String threadId, String namespace, String checkpointId, PendingWrite write) {
+    int idx = writeIndex(write.channel());
+    database.withConnection(
+        "put checkpoint write",
+        connection -> {
+          try (PreparedStatement statement = connection.prepareStatement(PUT_WRITE_SQL)) {
+            statement.setString(1, threadId);
+            statement.setString(2, namespace);
+            statement.setString(3, checkpointId);
+            statement.setString(4, write.taskId());
+            statement.setInt(5, idx);
+            statement.setString(6, write.channel());
+            statement.setBytes(7, Json.writeBytes(write.value()));
+            return statement.executeUpdate();
+          }
+        });
+  }
+
+  private static int writeIndex(String channel) {
+    return switch (channel) {
+      case PendingWrite.RESULT -> 0;
+      case PendingWrite.INTERRUPT -> -3;
+      case PendingWrite.RESUME -> -4;
+      default -> throw new IllegalArgumentException("unknown pending write channel " + channel);
+    };
+  }
+
+  @Override
+  public List<PendingWrite> writes(String threadId, String namespace, String checkpointId) {
+    return database.withConnection(
+        "read checkpoint writes",
+        connection -> {
+          try (PreparedStatement statement = connection.prepareStatement(WRITES_SQL)) {
+            statement.setString(1, threadId);
+            statement.setString(2, namespace);
+            statement.setString(3, checkpointId);
+            try (ResultSet rows = statement.executeQuery()) {
+              List<PendingWrite> writes = new ArrayList<>();
+              while (rows.next()) {
+                writes.add(
+                    new PendingWrite(
+                        rows.getString(1), rows.getString(2), Json.parse(rows.getBytes(3))));
+              }
+              return writes;
+            }
+          }
+        });
   }
 
   @Override

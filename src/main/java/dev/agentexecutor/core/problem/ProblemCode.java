@@ -98,6 +98,10 @@ public enum ProblemCode {
   DEF_MCP_RUNTIME("An MCP tool server definition that also has parameters or another runtime."),
   DEF_TOOL_REF("An entry of a node's tools is not a string."),
   DEF_TOOL_UNKNOWN("A node names a tool that is neither built in nor in tool_definitions."),
+  DEF_INTERRUPT_TOOL(
+      "A node's interrupt_on names a tool the node does not have (task is the orchestrator's only)."),
+  DEF_INTERRUPT_DECISION(
+      "interrupt_on allowed_decisions is not a non-empty array of approve, edit and reject."),
 
   CHECKPOINT_INCOMPATIBLE(
       409, "The thread's checkpoints were written by another checkpointer or cannot be decoded.");

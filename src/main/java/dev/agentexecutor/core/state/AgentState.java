@@ -58,6 +58,14 @@ public record AgentState(
     return withFiles(next);
   }
 
+  public AgentState withExtra(Map<String, JsonNode> replacement) {
+    return new AgentState(messages, todos, files, replacement, usage, modelCalls);
+  }
+
+  public AgentState withUsage(Usage replacement) {
+    return new AgentState(messages, todos, files, extra, replacement, modelCalls);
+  }
+
   public AgentState afterModelCall(Usage callUsage) {
     return new AgentState(messages, todos, files, extra, usage.plus(callUsage), modelCalls + 1);
   }

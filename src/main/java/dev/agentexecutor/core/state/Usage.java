@@ -28,6 +28,15 @@ public record Usage(
         cacheWriteTokens + other.cacheWriteTokens);
   }
 
+  /** What this usage adds to {@code earlier} (a run's share of a thread's total). */
+  public Usage minus(Usage earlier) {
+    return new Usage(
+        inputTokens - earlier.inputTokens,
+        outputTokens - earlier.outputTokens,
+        cacheReadTokens - earlier.cacheReadTokens,
+        cacheWriteTokens - earlier.cacheWriteTokens);
+  }
+
   public long total() {
     return inputTokens + outputTokens;
   }

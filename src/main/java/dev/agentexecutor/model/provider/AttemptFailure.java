@@ -18,8 +18,16 @@ record AttemptFailure(
     int status, boolean retryable, Optional<Duration> retryAfter, String kind, String detail) {
   private static final int MAX_BODY_CHARS = 200;
 
-  /** Reads a failure thrown by a LangChain4j model (or by our HTTP client under it). */
+  /**
+   * Reads a failure thrown by a LangChain4j model (or by our HTTP client under it). An attempt
+   * interrupted by its caller (the run was cancelled or stopped) is final: retrying would start the
+   * request the caller wanted aborted.
+   */
   static AttemptFailure classify(Throwable failure, Clock clock) {
+    if (Thread.currentThread().isInterrupted() || interrupted(failure)) {
+      return new AttemptFailure(
+          0, false, Optional.empty(), "interrupted", "the call was interrupted by its caller");
+    }
     for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
       if (cause instanceof HttpException http) return ofHttp(http, clock);
       if (cause instanceof ModelAnswerException answer) {
@@ -49,6 +57,17 @@ record AttemptFailure(
             : Optional.empty();
     return new AttemptFailure(
         status, retryable, retryAfter, "HTTP " + status, shorten(http.getMessage()));
+  }
+
+  private static boolean interrupted(Throwable failure) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause instanceof InterruptedException
+          || cause instanceof java.nio.channels.ClosedByInterruptException
+          || (cause instanceof java.io.InterruptedIOException
+              && !(cause instanceof java.net.SocketTimeoutException))) return true;
+      if (cause.getCause() == cause) break;
+    }
+    return false;
   }
 
   String summary() {

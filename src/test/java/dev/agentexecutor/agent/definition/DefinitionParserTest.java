@@ -49,6 +49,62 @@ class DefinitionParserTest {
     return Stream.of(
         Arguments.of("not an object", "[]", "DEF_NOT_OBJECT", AT),
         Arguments.of(
+            "interrupt_on names a tool nobody defined",
+            withNodes(node("a", "orchestrator", "a", "\"interrupt_on\": {\"delete_db\": true}")),
+            "DEF_INTERRUPT_TOOL",
+            AT + ".nodes[0].config.interrupt_on.delete_db"),
+        Arguments.of(
+            "interrupt_on names a defined tool the node does not list",
+            withTools(
+                httpTool("search", HTTP),
+                node("a", "orchestrator", "a", "\"interrupt_on\": {\"search\": true}")),
+            "DEF_INTERRUPT_TOOL",
+            AT + ".nodes[0].config.interrupt_on.search"),
+        Arguments.of(
+            "interrupt_on task on a subagent, which has no task tool",
+            withNodes(
+                node("lead", "orchestrator", "lead"),
+                node("s", "specialist", "s", "\"interrupt_on\": {\"task\": true}")),
+            "DEF_INTERRUPT_TOOL",
+            AT + ".nodes[1].config.interrupt_on.task"),
+        Arguments.of(
+            "interrupt_on task on the first node when it leads without the orchestrator type",
+            withNodes(
+                node("s", "specialist", "s", "\"interrupt_on\": {\"task\": false}"),
+                node("t", "specialist", "t", "\"interrupt_on\": {\"task\": true}")),
+            "DEF_INTERRUPT_TOOL",
+            AT + ".nodes[1].config.interrupt_on.task"),
+        Arguments.of(
+            "an unknown decision",
+            withNodes(
+                node(
+                    "a",
+                    "orchestrator",
+                    "a",
+                    "\"interrupt_on\": {\"write_file\": {\"allowed_decisions\": [\"approve\", \"ignore\"]}}")),
+            "DEF_INTERRUPT_DECISION",
+            AT + ".nodes[0].config.interrupt_on.write_file.allowed_decisions[1]"),
+        Arguments.of(
+            "no decision allowed",
+            withNodes(
+                node(
+                    "a",
+                    "orchestrator",
+                    "a",
+                    "\"interrupt_on\": {\"write_file\": {\"allowed_decisions\": []}}")),
+            "DEF_INTERRUPT_DECISION",
+            AT + ".nodes[0].config.interrupt_on.write_file.allowed_decisions"),
+        Arguments.of(
+            "a rule that is neither a boolean nor an object",
+            withNodes(node("a", "orchestrator", "a", "\"interrupt_on\": {\"ls\": \"yes\"}")),
+            "DEF_FIELD_TYPE",
+            AT + ".nodes[0].config.interrupt_on.ls"),
+        Arguments.of(
+            "interrupt_on not an object",
+            withNodes(node("a", "orchestrator", "a", "\"interrupt_on\": [\"ls\"]")),
+            "DEF_FIELD_TYPE",
+            AT + ".nodes[0].config.interrupt_on"),
+        Arguments.of(
             "unknown node type",
             withNodes(node("a", "manager", "a")),
             "DEF_NODE_TYPE",
@@ -440,6 +496,36 @@ class DefinitionParserTest {
     assertThat(parsed.orchestrator().model())
         .isEqualTo(new ModelConfig("anthropic", "claude", 0.2, 1000, null));
     assertThat(parsed.orchestrator().tools()).containsExactly("search", "write_todos");
+  }
+
+  @Test
+  void readsInterruptRulesAsDeepagentsWritesThem() {
+    AgentDefinition parsed =
+        DefinitionParser.parse(
+            Json.parse(
+                withTools(
+                    httpTool("search", HTTP),
+                    node(
+                        "lead",
+                        "orchestrator",
+                        "lead",
+                        """
+                        "tools": ["search"], "interrupt_on": {"search": true, "ls": false, "task": true,
+                          "edit_file": {"allowed_decisions": ["reject", "approve", "reject"],
+                                        "description": "Edits need a look"}}"""),
+                    node(
+                        "s",
+                        "specialist",
+                        "s",
+                        "\"interrupt_on\": {\"write_file\": {\"description\": \"Careful\"}}"))));
+
+    assertThat(parsed.orchestrator().interruptOn())
+        .containsOnlyKeys("search", "task", "edit_file")
+        .containsEntry("search", new InterruptRule(List.of("approve", "edit", "reject"), null))
+        .containsEntry(
+            "edit_file", new InterruptRule(List.of("reject", "approve"), "Edits need a look"));
+    assertThat(parsed.subagents().get("s").interruptOn().get("write_file"))
+        .isEqualTo(new InterruptRule(List.of("approve", "edit", "reject"), "Careful"));
   }
 
   @Test

@@ -47,6 +47,29 @@ class RetryPolicyTest {
   }
 
   @Test
+  void anAttemptInterruptedByItsCallerIsNeverRetried() {
+    IOException aborted = new IOException("closed", new InterruptedException());
+    ModelException thrown =
+        catchThrowableOfType(
+            ModelException.class,
+            () -> policy(5, 0.5).call("openai (m)", failing(aborted, aborted)));
+
+    assertThat(thrown).hasMessageContaining("interrupted");
+    assertThat(retries).hasValue(0);
+    assertThat(sleeps).isEmpty();
+  }
+
+  @Test
+  void aReadTimeoutIsStillRetried() {
+    String answer =
+        policy(5, 0.5)
+            .call("openai (m)", failing(new java.net.SocketTimeoutException("read timed out")));
+
+    assertThat(answer).isEqualTo("ok");
+    assertThat(retries).hasValue(1);
+  }
+
+  @Test
   void backsOffExponentiallyUpToTheCapWithFullJitter() {
     RetryPolicy maxJitter = policy(10, 0.999999);
     assertThat(

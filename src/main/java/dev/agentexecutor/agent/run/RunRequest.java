@@ -1,0 +1,48 @@
+package dev.agentexecutor.agent.run;
+
+import dev.agentexecutor.core.state.AgentState;
+import dev.agentexecutor.core.state.Usage;
+import java.util.Map;
+
+/**
+ * What one run of a deep agent is asked to do.
+ *
+ * @param threadId the conversation: checkpoints and events are kept under it (the job id when the
+ *     job names no thread)
+ * @param jobId the run: recorded in every checkpoint it writes and every event it emits
+ * @param input the job's input. When the thread's latest checkpoint was written by this job, the
+ *     run resumes from its checkpoints and the input is not used again; otherwise it starts a new
+ *     turn: its messages are appended to the thread's latest state (messages, files and todos carry
+ *     over; its files are written over them), or it is the first state of a new thread. Null
+ *     resumes only: a thread without a run of this job is then an error.
+ * @param decisions the decisions on pending interrupts, by interrupt id; empty unless resuming a
+ *     parked run. Each is applied once: a decision on a call that already ran is ignored.
+ * @param usageAtStart the thread's orchestrator usage when this job's run began (zero on a new
+ *     thread), which the result's usage is counted from
+ */
+public record RunRequest(
+    String threadId,
+    String jobId,
+    AgentState input,
+    Map<String, Decision> decisions,
+    RunControl control,
+    RunListener listener,
+    Usage usageAtStart) {
+
+  public RunRequest {
+    decisions = Map.copyOf(decisions);
+    usageAtStart = usageAtStart == null ? Usage.ZERO : usageAtStart;
+    listener = listener == null ? RunListener.NONE : listener;
+  }
+
+  /** A job on its own thread (thread id = job id), without decisions. */
+  public static RunRequest of(
+      String jobId, AgentState input, RunControl control, RunListener listener) {
+    return new RunRequest(jobId, jobId, input, Map.of(), control, listener, Usage.ZERO);
+  }
+
+  /** The same request delivering {@code decisions}. */
+  public RunRequest withDecisions(Map<String, Decision> decisions) {
+    return new RunRequest(threadId, jobId, input, decisions, control, listener, usageAtStart);
+  }
+}
