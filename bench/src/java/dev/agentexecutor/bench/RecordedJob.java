@@ -20,6 +20,7 @@ import dev.agentexecutor.runner.Backends;
 import dev.agentexecutor.runner.JobRunner;
 import dev.agentexecutor.runner.Outcome;
 import dev.agentexecutor.store.JobRecord;
+import dev.agentexecutor.store.JobStatus;
 import dev.agentexecutor.store.JobStore;
 import dev.agentexecutor.store.MemoryJobStore;
 import dev.agentexecutor.stream.AgentEvent;
@@ -178,6 +179,17 @@ final class RecordedJob {
       public void save(JobRecord record) {
         jobWrites.add(record);
         delegate.save(record);
+      }
+
+      @Override
+      public boolean transition(String jobId, JobStatus expected, JobRecord next) {
+        jobWrites.add(next);
+        return delegate.transition(jobId, expected, next);
+      }
+
+      @Override
+      public List<JobRecord> interruptedBefore(Instant cutoff, int limit) {
+        return delegate.interruptedBefore(cutoff, limit);
       }
 
       @Override

@@ -2,6 +2,8 @@ package dev.agentexecutor.store;
 
 import dev.agentexecutor.checkpoint.Checkpointer;
 import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,6 +26,31 @@ public final class MemoryJobStore implements JobStore {
   @Override
   public void save(JobRecord record) {
     jobs.put(record.jobId(), record);
+  }
+
+  @Override
+  public boolean transition(String jobId, JobStatus expected, JobRecord next) {
+    if (!next.jobId().equals(jobId))
+      throw new IllegalArgumentException("a transition keeps the job id: " + next.jobId());
+    boolean[] moved = {false};
+    jobs.computeIfPresent(
+        jobId,
+        (id, current) -> {
+          if (current.status() != expected) return current;
+          moved[0] = true;
+          return next;
+        });
+    return moved[0];
+  }
+
+  @Override
+  public List<JobRecord> interruptedBefore(Instant cutoff, int limit) {
+    return jobs.values().stream()
+        .filter(job -> job.status() == JobStatus.INTERRUPTED && job.parkedAt() != null)
+        .filter(job -> job.parkedAt().isBefore(cutoff))
+        .sorted(Comparator.comparing(JobRecord::parkedAt))
+        .limit(limit)
+        .toList();
   }
 
   @Override

@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -88,6 +89,16 @@ class RetentionSweeperTest {
 
     @Override
     public void save(JobRecord record) {}
+
+    @Override
+    public boolean transition(String jobId, JobStatus expected, JobRecord next) {
+      return false;
+    }
+
+    @Override
+    public List<JobRecord> interruptedBefore(Instant cutoff, int limit) {
+      return List.of();
+    }
 
     @Override
     public boolean delete(String jobId) {
