@@ -1,6 +1,7 @@
 package dev.agentexecutor.store;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -22,4 +23,10 @@ public interface JobStore {
    * many jobs were removed.
    */
   int deleteFinishedBefore(Instant cutoff);
+
+  /**
+   * The records the query asks for, newest first (created_at, then job_id, descending), at most
+   * {@code query.limit()} of them.
+   */
+  List<JobRecord> list(JobQuery query);
 }

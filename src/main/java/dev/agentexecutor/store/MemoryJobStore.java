@@ -2,12 +2,18 @@ package dev.agentexecutor.store;
 
 import dev.agentexecutor.checkpoint.Checkpointer;
 import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** Job records kept in process memory: the embedded default. */
 public final class MemoryJobStore implements JobStore {
+  /** The list order: newest first, then the higher job id (as PostgreSQL's "C" collation sorts). */
+  static final Comparator<JobRecord> NEWEST_FIRST =
+      Comparator.comparing(JobRecord::createdAt).thenComparing(JobRecord::jobId).reversed();
+
   private final Map<String, JobRecord> jobs = new ConcurrentHashMap<>();
   private final Checkpointer checkpoints;
 
@@ -46,5 +52,15 @@ public final class MemoryJobStore implements JobStore {
       }
     }
     return removed;
+  }
+
+  /** A scan of every record: the embedded store holds one process's jobs, not a database's. */
+  @Override
+  public List<JobRecord> list(JobQuery query) {
+    return jobs.values().stream()
+        .filter(query::matches)
+        .sorted(NEWEST_FIRST)
+        .limit(query.limit())
+        .toList();
   }
 }
