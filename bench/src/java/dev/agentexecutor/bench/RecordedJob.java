@@ -19,6 +19,7 @@ import dev.agentexecutor.publish.ResultPublisher;
 import dev.agentexecutor.runner.Backends;
 import dev.agentexecutor.runner.JobRunner;
 import dev.agentexecutor.runner.Outcome;
+import dev.agentexecutor.store.JobQuery;
 import dev.agentexecutor.store.JobRecord;
 import dev.agentexecutor.store.JobStatus;
 import dev.agentexecutor.store.JobStore;
@@ -200,6 +201,11 @@ final class RecordedJob {
       @Override
       public int deleteFinishedBefore(Instant cutoff) {
         return delegate.deleteFinishedBefore(cutoff);
+      }
+
+      @Override
+      public List<JobRecord> list(JobQuery query) {
+        return delegate.list(query);
       }
     };
   }

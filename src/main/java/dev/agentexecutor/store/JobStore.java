@@ -34,4 +34,10 @@ public interface JobStore {
    * many jobs were removed. Queued, running and interrupted jobs are never removed.
    */
   int deleteFinishedBefore(Instant cutoff);
+
+  /**
+   * The records the query asks for, newest first (created_at, then job_id, descending), at most
+   * {@code query.limit()} of them.
+   */
+  List<JobRecord> list(JobQuery query);
 }

@@ -10,6 +10,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /** Job records kept in process memory: the embedded default. */
 public final class MemoryJobStore implements JobStore {
+  /** The list order: newest first, then the higher job id (as PostgreSQL's "C" collation sorts). */
+  static final Comparator<JobRecord> NEWEST_FIRST =
+      Comparator.comparing(JobRecord::createdAt).thenComparing(JobRecord::jobId).reversed();
+
   private final Map<String, JobRecord> jobs = new ConcurrentHashMap<>();
   private final Checkpointer checkpoints;
 
@@ -73,5 +77,15 @@ public final class MemoryJobStore implements JobStore {
       }
     }
     return removed;
+  }
+
+  /** A scan of every record: the embedded store holds one process's jobs, not a database's. */
+  @Override
+  public List<JobRecord> list(JobQuery query) {
+    return jobs.values().stream()
+        .filter(query::matches)
+        .sorted(NEWEST_FIRST)
+        .limit(query.limit())
+        .toList();
   }
 }

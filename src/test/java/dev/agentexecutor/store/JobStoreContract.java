@@ -13,6 +13,8 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -270,5 +272,119 @@ public abstract class JobStoreContract {
     SampleRun run = SampleRun.started(checkpointer(), job.jobId());
     run.step();
     return job;
+  }
+
+  // ---- list ----
+
+  private static String newTenant() {
+    return "t-" + UUID.randomUUID().toString().substring(0, 12);
+  }
+
+  private JobRecord saved(String jobId, String tenant, JobStatus status, Instant createdAt) {
+    JobRecord record =
+        new JobRecord(
+            jobId, "trace", status, createdAt, createdAt.plusSeconds(1), null, null, tenant);
+    jobStore().save(record);
+    return record;
+  }
+
+  private static JobQuery ofTenant(String tenant, int limit) {
+    return new JobQuery(Optional.of(tenant), Set.of(), Optional.empty(), Optional.empty(), limit);
+  }
+
+  private static List<String> ids(List<JobRecord> records) {
+    return records.stream().map(JobRecord::jobId).toList();
+  }
+
+  @Test
+  void listIsNewestFirstWithTiesInDescendingJobIdOrder() {
+    String tenant = newTenant();
+    String prefix = "list-" + UUID.randomUUID() + "-";
+    saved(prefix + "a", tenant, JobStatus.COMPLETED, NOW.minusSeconds(30));
+    saved(prefix + "B", tenant, JobStatus.COMPLETED, NOW.minusSeconds(10));
+    saved(prefix + "b", tenant, JobStatus.FAILED, NOW.minusSeconds(10));
+    saved(prefix + "c", tenant, JobStatus.RUNNING, NOW);
+
+    assertThat(ids(jobStore().list(ofTenant(tenant, 50))))
+        .containsExactly(prefix + "c", prefix + "b", prefix + "B", prefix + "a");
+    assertThat(ids(jobStore().list(ofTenant(tenant, 2))))
+        .containsExactly(prefix + "c", prefix + "b");
+  }
+
+  @Test
+  void pagesAfterAPositionNeitherSkipNorRepeatARecord() {
+    String tenant = newTenant();
+    List<String> expected = new ArrayList<>();
+    for (int i = 0; i < 7; i++) {
+      // three records share each second: the job id orders them
+      String id = "page-" + (char) ('a' + i) + "-" + UUID.randomUUID();
+      saved(id, tenant, JobStatus.COMPLETED, NOW.minusSeconds(i / 3));
+    }
+    expected.addAll(ids(jobStore().list(ofTenant(tenant, 50))));
+    assertThat(expected).hasSize(7);
+
+    List<String> paged = new ArrayList<>();
+    Optional<JobQuery.Position> after = Optional.empty();
+    for (int page = 0; page < 10; page++) {
+      List<JobRecord> records =
+          jobStore().list(new JobQuery(Optional.of(tenant), Set.of(), Optional.empty(), after, 3));
+      paged.addAll(ids(records));
+      if (records.size() < 3) break;
+      after = Optional.of(JobQuery.Position.of(records.getLast()));
+    }
+
+    assertThat(paged).containsExactlyElementsOf(expected);
+  }
+
+  @Test
+  void listShowsOnlyTheTenantAskedFor() {
+    String acme = newTenant();
+    String globex = newTenant();
+    JobRecord ours = saved("ours-" + UUID.randomUUID(), acme, JobStatus.COMPLETED, NOW);
+    JobRecord theirs = saved("theirs-" + UUID.randomUUID(), globex, JobStatus.COMPLETED, NOW);
+
+    assertThat(ids(jobStore().list(ofTenant(acme, 50)))).containsExactly(ours.jobId());
+    assertThat(ids(jobStore().list(ofTenant(globex, 50)))).containsExactly(theirs.jobId());
+    List<JobRecord> everyone =
+        jobStore()
+            .list(
+                new JobQuery(
+                    Optional.empty(),
+                    Set.of(),
+                    Optional.empty(),
+                    Optional.of(new JobQuery.Position(NOW.plusNanos(1000), "")),
+                    200));
+    assertThat(ids(everyone)).contains(ours.jobId(), theirs.jobId());
+  }
+
+  @Test
+  void listFiltersByStatusAndThread() {
+    String tenant = newTenant();
+    JobRecord completed = saved("s-1-" + UUID.randomUUID(), tenant, JobStatus.COMPLETED, NOW);
+    JobRecord failed = saved("s-2-" + UUID.randomUUID(), tenant, JobStatus.FAILED, NOW);
+    JobRecord cancelled =
+        saved("s-3-" + UUID.randomUUID(), tenant, JobStatus.CANCELLED, NOW.minusSeconds(1));
+    saved("s-4-" + UUID.randomUUID(), tenant, JobStatus.RUNNING, NOW);
+
+    List<JobRecord> unsuccessful =
+        jobStore()
+            .list(
+                new JobQuery(
+                    Optional.of(tenant),
+                    Set.of(JobStatus.FAILED, JobStatus.CANCELLED),
+                    Optional.empty(),
+                    Optional.empty(),
+                    50));
+    assertThat(ids(unsuccessful)).containsExactly(failed.jobId(), cancelled.jobId());
+    List<JobRecord> thread =
+        jobStore()
+            .list(
+                new JobQuery(
+                    Optional.of(tenant),
+                    Set.of(),
+                    Optional.of(JobQuery.threadOf(completed)),
+                    Optional.empty(),
+                    50));
+    assertThat(thread).containsExactly(completed);
   }
 }

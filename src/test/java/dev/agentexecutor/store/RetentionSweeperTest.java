@@ -109,5 +109,10 @@ class RetentionSweeperTest {
     public int deleteFinishedBefore(Instant cutoff) {
       return sweep.getAsInt();
     }
+
+    @Override
+    public java.util.List<JobRecord> list(JobQuery query) {
+      return java.util.List.of();
+    }
   }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.agentexecutor.core.state.Usage;
 import dev.agentexecutor.postgres.PostgresDatabase;
 import dev.agentexecutor.postgres.PostgresText;
+import dev.agentexecutor.store.JobQuery;
 import dev.agentexecutor.store.JobRecord;
 import dev.agentexecutor.store.JobStatus;
 import dev.agentexecutor.store.JobStore;
@@ -18,6 +19,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -67,6 +69,12 @@ public final class PostgresJobStore implements JobStore {
       "SELECT "
           + COLUMNS
           + " FROM jobs WHERE status = 'interrupted' AND parked_at < ? ORDER BY parked_at LIMIT ?";
+
+  /**
+   * A page of the list, completed by {@link #listSql}: job ids compare byte by byte ("C"), as the
+   * in-memory store and the cursor's keyset do, whatever the database's collation.
+   */
+  private static final String LIST_SQL = "SELECT " + COLUMNS + " FROM jobs WHERE true";
 
   private static final String DELETE_SQL = "DELETE FROM jobs WHERE job_id = ?";
 
@@ -204,6 +212,65 @@ public final class PostgresJobStore implements JobStore {
             return found;
           }
         });
+  }
+
+  @Override
+  public List<JobRecord> list(JobQuery query) {
+    return database.withConnection(
+        "list jobs",
+        connection -> {
+          List<Object> parameters = new ArrayList<>();
+          String sql = listSql(query, parameters);
+          try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.size(); i++) {
+              Object parameter = parameters.get(i);
+              if (parameter instanceof String[] texts)
+                statement.setArray(i + 1, connection.createArrayOf("text", texts));
+              else if (parameter instanceof Instant instant)
+                statement.setObject(i + 1, timestamp(instant), Types.TIMESTAMP_WITH_TIMEZONE);
+              else statement.setObject(i + 1, parameter);
+            }
+            List<JobRecord> records = new ArrayList<>();
+            try (ResultSet row = statement.executeQuery()) {
+              while (row.next()) records.add(record(row));
+            }
+            return records;
+          }
+        });
+  }
+
+  /** The query's SQL, with its parameters appended in placeholder order. */
+  private static String listSql(JobQuery query, List<Object> parameters) {
+    StringBuilder sql = new StringBuilder(LIST_SQL);
+    query
+        .tenant()
+        .ifPresent(
+            tenant -> {
+              sql.append(" AND tenant = ?");
+              parameters.add(tenant);
+            });
+    if (!query.statuses().isEmpty()) {
+      sql.append(" AND status = ANY (?)");
+      parameters.add(query.statuses().stream().map(JobStatus::wireName).toArray(String[]::new));
+    }
+    query
+        .threadId()
+        .ifPresent(
+            thread -> {
+              sql.append(" AND COALESCE(thread_id, job_id) = ?");
+              parameters.add(thread);
+            });
+    query
+        .after()
+        .ifPresent(
+            position -> {
+              sql.append(" AND (created_at, job_id COLLATE \"C\") < (?, ?)");
+              parameters.add(position.createdAt());
+              parameters.add(position.jobId());
+            });
+    sql.append(" ORDER BY created_at DESC, job_id COLLATE \"C\" DESC LIMIT ?");
+    parameters.add(query.limit());
+    return sql.toString();
   }
 
   @Override
