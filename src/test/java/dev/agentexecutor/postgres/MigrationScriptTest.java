@@ -41,7 +41,7 @@ class MigrationScriptTest {
         .contains(
             "applying 001_create_checkpointer_tables.up.sql", "applying 002_create_jobs.up.sql");
     assertThat(tables(schema)).containsExactlyElementsOf(TABLES);
-    assertThat(versions(schema)).containsExactly("001", "002", "003");
+    assertThat(versions(schema)).containsExactly("001", "002", "003", "005");
     assertThat(queryColumn("SELECT v::text FROM " + schema + ".checkpoint_migrations ORDER BY v"))
         .containsExactly("0", "1", "2", "3", "4", "5", "6", "7", "8", "9");
   }
@@ -67,6 +67,17 @@ class MigrationScriptTest {
     String schema = PG.newSchemaName("down");
     MigrationScript.run(schema);
 
+    MigrationScript.Result downOutbox = MigrationScript.run(schema, "down");
+    assertThat(downOutbox.exitCode()).as(downOutbox.output()).isZero();
+    assertThat(versions(schema)).containsExactly("001", "002", "003");
+    assertThat(
+            queryColumn(
+                "SELECT column_name FROM information_schema.columns WHERE table_schema = '"
+                    + schema
+                    + "' AND table_name = 'jobs'"))
+        .contains("tenant")
+        .doesNotContain("result_published_at");
+
     MigrationScript.Result down = MigrationScript.run(schema, "down");
     assertThat(down.exitCode()).as(down.output()).isZero();
     assertThat(versions(schema)).containsExactly("001", "002");
@@ -90,7 +101,7 @@ class MigrationScriptTest {
     MigrationScript.Result up = MigrationScript.run(schema, "up");
     assertThat(up.exitCode()).as(up.output()).isZero();
     assertThat(tables(schema)).containsExactlyElementsOf(TABLES);
-    assertThat(versions(schema)).containsExactly("001", "002", "003");
+    assertThat(versions(schema)).containsExactly("001", "002", "003", "005");
   }
 
   @Test
@@ -122,7 +133,7 @@ class MigrationScriptTest {
     assertThat(one.output() + two.output())
         .containsOnlyOnce("applying 001")
         .containsOnlyOnce("applying 002");
-    assertThat(versions(schema)).containsExactly("001", "002", "003");
+    assertThat(versions(schema)).containsExactly("001", "002", "003", "005");
   }
 
   @Test
@@ -142,7 +153,7 @@ class MigrationScriptTest {
 
     assertThat(result.exitCode()).as(result.output()).isZero();
     assertThat(result.output()).doesNotContain("s3cr");
-    assertThat(versions(schema)).containsExactly("001", "002", "003");
+    assertThat(versions(schema)).containsExactly("001", "002", "003", "005");
   }
 
   @Test

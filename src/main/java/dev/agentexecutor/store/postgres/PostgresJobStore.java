@@ -5,6 +5,7 @@ import dev.agentexecutor.postgres.PostgresText;
 import dev.agentexecutor.store.JobRecord;
 import dev.agentexecutor.store.JobStatus;
 import dev.agentexecutor.store.JobStore;
+import dev.agentexecutor.store.PublishedResult;
 import dev.agentexecutor.util.Json;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -13,11 +14,13 @@ import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Job records in the {@code jobs} table (migrations 002 and 003). Timestamps keep PostgreSQL's
+ * Job records in the {@code jobs} table (migrations 002, 003 and 005). Timestamps keep PostgreSQL's
  * microsecond precision; the retention sweep removes a job and its checkpoints in one statement.
  */
 public final class PostgresJobStore implements JobStore {
@@ -37,7 +40,29 @@ public final class PostgresJobStore implements JobStore {
           updated_at = EXCLUDED.updated_at,
           result_event = EXCLUDED.result_event,
           error = EXCLUDED.error,
-          tenant = EXCLUDED.tenant""";
+          tenant = EXCLUDED.tenant,
+          result_published_at = NULL""";
+
+  /**
+   * The outbox (migration 005): stored results without a confirmed publish, oldest first. Only
+   * results that end a run (or park it) are sent again; a running job has none to send.
+   */
+  private static final String UNPUBLISHED_SQL =
+      """
+      SELECT job_id, trace_id, status, created_at, updated_at, result_event::text, error, tenant
+      FROM jobs
+      WHERE result_event IS NOT NULL AND result_published_at IS NULL AND updated_at < ?
+        AND status NOT IN ('running', 'queued')
+      ORDER BY updated_at
+      LIMIT ?""";
+
+  /** Marks each (job, event id) published, unless the job stored another result since. */
+  private static final String MARK_PUBLISHED_SQL =
+      """
+      UPDATE jobs AS j SET result_published_at = now()
+      FROM unnest(?::text[], ?::text[]) AS m(job_id, event_id)
+      WHERE j.job_id = m.job_id AND j.result_event->>'id' = m.event_id
+        AND j.result_published_at IS NULL""";
 
   private static final String DELETE_SQL = "DELETE FROM jobs WHERE job_id = ?";
 
@@ -108,6 +133,47 @@ public final class PostgresJobStore implements JobStore {
                     : PostgresText.json(Json.write(record.resultEvent())));
             statement.setString(7, PostgresText.text(record.error()));
             statement.setString(8, record.tenant());
+            return statement.executeUpdate();
+          }
+        });
+  }
+
+  @Override
+  public List<JobRecord> unpublishedResults(Instant before, int limit) {
+    return database.withConnection(
+        "find unpublished results",
+        connection -> {
+          try (PreparedStatement statement = connection.prepareStatement(UNPUBLISHED_SQL)) {
+            statement.setObject(1, timestamp(before), Types.TIMESTAMP_WITH_TIMEZONE);
+            statement.setInt(2, limit);
+            List<JobRecord> records = new ArrayList<>();
+            try (ResultSet row = statement.executeQuery()) {
+              while (row.next()) records.add(record(row));
+            }
+            return records;
+          }
+        });
+  }
+
+  @Override
+  public void markPublished(List<PublishedResult> published) {
+    if (published.isEmpty()) return;
+    database.inTransaction(
+        "mark results published",
+        connection -> {
+          try (var relaxed = connection.createStatement()) {
+            // A mark lost in a database crash only means one more (deduplicated) publish.
+            relaxed.execute("SET LOCAL synchronous_commit TO off");
+          }
+          try (PreparedStatement statement = connection.prepareStatement(MARK_PUBLISHED_SQL)) {
+            statement.setArray(
+                1,
+                connection.createArrayOf(
+                    "text", published.stream().map(PublishedResult::jobId).toArray()));
+            statement.setArray(
+                2,
+                connection.createArrayOf(
+                    "text", published.stream().map(PublishedResult::eventId).toArray()));
             return statement.executeUpdate();
           }
         });
