@@ -13,7 +13,10 @@ import java.util.Optional;
 public interface JobStore {
   Optional<JobRecord> find(String jobId);
 
-  /** Inserts or replaces the job's record (its final status and result event). */
+  /**
+   * Inserts or replaces the job's record (its final status and result event). The result is then
+   * unpublished (in the outbox) until {@link #markPublished} records its publication.
+   */
   void save(JobRecord record);
 
   /**
@@ -25,6 +28,21 @@ public interface JobStore {
 
   /** Up to {@code limit} interrupted jobs that parked before {@code cutoff}, oldest first. */
   List<JobRecord> interruptedBefore(Instant cutoff, int limit);
+
+  /**
+   * The result outbox: records whose result event is stored but not confirmed published, last
+   * updated before {@code before}, oldest first, at most {@code limit}. A store without an outbox
+   * has none.
+   */
+  default List<JobRecord> unpublishedResults(Instant before, int limit) {
+    return List.of();
+  }
+
+  /**
+   * Records that these results were published (confirmed by the publisher). A job whose stored
+   * result is another event by now stays in the outbox.
+   */
+  default void markPublished(List<PublishedResult> published) {}
 
   /** Removes the job's record; false when there was none. */
   boolean delete(String jobId);

@@ -15,6 +15,10 @@ public final class MemoryJobStore implements JobStore {
       Comparator.comparing(JobRecord::createdAt).thenComparing(JobRecord::jobId).reversed();
 
   private final Map<String, JobRecord> jobs = new ConcurrentHashMap<>();
+
+  /** The id of each job's result event that was confirmed published. */
+  private final Map<String, String> published = new ConcurrentHashMap<>();
+
   private final Checkpointer checkpoints;
 
   /** The checkpointer whose threads are swept together with their finished jobs. */
@@ -30,6 +34,31 @@ public final class MemoryJobStore implements JobStore {
   @Override
   public void save(JobRecord record) {
     jobs.put(record.jobId(), record);
+    published.remove(record.jobId());
+  }
+
+  @Override
+  public List<JobRecord> unpublishedResults(Instant before, int limit) {
+    return jobs.values().stream()
+        .filter(job -> job.resultEvent() != null && job.status() != JobStatus.RUNNING)
+        .filter(job -> job.updatedAt() != null && job.updatedAt().isBefore(before))
+        .filter(job -> !eventId(job).equals(published.get(job.jobId())))
+        .sorted(Comparator.comparing(JobRecord::updatedAt))
+        .limit(limit)
+        .toList();
+  }
+
+  @Override
+  public void markPublished(List<PublishedResult> results) {
+    for (PublishedResult result : results) {
+      JobRecord job = jobs.get(result.jobId());
+      if (job != null && job.resultEvent() != null && eventId(job).equals(result.eventId()))
+        published.put(result.jobId(), result.eventId());
+    }
+  }
+
+  private static String eventId(JobRecord job) {
+    return job.resultEvent().path("id").asText();
   }
 
   @Override
@@ -59,6 +88,7 @@ public final class MemoryJobStore implements JobStore {
 
   @Override
   public boolean delete(String jobId) {
+    published.remove(jobId);
     return jobs.remove(jobId) != null;
   }
 
@@ -72,6 +102,7 @@ public final class MemoryJobStore implements JobStore {
       if (job.status().finished()
           && job.updatedAt().isBefore(cutoff)
           && jobs.remove(job.jobId(), job)) {
+        published.remove(job.jobId());
         checkpoints.deleteThread(job.jobId());
         removed++;
       }

@@ -41,7 +41,7 @@ class MigrationScriptTest {
         .contains(
             "applying 001_create_checkpointer_tables.up.sql", "applying 002_create_jobs.up.sql");
     assertThat(tables(schema)).containsExactlyElementsOf(TABLES);
-    assertThat(versions(schema)).containsExactly("001", "002", "003", "004");
+    assertThat(versions(schema)).containsExactly("001", "002", "003", "004", "005");
     assertThat(queryColumn("SELECT v::text FROM " + schema + ".checkpoint_migrations ORDER BY v"))
         .containsExactly("0", "1", "2", "3", "4", "5", "6", "7", "8", "9");
   }
@@ -72,6 +72,17 @@ class MigrationScriptTest {
             + schema
             + ".jobs (job_id, status, thread_id, interrupts, parked_at)"
             + " VALUES ('parked-job', 'interrupted', 'parked-job', '[]', now())");
+    MigrationScript.Result downOutbox = MigrationScript.run(schema, "down");
+    assertThat(downOutbox.exitCode()).as(downOutbox.output()).isZero();
+    assertThat(versions(schema)).containsExactly("001", "002", "003", "004");
+    assertThat(
+            queryColumn(
+                "SELECT column_name FROM information_schema.columns WHERE table_schema = '"
+                    + schema
+                    + "' AND table_name = 'jobs'"))
+        .contains("tenant")
+        .doesNotContain("result_published_at");
+
     MigrationScript.Result downLifecycle = MigrationScript.run(schema, "down");
     assertThat(downLifecycle.exitCode()).as(downLifecycle.output()).isZero();
     assertThat(versions(schema)).containsExactly("001", "002", "003");
@@ -96,7 +107,7 @@ class MigrationScriptTest {
     MigrationScript.Result up = MigrationScript.run(schema, "up");
     assertThat(up.exitCode()).as(up.output()).isZero();
     assertThat(tables(schema)).containsExactlyElementsOf(TABLES);
-    assertThat(versions(schema)).containsExactly("001", "002", "003", "004");
+    assertThat(versions(schema)).containsExactly("001", "002", "003", "004", "005");
   }
 
   private static List<String> jobColumns(String schema) throws SQLException {
@@ -135,7 +146,7 @@ class MigrationScriptTest {
     assertThat(one.output() + two.output())
         .containsOnlyOnce("applying 001")
         .containsOnlyOnce("applying 002");
-    assertThat(versions(schema)).containsExactly("001", "002", "003", "004");
+    assertThat(versions(schema)).containsExactly("001", "002", "003", "004", "005");
   }
 
   @Test
@@ -155,7 +166,7 @@ class MigrationScriptTest {
 
     assertThat(result.exitCode()).as(result.output()).isZero();
     assertThat(result.output()).doesNotContain("s3cr");
-    assertThat(versions(schema)).containsExactly("001", "002", "003", "004");
+    assertThat(versions(schema)).containsExactly("001", "002", "003", "004", "005");
   }
 
   @Test

@@ -43,7 +43,8 @@ class PostgresMigratorTest {
             "001_create_checkpointer_tables.up.sql",
             "002_create_jobs.up.sql",
             "003_add_job_tenant.up.sql",
-            "004_job_lifecycle.up.sql");
+            "004_job_lifecycle.up.sql",
+            "005_result_outbox.up.sql");
   }
 
   @Test
@@ -58,14 +59,14 @@ class PostgresMigratorTest {
               assertThat(status.applied()).isTrue();
               assertThat(status.changed()).isFalse();
             });
-    assertThat(versions(schema)).containsExactly("001", "002", "003", "004");
+    assertThat(versions(schema)).containsExactly("001", "002", "003", "004", "005");
   }
 
   @Test
   void afterTheMigratorTheScriptHasNothingToDo() throws SQLException {
     String schema = PG.newSchemaName("java_first");
 
-    assertThat(migrator(schema).up()).hasSize(4);
+    assertThat(migrator(schema).up()).hasSize(5);
     MigrationScript.Result script = MigrationScript.run(schema);
 
     assertThat(script.exitCode()).as(script.output()).isZero();
@@ -78,13 +79,13 @@ class PostgresMigratorTest {
     String schema = PG.newSchemaName("down");
     MigrationScript.run(schema);
 
-    assertThat(migrator(schema).down(1)).extracting(Migration::version).containsExactly("004");
+    assertThat(migrator(schema).down(1)).extracting(Migration::version).containsExactly("005");
     assertThat(MigrationScript.run(schema, "status").output()).contains("pending");
     assertThat(MigrationScript.run(schema, "up").output())
-        .contains("applying 004_job_lifecycle.up.sql");
+        .contains("applying 005_result_outbox.up.sql");
     assertThat(migrator(schema).down(9))
         .extracting(Migration::version)
-        .containsExactly("004", "003", "002", "001");
+        .containsExactly("005", "004", "003", "002", "001");
     assertThat(tables(schema)).containsExactly("schema_migrations");
   }
 
@@ -96,8 +97,8 @@ class PostgresMigratorTest {
     CompletableFuture<List<Migration>> second =
         CompletableFuture.supplyAsync(() -> migrator(schema).up());
 
-    assertThat(first.join().size() + second.join().size()).isEqualTo(4);
-    assertThat(versions(schema)).containsExactly("001", "002", "003", "004");
+    assertThat(first.join().size() + second.join().size()).isEqualTo(5);
+    assertThat(versions(schema)).containsExactly("001", "002", "003", "004", "005");
   }
 
   @Test

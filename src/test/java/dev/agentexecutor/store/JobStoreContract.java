@@ -82,6 +82,65 @@ public abstract class JobStoreContract {
     assertThat(running.tenant()).isEqualTo("default");
   }
 
+  private static JobRecord finished(String jobId, String eventId, Instant at) {
+    return new JobRecord(
+        jobId,
+        "trace",
+        JobStatus.COMPLETED,
+        at,
+        at,
+        Json.object().put("id", eventId).put("subject", jobId),
+        null);
+  }
+
+  /** The outbox's records among {@code jobIds} (other tests may share the store). */
+  private List<String> unpublished(Instant before, String... jobIds) {
+    List<String> ours = List.of(jobIds);
+    return jobStore().unpublishedResults(before, 1000).stream()
+        .map(JobRecord::jobId)
+        .filter(ours::contains)
+        .toList();
+  }
+
+  @Test
+  void storedResultsAreInTheOutboxOldestFirstUntilMarkedPublished() {
+    String older = "job-" + UUID.randomUUID();
+    String newer = "job-" + UUID.randomUUID();
+    JobRecord runningJob = running(NOW.minusSeconds(20));
+    jobStore().save(finished(newer, "e-new", NOW.minusSeconds(5)));
+    jobStore().save(finished(older, "e-old", NOW.minusSeconds(10)));
+    jobStore().save(runningJob);
+
+    assertThat(unpublished(NOW, older, newer, runningJob.jobId()))
+        .as("results without a confirmed publish, oldest first; a running job has none")
+        .containsExactly(older, newer);
+    assertThat(unpublished(NOW.minusSeconds(7), older, newer)).containsExactly(older);
+
+    jobStore().markPublished(List.of(new PublishedResult(older, "e-old")));
+
+    assertThat(unpublished(NOW, older, newer)).containsExactly(newer);
+    assertThat(jobStore().find(older))
+        .get()
+        .extracting(JobRecord::status)
+        .isEqualTo(JobStatus.COMPLETED);
+  }
+
+  @Test
+  void aNewResultOfTheSameJobIsUnpublishedAgainAndAnOldMarkDoesNotCoverIt() {
+    String jobId = "job-" + UUID.randomUUID();
+    jobStore().save(finished(jobId, "e-1", NOW.minusSeconds(10)));
+    jobStore().markPublished(List.of(new PublishedResult(jobId, "e-1")));
+    assertThat(unpublished(NOW, jobId)).isEmpty();
+
+    jobStore().save(finished(jobId, "e-2", NOW.minusSeconds(5)));
+    assertThat(unpublished(NOW, jobId)).containsExactly(jobId);
+
+    jobStore().markPublished(List.of(new PublishedResult(jobId, "e-1")));
+    assertThat(unpublished(NOW, jobId)).as("the mark of the earlier event").containsExactly(jobId);
+    jobStore().markPublished(List.of(new PublishedResult(jobId, "e-2")));
+    assertThat(unpublished(NOW, jobId)).isEmpty();
+  }
+
   @Test
   void findOfAnUnknownJobIsEmpty() {
     assertThat(jobStore().find("job-" + UUID.randomUUID())).isEmpty();

@@ -8,6 +8,7 @@ import dev.agentexecutor.store.JobQuery;
 import dev.agentexecutor.store.JobRecord;
 import dev.agentexecutor.store.JobStatus;
 import dev.agentexecutor.store.JobStore;
+import dev.agentexecutor.store.PublishedResult;
 import dev.agentexecutor.util.Json;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -19,11 +20,10 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Job records in the {@code jobs} table (migrations 002 to 004). Timestamps keep PostgreSQL's
+ * Job records in the {@code jobs} table (migrations 002 to 005). Timestamps keep PostgreSQL's
  * microsecond precision; the retention sweep removes a job and its checkpoints in one statement.
  */
 public final class PostgresJobStore implements JobStore {
@@ -53,7 +53,8 @@ public final class PostgresJobStore implements JobStore {
           interrupts = EXCLUDED.interrupts,
           decisions = EXCLUDED.decisions,
           usage = EXCLUDED.usage,
-          parked_at = EXCLUDED.parked_at""";
+          parked_at = EXCLUDED.parked_at,
+          result_published_at = NULL""";
 
   /** The compare-and-set of {@link #transition}: the row changes only in the expected status. */
   private static final String TRANSITION_SQL =
@@ -62,7 +63,7 @@ public final class PostgresJobStore implements JobStore {
           job_id = ?, trace_id = ?, status = ?, created_at = COALESCE(?, now()),
           updated_at = COALESCE(?, now()), result_event = ?::jsonb, error = ?, tenant = ?,
           thread_id = ?, job = ?::jsonb, interrupts = ?::jsonb, decisions = ?::jsonb,
-          usage = ?::jsonb, parked_at = ?
+          usage = ?::jsonb, parked_at = ?, result_published_at = NULL
       WHERE job_id = ? AND status = ?""";
 
   private static final String INTERRUPTED_BEFORE_SQL =
@@ -75,6 +76,28 @@ public final class PostgresJobStore implements JobStore {
    * in-memory store and the cursor's keyset do, whatever the database's collation.
    */
   private static final String LIST_SQL = "SELECT " + COLUMNS + " FROM jobs WHERE true";
+
+  /**
+   * The outbox (migration 005): stored results without a confirmed publish, oldest first. Only
+   * results that end a run (or park it) are sent again; a running job has none to send.
+   */
+  private static final String UNPUBLISHED_SQL =
+      """
+      SELECT %s
+      FROM jobs
+      WHERE result_event IS NOT NULL AND result_published_at IS NULL AND updated_at < ?
+        AND status NOT IN ('running', 'queued')
+      ORDER BY updated_at
+      LIMIT ?"""
+          .formatted(COLUMNS);
+
+  /** Marks each (job, event id) published, unless the job stored another result since. */
+  private static final String MARK_PUBLISHED_SQL =
+      """
+      UPDATE jobs AS j SET result_published_at = now()
+      FROM unnest(?::text[], ?::text[]) AS m(job_id, event_id)
+      WHERE j.job_id = m.job_id AND j.result_event->>'id' = m.event_id
+        AND j.result_published_at IS NULL""";
 
   private static final String DELETE_SQL = "DELETE FROM jobs WHERE job_id = ?";
 
@@ -239,6 +262,23 @@ public final class PostgresJobStore implements JobStore {
         });
   }
 
+  @Override
+  public List<JobRecord> unpublishedResults(Instant before, int limit) {
+    return database.withConnection(
+        "find unpublished results",
+        connection -> {
+          try (PreparedStatement statement = connection.prepareStatement(UNPUBLISHED_SQL)) {
+            statement.setObject(1, timestamp(before), Types.TIMESTAMP_WITH_TIMEZONE);
+            statement.setInt(2, limit);
+            List<JobRecord> records = new ArrayList<>();
+            try (ResultSet row = statement.executeQuery()) {
+              while (row.next()) records.add(record(row));
+            }
+            return records;
+          }
+        });
+  }
+
   /** The query's SQL, with its parameters appended in placeholder order. */
   private static String listSql(JobQuery query, List<Object> parameters) {
     StringBuilder sql = new StringBuilder(LIST_SQL);
@@ -271,6 +311,30 @@ public final class PostgresJobStore implements JobStore {
     sql.append(" ORDER BY created_at DESC, job_id COLLATE \"C\" DESC LIMIT ?");
     parameters.add(query.limit());
     return sql.toString();
+  }
+
+  @Override
+  public void markPublished(List<PublishedResult> published) {
+    if (published.isEmpty()) return;
+    database.inTransaction(
+        "mark results published",
+        connection -> {
+          try (var relaxed = connection.createStatement()) {
+            // A mark lost in a database crash only means one more (deduplicated) publish.
+            relaxed.execute("SET LOCAL synchronous_commit TO off");
+          }
+          try (PreparedStatement statement = connection.prepareStatement(MARK_PUBLISHED_SQL)) {
+            statement.setArray(
+                1,
+                connection.createArrayOf(
+                    "text", published.stream().map(PublishedResult::jobId).toArray()));
+            statement.setArray(
+                2,
+                connection.createArrayOf(
+                    "text", published.stream().map(PublishedResult::eventId).toArray()));
+            return statement.executeUpdate();
+          }
+        });
   }
 
   @Override
