@@ -265,6 +265,7 @@ public final class HttpApi implements AutoCloseable {
     switch (outcome) {
       case Outcome.Completed c -> resultEvent(ctx, c.result());
       case Outcome.Failed f -> resultEvent(ctx, f.result());
+      case Outcome.Cancelled c -> resultEvent(ctx, c.result());
       case Outcome.Rejected r -> resultEvent(ctx.status(400), r.result());
       case Outcome.Retry r -> {
         if (!runs.accepting()) {

@@ -379,6 +379,7 @@ public final class JetStreamWorker implements AutoCloseable {
     switch (outcome) {
       case Outcome.Completed c -> handled(delivery::ack);
       case Outcome.Failed f -> handled(delivery::ack);
+      case Outcome.Cancelled c -> handled(delivery::ack);
       case Outcome.Rejected r -> handled(delivery::term);
       case Outcome.Retry retry -> {
         // Stopping: another worker takes it at once. Otherwise a backend is down: back off.
