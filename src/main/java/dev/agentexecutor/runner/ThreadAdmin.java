@@ -15,7 +15,7 @@ import java.util.Optional;
  * /cancel and streams, each time on behalf of a {@link Caller}: a thread another tenant owns is
  * answered exactly like one that does not exist.
  */
-public final class ThreadAdmin {
+public final class ThreadAdmin implements JobCancels {
   private final Backends backends;
   private final JobRuns runner;
 
@@ -139,6 +139,7 @@ public final class ThreadAdmin {
    * through {@link dev.agentexecutor.cancel.CancelSignals}, which the replica running it acts on; a
    * finished job is not running; an unknown or another tenant's job is not found.
    */
+  @Override
   public Cancel cancel(String threadId, Caller caller) {
     Optional<String> runningTenant = runner.runningTenant(threadId);
     if (runningTenant.isPresent() && caller.sees(runningTenant.get()) && runner.cancel(threadId)) {
