@@ -1,5 +1,8 @@
 package dev.agentexecutor.app;
 
+import dev.agentexecutor.cancel.CancelSignals;
+import dev.agentexecutor.cancel.MemoryCancelSignals;
+import dev.agentexecutor.cancel.postgres.PostgresCancelSignals;
 import dev.agentexecutor.checkpoint.Checkpointer;
 import dev.agentexecutor.checkpoint.MemoryCheckpointer;
 import dev.agentexecutor.checkpoint.postgres.PostgresCheckpointer;
@@ -46,7 +49,12 @@ final class Infrastructure implements AutoCloseable {
   private Infrastructure(Settings settings) {
     Storage storage = storage(settings);
     this.backends =
-        new Backends(storage.checkpoints(), storage.jobs(), events(settings), results(settings));
+        new Backends(
+            storage.checkpoints(),
+            storage.jobs(),
+            events(settings),
+            results(settings),
+            storage.cancels());
     this.healthChecks = List.copyOf(checks);
   }
 
@@ -54,7 +62,7 @@ final class Infrastructure implements AutoCloseable {
     return new Infrastructure(settings);
   }
 
-  private record Storage(Checkpointer checkpoints, JobStore jobs) {}
+  private record Storage(Checkpointer checkpoints, JobStore jobs, CancelSignals cancels) {}
 
   private Storage storage(Settings settings) {
     Storage storage;
@@ -77,14 +85,19 @@ final class Infrastructure implements AutoCloseable {
               "postgresql",
               "postgresql",
               () -> (migrated == null || migrated.done()) && database.ping()));
-      storage = new Storage(new PostgresCheckpointer(database), new PostgresJobStore(database));
+      // Cancel requests reach every replica through the same database (LISTEN/NOTIFY).
+      CancelSignals cancels =
+          resources.add("postgresql-cancel-listener", PostgresCancelSignals.start(database));
+      storage =
+          new Storage(new PostgresCheckpointer(database), new PostgresJobStore(database), cancels);
       log.info(
           "checkpoints and job results: PostgreSQL {} (schema {})",
           Redactor.url(pg.jdbcUrl()),
           pg.schema());
     } else {
       MemoryCheckpointer checkpoints = new MemoryCheckpointer();
-      storage = new Storage(checkpoints, new MemoryJobStore(checkpoints));
+      storage =
+          new Storage(checkpoints, new MemoryJobStore(checkpoints), new MemoryCancelSignals());
       checks.add(HealthCheck.embedded("checkpoints"));
       log.info(
           "checkpoints and job results: in memory (set DATABASE_URL or POSTGRES_HOST for PostgreSQL)");

@@ -1,10 +1,26 @@
 package dev.agentexecutor.runner;
 
+import dev.agentexecutor.cancel.CancelSignals;
+import dev.agentexecutor.cancel.MemoryCancelSignals;
 import dev.agentexecutor.checkpoint.Checkpointer;
 import dev.agentexecutor.publish.ResultPublisher;
 import dev.agentexecutor.store.JobStore;
 import dev.agentexecutor.stream.EventStream;
 
-/** The storage and messaging ports a runner works with; embedded or real, it cannot tell. */
+/**
+ * The storage and messaging ports a runner works with; embedded or real, it cannot tell. {@code
+ * cancels} carries cancel requests to the replica that runs the job.
+ */
 public record Backends(
-    Checkpointer checkpointer, JobStore jobs, EventStream events, ResultPublisher results) {}
+    Checkpointer checkpointer,
+    JobStore jobs,
+    EventStream events,
+    ResultPublisher results,
+    CancelSignals cancels) {
+
+  /** Cancel requests stay in this process. */
+  public Backends(
+      Checkpointer checkpointer, JobStore jobs, EventStream events, ResultPublisher results) {
+    this(checkpointer, jobs, events, results, new MemoryCancelSignals());
+  }
+}

@@ -91,6 +91,8 @@ public final class JobRunner implements JobExecutor, JobRuns {
             settings.limits(),
             settings.agent(),
             new McpConnector(toolPolicy, settings.agent()));
+    // A cancel request taken by any replica reaches the one running the job.
+    backends.cancels().subscribe(this::cancel);
   }
 
   @Override
@@ -214,9 +216,7 @@ public final class JobRunner implements JobExecutor, JobRuns {
       backends.results().publish(jobId, finished.event);
       metrics.jobFinished(finished.status.wireName(), Duration.between(started, clock.instant()));
       log.info("job {}", finished.status.wireName());
-      return finished.status == JobStatus.COMPLETED
-          ? new Outcome.Completed(jobId, finished.event, false)
-          : new Outcome.Failed(jobId, finished.event, false);
+      return outcome(finished.status, jobId, finished.event, false);
     } catch (ForeignThreadException e) {
       return otherTenant(jobId);
     } catch (BackendUnavailableException e) {
@@ -306,9 +306,11 @@ public final class JobRunner implements JobExecutor, JobRuns {
         span.end();
         throw e; // not finished: like an outage, the job is run again and streams anew
       }
-      JobStatus status =
-          e.kind() == RunStoppedException.Kind.CANCELLED ? JobStatus.CANCELLED : JobStatus.FAILED;
-      finished = failure(jobId, status, shortMessage(e.getMessage()), e.errorType(), outgoing);
+      finished =
+          e.kind() == RunStoppedException.Kind.CANCELLED
+              ? cancelled(job, shortMessage(e.getMessage()), outgoing)
+              : failure(
+                  jobId, JobStatus.FAILED, shortMessage(e.getMessage()), e.errorType(), outgoing);
     } catch (ModelException e) {
       log.warn("job failed: the model call failed", e);
       finished =
@@ -352,6 +354,14 @@ public final class JobRunner implements JobExecutor, JobRuns {
     return new Finished(status, ResultEvents.failed(jobId, message, type, "", trace), message);
   }
 
+  /** A cancelled run's result: the cancelled event, on its own subject. */
+  private static Finished cancelled(Job job, String message, TraceContext trace) {
+    return new Finished(
+        JobStatus.CANCELLED,
+        ResultEvents.cancelled(job.jobId(), job.threadId(), message, trace),
+        message);
+  }
+
   private String shortMessage(String message) {
     String text = redactor.redact(String.valueOf(message));
     return text.length() <= MAX_ERROR_MESSAGE ? text : text.substring(0, MAX_ERROR_MESSAGE) + "...";
@@ -361,9 +371,16 @@ public final class JobRunner implements JobExecutor, JobRuns {
     CloudEvent event = ResultEvents.fromJson(record.resultEvent());
     backends.results().publish(record.jobId(), event);
     log.info("job already {}: stored result republished, nothing run", record.status().wireName());
-    return record.status() == JobStatus.COMPLETED
-        ? new Outcome.Completed(record.jobId(), event, true)
-        : new Outcome.Failed(record.jobId(), event, true);
+    return outcome(record.status(), record.jobId(), event, true);
+  }
+
+  /** The outcome of a finished job, from its final status. */
+  static Outcome outcome(JobStatus status, String jobId, CloudEvent event, boolean replayed) {
+    return switch (status) {
+      case COMPLETED -> new Outcome.Completed(jobId, event, replayed);
+      case CANCELLED -> new Outcome.Cancelled(jobId, event, replayed);
+      default -> new Outcome.Failed(jobId, event, replayed);
+    };
   }
 
   @Override

@@ -15,7 +15,7 @@ import java.util.Optional;
  * /cancel and streams, each time on behalf of a {@link Caller}: a thread another tenant owns is
  * answered exactly like one that does not exist.
  */
-public final class ThreadAdmin {
+public final class ThreadAdmin implements JobCancels {
   private final Backends backends;
   private final JobRuns runner;
 
@@ -133,14 +133,27 @@ public final class ThreadAdmin {
     return job || checkpoints ? Cleanup.REMOVED : Cleanup.NOT_FOUND;
   }
 
-  /** Asks the caller's job running here to stop at its next step boundary. */
+  /**
+   * Asks the caller's job to stop, wherever it runs: a job running here is cancelled at once; a job
+   * that runs elsewhere (no final record yet, checkpoints in progress) gets a cancel request
+   * through {@link dev.agentexecutor.cancel.CancelSignals}, which the replica running it acts on; a
+   * finished job is not running; an unknown or another tenant's job is not found.
+   */
+  @Override
   public Cancel cancel(String threadId, Caller caller) {
     Optional<String> runningTenant = runner.runningTenant(threadId);
     if (runningTenant.isPresent() && caller.sees(runningTenant.get()) && runner.cancel(threadId)) {
       return new Cancel(Cancel.Kind.CANCELLING, JobStatus.RUNNING.wireName());
     }
-    return state(threadId, caller)
-        .map(state -> new Cancel(Cancel.Kind.NOT_RUNNING, state.path("status").asText()))
-        .orElse(new Cancel(Cancel.Kind.NOT_FOUND, null));
+    Optional<ObjectNode> state = state(threadId, caller);
+    if (state.isEmpty()) return new Cancel(Cancel.Kind.NOT_FOUND, null);
+    String status = state.get().path("status").asText();
+    if (!JobStatus.RUNNING.wireName().equals(status))
+      return new Cancel(Cancel.Kind.NOT_RUNNING, status);
+    // Running, but not here: on another replica (or between deliveries of its message). Without
+    // a shared backend no other replica can hear a request, so there is nothing to stop.
+    if (!backends.cancels().crossReplica()) return new Cancel(Cancel.Kind.NOT_RUNNING, status);
+    backends.cancels().publish(threadId);
+    return new Cancel(Cancel.Kind.CANCELLING, status);
   }
 }
