@@ -36,6 +36,13 @@ import org.slf4j.LoggerFactory;
 public final class JobParser {
   private static final Logger log = LoggerFactory.getLogger(JobParser.class);
   public static final String EXECUTE_TYPE = "dev.my-platform.agent.execute";
+
+  /** The event that resumes a parked job with decisions: data {job_id, trace_id, decisions}. */
+  public static final String RESUME_TYPE = "dev.my-platform.agent.resume";
+
+  /** The event types {@link #cloudEvent} reads. */
+  static final List<String> TYPES = List.of(EXECUTE_TYPE, RESUME_TYPE);
+
   private static final long DEFAULT_MAX_BYTES = 1 << 20;
 
   private final long maxPayloadBytes;
@@ -78,14 +85,40 @@ public final class JobParser {
     return reading.result(
         () -> {
           checkSize(body);
-          return reading.job(JsonBody.parse(body, "$"), Tenants.DEFAULT);
+          return new ParsedJob.Valid(reading.job(JsonBody.parse(body, "$"), Tenants.DEFAULT));
+        });
+  }
+
+  /**
+   * The body of {@code POST /jobs/{job_id}/resume}, {@code {"decisions": [...]}}, for the job of
+   * that id (checked by the caller); the trace context comes from the headers.
+   */
+  public ParsedJob resumeJson(Map<String, String> headers, byte[] body, String jobId) {
+    Reading reading = new Reading(caseInsensitive(headers));
+    return reading.result(
+        () -> {
+          checkSize(body);
+          JsonNode node = JsonBody.parse(body, "$");
+          if (!node.isObject()) {
+            throw InvalidJobException.of(
+                ProblemCode.DECISIONS_INVALID,
+                "$",
+                "the body must be an object {\"decisions\": [...]}, not "
+                    + DefinitionParser.kind(node),
+                jobId);
+          }
+          List<Problem> problems = new ArrayList<>();
+          var decisions = DecisionsReader.read(node.get("decisions"), "$.decisions", problems);
+          if (!problems.isEmpty()) throw new InvalidJobException(problems, jobId);
+          return new ParsedJob.Resume(
+              new ResumeRequest(jobId, null, Tenants.DEFAULT, decisions, null));
         });
   }
 
   /** A job given as a JSON tree (a job file); {@link InvalidJobException} when it is not valid. */
   public Job job(JsonNode node) {
     Reading reading = new Reading(caseInsensitive(Map.of()));
-    return orThrow(reading.result(() -> reading.job(node, Tenants.DEFAULT)));
+    return orThrow(reading.result(() -> new ParsedJob.Valid(reading.job(node, Tenants.DEFAULT))));
   }
 
   // ---- the same with the default limits, throwing when invalid (tests, tools) ----
@@ -113,6 +146,12 @@ public final class JobParser {
       case ParsedJob.Valid valid -> valid.job();
       case ParsedJob.OverLimits over -> throw over.problem();
       case ParsedJob.Invalid invalid -> throw invalid.problem();
+      case ParsedJob.Resume resume ->
+          throw InvalidJobException.of(
+              ProblemCode.EVT_TYPE,
+              "$.type",
+              "a resume event resumes a parked job; it is not a job to run",
+              resume.jobId());
     };
   }
 
@@ -134,9 +173,14 @@ public final class JobParser {
      * Runs a parse with a last line of defence: a library throwing something unexpected on hostile
      * input is the input's fault, so it becomes a 400 rather than a 500 or a dead worker slot.
      */
-    ParsedJob result(Supplier<Job> parse) {
+    ParsedJob result(Supplier<ParsedJob> parse) {
       try {
-        return new ParsedJob.Valid(parse.get().withTrace(trace()));
+        ParsedJob parsed = parse.get();
+        return switch (parsed) {
+          case ParsedJob.Valid valid -> new ParsedJob.Valid(valid.job().withTrace(trace()));
+          case ParsedJob.Resume resume -> new ParsedJob.Resume(resume.request().withTrace(trace()));
+          default -> parsed;
+        };
       } catch (OverLimitsException e) {
         return new ParsedJob.OverLimits(e.job.withTrace(trace()), e.problem);
       } catch (InvalidJobException e) {
@@ -161,7 +205,7 @@ public final class JobParser {
       if (event.path("tracestate").isTextual()) tracestate = event.get("tracestate").asText();
     }
 
-    Job cloudEvent(byte[] body) {
+    ParsedJob cloudEvent(byte[] body) {
       checkSize(body);
       if (body == null || body.length == 0)
         throw InvalidJobException.badRequest(ProblemCode.BODY_EMPTY, "$", "the body is empty");
@@ -194,7 +238,7 @@ public final class JobParser {
               + "or an application/cloudevents+json body (structured mode)");
     }
 
-    private Job binary(String contentType, byte[] body) {
+    private ParsedJob binary(String contentType, byte[] body) {
       if (!isJson(contentType)) {
         throw InvalidJobException.badRequest(
             ProblemCode.EVT_CONTENT_TYPE,
@@ -222,7 +266,7 @@ public final class JobParser {
             jobId);
       }
       String tenant = attributes.checkTypeAndTenant(jobId);
-      return jobFromData(data, jobId, tenant);
+      return fromData(attributes.text("type"), data, jobId, tenant);
     }
 
     /**
@@ -230,7 +274,7 @@ public final class JobParser {
      * as an application/json body. Accepted only when the body's id and type equal the headers';
      * anything else is ambiguous and refused.
      */
-    private Job structuredUnderHeaders(ObjectNode event) {
+    private ParsedJob structuredUnderHeaders(ObjectNode event) {
       String jobId = validIdIn(event.path("data"), "job_id");
       boolean sameId =
           event.path("id").isTextual() && event.path("id").asText().equals(headers.get("ce-id"));
@@ -253,7 +297,7 @@ public final class JobParser {
      * JSON object {@code data} becomes the job directly; other encodings of data (a string, {@code
      * data_base64}) go through the CloudEvents SDK.
      */
-    private Job structured(JsonNode node) {
+    private ParsedJob structured(JsonNode node) {
       if (!node.isObject()) {
         throw InvalidJobException.badRequest(
             ProblemCode.EVT_NOT_OBJECT, "$", "a structured CloudEvent must be a JSON object");
@@ -275,10 +319,11 @@ public final class JobParser {
       }
       String subject = jobId != null ? jobId : validIdIn(node, "subject");
       String tenant = attributes.checkTypeAndTenant(subject);
+      String type = attributes.text("type");
       JsonNode data = node.get("data");
-      if (data != null && data.isObject()) return jobFromData(data, subject, tenant);
+      if (data != null && data.isObject()) return fromData(type, data, subject, tenant);
       if (data != null && data.isNull()) throw noData(subject);
-      return jobFromEncodedData(node, subject, tenant);
+      return fromEncodedData(type, node, subject, tenant);
     }
 
     private static InvalidJobException noData(String subject) {
@@ -290,7 +335,7 @@ public final class JobParser {
     }
 
     /** data as a JSON string or data_base64: the SDK decodes it, then it is parsed like a body. */
-    private Job jobFromEncodedData(JsonNode node, String subject, String tenant) {
+    private ParsedJob fromEncodedData(String type, JsonNode node, String subject, String tenant) {
       CloudEvent event;
       try {
         event =
@@ -307,12 +352,15 @@ public final class JobParser {
       byte[] data = event.getData() == null ? null : event.getData().toBytes();
       if (data == null || data.length == 0) throw noData(subject);
       JsonNode job = JsonBody.parse(data, "$.data");
-      return jobFromData(job, subject != null ? subject : validIdIn(job, "job_id"), tenant);
+      return fromData(type, job, subject != null ? subject : validIdIn(job, "job_id"), tenant);
     }
 
-    private Job jobFromData(JsonNode data, String fallbackId, String tenant) {
+    /** The event's data: a job to run, or (by the event type) a resume of a parked one. */
+    private ParsedJob fromData(String type, JsonNode data, String fallbackId, String tenant) {
       try {
-        return job(data, tenant);
+        return RESUME_TYPE.equals(type)
+            ? new ParsedJob.Resume(resume(data, tenant))
+            : new ParsedJob.Valid(job(data, tenant));
       } catch (InvalidJobException e) {
         throw e.jobId() == null && fallbackId != null ? e.withJobId(fallbackId) : e;
       }
@@ -344,6 +392,23 @@ public final class JobParser {
       if (!overLimits.isEmpty())
         throw new OverLimitsException(job, new InvalidJobException(overLimits, jobId));
       return job;
+    }
+
+    /** A resume event's data: {job_id, trace_id?, decisions}. */
+    ResumeRequest resume(JsonNode node, String tenant) {
+      if (node == null || !node.isObject()) {
+        throw InvalidJobException.badRequest(
+            ProblemCode.JOB_NOT_OBJECT,
+            "$",
+            "a resume must be a JSON object {job_id, trace_id, decisions}, not "
+                + (node == null ? "empty" : DefinitionParser.kind(node)));
+      }
+      List<Problem> problems = new ArrayList<>();
+      String jobId = requiredId(node, "job_id", problems);
+      String traceId = node.hasNonNull("trace_id") ? requiredId(node, "trace_id", problems) : null;
+      var decisions = DecisionsReader.read(node.get("decisions"), "$.decisions", problems);
+      if (!problems.isEmpty()) throw new InvalidJobException(problems, jobId);
+      return new ResumeRequest(jobId, traceId, tenant, decisions, trace());
     }
   }
 

@@ -5,8 +5,8 @@ import dev.agentexecutor.observability.TraceContext;
 /**
  * What reading a request or message gave: a valid job; a well-formed job whose input is over this
  * instance's limits (a job that is refused, with a failed result like any job that cannot run); or
- * input that is no job at all. The trace context is there in every case, so that the failed result
- * event of a refused job continues its trace.
+ * input that is no job at all; or a resume of a parked job. The trace context is there in every
+ * case, so that the failed result event of a refused job continues its trace.
  */
 public sealed interface ParsedJob {
   TraceContext trace();
@@ -36,6 +36,19 @@ public sealed interface ParsedJob {
     @Override
     public String jobId() {
       return job.jobId();
+    }
+  }
+
+  /** A resume of a parked job (a {@value JobParser#RESUME_TYPE} event or the resume route). */
+  record Resume(ResumeRequest request) implements ParsedJob {
+    @Override
+    public TraceContext trace() {
+      return request.trace();
+    }
+
+    @Override
+    public String jobId() {
+      return request.jobId();
     }
   }
 

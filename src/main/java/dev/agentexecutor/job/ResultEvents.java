@@ -18,12 +18,17 @@ import java.util.Map;
 /**
  * Builds the result CloudEvents of the wire contract: dev.my-platform.agent.completed with {job_id,
  * result:{output, status, usage, structured_response?, usage_by_node?, usage_by_model?}} and
- * dev.my-platform.agent.failed with {job_id, error:{message, type, stack_trace}}; source
+ * dev.my-platform.agent.failed with {job_id, error:{message, type, stack_trace}}, and
+ * dev.my-platform.agent.interrupted with {job_id, thread_id, interrupts} when a job parks; source
  * agent-executor-service, subject = job id, traceparent continuing the job's trace.
  */
 public final class ResultEvents {
   public static final String COMPLETED_TYPE = "dev.my-platform.agent.completed";
   public static final String FAILED_TYPE = "dev.my-platform.agent.failed";
+
+  /** A job parked for people's decisions: data {job_id, thread_id, interrupts}. Not final. */
+  public static final String INTERRUPTED_TYPE = "dev.my-platform.agent.interrupted";
+
   public static final URI SOURCE = URI.create("agent-executor-service");
   private static final JsonFormat FORMAT =
       (JsonFormat) EventFormatProvider.getInstance().resolveFormat(JsonFormat.CONTENT_TYPE);
@@ -68,9 +73,24 @@ public final class ResultEvents {
     return build(FAILED_TYPE, jobId, data, trace);
   }
 
-  /** "completed" or "failed", from the event type. */
+  /**
+   * A job parked until people decide: every pending interrupt ({@code id, tool_call_id, tool, args,
+   * allowed_decisions, description, node, namespace, args_schema}), in call order.
+   */
+  public static CloudEvent interrupted(
+      String jobId, String threadId, JsonNode interrupts, TraceContext trace) {
+    ObjectNode data = Json.object().put("job_id", jobId).put("thread_id", threadId);
+    data.set("interrupts", interrupts);
+    return build(INTERRUPTED_TYPE, jobId, data, trace);
+  }
+
+  /** "completed", "interrupted" or "failed", from the event type. */
   public static String status(CloudEvent event) {
-    return COMPLETED_TYPE.equals(event.getType()) ? "completed" : "failed";
+    return switch (event.getType()) {
+      case COMPLETED_TYPE -> "completed";
+      case INTERRUPTED_TYPE -> "interrupted";
+      default -> "failed";
+    };
   }
 
   /** The event in structured JSON mode (what NATS carries and the job store keeps). */
