@@ -2,6 +2,7 @@ package dev.agentexecutor.runner;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentexecutor.agent.run.Decision;
 import dev.agentexecutor.agent.run.Interrupt;
 import dev.agentexecutor.core.problem.Problem;
@@ -137,7 +138,7 @@ final class ParkedJobs {
             .transition(
                 record.jobId(),
                 JobStatus.INTERRUPTED,
-                record.resumed(Json.tree(ready.decisions()), now));
+                record.resumed(decisionsJson(ready.decisions()), now));
     if (won && record.parkedAt() != null) {
       metrics.jobResumed(
           Duration.between(record.parkedAt(), now),
@@ -189,6 +190,13 @@ final class ParkedJobs {
 
   static List<Interrupt> interruptsOf(JsonNode interrupts) {
     return interrupts == null ? List.of() : Json.MAPPER.convertValue(interrupts, INTERRUPTS);
+  }
+
+  /** Each decision with its type (a map's values would lose it to type erasure). */
+  static ObjectNode decisionsJson(Map<String, Decision> decisions) {
+    ObjectNode json = Json.object();
+    decisions.forEach((id, decision) -> json.set(id, Json.tree(decision)));
+    return json;
   }
 
   static Map<String, Decision> decisionsOf(JsonNode decisions) {
