@@ -62,6 +62,7 @@ public final class Application implements AutoCloseable {
             redactor(settings),
             tracing,
             Clock.systemUTC());
+    resources.add("interrupt-expiry", runner.expirySweeper(expirySweepInterval(settings))).start();
     JobParser parser = new JobParser(settings.maxPayloadBytes(), settings.limits().state());
     List<HealthCheck> checks = new ArrayList<>(infrastructure.healthChecks);
     ThreadAdmin admin = new ThreadAdmin(infrastructure.backends, runner);
@@ -129,6 +130,13 @@ public final class Application implements AutoCloseable {
   /** Every secret value the configuration holds, to be removed from errors and logs. */
   static Redactor redactor(Settings settings) {
     return new Redactor(settings.secretValues());
+  }
+
+  /** The retention sweep's interval, or the TTL when shorter: a parked job fails soon after it. */
+  private static Duration expirySweepInterval(Settings settings) {
+    Duration ttl = settings.limits().interruptTtl();
+    Duration sweep = settings.limits().retentionSweepInterval();
+    return ttl.compareTo(sweep) < 0 ? ttl : sweep;
   }
 
   private Duration drainTimeout() {

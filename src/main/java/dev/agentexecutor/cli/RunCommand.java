@@ -122,6 +122,14 @@ public final class RunCommand implements Callable<Integer> {
         else ConsoleRenderer.printFailure(System.err, ResultEvents.data(c.result()));
         return 1;
       }
+      case Outcome.Interrupted i -> {
+        System.err.println("the job is waiting for decisions on its interrupts");
+        return 1;
+      }
+      case Outcome.Ignored i -> {
+        System.err.println("nothing was run: " + i.reason());
+        return 1;
+      }
       case Outcome.Rejected r -> {
         System.err.println("invalid job: " + r.reason());
         return 1;

@@ -230,7 +230,41 @@ public record Settings(
       Duration toolCallTimeout,
       StateLimits state,
       int maxParallelToolCalls,
-      int maxToolCallsPerReply) {
+      int maxToolCallsPerReply,
+      Duration interruptTtl) {
+
+    /** The default INTERRUPT_TTL_SECONDS: a parked job waits a week for its decisions. */
+    public static final Duration DEFAULT_INTERRUPT_TTL = Duration.ofDays(7);
+
+    /** With the default INTERRUPT_TTL_SECONDS. */
+    public Limits(
+        int maxSteps,
+        Duration runTimeout,
+        Optional<Long> tokenBudget,
+        long summarizationTokenThreshold,
+        int summarizationKeepMessages,
+        Duration httpToolTimeout,
+        Duration resultRetention,
+        Duration retentionSweepInterval,
+        Duration toolCallTimeout,
+        StateLimits state,
+        int maxParallelToolCalls,
+        int maxToolCallsPerReply) {
+      this(
+          maxSteps,
+          runTimeout,
+          tokenBudget,
+          summarizationTokenThreshold,
+          summarizationKeepMessages,
+          httpToolTimeout,
+          resultRetention,
+          retentionSweepInterval,
+          toolCallTimeout,
+          state,
+          maxParallelToolCalls,
+          maxToolCallsPerReply,
+          DEFAULT_INTERRUPT_TTL);
+    }
 
     /** The default TOOL_CALL_TIMEOUT_SECONDS. */
     public static final Duration DEFAULT_TOOL_CALL_TIMEOUT = Duration.ofSeconds(60);
@@ -304,7 +338,8 @@ public record Settings(
           timeout,
           state,
           maxParallelToolCalls,
-          maxToolCallsPerReply);
+          maxToolCallsPerReply,
+          interruptTtl);
     }
 
     public Limits withState(StateLimits limits) {
@@ -320,7 +355,8 @@ public record Settings(
           toolCallTimeout,
           limits,
           maxParallelToolCalls,
-          maxToolCallsPerReply);
+          maxToolCallsPerReply,
+          interruptTtl);
     }
 
     /** MAX_PARALLEL_TOOL_CALLS and MAX_TOOL_CALLS_PER_REPLY. */
@@ -337,7 +373,26 @@ public record Settings(
           toolCallTimeout,
           state,
           maxParallel,
-          maxPerReply);
+          maxPerReply,
+          interruptTtl);
+    }
+
+    /** INTERRUPT_TTL_SECONDS: how long a parked job waits for its decisions before it fails. */
+    public Limits withInterruptTtl(Duration ttl) {
+      return new Limits(
+          maxSteps,
+          runTimeout,
+          tokenBudget,
+          summarizationTokenThreshold,
+          summarizationKeepMessages,
+          httpToolTimeout,
+          resultRetention,
+          retentionSweepInterval,
+          toolCallTimeout,
+          state,
+          maxParallelToolCalls,
+          maxToolCallsPerReply,
+          ttl);
     }
   }
 

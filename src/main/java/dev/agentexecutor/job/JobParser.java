@@ -41,8 +41,11 @@ public final class JobParser {
   /** A request to cancel a job: data {@code {job_id, trace_id}}; answered like POST /cancel. */
   public static final String CANCEL_TYPE = "dev.my-platform.agent.cancel";
 
+  /** The event that resumes a parked job with decisions: data {job_id, trace_id, decisions}. */
+  public static final String RESUME_TYPE = "dev.my-platform.agent.resume";
+
   /** The event types this edge takes, each with its own data. */
-  static final java.util.List<String> EVENT_TYPES = java.util.List.of(EXECUTE_TYPE, CANCEL_TYPE);
+  static final List<String> EVENT_TYPES = List.of(EXECUTE_TYPE, CANCEL_TYPE, RESUME_TYPE);
 
   private static final long DEFAULT_MAX_BYTES = 1 << 20;
 
@@ -77,7 +80,7 @@ public final class JobParser {
    */
   public ParsedJob cloudEvent(Map<String, String> headers, byte[] body) {
     Reading reading = new Reading(caseInsensitive(headers));
-    return reading.parsed(() -> reading.cloudEvent(body));
+    return reading.result(() -> reading.cloudEvent(body));
   }
 
   /** A bare job (the body of POST /invoke); its trace context comes from the headers. */
@@ -86,14 +89,40 @@ public final class JobParser {
     return reading.result(
         () -> {
           checkSize(body);
-          return reading.job(JsonBody.parse(body, "$"), Tenants.DEFAULT);
+          return new ParsedJob.Valid(reading.job(JsonBody.parse(body, "$"), Tenants.DEFAULT));
+        });
+  }
+
+  /**
+   * The body of {@code POST /jobs/{job_id}/resume}, {@code {"decisions": [...]}}, for the job of
+   * that id (checked by the caller); the trace context comes from the headers.
+   */
+  public ParsedJob resumeJson(Map<String, String> headers, byte[] body, String jobId) {
+    Reading reading = new Reading(caseInsensitive(headers));
+    return reading.result(
+        () -> {
+          checkSize(body);
+          JsonNode node = JsonBody.parse(body, "$");
+          if (!node.isObject()) {
+            throw InvalidJobException.of(
+                ProblemCode.DECISIONS_INVALID,
+                "$",
+                "the body must be an object {\"decisions\": [...]}, not "
+                    + DefinitionParser.kind(node),
+                jobId);
+          }
+          List<Problem> problems = new ArrayList<>();
+          var decisions = DecisionsReader.read(node.get("decisions"), "$.decisions", problems);
+          if (!problems.isEmpty()) throw new InvalidJobException(problems, jobId);
+          return new ParsedJob.Resume(
+              new ResumeRequest(jobId, null, Tenants.DEFAULT, decisions, null));
         });
   }
 
   /** A job given as a JSON tree (a job file); {@link InvalidJobException} when it is not valid. */
   public Job job(JsonNode node) {
     Reading reading = new Reading(caseInsensitive(Map.of()));
-    return orThrow(reading.result(() -> reading.job(node, Tenants.DEFAULT)));
+    return orThrow(reading.result(() -> new ParsedJob.Valid(reading.job(node, Tenants.DEFAULT))));
   }
 
   // ---- the same with the default limits, throwing when invalid (tests, tools) ----
@@ -127,6 +156,12 @@ public final class JobParser {
               "$.type",
               "a " + CANCEL_TYPE + " event cancels a job and is not one to run",
               cancel.jobId());
+      case ParsedJob.Resume resume ->
+          throw InvalidJobException.of(
+              ProblemCode.EVT_TYPE,
+              "$.type",
+              "a resume event resumes a parked job; it is not a job to run",
+              resume.jobId());
     };
   }
 
@@ -144,20 +179,16 @@ public final class JobParser {
       this.tracestate = headers.getOrDefault("tracestate", headers.get("ce-tracestate"));
     }
 
-    /** A parse that gives a job (never a cancel request). */
-    ParsedJob result(Supplier<Job> parse) {
-      return parsed(() -> new ParsedJob.Valid(parse.get()));
-    }
-
     /**
      * Runs a parse with a last line of defence: a library throwing something unexpected on hostile
      * input is the input's fault, so it becomes a 400 rather than a 500 or a dead worker slot.
      */
-    ParsedJob parsed(Supplier<ParsedJob> parse) {
+    ParsedJob result(Supplier<ParsedJob> parse) {
       try {
         return switch (parse.get()) {
           case ParsedJob.Valid valid -> new ParsedJob.Valid(valid.job().withTrace(trace()));
           case ParsedJob.Cancel cancel -> cancel.withTrace(trace());
+          case ParsedJob.Resume resume -> new ParsedJob.Resume(resume.request().withTrace(trace()));
           case ParsedJob other -> other;
         };
       } catch (OverLimitsException e) {
@@ -305,12 +336,6 @@ public final class JobParser {
       return fromEncodedData(type, node, subject, tenant);
     }
 
-    /** The event's data read as its type says: a job to run, or a job to cancel. */
-    private ParsedJob fromData(String type, JsonNode data, String fallbackId, String tenant) {
-      if (CANCEL_TYPE.equals(type)) return cancel(data, fallbackId, tenant);
-      return new ParsedJob.Valid(jobFromData(data, fallbackId, tenant));
-    }
-
     /** A cancel request's data: {@code {job_id, trace_id}}, both ids of the safe alphabet. */
     private ParsedJob.Cancel cancel(JsonNode data, String fallbackId, String tenant) {
       if (data == null || !data.isObject()) {
@@ -358,9 +383,13 @@ public final class JobParser {
       return fromData(type, job, subject != null ? subject : validIdIn(job, "job_id"), tenant);
     }
 
-    private Job jobFromData(JsonNode data, String fallbackId, String tenant) {
+    /** The event's data read as its type says: a job to run, a job to cancel or one to resume. */
+    private ParsedJob fromData(String type, JsonNode data, String fallbackId, String tenant) {
+      if (CANCEL_TYPE.equals(type)) return cancel(data, fallbackId, tenant);
       try {
-        return job(data, tenant);
+        return RESUME_TYPE.equals(type)
+            ? new ParsedJob.Resume(resume(data, tenant))
+            : new ParsedJob.Valid(job(data, tenant));
       } catch (InvalidJobException e) {
         throw e.jobId() == null && fallbackId != null ? e.withJobId(fallbackId) : e;
       }
@@ -392,6 +421,23 @@ public final class JobParser {
       if (!overLimits.isEmpty())
         throw new OverLimitsException(job, new InvalidJobException(overLimits, jobId));
       return job;
+    }
+
+    /** A resume event's data: {job_id, trace_id?, decisions}. */
+    ResumeRequest resume(JsonNode node, String tenant) {
+      if (node == null || !node.isObject()) {
+        throw InvalidJobException.badRequest(
+            ProblemCode.JOB_NOT_OBJECT,
+            "$",
+            "a resume must be a JSON object {job_id, trace_id, decisions}, not "
+                + (node == null ? "empty" : DefinitionParser.kind(node)));
+      }
+      List<Problem> problems = new ArrayList<>();
+      String jobId = requiredId(node, "job_id", problems);
+      String traceId = node.hasNonNull("trace_id") ? requiredId(node, "trace_id", problems) : null;
+      var decisions = DecisionsReader.read(node.get("decisions"), "$.decisions", problems);
+      if (!problems.isEmpty()) throw new InvalidJobException(problems, jobId);
+      return new ResumeRequest(jobId, traceId, tenant, decisions, trace());
     }
   }
 

@@ -4,10 +4,11 @@ import dev.agentexecutor.core.Tenants;
 import dev.agentexecutor.observability.TraceContext;
 
 /**
- * What reading a request or message gave: a valid job; a request to cancel one; a well-formed job
- * whose input is over this instance's limits (a job that is refused, with a failed result like any
- * job that cannot run); or input that is no job at all. The trace context is there in every case,
- * so that the failed result event of a refused job continues its trace.
+ * What reading a request or message gave: a valid job; a request to cancel one; a resume of a
+ * parked job; a well-formed job whose input is over this instance's limits (a job that is refused,
+ * with a failed result like any job that cannot run); or input that is no job at all. The trace
+ * context is there in every case, so that the failed result event of a refused job continues its
+ * trace.
  */
 public sealed interface ParsedJob {
   TraceContext trace();
@@ -56,6 +57,19 @@ public sealed interface ParsedJob {
 
     Cancel withTrace(TraceContext context) {
       return new Cancel(jobId, traceId, tenant, context);
+    }
+  }
+
+  /** A resume of a parked job (a {@value JobParser#RESUME_TYPE} event or the resume route). */
+  record Resume(ResumeRequest request) implements ParsedJob {
+    @Override
+    public TraceContext trace() {
+      return request.trace();
+    }
+
+    @Override
+    public String jobId() {
+      return request.jobId();
     }
   }
 

@@ -18,9 +18,10 @@ import java.util.Map;
 /**
  * Builds the result CloudEvents of the wire contract: dev.my-platform.agent.completed with {job_id,
  * result:{output, status, usage, structured_response?, usage_by_node?, usage_by_model?}} and
- * dev.my-platform.agent.failed with {job_id, error:{message, type, stack_trace}} and
- * dev.my-platform.agent.cancelled with {job_id, thread_id, error:{message, type: "Cancelled"}};
- * source agent-executor-service, subject = job id, traceparent continuing the job's trace.
+ * dev.my-platform.agent.failed with {job_id, error:{message, type, stack_trace}},
+ * dev.my-platform.agent.cancelled with {job_id, thread_id, error:{message, type: "Cancelled"}} and
+ * dev.my-platform.agent.interrupted with {job_id, thread_id, interrupts} when a job parks; source
+ * agent-executor-service, subject = job id, traceparent continuing the job's trace.
  */
 public final class ResultEvents {
   public static final String COMPLETED_TYPE = "dev.my-platform.agent.completed";
@@ -29,6 +30,9 @@ public final class ResultEvents {
 
   /** The error type of a cancelled job, in its event and /state. */
   public static final String CANCELLED_ERROR = "Cancelled";
+
+  /** A job parked for people's decisions: data {job_id, thread_id, interrupts}. Not final. */
+  public static final String INTERRUPTED_TYPE = "dev.my-platform.agent.interrupted";
 
   public static final URI SOURCE = URI.create("agent-executor-service");
   private static final JsonFormat FORMAT =
@@ -89,11 +93,23 @@ public final class ResultEvents {
     return build(CANCELLED_TYPE, jobId, data, trace);
   }
 
-  /** "completed", "cancelled" or "failed", from the event type. */
+  /**
+   * A job parked until people decide: every pending interrupt ({@code id, tool_call_id, tool, args,
+   * allowed_decisions, description, node, namespace, args_schema}), in call order.
+   */
+  public static CloudEvent interrupted(
+      String jobId, String threadId, JsonNode interrupts, TraceContext trace) {
+    ObjectNode data = Json.object().put("job_id", jobId).put("thread_id", threadId);
+    data.set("interrupts", interrupts);
+    return build(INTERRUPTED_TYPE, jobId, data, trace);
+  }
+
+  /** "completed", "cancelled", "interrupted" or "failed", from the event type. */
   public static String status(CloudEvent event) {
     return switch (event.getType()) {
       case COMPLETED_TYPE -> "completed";
       case CANCELLED_TYPE -> "cancelled";
+      case INTERRUPTED_TYPE -> "interrupted";
       default -> "failed";
     };
   }

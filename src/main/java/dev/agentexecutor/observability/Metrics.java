@@ -17,8 +17,9 @@ import java.time.Duration;
  * The service's Prometheus metrics. Names are part of the contract (dashboards and alerts use
  * them): agent_executor_jobs_total{status}, agent_executor_job_duration_seconds,
  * agent_executor_nats_messages_processed_total, agent_executor_nats_messages_failed_total,
- * agent_executor_llm_tokens_total{direction} (input, output, cache_read, cache_write), plus HTTP
- * and JVM metrics.
+ * agent_executor_llm_tokens_total{direction} (input, output, cache_read, cache_write), the
+ * approvals' agent_executor_jobs_interrupted_total, agent_executor_interrupt_decisions_total{type}
+ * and agent_executor_interrupt_parked_seconds, plus HTTP and JVM metrics.
  */
 public final class Metrics {
   private final PrometheusMeterRegistry registry =
@@ -31,6 +32,8 @@ public final class Metrics {
   private final Counter tokensCacheRead;
   private final Counter tokensCacheWrite;
   private final Counter modelRetries;
+  private final Counter interrupted;
+  private final Timer parked;
 
   public Metrics() {
     jobDuration =
@@ -56,6 +59,18 @@ public final class Metrics {
         Counter.builder("agent_executor_llm_retries")
             .description("Model calls retried after 429/5xx/connection errors")
             .register(registry);
+    interrupted =
+        Counter.builder("agent_executor_jobs_interrupted")
+            .description("Times a job parked to wait for people's decisions (interrupt_on)")
+            .register(registry);
+    parked =
+        Timer.builder("agent_executor_interrupt_parked")
+            .description("Time a parked job waited for its decisions, until resumed")
+            .publishPercentileHistogram()
+            .minimumExpectedValue(Duration.ofSeconds(1))
+            .maximumExpectedValue(Duration.ofDays(7))
+            .register(registry);
+    for (String type : new String[] {"approve", "edit", "reject"}) decisionsCounter(type);
     for (String status : new String[] {"completed", "failed", "cancelled"}) {
       jobsCounter(status); // present at 0 from the start, so rates work before the first job
     }
@@ -78,6 +93,24 @@ public final class Metrics {
         .description("Jobs finished, by final status")
         .tag("status", status)
         .register(registry);
+  }
+
+  private Counter decisionsCounter(String type) {
+    return Counter.builder("agent_executor_interrupt_decisions")
+        .description("Decisions that resumed parked jobs, by type")
+        .tag("type", type)
+        .register(registry);
+  }
+
+  /** A job parked on its interrupts. */
+  public void jobInterrupted() {
+    interrupted.increment();
+  }
+
+  /** A parked job was resumed after waiting {@code waited}, with decisions of these types. */
+  public void jobResumed(Duration waited, Iterable<String> decisionTypes) {
+    parked.record(waited.isNegative() ? Duration.ZERO : waited);
+    for (String type : decisionTypes) decisionsCounter(type).increment();
   }
 
   public MeterRegistry registry() {

@@ -9,7 +9,7 @@ import java.util.Map;
 /**
  * Keeps the most recent results in memory (embedded mode, where no NATS is configured), bounded so
  * that a long-running service does not grow without limit. Deduplicates like JetStream does: a
- * second publish of the same job and type is ignored.
+ * second publish of the same job and type (of an interrupted event: the same event) is ignored.
  */
 public final class MemoryResultPublisher implements ResultPublisher {
   /**
@@ -27,7 +27,12 @@ public final class MemoryResultPublisher implements ResultPublisher {
 
   @Override
   public synchronized void publish(String jobId, CloudEvent result) {
-    recent.putIfAbsent(jobId + "|" + result.getType(), result);
+    // A job parks once per round of approvals: each interrupted event is kept (by its own id).
+    String key =
+        result.getType().endsWith(".interrupted")
+            ? jobId + "|" + result.getType() + "|" + result.getId()
+            : jobId + "|" + result.getType();
+    recent.putIfAbsent(key, result);
   }
 
   /** The kept results, oldest first. */

@@ -2,6 +2,7 @@ package dev.agentexecutor.runner;
 
 import dev.agentexecutor.job.InvalidJobException;
 import dev.agentexecutor.job.Job;
+import dev.agentexecutor.job.ResumeRequest;
 import dev.agentexecutor.observability.TraceContext;
 
 /**
@@ -14,6 +15,14 @@ public interface JobExecutor {
    * already finished), publishes the result event and returns how it ended.
    */
   Outcome execute(Job job);
+
+  /**
+   * Resumes a parked job with decisions (a resume CloudEvent over NATS) and runs it here to its
+   * next end: Interrupted, Completed or Failed; Ignored when the job is not interrupted (another
+   * resume won) or unknown to the event's tenant; Rejected when the decisions do not fit. With
+   * {@code redelivered}, a job whose resume already won but did not end (a crash) is continued.
+   */
+  Outcome resume(ResumeRequest request, boolean redelivered);
 
   /** Publishes a failed event for input that is not a valid job (job id null when unreadable). */
   Outcome reject(InvalidJobException problem, TraceContext trace);

@@ -1,8 +1,10 @@
 package dev.agentexecutor.runner;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.agentexecutor.agent.AgentRuntime;
 import dev.agentexecutor.agent.DeepAgent;
 import dev.agentexecutor.agent.ForeignThreadException;
+import dev.agentexecutor.agent.run.Decision;
 import dev.agentexecutor.agent.run.RunControl;
 import dev.agentexecutor.agent.run.RunRequest;
 import dev.agentexecutor.agent.run.RunResult;
@@ -18,7 +20,9 @@ import dev.agentexecutor.core.state.AgentState;
 import dev.agentexecutor.core.state.Usage;
 import dev.agentexecutor.job.InvalidJobException;
 import dev.agentexecutor.job.Job;
+import dev.agentexecutor.job.JobParser;
 import dev.agentexecutor.job.ResultEvents;
+import dev.agentexecutor.job.ResumeRequest;
 import dev.agentexecutor.model.ModelClient;
 import dev.agentexecutor.model.ModelException;
 import dev.agentexecutor.observability.LogContext;
@@ -28,6 +32,7 @@ import dev.agentexecutor.observability.TraceContext;
 import dev.agentexecutor.observability.Tracing;
 import dev.agentexecutor.store.JobRecord;
 import dev.agentexecutor.store.JobStatus;
+import dev.agentexecutor.util.Json;
 import io.cloudevents.CloudEvent;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Scope;
@@ -64,6 +69,7 @@ public final class JobRunner implements JobExecutor, JobRuns {
   private final Redactor redactor;
   private final Clock clock;
   private final RunningJobs running = new RunningJobs();
+  private final ParkedJobs parked;
 
   public JobRunner(
       Backends backends,
@@ -78,6 +84,13 @@ public final class JobRunner implements JobExecutor, JobRuns {
     this.metrics = metrics;
     this.redactor = redactor;
     this.clock = clock;
+    this.parked =
+        new ParkedJobs(
+            backends,
+            new JobParser(settings.maxPayloadBytes(), settings.limits().state()),
+            metrics,
+            clock,
+            settings.limits().interruptTtl());
     HttpToolPolicy toolPolicy = new HttpToolPolicy(settings.httpToolAllowedHosts());
     HttpToolClient httpTools =
         HttpToolClient.create(toolPolicy, settings.limits().httpToolTimeout());
@@ -132,6 +145,93 @@ public final class JobRunner implements JobExecutor, JobRuns {
               }
             });
     return true;
+  }
+
+  @Override
+  public Resumption startResume(ResumeRequest request, Caller caller, Runnable whenDone) {
+    String jobId = request.jobId();
+    try (LogContext ignored = LogContext.of(request.traceId(), jobId)) {
+      Taken taken = takeResume(request, caller, false);
+      if (taken.refusal() != null) return taken.refusal();
+      Thread.ofVirtual()
+          .name("job-" + jobId)
+          .start(
+              () -> {
+                try {
+                  runClaimed(taken.job(), taken.run());
+                } finally {
+                  whenDone.run();
+                }
+              });
+      return new Resumption.Started(jobId, taken.job().threadId());
+    } catch (BackendUnavailableException e) {
+      return new Resumption.Unavailable(jobId, e.getMessage());
+    }
+  }
+
+  @Override
+  public Outcome resume(ResumeRequest request, boolean redelivered) {
+    String jobId = request.jobId();
+    try (LogContext ignored = LogContext.of(request.traceId(), jobId)) {
+      Taken taken = takeResume(request, Caller.tenant(request.tenant()), redelivered);
+      return switch (taken.refusal()) {
+        case null -> runClaimed(taken.job(), taken.run());
+        case Resumption.Invalid invalid -> reject(invalid.problem(), request.trace());
+        case Resumption.Unavailable unavailable -> new Outcome.Retry(jobId, unavailable.reason());
+        case Resumption.NotFound notFound -> {
+          log.warn("resume of job {} ignored: no such job of tenant {}", jobId, request.tenant());
+          yield new Outcome.Ignored(jobId, "no such job");
+        }
+        case Resumption.NotInterrupted not -> {
+          log.info("resume of job {} ignored: the job is {}", jobId, not.status());
+          yield new Outcome.Ignored(jobId, "the job is " + not.status());
+        }
+        case Resumption.Started started -> throw new IllegalStateException("not a refusal");
+      };
+    } catch (BackendUnavailableException e) {
+      return new Outcome.Retry(jobId, e.getMessage());
+    }
+  }
+
+  /** A resume that won its continuation (job and claimed run), or the answer refusing it. */
+  private record Taken(Job job, RunningJobs.Run run, Resumption refusal) {
+    static Taken refused(Resumption refusal) {
+      return new Taken(null, null, refusal);
+    }
+  }
+
+  /**
+   * Checks the resume, claims the run here, then takes the continuation in the store; a resume that
+   * loses the store's transition gives its claim back and is refused as not interrupted.
+   */
+  private Taken takeResume(ResumeRequest request, Caller caller, boolean redelivered) {
+    String jobId = request.jobId();
+    ParkedJobs.Check check = parked.check(request, caller, redelivered, this::isRunning);
+    if (check.ready().isEmpty()) return Taken.refused(check.refusal());
+    ParkedJobs.Ready ready = check.ready().get();
+    Optional<RunningJobs.Run> run = claim(ready.job());
+    if (run.isEmpty()) {
+      return Taken.refused(
+          running.accepting()
+              ? new Resumption.NotInterrupted(jobId, JobStatus.RUNNING.wireName())
+              : new Resumption.Unavailable(jobId, "this instance is shutting down"));
+    }
+    boolean won = false;
+    try {
+      won = parked.take(ready);
+    } finally {
+      if (!won) running.release(jobId, run.get());
+    }
+    if (!won) return Taken.refused(new Resumption.NotInterrupted(jobId, parked.statusNow(jobId)));
+    return new Taken(ready.job(), run.get(), null);
+  }
+
+  /**
+   * The sweep that fails parked jobs past INTERRUPT_TTL_SECONDS, every {@code interval}; the caller
+   * starts and closes it.
+   */
+  public ExpirySweeper expirySweeper(Duration interval) {
+    return new ExpirySweeper(parked, interval);
   }
 
   /**
@@ -191,28 +291,41 @@ public final class JobRunner implements JobExecutor, JobRuns {
       Optional<JobRecord> stored = backends.jobs().find(jobId);
       if (stored.isPresent() && !stored.get().tenant().equals(job.tenant()))
         return otherTenant(jobId);
-      if (stored.isPresent()
-          && stored.get().status().finished()
-          && stored.get().resultEvent() != null) {
-        return replay(stored.get());
-      }
+      if (stored.isPresent() && replayable(stored.get())) return replay(stored.get());
       Instant started = clock.instant();
-      // No "running" record is written: a running job is visible through its checkpoints
-      // (ThreadAdmin), which saves a synchronous database commit on every job.
-      log.info("job started");
-      Finished finished = run(job, claimed.control());
+      // A resumed job's record is running with its decisions (see resume); a new job has no
+      // record while it runs: it is visible through its checkpoints (ThreadAdmin), which saves a
+      // synchronous database commit on every job.
+      Map<String, Decision> decisions =
+          stored.map(JobRecord::decisions).map(ParkedJobs::decisionsOf).orElse(Map.of());
+      if (decisions.isEmpty()) log.info("job started");
+      else log.info("job resumed with {} decision(s)", decisions.size());
+      JobRecord base =
+          stored
+              .orElseGet(
+                  () ->
+                      new JobRecord(
+                          jobId,
+                          job.traceId(),
+                          JobStatus.RUNNING,
+                          started,
+                          started,
+                          null,
+                          null,
+                          job.tenant()))
+              .withJob(job.threadId(), job.source());
+      Ended ended = run(job, claimed.control(), decisions);
+      if (ended instanceof Parked parked) return park(jobId, base, parked);
+      Finished finished = (Finished) ended;
       backends
           .jobs()
           .save(
-              new JobRecord(
-                  jobId,
-                  job.traceId(),
-                  finished.status,
-                  stored.map(JobRecord::createdAt).orElse(started),
-                  clock.instant(),
-                  ResultEvents.toJsonNode(finished.event),
-                  finished.error,
-                  job.tenant()));
+              base.withUsage(finished.usage)
+                  .finish(
+                      finished.status,
+                      ResultEvents.toJsonNode(finished.event),
+                      finished.error,
+                      clock.instant()));
       backends.results().publish(jobId, finished.event);
       metrics.jobFinished(finished.status.wireName(), Duration.between(started, clock.instant()));
       log.info("job {}", finished.status.wireName());
@@ -233,6 +346,37 @@ public final class JobRunner implements JobExecutor, JobRuns {
     }
   }
 
+  /**
+   * A job whose stored result stands: finished, or parked (its interrupted event is republished and
+   * nothing runs until it is resumed).
+   */
+  private static boolean replayable(JobRecord record) {
+    return record.resultEvent() != null
+        && (record.status().finished() || record.status() == JobStatus.INTERRUPTED);
+  }
+
+  /**
+   * The run parked: the record is stored interrupted (what a resume needs) before anyone hears of
+   * it, then the stream shows the interrupts and ends, then the interrupted event is published.
+   */
+  private Outcome park(String jobId, JobRecord base, Parked parked) {
+    RunResult.Parked result = parked.result;
+    JsonNode interrupts = Json.tree(result.interrupts());
+    CloudEvent event =
+        ResultEvents.interrupted(jobId, base.threadId(), interrupts, parked.outgoing);
+    backends
+        .jobs()
+        .save(
+            base.interrupted(
+                interrupts, result.usage(), ResultEvents.toJsonNode(event), clock.instant()));
+    parked.events.interrupted(jobId, interrupts);
+    parked.events.end();
+    backends.results().publish(jobId, event);
+    metrics.jobInterrupted();
+    log.info("job interrupted: waiting for {} decision(s)", result.interrupts().size());
+    return new Outcome.Interrupted(jobId, event, false);
+  }
+
   private Outcome otherTenant(String jobId) {
     log.warn("job id {} belongs to another tenant: nothing run, nothing published", jobId);
     return new Outcome.OtherTenant(jobId);
@@ -247,13 +391,24 @@ public final class JobRunner implements JobExecutor, JobRuns {
     }
   }
 
-  private record Finished(JobStatus status, CloudEvent event, String error) {}
+  /** How a run ended: finished (its stream ended) or parked (its stream still open). */
+  private sealed interface Ended {}
+
+  private record Finished(JobStatus status, CloudEvent event, String error, Usage usage)
+      implements Ended {
+    Finished(JobStatus status, CloudEvent event, String error) {
+      this(status, event, error, null);
+    }
+  }
+
+  private record Parked(RunResult.Parked result, StreamingListener events, TraceContext outgoing)
+      implements Ended {}
 
   /**
    * Runs the agent and turns how it ended into a result event; only backend outages, a foreign
    * thread and abandonment (shutdown) escape, as none of them ends the job.
    */
-  private Finished run(Job job, RunControl control) {
+  private Ended run(Job job, RunControl control, Map<String, Decision> decisions) {
     String jobId = job.jobId();
     StreamingListener events = new StreamingListener(backends.events(), jobId);
     Span span = runtime.tracing().startJob(jobId, job.trace());
@@ -264,18 +419,11 @@ public final class JobRunner implements JobExecutor, JobRuns {
       RunResult result =
           agent.run(
               new RunRequest(
-                  job.threadId(), jobId, job.input(), Map.of(), control, events, Usage.ZERO));
+                  job.threadId(), jobId, job.input(), decisions, control, events, Usage.ZERO));
       if (result instanceof RunResult.Parked parked) {
-        // The job lifecycle that parks a job and resumes it with decisions is not built yet.
-        finished =
-            failure(
-                jobId,
-                JobStatus.FAILED,
-                "the run stopped to wait for approval of "
-                    + parked.interrupts().size()
-                    + " tool call(s) (interrupt_on), which this runner cannot take yet",
-                "InterruptNotSupported",
-                outgoing);
+        span.setAttribute("agent.status", JobStatus.INTERRUPTED.wireName());
+        span.end();
+        return new Parked(parked, events, outgoing);
       } else {
         AgentState end = result.state();
         String output = end.lastMessage() == null ? "" : end.lastMessage().content();
@@ -290,7 +438,8 @@ public final class JobRunner implements JobExecutor, JobRuns {
                     control.usageLedger().byNode(),
                     control.usageLedger().byModel(),
                     outgoing),
-                null);
+                null,
+                result.usage());
       }
     } catch (McpServerException e) {
       log.warn("job cannot run: {}", e.getMessage());
@@ -379,6 +528,7 @@ public final class JobRunner implements JobExecutor, JobRuns {
     return switch (status) {
       case COMPLETED -> new Outcome.Completed(jobId, event, replayed);
       case CANCELLED -> new Outcome.Cancelled(jobId, event, replayed);
+      case INTERRUPTED -> new Outcome.Interrupted(jobId, event, replayed);
       default -> new Outcome.Failed(jobId, event, replayed);
     };
   }

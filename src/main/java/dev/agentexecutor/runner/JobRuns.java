@@ -2,6 +2,7 @@ package dev.agentexecutor.runner;
 
 import dev.agentexecutor.job.InvalidJobException;
 import dev.agentexecutor.job.Job;
+import dev.agentexecutor.job.ResumeRequest;
 import dev.agentexecutor.observability.TraceContext;
 import java.util.Optional;
 
@@ -18,6 +19,13 @@ public interface JobRuns {
    * False when the job is already running here or this instance is shutting down.
    */
   boolean start(Job job, Runnable whenDone);
+
+  /**
+   * Resumes the caller's parked job with decisions: the one continuation is taken atomically in the
+   * job store and the job runs again on a thread of its own ({@code whenDone} runs when it ends);
+   * see {@link Resumption} for the refusals.
+   */
+  Resumption startResume(ResumeRequest request, Caller caller, Runnable whenDone);
 
   /**
    * Publishes the failed result of a job that cannot run as sent (see {@link JobExecutor#reject}).

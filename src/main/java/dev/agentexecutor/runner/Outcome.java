@@ -3,10 +3,11 @@ package dev.agentexecutor.runner;
 import io.cloudevents.CloudEvent;
 
 /**
- * How handling a job ended, for the ingress to translate: NATS acks Completed, Failed and
- * Cancelled, terms Rejected and OtherTenant and naks Retry after a backoff; HTTP answers 200 with
- * the result event, 400 for Rejected, 409 for OtherTenant and 503 for Retry. {@code replayed} means
- * the job had already finished and its stored result was published again without running anything.
+ * How handling a job ended, for the ingress to translate: NATS acks Completed, Failed, Cancelled,
+ * Interrupted and Ignored, terms Rejected and OtherTenant and naks Retry after a backoff; HTTP
+ * answers 200 with the result event (the interrupted event too), 400 for Rejected, 409 for
+ * OtherTenant and 503 for Retry. {@code replayed} means the job had already finished and its stored
+ * result was published again without running anything.
  */
 public sealed interface Outcome {
   String jobId();
@@ -19,6 +20,19 @@ public sealed interface Outcome {
 
   /** The job was cancelled; the cancelled event is published (once). Not retried. */
   record Cancelled(String jobId, CloudEvent result, boolean replayed) implements Outcome {}
+
+  /**
+   * The job parked to wait for people's decisions (interrupt_on): its record is interrupted and the
+   * interrupted event published. It holds no slot or message while it waits; a resume runs it
+   * again, on any replica.
+   */
+  record Interrupted(String jobId, CloudEvent result, boolean replayed) implements Outcome {}
+
+  /**
+   * Nothing was run and nothing is to be retried: a resume of a job that is not (or no longer)
+   * interrupted, e.g. a second delivery of a resume that already won. NATS acks it.
+   */
+  record Ignored(String jobId, String reason) implements Outcome {}
 
   /** The input was not a valid job; a failed event is published. Never retried. */
   record Rejected(String jobId, CloudEvent result, String reason) implements Outcome {}

@@ -171,6 +171,17 @@ final class StreamingListener implements RunListener {
             AgentEvent.ERROR, Json.object().put("error", message).put("context", context)));
   }
 
+  /**
+   * The run parked: its whole state, then the interrupts it waits on (the caller ends the stream).
+   */
+  void interrupted(String jobId, JsonNode interrupts) {
+    closingSnapshot();
+    ObjectNode data = Json.object();
+    data.set("interrupts", interrupts);
+    data.put("job_id", jobId);
+    stream.publishAsync(threadId, new AgentEvent(AgentEvent.INTERRUPT, data));
+  }
+
   /** Publishes the final event and waits until every event of the run is stored. */
   void end() {
     closingSnapshot();

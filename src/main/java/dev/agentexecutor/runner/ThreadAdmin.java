@@ -90,8 +90,8 @@ public final class ThreadAdmin implements JobCancels {
   }
 
   /**
-   * {thread_id, status, result, generated_files, error}, or empty for an unknown (or another
-   * tenant's) thread.
+   * {thread_id, status, result, generated_files, error}, with the pending {@code interrupts} of an
+   * interrupted job, or empty for an unknown (or another tenant's) thread.
    */
   public Optional<ObjectNode> state(String threadId, Caller caller) {
     return visible(threadId, caller).map(ThreadAdmin::stateBody);
@@ -113,6 +113,7 @@ public final class ThreadAdmin implements JobCancels {
             .orElse(null);
     body.set("result", data == null ? null : data.get("result"));
     body.set("error", data == null ? null : data.get("error"));
+    if (status == JobStatus.INTERRUPTED) body.set("interrupts", view.record().get().interrupts());
     body.set(
         "generated_files",
         Json.tree(

@@ -102,15 +102,18 @@ public record JobRecord(
         parkedAt);
   }
 
-  /** The job parked at {@code now} waiting for decisions on {@code pending}. */
-  public JobRecord interrupted(JsonNode pending, Usage usageSoFar, Instant now) {
+  /**
+   * The job parked at {@code now} waiting for decisions on {@code pending}; {@code event} is its
+   * interrupted event, republished if the job is delivered again while parked.
+   */
+  public JobRecord interrupted(JsonNode pending, Usage usageSoFar, JsonNode event, Instant now) {
     return new JobRecord(
         jobId,
         traceId,
         JobStatus.INTERRUPTED,
         createdAt,
         now,
-        null,
+        event,
         null,
         tenant,
         threadId,

@@ -13,6 +13,10 @@ public record AgentEvent(@JsonProperty("event_type") String eventType, JsonNode 
   public static final String TOOL_END = "on_tool_end";
   public static final String SUBAGENT_START = "on_subagent_start";
   public static final String SUBAGENT_END = "on_subagent_end";
+
+  /** The run parked for people's decisions: {@code {"interrupts": [...]}}, then {@code end}. */
+  public static final String INTERRUPT = "on_interrupt";
+
   public static final String ERROR = "error";
   public static final String END = "end";
 

@@ -51,6 +51,15 @@ final class ResultListener implements AutoCloseable {
             CloudEvents.structured(job).toString().getBytes(StandardCharsets.UTF_8));
   }
 
+  /** Publishes a structured CloudEvent (a resume, say) to a job subject, with JetStream's ack. */
+  void publishEvent(String subject, JsonNode event) throws Exception {
+    nats.jetStream()
+        .publish(
+            subject,
+            new Headers().add("Content-Type", "application/cloudevents+json"),
+            event.toString().getBytes(StandardCharsets.UTF_8));
+  }
+
   /** Every result event received so far. */
   List<Received> all() {
     return List.copyOf(received);

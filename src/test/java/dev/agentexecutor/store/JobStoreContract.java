@@ -208,7 +208,11 @@ public abstract class JobStoreContract {
     interrupts.addObject().put("id", "|call_1").put("tool", "deploy");
     return running(parkedAt)
         .withJob("thread-" + UUID.randomUUID(), source)
-        .interrupted(interrupts, new Usage(120, 30, 10, 0), parkedAt);
+        .interrupted(
+            interrupts,
+            new Usage(120, 30, 10, 0),
+            Json.object().put("type", "dev.my-platform.agent.interrupted"),
+            parkedAt);
   }
 
   @Test

@@ -8,6 +8,7 @@ import java.util.UUID;
 /** Builds job CloudEvents the way clients send them. */
 public final class CloudEvents {
   public static final String EXECUTE_TYPE = "dev.my-platform.agent.execute";
+  public static final String RESUME_TYPE = "dev.my-platform.agent.resume";
 
   private CloudEvents() {}
 
@@ -21,6 +22,13 @@ public final class CloudEvents {
             .put("datacontenttype", "application/json");
     event.set("data", job);
     return event;
+  }
+
+  /** A structured resume event: data {job_id, trace_id, decisions}. */
+  public static ObjectNode resume(String jobId, JsonNode decisions) {
+    ObjectNode data = Json.object().put("job_id", jobId).put("trace_id", "trace-resume-" + jobId);
+    data.set("decisions", decisions);
+    return structured(data).put("type", RESUME_TYPE);
   }
 
   /** Headers of a binary-mode event; the body is the job JSON. */

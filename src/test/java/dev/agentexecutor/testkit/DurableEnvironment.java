@@ -63,6 +63,10 @@ public final class DurableEnvironment implements AutoCloseable {
     return subjectPrefix + ".status.failed";
   }
 
+  public String interruptedSubject() {
+    return subjectPrefix + ".status.interrupted";
+  }
+
   public String consumer() {
     return env.get("NATS_CONSUMER_GROUP");
   }

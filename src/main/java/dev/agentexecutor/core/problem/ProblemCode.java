@@ -16,7 +16,8 @@ public enum ProblemCode {
   EVT_NOT_OBJECT("A structured CloudEvent that is not a JSON object."),
   EVT_ATTRIBUTE("A CloudEvent attribute is missing, blank, not a string, or (tenant) malformed."),
   EVT_SPECVERSION("A CloudEvent specversion other than 1.0."),
-  EVT_TYPE("A CloudEvent type other than dev.my-platform.agent.execute."),
+  EVT_TYPE(
+      "A CloudEvent type other than dev.my-platform.agent.execute or dev.my-platform.agent.resume."),
   EVT_CONTENT_TYPE(415, "The event or its data is not JSON."),
   EVT_NO_DATA("The CloudEvent carries no data (the job)."),
   EVT_INVALID("The CloudEvent (or the input as a whole) cannot be read."),
@@ -102,6 +103,12 @@ public enum ProblemCode {
       "A node's interrupt_on names a tool the node does not have (task is the orchestrator's only)."),
   DEF_INTERRUPT_DECISION(
       "interrupt_on allowed_decisions is not a non-empty array of approve, edit and reject."),
+
+  DECISIONS_INVALID(
+      "A resume's decisions are not one per pending interrupt, in order, each {type: approve | edit"
+          + " (with args matching the tool's args_schema) | reject (message?)} of a type the"
+          + " interrupt allows."),
+  NOT_INTERRUPTED(409, "The job is not interrupted (never parked, already resumed, or finished)."),
 
   CHECKPOINT_INCOMPATIBLE(
       409, "The thread's checkpoints were written by another checkpointer or cannot be decoded.");

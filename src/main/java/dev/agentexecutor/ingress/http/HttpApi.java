@@ -4,20 +4,24 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentexecutor.checkpoint.CheckpointIncompatibleException;
 import dev.agentexecutor.config.Settings;
 import dev.agentexecutor.core.problem.BackendUnavailableException;
+import dev.agentexecutor.core.problem.ProblemCode;
 import dev.agentexecutor.job.InvalidJobException;
 import dev.agentexecutor.job.Job;
 import dev.agentexecutor.job.JobParser;
 import dev.agentexecutor.job.ParsedJob;
 import dev.agentexecutor.job.ResultEvents;
+import dev.agentexecutor.job.ResumeRequest;
 import dev.agentexecutor.observability.BuildInfo;
 import dev.agentexecutor.observability.Metrics;
 import dev.agentexecutor.observability.Readiness;
 import dev.agentexecutor.runner.Caller;
 import dev.agentexecutor.runner.JobRuns;
 import dev.agentexecutor.runner.Outcome;
+import dev.agentexecutor.runner.Resumption;
 import dev.agentexecutor.runner.ThreadAdmin;
 import dev.agentexecutor.stream.EventStream;
 import dev.agentexecutor.stream.StreamedEvent;
+import dev.agentexecutor.util.Ids;
 import dev.agentexecutor.util.Json;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -168,6 +172,7 @@ public final class HttpApi implements AutoCloseable {
       app.get(prefix + "/state/{thread_id}", this::state);
       app.delete(prefix + "/cleanup/{thread_id}", this::cleanup);
       app.post(prefix + "/cancel/{thread_id}", this::cancel);
+      app.post(prefix + "/jobs/{job_id}/resume", this::resume);
       app.wsBeforeUpgrade(prefix + "/stream/{thread_id}", this::beforeWebSocketUpgrade);
       app.ws(prefix + "/stream/{thread_id}", this::webSocket);
       app.get(prefix + "/stream/{thread_id}/events", this::serverSentEvents);
@@ -222,6 +227,10 @@ public final class HttpApi implements AutoCloseable {
       shuttingDown(ctx);
       return;
     }
+    if (parsed instanceof ParsedJob.Resume resume) {
+      answerResume(ctx, resume.request().withTenant(caller(ctx).tenant()));
+      return;
+    }
     if (parsed instanceof ParsedJob.OverLimits over) {
       // A well-formed job this instance will not run: it fails like one, with a result event.
       respond(ctx, runs.reject(over.problem(), over.trace()));
@@ -271,6 +280,8 @@ public final class HttpApi implements AutoCloseable {
       case Outcome.Completed c -> resultEvent(ctx, c.result());
       case Outcome.Failed f -> resultEvent(ctx, f.result());
       case Outcome.Cancelled c -> resultEvent(ctx, c.result());
+      case Outcome.Interrupted i -> resultEvent(ctx, i.result());
+      case Outcome.Ignored i -> notInterrupted(ctx, i.jobId(), i.reason());
       case Outcome.Rejected r -> resultEvent(ctx.status(400), r.result());
       case Outcome.Retry r -> {
         if (!runs.accepting()) {
@@ -325,6 +336,75 @@ public final class HttpApi implements AutoCloseable {
       return;
     }
     ctx.json(Json.object().put("thread_id", job.jobId()).put("status", "started"));
+  }
+
+  /** POST /jobs/{job_id}/resume {"decisions": [...]}: 202 and the job runs again here. */
+  private void resume(Context ctx) throws IOException {
+    String jobId = ctx.pathParam("job_id");
+    if (!Ids.isValidClientId(jobId)) {
+      error(ctx, 404, "not_found", "no job with job_id '" + jobId + "'");
+      return;
+    }
+    ParsedJob parsed =
+        parser.resumeJson(ctx.headerMap(), RequestBody.read(ctx, maxPayloadBytes), jobId);
+    if (!(parsed instanceof ParsedJob.Resume resume)) {
+      JobParser.orThrow(parsed); // an invalid body is answered with its problems
+      throw new IllegalStateException("a resume body read as " + parsed);
+    }
+    answerResume(ctx, resume.request().withTenant(caller(ctx).tenant()));
+  }
+
+  /**
+   * Answers a resume (the route or a resume CloudEvent on POST /): 202 once the continuation is
+   * taken and running here, 404, 409 NOT_INTERRUPTED, 400 DECISIONS_INVALID or 503.
+   */
+  private void answerResume(Context ctx, ResumeRequest request) {
+    if (draining) {
+      shuttingDown(ctx);
+      return;
+    }
+    if (!httpJobSlots.tryAcquire()) {
+      tooBusy(ctx);
+      return;
+    }
+    Resumption resumption = runs.startResume(request, caller(ctx), httpJobSlots::release);
+    if (!(resumption instanceof Resumption.Started)) httpJobSlots.release();
+    switch (resumption) {
+      case Resumption.Started started ->
+          ctx.status(202)
+              .json(
+                  Json.object()
+                      .put("job_id", started.jobId())
+                      .put("thread_id", started.threadId())
+                      .put("status", "running"));
+      case Resumption.NotFound notFound ->
+          error(ctx, 404, "not_found", "no job with job_id '" + notFound.jobId() + "'");
+      case Resumption.NotInterrupted not ->
+          notInterrupted(ctx, not.jobId(), "the job is " + not.status());
+      case Resumption.Invalid invalid ->
+          problem(ctx, invalid.problem().status(), "invalid_request", invalid.problem());
+      case Resumption.Unavailable unavailable -> {
+        if (!runs.accepting()) {
+          shuttingDown(ctx);
+          return;
+        }
+        ctx.header("Retry-After", "5");
+        error(ctx, 503, "backend_unavailable", unavailable.reason());
+      }
+    }
+  }
+
+  /** 409 NOT_INTERRUPTED: nothing waits for decisions (again) under this job id. */
+  private static void notInterrupted(Context ctx, String jobId, String why) {
+    String message = "job " + jobId + " is not interrupted: " + why;
+    ObjectNode body = Json.object().put("error", "not_interrupted").put("message", message);
+    body.putArray("problems")
+        .addObject()
+        .put("code", ProblemCode.NOT_INTERRUPTED.name())
+        .put("path", "$")
+        .put("message", message);
+    body.put("job_id", jobId);
+    ctx.status(409).json(body);
   }
 
   /** The caller the before-handler authenticated (open mode: anyone). */

@@ -339,6 +339,12 @@ public final class JetStreamWorker implements AutoCloseable {
         case ParsedJob.OverLimits over -> settle(delivery, reject(received, over.problem()));
         case ParsedJob.Invalid invalid -> settle(delivery, reject(received, invalid.problem()));
         case ParsedJob.Cancel request -> cancel(delivery, request);
+        // A resume runs the parked job in this message's slot; a redelivery may continue one
+        // whose resume won before a crash.
+        case ParsedJob.Resume resume ->
+            settle(
+                delivery,
+                executor.resume(resume.request(), received.delivery().deliveredCount() > 1));
       }
     } catch (RuntimeException
         | Error e) { // the executor promises outcomes; retry if it broke that promise
@@ -430,6 +436,8 @@ public final class JetStreamWorker implements AutoCloseable {
       case Outcome.Completed c -> handled(delivery::ack);
       case Outcome.Failed f -> handled(delivery::ack);
       case Outcome.Cancelled c -> handled(delivery::ack);
+      case Outcome.Interrupted i -> handled(delivery::ack); // a parked job holds no message
+      case Outcome.Ignored i -> handled(delivery::ack);
       case Outcome.Rejected r -> handled(delivery::term);
       case Outcome.Retry retry -> {
         // Stopping: another worker takes it at once. Otherwise a backend is down: back off.

@@ -17,14 +17,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Publishes result CloudEvents (structured JSON) to {@code {prefix}.completed}, {@code
- * {prefix}.failed} or {@code {prefix}.cancelled} and returns once JetStream has stored them. {@code
- * Nats-Msg-Id} is {@code jobId-status}, so JetStream drops a repeated publish of the same result.
+ * {prefix}.failed}, {@code {prefix}.cancelled} or {@code {prefix}.interrupted} and returns once
+ * JetStream has stored them. {@code Nats-Msg-Id} is {@code jobId-status}, so JetStream drops a
+ * repeated publish of the same result.
  */
 public final class NatsResultPublisher implements ResultPublisher {
   private static final Logger log = LoggerFactory.getLogger(NatsResultPublisher.class);
   public static final String COMPLETED_TYPE = "dev.my-platform.agent.completed";
   public static final String FAILED_TYPE = "dev.my-platform.agent.failed";
   public static final String CANCELLED_TYPE = "dev.my-platform.agent.cancelled";
+  public static final String INTERRUPTED_TYPE = "dev.my-platform.agent.interrupted";
   private static final EventFormat FORMAT =
       EventFormatProvider.getInstance().resolveFormat(JsonFormat.CONTENT_TYPE);
 
@@ -46,7 +48,7 @@ public final class NatsResultPublisher implements ResultPublisher {
     }
     PublishOptions options =
         PublishOptions.builder()
-            .messageId(jobId + "-" + status)
+            .messageId(messageId(jobId, status, result))
             .expectedStream(resultStream) // a stream mix-up fails loudly instead of losing results
             .streamTimeout(NatsConnector.REQUEST_TIMEOUT)
             .build();
@@ -65,11 +67,22 @@ public final class NatsResultPublisher implements ResultPublisher {
     }
   }
 
+  /**
+   * A job ends once but may park several times (once per round of approvals), so an interrupted
+   * event is deduplicated by its own event id: a republished one keeps its id (it is stored).
+   */
+  private static String messageId(String jobId, String status, CloudEvent result) {
+    return status.equals("interrupted")
+        ? jobId + "-interrupted-" + result.getId()
+        : jobId + "-" + status;
+  }
+
   private static String statusOf(String type) {
     return switch (type) {
       case COMPLETED_TYPE -> "completed";
       case FAILED_TYPE -> "failed";
       case CANCELLED_TYPE -> "cancelled";
+      case INTERRUPTED_TYPE -> "interrupted";
       default -> throw new IllegalArgumentException("not a result event type: " + type);
     };
   }

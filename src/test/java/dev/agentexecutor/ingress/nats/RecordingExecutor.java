@@ -2,6 +2,7 @@ package dev.agentexecutor.ingress.nats;
 
 import dev.agentexecutor.job.InvalidJobException;
 import dev.agentexecutor.job.Job;
+import dev.agentexecutor.job.ResumeRequest;
 import dev.agentexecutor.observability.TraceContext;
 import dev.agentexecutor.runner.JobExecutor;
 import dev.agentexecutor.runner.Outcome;
@@ -69,6 +70,15 @@ final class RecordingExecutor implements JobExecutor {
     } finally {
       inFlight.decrementAndGet();
     }
+  }
+
+  /** Resumes record their job id and whether NATS redelivered them; nothing runs. */
+  final List<String> resumed = new CopyOnWriteArrayList<>();
+
+  @Override
+  public Outcome resume(ResumeRequest request, boolean redelivered) {
+    resumed.add(request.jobId() + (redelivered ? " (redelivered)" : ""));
+    return new Outcome.Ignored(request.jobId(), "recorded");
   }
 
   @Override
