@@ -4,6 +4,7 @@ import dev.agentexecutor.config.Settings;
 import dev.agentexecutor.ingress.http.HttpApi;
 import dev.agentexecutor.ingress.http.UiRoutes;
 import dev.agentexecutor.ingress.nats.JetStreamWorker;
+import dev.agentexecutor.ingress.nats.NatsJobQueue;
 import dev.agentexecutor.job.JobParser;
 import dev.agentexecutor.model.provider.ModelRouter;
 import dev.agentexecutor.nats.NatsConnector;
@@ -13,7 +14,10 @@ import dev.agentexecutor.observability.Readiness;
 import dev.agentexecutor.observability.Redactor;
 import dev.agentexecutor.observability.Tracing;
 import dev.agentexecutor.runner.Backends;
+import dev.agentexecutor.runner.JobIntake;
 import dev.agentexecutor.runner.JobRunner;
+import dev.agentexecutor.runner.LocalIntake;
+import dev.agentexecutor.runner.QueuedIntake;
 import dev.agentexecutor.runner.ThreadAdmin;
 import java.time.Clock;
 import java.time.Duration;
@@ -80,6 +84,7 @@ public final class Application implements AutoCloseable {
             "http",
             new HttpApi(
                     runner,
+                    intake(settings),
                     admin,
                     infrastructure.backends.events(),
                     new Readiness(checks, Duration.ofMillis(900)),
@@ -89,6 +94,31 @@ public final class Application implements AutoCloseable {
                     settings.clientApi())
                 .with(new UiRoutes(settings.uiEnabled(), parser)));
     if (worker != null) resources.add("nats-worker", worker);
+  }
+
+  /**
+   * How HTTP jobs run: on the job stream when NATS is configured (any replica's worker takes them),
+   * else in this process with retries through outages.
+   */
+  private JobIntake intake(Settings settings) {
+    Settings.HttpJobs jobs = settings.httpJobs();
+    return infrastructure
+        .nats()
+        .<JobIntake>map(
+            nats ->
+                new QueuedIntake(
+                    new NatsJobQueue(nats),
+                    runner,
+                    infrastructure.backends,
+                    infrastructure.outbox.waiters(),
+                    jobs.resultWait()))
+        .orElseGet(
+            () ->
+                new LocalIntake(
+                    runner,
+                    jobs.resultWait(),
+                    jobs.localRetryMaxAttempts(),
+                    jobs.localRetryBackoff()));
   }
 
   /** Starts the whole service; the returned application is serving when this returns. */

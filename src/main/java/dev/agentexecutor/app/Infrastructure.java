@@ -17,6 +17,8 @@ import dev.agentexecutor.publish.MemoryResultPublisher;
 import dev.agentexecutor.publish.ResultPublisher;
 import dev.agentexecutor.publish.nats.NatsResultPublisher;
 import dev.agentexecutor.runner.Backends;
+import dev.agentexecutor.runner.ResultOutbox;
+import dev.agentexecutor.runner.ResultWaiters;
 import dev.agentexecutor.store.JobStore;
 import dev.agentexecutor.store.MemoryJobStore;
 import dev.agentexecutor.store.RetentionSweeper;
@@ -25,6 +27,7 @@ import dev.agentexecutor.stream.EventStream;
 import dev.agentexecutor.stream.MemoryEventStream;
 import dev.agentexecutor.stream.redis.RedisEventStream;
 import dev.agentexecutor.util.BackgroundRetry;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -41,6 +44,7 @@ final class Infrastructure implements AutoCloseable {
   private static final int MEMORY_EVENTS_PER_THREAD = 100_000;
 
   final Backends backends;
+  final ResultOutbox outbox;
   final List<HealthCheck> healthChecks;
   private final Resources resources = new Resources();
   private final List<HealthCheck> checks = new ArrayList<>();
@@ -48,12 +52,24 @@ final class Infrastructure implements AutoCloseable {
 
   private Infrastructure(Settings settings) {
     Storage storage = storage(settings);
+    EventStream events = events(settings);
+    ResultPublisher results = results(settings);
+    // Results are stored before they are published; the outbox publishes those NATS missed.
+    this.outbox =
+        new ResultOutbox(
+            storage.jobs(),
+            results,
+            new ResultWaiters(),
+            settings.httpJobs().outboxInterval(),
+            Clock.systemUTC());
+    // Without NATS results stay in memory: nothing to relay, and nothing can fail to publish.
+    if (nats != null) resources.add("result-outbox", outbox.start());
     this.backends =
         new Backends(
             storage.checkpoints(),
             storage.jobs(),
-            events(settings),
-            results(settings),
+            events,
+            nats != null ? outbox.publisher() : results,
             storage.cancels());
     this.healthChecks = List.copyOf(checks);
   }

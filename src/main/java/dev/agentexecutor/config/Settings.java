@@ -28,7 +28,63 @@ public record Settings(
     Optional<Nats> nats,
     ClientApi clientApi,
     boolean uiEnabled,
-    AgentSettings agent) {
+    AgentSettings agent,
+    HttpJobs httpJobs) {
+
+  /** Settings from before HTTP jobs' durability settings, which then take their defaults. */
+  public Settings(
+      int port,
+      long maxPayloadBytes,
+      int maxConcurrentHttpJobs,
+      String logLevel,
+      String logFormat,
+      Optional<String> otlpEndpoint,
+      String otelServiceName,
+      ModelSettings model,
+      Limits limits,
+      java.util.List<String> httpToolAllowedHosts,
+      Duration eventRetention,
+      Optional<Postgres> postgres,
+      Optional<Redis> redis,
+      Optional<Nats> nats,
+      ClientApi clientApi,
+      boolean uiEnabled,
+      AgentSettings agent) {
+    this(
+        port,
+        maxPayloadBytes,
+        maxConcurrentHttpJobs,
+        logLevel,
+        logFormat,
+        otlpEndpoint,
+        otelServiceName,
+        model,
+        limits,
+        httpToolAllowedHosts,
+        eventRetention,
+        postgres,
+        redis,
+        nats,
+        clientApi,
+        uiEnabled,
+        agent,
+        HttpJobs.DEFAULTS);
+  }
+
+  /**
+   * How jobs that arrive over HTTP are seen through: how long POST / waits for a result before it
+   * answers 202; without NATS, how often a run that meets a backend outage is tried and the first
+   * delay between tries (doubled per try); with NATS, how often the result outbox looks for results
+   * that could not be published.
+   */
+  public record HttpJobs(
+      Duration resultWait,
+      int localRetryMaxAttempts,
+      Duration localRetryBackoff,
+      Duration outboxInterval) {
+    public static final HttpJobs DEFAULTS =
+        new HttpJobs(Duration.ofSeconds(300), 5, Duration.ofSeconds(5), Duration.ofSeconds(5));
+  }
 
   /** Settings from before the agent's context and MCP settings, which then take their defaults. */
   public Settings(
@@ -513,7 +569,8 @@ public record Settings(
         nats,
         clientApi,
         uiEnabled,
-        agent);
+        agent,
+        httpJobs);
   }
 
   public static Settings fromEnvironment() {

@@ -97,7 +97,12 @@ final class SettingsLoader {
                 intIn("MAX_STREAM_FOLLOWERS", 1, 1_000_000),
                 seconds("STREAM_HEARTBEAT_SECONDS")),
             bool("UI_ENABLED"),
-            agentSettings());
+            agentSettings(),
+            new Settings.HttpJobs(
+                seconds("HTTP_RESULT_WAIT_SECONDS"),
+                intIn("LOCAL_RETRY_MAX_ATTEMPTS", 1, 1_000),
+                seconds("LOCAL_RETRY_BACKOFF_SECONDS"),
+                seconds("RESULT_OUTBOX_INTERVAL_SECONDS")));
     Settings.ModelSettings model = settings.model();
     if (model.initialBackoff().compareTo(model.maxBackoff()) > 0) {
       problems.add(

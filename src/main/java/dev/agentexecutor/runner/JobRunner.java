@@ -41,6 +41,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -132,16 +133,26 @@ public final class JobRunner implements JobExecutor, JobRuns {
    */
   @Override
   public boolean start(Job job, Runnable whenDone) {
+    return start(job, outcome -> whenDone.run());
+  }
+
+  /**
+   * As {@link #start(Job, Runnable)}, handing the outcome to {@code whenDone} on the job's thread,
+   * once the job no longer runs here (so {@code whenDone} may run it again).
+   */
+  public boolean start(Job job, Consumer<Outcome> whenDone) {
     Optional<RunningJobs.Run> claimed = claim(job);
     if (claimed.isEmpty()) return false;
     Thread.ofVirtual()
         .name("job-" + job.jobId())
         .start(
             () -> {
+              Outcome outcome = null;
               try {
-                runClaimed(job, claimed.get());
+                outcome = runClaimed(job, claimed.get());
               } finally {
-                whenDone.run();
+                whenDone.accept(
+                    outcome != null ? outcome : new Outcome.Retry(job.jobId(), "the run failed"));
               }
             });
     return true;
@@ -326,7 +337,7 @@ public final class JobRunner implements JobExecutor, JobRuns {
                       ResultEvents.toJsonNode(finished.event),
                       finished.error,
                       clock.instant()));
-      backends.results().publish(jobId, finished.event);
+      publishStored(jobId, finished.event);
       metrics.jobFinished(finished.status.wireName(), Duration.between(started, clock.instant()));
       log.info("job {}", finished.status.wireName());
       return outcome(finished.status, jobId, finished.event, false);
@@ -371,10 +382,23 @@ public final class JobRunner implements JobExecutor, JobRuns {
                 interrupts, result.usage(), ResultEvents.toJsonNode(event), clock.instant()));
     parked.events.interrupted(jobId, interrupts);
     parked.events.end();
-    backends.results().publish(jobId, event);
+    publishStored(jobId, event);
     metrics.jobInterrupted();
     log.info("job interrupted: waiting for {} decision(s)", result.interrupts().size());
     return new Outcome.Interrupted(jobId, event, false);
+  }
+
+  /**
+   * Publishes a result that is already stored. When the publisher is down the job has still ended:
+   * the result waits in the job store's outbox, and the relay ({@link ResultOutbox}) publishes it
+   * when the publisher is back.
+   */
+  private void publishStored(String jobId, CloudEvent event) {
+    try {
+      backends.results().publish(jobId, event);
+    } catch (BackendUnavailableException e) {
+      log.warn("result stored; it is published from the outbox once possible: {}", e.getMessage());
+    }
   }
 
   private Outcome otherTenant(String jobId) {
@@ -518,7 +542,7 @@ public final class JobRunner implements JobExecutor, JobRuns {
 
   private Outcome replay(JobRecord record) {
     CloudEvent event = ResultEvents.fromJson(record.resultEvent());
-    backends.results().publish(record.jobId(), event);
+    publishStored(record.jobId(), event);
     log.info("job already {}: stored result republished, nothing run", record.status().wireName());
     return outcome(record.status(), record.jobId(), event, true);
   }
@@ -556,23 +580,21 @@ public final class JobRunner implements JobExecutor, JobRuns {
       CloudEvent event =
           ResultEvents.failed(jobId, message, "BackendUnavailable", "", trace.child());
       Instant now = clock.instant();
-      try {
-        backends
-            .jobs()
-            .save(
-                new JobRecord(
-                    jobId,
-                    null,
-                    JobStatus.FAILED,
-                    now,
-                    now,
-                    ResultEvents.toJsonNode(event),
-                    message,
-                    tenant));
-      } catch (BackendUnavailableException e) {
-        log.warn("could not store the failed result: {}", e.getMessage());
-      }
-      backends.results().publish(jobId, event);
+      // Stored before it is published, as every result: a published result that is not stored
+      // would leave the job "running" in /state, and a later delivery would run it again.
+      backends
+          .jobs()
+          .save(
+              new JobRecord(
+                  jobId,
+                  null,
+                  JobStatus.FAILED,
+                  now,
+                  now,
+                  ResultEvents.toJsonNode(event),
+                  message,
+                  tenant));
+      publishStored(jobId, event);
       metrics.jobFinished("failed", Duration.ZERO);
       log.error("job given up: {}", message);
       return new Outcome.Failed(jobId, event, false);

@@ -15,9 +15,11 @@ import dev.agentexecutor.observability.BuildInfo;
 import dev.agentexecutor.observability.Metrics;
 import dev.agentexecutor.observability.Readiness;
 import dev.agentexecutor.runner.Caller;
+import dev.agentexecutor.runner.JobIntake;
 import dev.agentexecutor.runner.JobRuns;
 import dev.agentexecutor.runner.Outcome;
 import dev.agentexecutor.runner.Resumption;
+import dev.agentexecutor.runner.Submission;
 import dev.agentexecutor.runner.ThreadAdmin;
 import dev.agentexecutor.stream.EventStream;
 import dev.agentexecutor.stream.StreamedEvent;
@@ -56,6 +58,7 @@ public final class HttpApi implements AutoCloseable {
   private static final String STREAM_ENDED = "agent-executor.stream-ended";
 
   private final JobRuns runs;
+  private final JobIntake intake;
   private final JobParser parser;
   private final ThreadAdmin admin;
   private final EventStream events;
@@ -79,6 +82,7 @@ public final class HttpApi implements AutoCloseable {
 
   public HttpApi(
       JobRuns runs,
+      JobIntake intake,
       ThreadAdmin admin,
       EventStream events,
       Readiness readiness,
@@ -94,6 +98,7 @@ public final class HttpApi implements AutoCloseable {
     this.maxHttpJobs = maxHttpJobs;
     this.httpJobSlots = new java.util.concurrent.Semaphore(maxHttpJobs);
     this.runs = runs;
+    this.intake = intake;
     this.parser = parser;
     this.admin = admin;
     this.events = events;
@@ -243,10 +248,14 @@ public final class HttpApi implements AutoCloseable {
       tooBusy(ctx);
       return;
     }
-    try {
-      respond(ctx, runs.execute(job));
-    } finally {
-      httpJobSlots.release();
+    switch (intake.run(job, httpJobSlots::release)) {
+      case Submission.Done done -> respond(ctx, done.outcome());
+      case Submission.Pending pending -> {
+        // The job goes on (queued for a worker, or still running): where to follow it.
+        ctx.status(202)
+            .header("Location", "/state/" + pending.jobId())
+            .json(Json.object().put("job_id", pending.jobId()).put("status", pending.status()));
+      }
     }
   }
 
@@ -329,13 +338,11 @@ public final class HttpApi implements AutoCloseable {
       tooBusy(ctx);
       return;
     }
-    if (!runs.start(job, httpJobSlots::release)) {
-      httpJobSlots.release();
-      if (!runs.accepting()) shuttingDown(ctx);
-      else error(ctx, 409, "already_running", "job " + job.jobId() + " is already running");
-      return;
+    switch (intake.start(job, httpJobSlots::release)) {
+      case Submission.Done done -> respond(ctx, done.outcome());
+      case Submission.Pending pending ->
+          ctx.json(Json.object().put("thread_id", pending.jobId()).put("status", "started"));
     }
-    ctx.json(Json.object().put("thread_id", job.jobId()).put("status", "started"));
   }
 
   /** POST /jobs/{job_id}/resume {"decisions": [...]}: 202 and the job runs again here. */

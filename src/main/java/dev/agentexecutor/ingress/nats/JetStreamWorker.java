@@ -372,11 +372,29 @@ public final class JetStreamWorker implements AutoCloseable {
           maxDeliver,
           retry.reason());
       metrics.natsMessageFailed();
-      return executor.giveUp(
+      return givenUp(received, job, retry.reason());
+    }
+    return outcome;
+  }
+
+  /**
+   * Records and publishes the failed result of a job given up on. While the job store is down it
+   * cannot be recorded, and this is the message's last delivery: it is tried again, holding the
+   * slot, until it is recorded or the worker stops, because a job without a final record would look
+   * "running" for ever.
+   */
+  private Outcome givenUp(Received received, Job job, String reason) {
+    String why = "gave up after %d deliveries: %s".formatted(maxDeliver, reason);
+    Outcome outcome = executor.giveUp(received.jobId(), job.tenant(), received.trace(), why);
+    for (long attempt = 1; outcome instanceof Outcome.Retry retry && !stopping; attempt++) {
+      Duration delay = NatsConnector.backoff(attempt).plus(nakDelay);
+      log.warn(
+          "the failed result of job {} cannot be stored yet ({}); again in {} ms",
           received.jobId(),
-          job.tenant(),
-          received.trace(),
-          "gave up after %d deliveries: %s".formatted(maxDeliver, retry.reason()));
+          retry.reason(),
+          delay.toMillis());
+      if (!pause(delay)) break;
+      outcome = executor.giveUp(received.jobId(), job.tenant(), received.trace(), why);
     }
     return outcome;
   }

@@ -1,0 +1,82 @@
+package dev.agentexecutor.ingress.nats;
+
+import dev.agentexecutor.core.Tenants;
+import dev.agentexecutor.core.problem.BackendUnavailableException;
+import dev.agentexecutor.job.Job;
+import dev.agentexecutor.nats.NatsConnector;
+import dev.agentexecutor.observability.TraceContext;
+import dev.agentexecutor.runner.JobQueue;
+import dev.agentexecutor.util.Json;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.PublishOptions;
+import io.nats.client.impl.Headers;
+import java.io.IOException;
+
+/**
+ * Puts jobs that arrived over HTTP on the job stream as binary-mode CloudEvents ({@code
+ * dev.my-platform.agent.execute}, the job as sent in the body, the caller's tenant as the {@code
+ * ce-tenant} extension), with {@code Nats-Msg-Id} = the job id, so that a job submitted twice
+ * within the stream's duplicate window is stored once. The subject is the configured NATS_SUBJECT
+ * with its wildcard replaced by the job id ({@code .} becomes {@code _}: a subject token has none).
+ */
+public final class NatsJobQueue implements JobQueue {
+  static final String TYPE = "dev.my-platform.agent.execute";
+  static final String SOURCE = "/agent-executor/http";
+
+  private final NatsConnector connector;
+  private final String subjectPattern;
+  private final String stream;
+
+  public NatsJobQueue(NatsConnector connector) {
+    this.connector = connector;
+    this.subjectPattern = connector.settings().subject();
+    this.stream = connector.settings().streamName();
+  }
+
+  @Override
+  public void enqueue(Job job) {
+    if (!connector.isReady())
+      throw new BackendUnavailableException("nats", connector.status(), null);
+    PublishOptions options =
+        PublishOptions.builder()
+            .messageId(job.jobId())
+            .expectedStream(stream)
+            .streamTimeout(NatsConnector.REQUEST_TIMEOUT)
+            .build();
+    try {
+      connector
+          .jetStream()
+          .publish(subject(job.jobId()), headers(job), Json.writeBytes(job.source()), options);
+    } catch (IOException | JetStreamApiException | IllegalStateException e) {
+      throw new BackendUnavailableException(
+          "nats", "queueing job " + job.jobId() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The subject of a job: every wildcard token of NATS_SUBJECT replaced by its id. */
+  String subject(String jobId) {
+    String token = jobId.replace('.', '_');
+    String[] parts = subjectPattern.split("\\.", -1);
+    for (int i = 0; i < parts.length; i++)
+      if (parts[i].equals("*") || parts[i].equals(">")) parts[i] = token;
+    return String.join(".", parts);
+  }
+
+  private static Headers headers(Job job) {
+    Headers headers =
+        new Headers()
+            .add("Content-Type", "application/json")
+            .add("ce-specversion", "1.0")
+            .add("ce-id", job.jobId())
+            .add("ce-source", SOURCE)
+            .add("ce-type", TYPE)
+            .add("ce-subject", job.jobId())
+            .add("ce-" + Tenants.ATTRIBUTE, job.tenant());
+    TraceContext trace = job.trace();
+    if (trace != null) {
+      headers.add("traceparent", trace.traceparent());
+      if (trace.tracestate() != null) headers.add("tracestate", trace.tracestate());
+    }
+    return headers;
+  }
+}
