@@ -8,6 +8,7 @@ import java.util.UUID;
 /** Builds job CloudEvents the way clients send them. */
 public final class CloudEvents {
   public static final String EXECUTE_TYPE = "dev.my-platform.agent.execute";
+  public static final String CANCEL_TYPE = "dev.my-platform.agent.cancel";
 
   private CloudEvents() {}
 
@@ -21,6 +22,12 @@ public final class CloudEvents {
             .put("datacontenttype", "application/json");
     event.set("data", job);
     return event;
+  }
+
+  /** A structured-mode request to cancel the job: data {job_id, trace_id}. */
+  public static ObjectNode cancel(String jobId) {
+    ObjectNode event = structured(Json.object().put("job_id", jobId).put("trace_id", "t-" + jobId));
+    return event.put("type", CANCEL_TYPE);
   }
 
   /** Headers of a binary-mode event; the body is the job JSON. */
