@@ -1,25 +1,33 @@
 package dev.agentexecutor.cancel;
 
-import java.util.function.Consumer;
+import java.time.Duration;
+import java.util.function.Predicate;
 
 /**
- * Cancel requests that reach every replica of the service: a request for a job is published once
- * and every subscriber (each replica's runner) hears it, so the replica that runs the job stops it
- * whichever replica took the request. Delivery is best effort: a job that runs nowhere just ignores
- * it, and the caller may send it again.
+ * Cancel requests that reach every replica of the service: a request for a job goes to every
+ * subscriber (each replica's runner), the replica that runs the job stops it and says so, and the
+ * sender learns that it did. A request for a job that runs nowhere is answered by nobody.
  */
 public interface CancelSignals extends AutoCloseable {
   /**
-   * Sends a cancel request for the job to every replica, this one included. Throws {@link
-   * dev.agentexecutor.core.problem.BackendUnavailableException} when it cannot be sent.
+   * A request to cancel {@code jobId}, on behalf of {@code tenant} (null: whoever owns it, as in
+   * open mode); a replica stops the job only when its owner is that tenant.
    */
-  void publish(String jobId);
+  record Request(String jobId, String tenant) {}
 
   /**
-   * Calls {@code handler} with the job id of each cancel request from now on (on a thread of the
-   * adapter: it must be quick and must not throw).
+   * Sends the request to every replica, this one included, and waits at most {@code wait} for one
+   * of them to say that it stopped the job. False when none did in time: no replica runs the job
+   * (or it runs for another tenant). Throws {@link
+   * dev.agentexecutor.core.problem.BackendUnavailableException} when it cannot be sent.
    */
-  void subscribe(Consumer<String> handler);
+  boolean request(Request request, Duration wait);
+
+  /**
+   * Calls {@code handler} with every request from now on; it answers true when it stopped a run of
+   * the job (on a thread of the adapter: it must be quick and must not throw).
+   */
+  void subscribe(Predicate<Request> handler);
 
   /** True when requests reach other processes; false when they stay in this one (memory). */
   boolean crossReplica();

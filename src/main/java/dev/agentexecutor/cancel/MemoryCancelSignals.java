@@ -1,8 +1,9 @@
 package dev.agentexecutor.cancel;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,15 +14,15 @@ import org.slf4j.LoggerFactory;
 public final class MemoryCancelSignals implements CancelSignals {
   private static final Logger log = LoggerFactory.getLogger(MemoryCancelSignals.class);
 
-  private final List<Consumer<String>> handlers = new CopyOnWriteArrayList<>();
+  private final List<Predicate<Request>> handlers = new CopyOnWriteArrayList<>();
 
   @Override
-  public void publish(String jobId) {
-    deliver(handlers, jobId);
+  public boolean request(Request request, Duration wait) {
+    return deliver(handlers, request);
   }
 
   @Override
-  public void subscribe(Consumer<String> handler) {
+  public void subscribe(Predicate<Request> handler) {
     handlers.add(handler);
   }
 
@@ -30,14 +31,20 @@ public final class MemoryCancelSignals implements CancelSignals {
     return false;
   }
 
-  /** Hands a request to every handler; one that throws does not keep it from the others. */
-  public static void deliver(List<Consumer<String>> handlers, String jobId) {
-    for (Consumer<String> handler : handlers) {
+  /**
+   * Hands a request to every handler (one that throws does not keep it from the others); true when
+   * one of them stopped the job.
+   */
+  public static boolean deliver(List<Predicate<Request>> handlers, Request request) {
+    boolean stopped = false;
+    for (Predicate<Request> handler : handlers) {
       try {
-        handler.accept(jobId);
+        stopped |= handler.test(request);
       } catch (RuntimeException e) {
-        log.warn("a cancel request for job {} could not be handled: {}", jobId, e.toString());
+        log.warn(
+            "a cancel request for job {} could not be handled: {}", request.jobId(), e.toString());
       }
     }
+    return stopped;
   }
 }

@@ -13,6 +13,7 @@ import dev.agentexecutor.agent.tools.HttpToolClient;
 import dev.agentexecutor.agent.tools.HttpToolPolicy;
 import dev.agentexecutor.agent.tools.mcp.McpConnector;
 import dev.agentexecutor.agent.tools.mcp.McpServerException;
+import dev.agentexecutor.cancel.CancelSignals;
 import dev.agentexecutor.checkpoint.CheckpointIncompatibleException;
 import dev.agentexecutor.config.Settings;
 import dev.agentexecutor.core.problem.BackendUnavailableException;
@@ -106,7 +107,7 @@ public final class JobRunner implements JobExecutor, JobRuns {
             settings.agent(),
             new McpConnector(toolPolicy, settings.agent()));
     // A cancel request taken by any replica reaches the one running the job.
-    backends.cancels().subscribe(this::cancel);
+    backends.cancels().subscribe(this::cancelRequested);
   }
 
   @Override
@@ -253,6 +254,16 @@ public final class JobRunner implements JobExecutor, JobRuns {
     Optional<RunningJobs.Run> run = running.get(jobId);
     run.ifPresent(r -> r.control().cancel("the job was cancelled by request"));
     return run.isPresent();
+  }
+
+  /** A cancel request from any replica: stops the job if it runs here for the tenant named. */
+  private boolean cancelRequested(CancelSignals.Request request) {
+    Optional<RunningJobs.Run> run = running.get(request.jobId());
+    if (run.isEmpty()) return false;
+    if (request.tenant() != null && !run.get().control().tenant().equals(request.tenant()))
+      return false;
+    run.get().control().cancel("the job was cancelled by request");
+    return true;
   }
 
   @Override

@@ -2,12 +2,15 @@ package dev.agentexecutor.runner;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.agentexecutor.cancel.CancelSignals;
 import dev.agentexecutor.checkpoint.Checkpoint;
 import dev.agentexecutor.core.state.AgentState;
 import dev.agentexecutor.job.ResultEvents;
 import dev.agentexecutor.store.JobRecord;
 import dev.agentexecutor.store.JobStatus;
+import dev.agentexecutor.util.Ids;
 import dev.agentexecutor.util.Json;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -16,6 +19,12 @@ import java.util.Optional;
  * answered exactly like one that does not exist.
  */
 public final class ThreadAdmin implements JobCancels {
+  /**
+   * How long a cancel waits for the replica running the job to say it stopped it: a round trip
+   * through PostgreSQL, milliseconds when all is well.
+   */
+  static final Duration ANSWER_WAIT = Duration.ofSeconds(1);
+
   private final Backends backends;
   private final JobRuns runner;
 
@@ -135,10 +144,12 @@ public final class ThreadAdmin implements JobCancels {
   }
 
   /**
-   * Asks the caller's job to stop, wherever it runs: a job running here is cancelled at once; a job
-   * that runs elsewhere (no final record yet, checkpoints in progress) gets a cancel request
-   * through {@link dev.agentexecutor.cancel.CancelSignals}, which the replica running it acts on; a
-   * finished job is not running; an unknown or another tenant's job is not found.
+   * Asks the caller's job to stop, wherever it runs. A job running here is cancelled at once. A
+   * finished one is not running. Otherwise every replica is asked (see {@link CancelSignals}): the
+   * one running the job for the caller's tenant stops it and says so, which the job's first model
+   * call needs, as a job leaves no trace in storage until its first checkpoint. A job known to
+   * storage as in progress (checkpoints, no final record) is reported cancelling even when no
+   * replica answered in time; one nobody knows is not found, as is another tenant's.
    */
   @Override
   public Cancel cancel(String threadId, Caller caller) {
@@ -147,14 +158,20 @@ public final class ThreadAdmin implements JobCancels {
       return new Cancel(Cancel.Kind.CANCELLING, JobStatus.RUNNING.wireName());
     }
     Optional<ObjectNode> state = state(threadId, caller);
-    if (state.isEmpty()) return new Cancel(Cancel.Kind.NOT_FOUND, null);
-    String status = state.get().path("status").asText();
-    if (!JobStatus.RUNNING.wireName().equals(status))
+    String status = state.map(s -> s.path("status").asText()).orElse(null);
+    if (status != null && !JobStatus.RUNNING.wireName().equals(status))
       return new Cancel(Cancel.Kind.NOT_RUNNING, status);
-    // Running, but not here: on another replica (or between deliveries of its message). Without
-    // a shared backend no other replica can hear a request, so there is nothing to stop.
-    if (!backends.cancels().crossReplica()) return new Cancel(Cancel.Kind.NOT_RUNNING, status);
-    backends.cancels().publish(threadId);
-    return new Cancel(Cancel.Kind.CANCELLING, status);
+    CancelSignals signals = backends.cancels();
+    // Without a shared backend no other replica can hear a request: there is nothing to stop.
+    if (signals.crossReplica() && Ids.isValidClientId(threadId)) {
+      CancelSignals.Request request =
+          new CancelSignals.Request(threadId, caller.restricted() ? caller.tenant() : null);
+      if (signals.request(request, ANSWER_WAIT))
+        return new Cancel(Cancel.Kind.CANCELLING, JobStatus.RUNNING.wireName());
+      if (status != null) return new Cancel(Cancel.Kind.CANCELLING, status);
+    }
+    return status == null
+        ? new Cancel(Cancel.Kind.NOT_FOUND, null)
+        : new Cancel(Cancel.Kind.NOT_RUNNING, status);
   }
 }

@@ -9,6 +9,7 @@ import java.util.UUID;
 public final class CloudEvents {
   public static final String EXECUTE_TYPE = "dev.my-platform.agent.execute";
   public static final String RESUME_TYPE = "dev.my-platform.agent.resume";
+  public static final String CANCEL_TYPE = "dev.my-platform.agent.cancel";
 
   private CloudEvents() {}
 
@@ -29,6 +30,12 @@ public final class CloudEvents {
     ObjectNode data = Json.object().put("job_id", jobId).put("trace_id", "trace-resume-" + jobId);
     data.set("decisions", decisions);
     return structured(data).put("type", RESUME_TYPE);
+  }
+
+  /** A structured-mode request to cancel the job: data {job_id, trace_id}. */
+  public static ObjectNode cancel(String jobId) {
+    ObjectNode event = structured(Json.object().put("job_id", jobId).put("trace_id", "t-" + jobId));
+    return event.put("type", CANCEL_TYPE);
   }
 
   /** Headers of a binary-mode event; the body is the job JSON. */

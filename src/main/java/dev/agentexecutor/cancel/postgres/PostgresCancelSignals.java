@@ -1,10 +1,14 @@
 package dev.agentexecutor.cancel.postgres;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentexecutor.cancel.CancelSignals;
 import dev.agentexecutor.cancel.MemoryCancelSignals;
+import dev.agentexecutor.core.Tenants;
 import dev.agentexecutor.postgres.PostgresDatabase;
 import dev.agentexecutor.util.Backoff;
 import dev.agentexecutor.util.Ids;
+import dev.agentexecutor.util.Json;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -15,19 +19,27 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Consumer;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Cancel requests between replicas through PostgreSQL's LISTEN/NOTIFY: a request is a {@code
- * pg_notify} on the schema's channel with the job id as payload, and every replica listens on that
- * channel on a dedicated connection, in a virtual thread that reconnects with the service's backoff
- * when the connection is lost. Requests sent while a replica is reconnecting do not reach it
- * (NOTIFY keeps nothing for sessions that are not listening); a caller may send them again.
+ * Cancel requests between replicas through PostgreSQL's LISTEN/NOTIFY. Every replica listens on the
+ * schema's channel on a dedicated connection, in a virtual thread that reconnects with the
+ * service's backoff when the connection is lost. A request is a {@code pg_notify} on that channel
+ * with {@code {"request", "job_id", "tenant"}} as payload; the replica that stops the job answers
+ * on the same channel with {@code {"answer": request}}, which the sender waits for. Requests sent
+ * while a replica is reconnecting do not reach it (NOTIFY keeps nothing for sessions that are not
+ * listening); a caller may send them again.
  */
 public final class PostgresCancelSignals implements CancelSignals {
   private static final Logger log = LoggerFactory.getLogger(PostgresCancelSignals.class);
@@ -45,7 +57,15 @@ public final class PostgresCancelSignals implements CancelSignals {
 
   private final PostgresDatabase database;
   private final String channel;
-  private final List<Consumer<String>> handlers = new CopyOnWriteArrayList<>();
+
+  /** Longest payload read: a request is far shorter (ids of at most 256 characters). */
+  private static final int MAX_PAYLOAD = 1_000;
+
+  private final List<Predicate<Request>> handlers = new CopyOnWriteArrayList<>();
+
+  /** Requests sent from here that wait for an answer, by request id. */
+  private final Map<String, CompletableFuture<Void>> waiting = new ConcurrentHashMap<>();
+
   private final Thread listener;
   private volatile boolean closed;
   private volatile boolean listening;
@@ -81,14 +101,37 @@ public final class PostgresCancelSignals implements CancelSignals {
   }
 
   @Override
-  public void publish(String jobId) {
-    if (!Ids.isValidClientId(jobId)) throw new IllegalArgumentException("not a job id: " + jobId);
+  public boolean request(Request request, Duration wait) {
+    if (!Ids.isValidClientId(request.jobId()))
+      throw new IllegalArgumentException("not a job id: " + request.jobId());
+    String id = Ids.uuid();
+    ObjectNode payload = Json.object().put("request", id).put("job_id", request.jobId());
+    payload.put("tenant", request.tenant());
+    CompletableFuture<Void> answered = new CompletableFuture<>();
+    waiting.put(id, answered);
+    try {
+      notify(payload);
+      answered.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+      return true;
+    } catch (TimeoutException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("an answer future is only ever completed", e);
+    } finally {
+      waiting.remove(id);
+    }
+  }
+
+  private void notify(ObjectNode payload) {
     database.withConnection(
         "sending a cancel request",
         connection -> {
           try (PreparedStatement notify = connection.prepareStatement("SELECT pg_notify(?, ?)")) {
             notify.setString(1, channel);
-            notify.setString(2, jobId);
+            notify.setString(2, Json.write(payload));
             notify.execute();
             return null;
           }
@@ -96,7 +139,7 @@ public final class PostgresCancelSignals implements CancelSignals {
   }
 
   @Override
-  public void subscribe(Consumer<String> handler) {
+  public void subscribe(Predicate<Request> handler) {
     handlers.add(handler);
   }
 
@@ -138,13 +181,49 @@ public final class PostgresCancelSignals implements CancelSignals {
     listening = false;
   }
 
-  /** Each notification's payload, when it is a job id, goes to every handler. */
+  /**
+   * A request goes to every handler and is answered when one stopped the job; an answer completes
+   * the request it names, if it was sent from here. Anything else is dropped: a notification is
+   * input like any other.
+   */
   private void receive(PGNotification[] notifications) {
     if (notifications == null) return;
     for (PGNotification notification : notifications) {
-      String jobId = notification.getParameter();
-      if (Ids.isValidClientId(jobId)) MemoryCancelSignals.deliver(handlers, jobId);
-      else log.warn("ignored a cancel request whose payload is not a job id");
+      JsonNode payload = payload(notification.getParameter());
+      String answer = payload.path("answer").asText("");
+      String request = payload.path("request").asText("");
+      String jobId = payload.path("job_id").asText("");
+      JsonNode tenant = payload.path("tenant");
+      if (!answer.isEmpty()) {
+        CompletableFuture<Void> sent = waiting.get(answer);
+        if (sent != null) sent.complete(null);
+      } else if (!request.isEmpty()
+          && request.length() <= 64
+          && Ids.isValidClientId(jobId)
+          && (tenant.isNull() || (tenant.isTextual() && Tenants.isValid(tenant.asText())))) {
+        Request cancel = new Request(jobId, tenant.isNull() ? null : tenant.asText());
+        if (MemoryCancelSignals.deliver(handlers, cancel)) answer(request);
+      } else {
+        log.warn("ignored a notification on {} that is no cancel request", channel);
+      }
+    }
+  }
+
+  private static JsonNode payload(String text) {
+    if (text == null || text.length() > MAX_PAYLOAD) return Json.object();
+    try {
+      JsonNode node = Json.parse(text);
+      return node != null && node.isObject() ? node : Json.object();
+    } catch (RuntimeException e) {
+      return Json.object();
+    }
+  }
+
+  private void answer(String request) {
+    try {
+      notify(Json.object().put("answer", request));
+    } catch (RuntimeException e) {
+      log.warn("could not answer cancel request {}: {}", request, e.toString());
     }
   }
 

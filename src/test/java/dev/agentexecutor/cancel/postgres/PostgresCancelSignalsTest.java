@@ -3,6 +3,7 @@ package dev.agentexecutor.cancel.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.agentexecutor.cancel.CancelSignals.Request;
 import dev.agentexecutor.postgres.PostgresDatabase;
 import dev.agentexecutor.testkit.NatsTestKit;
 import dev.agentexecutor.testkit.PostgresTestSchema;
@@ -16,18 +17,24 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Cancel requests through LISTEN/NOTIFY on a real PostgreSQL: every listener of the schema hears a
- * request, listeners of another schema do not, a payload that is no job id is dropped, and a
- * listener whose connection is killed listens again.
+ * request and the sender learns whether one of them stopped the job; listeners of another schema
+ * hear nothing; a payload that is no request is dropped; a listener whose connection is killed
+ * listens again.
  */
 class PostgresCancelSignalsTest {
   @RegisterExtension static final PostgresTestSchema PG = new PostgresTestSchema("cancel");
 
   private static final Duration WAIT = Duration.ofSeconds(10);
 
-  private PostgresCancelSignals listening(PostgresDatabase database, List<String> heard)
-      throws Exception {
+  /** A replica that hears requests and says it stopped the jobs named in {@code runsHere}. */
+  private PostgresCancelSignals listening(
+      PostgresDatabase database, List<Request> heard, String... runsHere) throws Exception {
     PostgresCancelSignals signals = PG.closeAfterAll(PostgresCancelSignals.start(database));
-    signals.subscribe(heard::add);
+    signals.subscribe(
+        request -> {
+          heard.add(request);
+          return List.of(runsHere).contains(request.jobId());
+        });
     NatsTestKit.await("the listener", WAIT, signals::listening);
     return signals;
   }
@@ -42,46 +49,56 @@ class PostgresCancelSignalsTest {
             PostgresDatabase.connect(
                 PostgresTestSchema.settings(
                     otherSchema, PostgresTestSchema.USER, PostgresTestSchema.PORT)));
-    List<String> first = new CopyOnWriteArrayList<>();
-    List<String> second = new CopyOnWriteArrayList<>();
-    List<String> elsewhere = new CopyOnWriteArrayList<>();
+    List<Request> first = new CopyOnWriteArrayList<>();
+    List<Request> second = new CopyOnWriteArrayList<>();
+    List<Request> elsewhere = new CopyOnWriteArrayList<>();
     PostgresCancelSignals a = listening(database, first);
-    listening(PG.database(), second);
-    listening(other, elsewhere);
+    listening(PG.database(), second, "job-1");
+    listening(other, elsewhere, "job-1", "job-2");
 
-    a.publish("job-1");
+    boolean stopped = a.request(new Request("job-1", "acme"), WAIT);
+    boolean nobody = a.request(new Request("job-2", null), Duration.ofMillis(300));
 
-    NatsTestKit.await("both replicas", WAIT, () -> first.size() == 1 && second.size() == 1);
-    assertThat(first).containsExactly("job-1");
-    assertThat(second).containsExactly("job-1");
-    Thread.sleep(300);
+    assertThat(stopped).as("the second replica runs job-1 and says so").isTrue();
+    assertThat(nobody).as("no replica of this schema runs job-2").isFalse();
+    NatsTestKit.await("both replicas", WAIT, () -> first.size() == 2 && second.size() == 2);
+    assertThat(first).containsExactly(new Request("job-1", "acme"), new Request("job-2", null));
+    assertThat(second).containsExactlyElementsOf(first);
     assertThat(elsewhere).isEmpty();
   }
 
   @Test
-  void aPayloadThatIsNoJobIdIsDroppedAndNeverSent() throws Exception {
+  void aPayloadThatIsNoRequestIsDroppedAndABadJobIdIsNeverSent() throws Exception {
     PostgresDatabase database = PG.database();
-    List<String> heard = new CopyOnWriteArrayList<>();
+    List<Request> heard = new CopyOnWriteArrayList<>();
     PostgresCancelSignals signals = listening(database, heard);
-    try (Connection admin = PostgresTestSchema.admin();
-        PreparedStatement notify = admin.prepareStatement("SELECT pg_notify(?, ?)")) {
-      notify.setString(1, PostgresCancelSignals.channel(database.schema()));
-      notify.setString(2, "'; DROP TABLE jobs; --");
-      notify.execute();
+    for (String payload :
+        List.of(
+            "'; DROP TABLE jobs; --",
+            "{\"request\": \"r1\", \"job_id\": \"a b\"}",
+            "{\"request\": \"r2\", \"job_id\": \"job-3\", \"tenant\": \"no/tenant\"}",
+            "[1, 2]",
+            "{\"answer\": 42}")) {
+      try (Connection admin = PostgresTestSchema.admin();
+          PreparedStatement notify = admin.prepareStatement("SELECT pg_notify(?, ?)")) {
+        notify.setString(1, PostgresCancelSignals.channel(database.schema()));
+        notify.setString(2, payload);
+        notify.execute();
+      }
     }
-    signals.publish("job-after");
+    signals.request(new Request("job-after", null), Duration.ofMillis(100));
 
     NatsTestKit.await("the valid request", WAIT, () -> !heard.isEmpty());
-    assertThat(heard).containsExactly("job-after");
-    assertThatThrownBy(() -> signals.publish("bad id"))
+    assertThat(heard).containsExactly(new Request("job-after", null));
+    assertThatThrownBy(() -> signals.request(new Request("bad id", null), WAIT))
         .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void aListenerWhoseConnectionIsKilledListensAgain() throws Exception {
     PostgresDatabase database = PG.database();
-    List<String> heard = new CopyOnWriteArrayList<>();
-    PostgresCancelSignals signals = listening(database, heard);
+    List<Request> heard = new CopyOnWriteArrayList<>();
+    PostgresCancelSignals signals = listening(database, heard, "job-2");
 
     String listenerPid =
         "SELECT pid::text FROM pg_stat_activity WHERE application_name ="
@@ -99,10 +116,8 @@ class PostgresCancelSignalsTest {
           Object now = PostgresTestSchema.queryValue(listenerPid);
           return now != null && !now.equals(before) && signals.listening();
         });
-    signals.publish("job-2");
-
-    NatsTestKit.await("the request after the reconnect", WAIT, () -> !heard.isEmpty());
-    assertThat(heard).containsExactly("job-2");
+    assertThat(signals.request(new Request("job-2", null), WAIT)).isTrue();
+    assertThat(heard).containsExactly(new Request("job-2", null));
   }
 
   @Test

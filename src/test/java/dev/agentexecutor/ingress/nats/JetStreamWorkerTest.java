@@ -7,6 +7,7 @@ import dev.agentexecutor.job.JobParser;
 import dev.agentexecutor.nats.NatsConnector;
 import dev.agentexecutor.observability.Metrics;
 import dev.agentexecutor.runner.Outcome;
+import dev.agentexecutor.runner.ThreadAdmin;
 import dev.agentexecutor.testkit.NatsTestKit;
 import dev.agentexecutor.util.Json;
 import io.nats.client.Connection;
@@ -118,6 +119,48 @@ class JetStreamWorkerTest {
     assertThat(executor.executed).hasSize(1);
     assertThat(count(metrics, "agent_executor_nats_messages_failed")).isEqualTo(3);
     assertThat(count(metrics, "agent_executor_nats_messages_processed")).isEqualTo(4);
+  }
+
+  @Test
+  void aCancelRequestIsHandedOverWithItsTenantAndAckedAndAMalformedOneIsTermedAndRejected()
+      throws Exception {
+    var executor = RecordingExecutor.completing();
+    settings = settings(Duration.ofSeconds(1), 5, Duration.ofMillis(100), 1);
+    var connector = new NatsConnector(settings).start();
+    toClose.add(connector);
+    assertThat(connector.awaitReady(WAIT)).as(connector.status()).isTrue();
+    List<String> cancels = new java.util.concurrent.CopyOnWriteArrayList<>();
+    toClose.add(
+        new JetStreamWorker(
+                connector,
+                JobParser.withDefaultLimits(MAX_PAYLOAD),
+                executor,
+                (jobId, caller) -> {
+                  cancels.add(jobId + "@" + caller.tenant() + (caller.restricted() ? "" : "*"));
+                  return new ThreadAdmin.Cancel(ThreadAdmin.Cancel.Kind.CANCELLING, "running");
+                },
+                metrics)
+            .start());
+    var cancel =
+        Json.object()
+            .put("specversion", "1.0")
+            .put("id", "c-1")
+            .put("source", "/test")
+            .put("type", "dev.my-platform.agent.cancel")
+            .put("tenant", "acme");
+    cancel.putObject("data").put("job_id", "job-9").put("trace_id", "t-9");
+    var malformed = cancel.deepCopy().put("id", "c-2");
+    ((com.fasterxml.jackson.databind.node.ObjectNode) malformed.get("data")).remove("trace_id");
+    publish("cancel", Json.writeBytes(cancel));
+    publish("cancel", Json.writeBytes(malformed));
+
+    awaitAllSettled();
+    Thread.sleep(1_500); // longer than the ack wait: an unacked message would be back by now
+    assertThat(cancels).containsExactly("job-9@acme");
+    assertThat(executor.executed).isEmpty();
+    assertThat(executor.rejected).extracting(e -> e.jobId()).containsExactly("job-9");
+    assertThat(consumer().getRedelivered()).isZero();
+    assertThat(count(metrics, "agent_executor_nats_messages_processed")).isEqualTo(2);
   }
 
   /**
