@@ -78,11 +78,13 @@ public final class RunCommand implements Callable<Integer> {
           app.backends()
               .events()
               .follow(
-                  job.jobId(),
+                  job.threadId(),
                   null,
                   event -> {
                     renderer.render(event.event());
-                    if (event.event().isEnd()) ended.countDown();
+                    if (event.event().isEnd()
+                        && job.jobId().equals(event.event().data().path("job_id").asText()))
+                      ended.countDown();
                   });
       Outcome outcome = app.runner().execute(job);
       ended.await(5, TimeUnit.SECONDS);
@@ -130,6 +132,10 @@ public final class RunCommand implements Callable<Integer> {
       case Outcome.OtherTenant o -> {
         System.err.println(
             "job id " + o.jobId() + " belongs to another tenant's job; choose another id");
+        return 1;
+      }
+      case Outcome.Refused r -> {
+        System.err.println("job refused (" + r.code() + "): " + r.message());
         return 1;
       }
     }

@@ -15,7 +15,6 @@ import dev.agentexecutor.checkpoint.CheckpointIncompatibleException;
 import dev.agentexecutor.config.Settings;
 import dev.agentexecutor.core.problem.BackendUnavailableException;
 import dev.agentexecutor.core.state.AgentState;
-import dev.agentexecutor.core.state.Usage;
 import dev.agentexecutor.job.InvalidJobException;
 import dev.agentexecutor.job.Job;
 import dev.agentexecutor.job.ResultEvents;
@@ -64,6 +63,7 @@ public final class JobRunner implements JobExecutor, JobRuns {
   private final Redactor redactor;
   private final Clock clock;
   private final RunningJobs running = new RunningJobs();
+  private final ThreadStart threads;
 
   public JobRunner(
       Backends backends,
@@ -78,6 +78,7 @@ public final class JobRunner implements JobExecutor, JobRuns {
     this.metrics = metrics;
     this.redactor = redactor;
     this.clock = clock;
+    this.threads = new ThreadStart(backends, running);
     HttpToolPolicy toolPolicy = new HttpToolPolicy(settings.httpToolAllowedHosts());
     HttpToolClient httpTools =
         HttpToolClient.create(toolPolicy, settings.limits().httpToolTimeout());
@@ -153,6 +154,16 @@ public final class JobRunner implements JobExecutor, JobRuns {
   }
 
   @Override
+  public Optional<String> runningThread(String jobId) {
+    return running.get(jobId).map(RunningJobs.Run::threadId);
+  }
+
+  @Override
+  public java.util.List<String> runningOnThread(String threadId) {
+    return running.onThread(threadId);
+  }
+
+  @Override
   public boolean accepting() {
     return running.accepting();
   }
@@ -180,7 +191,7 @@ public final class JobRunner implements JobExecutor, JobRuns {
     RunControl control =
         new RunControl(
             limits.maxSteps(), limits.runTimeout(), limits.tokenBudget(), clock, job.tenant());
-    return running.claim(job.jobId(), control);
+    return running.claim(job.jobId(), job.threadId(), control);
   }
 
   private Outcome runClaimed(Job job, RunningJobs.Run claimed) {
@@ -194,11 +205,13 @@ public final class JobRunner implements JobExecutor, JobRuns {
           && stored.get().resultEvent() != null) {
         return replay(stored.get());
       }
+      ThreadStart.Start start = threads.prepare(job);
+      if (start instanceof ThreadStart.Refused refused) return refuse(job, refused);
       Instant started = clock.instant();
       // No "running" record is written: a running job is visible through its checkpoints
       // (ThreadAdmin), which saves a synchronous database commit on every job.
       log.info("job started");
-      Finished finished = run(job, claimed.control());
+      Finished finished = run(job, claimed.control(), (ThreadStart.Ready) start);
       backends
           .jobs()
           .save(
@@ -218,13 +231,14 @@ public final class JobRunner implements JobExecutor, JobRuns {
           ? new Outcome.Completed(jobId, finished.event, false)
           : new Outcome.Failed(jobId, finished.event, false);
     } catch (ForeignThreadException e) {
+      if (job.joinsThread()) return refuse(job, ThreadStart.unavailable(job));
       return otherTenant(jobId);
     } catch (BackendUnavailableException e) {
-      discardPendingEvents(jobId);
+      discardPendingEvents(job.threadId());
       log.warn("job will be retried: {}", e.getMessage());
       return new Outcome.Retry(jobId, e.getMessage());
     } catch (RunStoppedException e) { // only an abandoned run leaves run() this way
-      discardPendingEvents(jobId);
+      discardPendingEvents(job.threadId());
       log.info(
           "job abandoned ({}); it resumes from its checkpoints when run again", e.getMessage());
       return new Outcome.Retry(jobId, e.getMessage());
@@ -239,12 +253,31 @@ public final class JobRunner implements JobExecutor, JobRuns {
   }
 
   /** Drops the unconfirmed events of a run that stops for a retry; the retry streams anew. */
-  private void discardPendingEvents(String jobId) {
+  private void discardPendingEvents(String threadId) {
     try {
-      backends.events().flush(jobId);
+      backends.events().flush(threadId);
     } catch (BackendUnavailableException e) {
-      log.debug("pending events of {} not confirmed: {}", jobId, e.getMessage());
+      log.debug("pending events of {} not confirmed: {}", threadId, e.getMessage());
     }
+  }
+
+  /**
+   * A job its thread does not take: nothing runs, nothing is stored (the job id stays free for the
+   * same job sent again later) and its failed event is published, naming the problem's code.
+   */
+  private Outcome refuse(Job job, ThreadStart.Refused refused) {
+    CloudEvent event =
+        ResultEvents.failed(
+            job.jobId(),
+            job.threadId(),
+            refused.message(),
+            refused.code().name(),
+            "",
+            job.trace().child());
+    log.warn("job refused by its thread ({}): {}", refused.code(), refused.message());
+    backends.results().publish(job.jobId(), event);
+    return new Outcome.Refused(
+        job.jobId(), event, refused.code(), refused.path(), refused.message());
   }
 
   private record Finished(JobStatus status, CloudEvent event, String error) {}
@@ -253,9 +286,9 @@ public final class JobRunner implements JobExecutor, JobRuns {
    * Runs the agent and turns how it ended into a result event; only backend outages, a foreign
    * thread and abandonment (shutdown) escape, as none of them ends the job.
    */
-  private Finished run(Job job, RunControl control) {
+  private Finished run(Job job, RunControl control, ThreadStart.Ready start) {
     String jobId = job.jobId();
-    StreamingListener events = new StreamingListener(backends.events(), jobId);
+    StreamingListener events = new StreamingListener(backends.events(), job.threadId(), jobId);
     Span span = runtime.tracing().startJob(jobId, job.trace());
     TraceContext outgoing = runtime.tracing().outgoing(span, job.trace());
     Finished finished;
@@ -264,12 +297,19 @@ public final class JobRunner implements JobExecutor, JobRuns {
       RunResult result =
           agent.run(
               new RunRequest(
-                  job.threadId(), jobId, job.input(), Map.of(), control, events, Usage.ZERO));
+                  job.threadId(),
+                  jobId,
+                  job.input(),
+                  Map.of(),
+                  control,
+                  events,
+                  null,
+                  start.forkedState()));
       if (result instanceof RunResult.Parked parked) {
         // The job lifecycle that parks a job and resumes it with decisions is not built yet.
         finished =
             failure(
-                jobId,
+                job,
                 JobStatus.FAILED,
                 "the run stopped to wait for approval of "
                     + parked.interrupts().size()
@@ -284,6 +324,7 @@ public final class JobRunner implements JobExecutor, JobRuns {
                 JobStatus.COMPLETED,
                 ResultEvents.completed(
                     jobId,
+                    job.threadId(),
                     output,
                     result.usage(),
                     ((RunResult.Finished) result).structuredResponse(),
@@ -295,8 +336,7 @@ public final class JobRunner implements JobExecutor, JobRuns {
     } catch (McpServerException e) {
       log.warn("job cannot run: {}", e.getMessage());
       finished =
-          failure(
-              jobId, JobStatus.FAILED, shortMessage(e.getMessage()), "McpServerError", outgoing);
+          failure(job, JobStatus.FAILED, shortMessage(e.getMessage()), "McpServerError", outgoing);
     } catch (BackendUnavailableException | ForeignThreadException e) {
       span.end();
       throw e; // no error or end event: a retry streams anew, and a foreign thread is not ours to
@@ -308,16 +348,16 @@ public final class JobRunner implements JobExecutor, JobRuns {
       }
       JobStatus status =
           e.kind() == RunStoppedException.Kind.CANCELLED ? JobStatus.CANCELLED : JobStatus.FAILED;
-      finished = failure(jobId, status, shortMessage(e.getMessage()), e.errorType(), outgoing);
+      finished = failure(job, status, shortMessage(e.getMessage()), e.errorType(), outgoing);
     } catch (ModelException e) {
       log.warn("job failed: the model call failed", e);
       finished =
-          failure(jobId, JobStatus.FAILED, shortMessage(e.getMessage()), "ModelError", outgoing);
+          failure(job, JobStatus.FAILED, shortMessage(e.getMessage()), "ModelError", outgoing);
     } catch (CheckpointIncompatibleException e) {
       log.warn("job cannot run: {}", e.getMessage()); // not a fault of this service: no stack trace
       finished =
           failure(
-              jobId,
+              job,
               JobStatus.FAILED,
               shortMessage(e.getMessage()),
               "CheckpointIncompatible",
@@ -326,7 +366,7 @@ public final class JobRunner implements JobExecutor, JobRuns {
       log.error("job failed unexpectedly", e);
       finished =
           failure(
-              jobId,
+              job,
               JobStatus.FAILED,
               "the job failed unexpectedly ("
                   + e.getClass().getSimpleName()
@@ -348,8 +388,11 @@ public final class JobRunner implements JobExecutor, JobRuns {
    * the service log: result events go to every consumer of the status stream.
    */
   private Finished failure(
-      String jobId, JobStatus status, String message, String type, TraceContext trace) {
-    return new Finished(status, ResultEvents.failed(jobId, message, type, "", trace), message);
+      Job job, JobStatus status, String message, String type, TraceContext trace) {
+    return new Finished(
+        status,
+        ResultEvents.failed(job.jobId(), job.threadId(), message, type, "", trace),
+        message);
   }
 
   private String shortMessage(String message) {

@@ -32,6 +32,12 @@ public interface JobRuns {
   /** The tenant of the job running here under that id, if one is. */
   Optional<String> runningTenant(String jobId);
 
+  /** The thread of the job running here under that id, if one is. */
+  Optional<String> runningThread(String jobId);
+
+  /** The ids of the jobs running here on the thread. */
+  java.util.List<String> runningOnThread(String threadId);
+
   /** False once shutdown began: no job is started or run any more. */
   boolean accepting();
 }

@@ -1,12 +1,14 @@
 package dev.agentexecutor.runner;
 
+import dev.agentexecutor.core.problem.ProblemCode;
 import io.cloudevents.CloudEvent;
 
 /**
  * How handling a job ended, for the ingress to translate: NATS acks Completed and Failed, terms
- * Rejected and OtherTenant and naks Retry after a backoff; HTTP answers 200 with the result event,
- * 400 for Rejected, 409 for OtherTenant and 503 for Retry. {@code replayed} means the job had
- * already finished and its stored result was published again without running anything.
+ * Rejected, Refused and OtherTenant and naks Retry after a backoff; HTTP answers 200 with the
+ * result event, 400 for Rejected, the problem's status for Refused, 409 for OtherTenant and 503 for
+ * Retry. {@code replayed} means the job had already finished and its stored result was published
+ * again without running anything.
  */
 public sealed interface Outcome {
   String jobId();
@@ -25,6 +27,14 @@ public sealed interface Outcome {
    * should be tried again later (when, is the ingress's policy: NATS backs off per delivery).
    */
   record Retry(String jobId, String reason) implements Outcome {}
+
+  /**
+   * A valid job that its thread does not take as sent ({@code code}: the thread is busy, another
+   * tenant's, or has no such checkpoint to fork from): nothing was run and its failed event is
+   * published. HTTP answers the code's status with the problem, NATS terms the message.
+   */
+  record Refused(String jobId, CloudEvent result, ProblemCode code, String path, String message)
+      implements Outcome {}
 
   /** The same job is running in this process right now. */
   record AlreadyRunning(String jobId) implements Outcome {}

@@ -3,11 +3,13 @@ package dev.agentexecutor.runner;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentexecutor.checkpoint.Checkpoint;
+import dev.agentexecutor.checkpoint.CheckpointSummary;
 import dev.agentexecutor.core.state.AgentState;
 import dev.agentexecutor.job.ResultEvents;
 import dev.agentexecutor.store.JobRecord;
 import dev.agentexecutor.store.JobStatus;
 import dev.agentexecutor.util.Json;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -16,6 +18,9 @@ import java.util.Optional;
  * answered exactly like one that does not exist.
  */
 public final class ThreadAdmin {
+  /** History rows read at a time when looking for a job's checkpoints on its thread. */
+  private static final int HISTORY_PAGE = 100;
+
   private final Backends backends;
   private final JobRuns runner;
 
@@ -41,14 +46,25 @@ public final class ThreadAdmin {
   }
 
   /**
-   * What is known about a thread: the tenant of its job running here, its final record, its newest
-   * orchestrator checkpoint. Its owner is the first of these that exists.
+   * What is known about a thread, or about one job (run) on it: the tenant of its run here, the
+   * final record of the run shown ({@code jobId}: the thread's latest run, or the job asked for),
+   * and its newest orchestrator checkpoint (for a job, the newest it wrote). Its owner is the first
+   * of these that exists.
    */
   public record ThreadView(
       String threadId,
       Optional<String> runningTenant,
       Optional<JobRecord> record,
-      Optional<Checkpoint> latest) {
+      Optional<Checkpoint> latest,
+      String jobId) {
+    public ThreadView(
+        String threadId,
+        Optional<String> runningTenant,
+        Optional<JobRecord> record,
+        Optional<Checkpoint> latest) {
+      this(threadId, runningTenant, record, latest, threadId);
+    }
+
     public Optional<String> owner() {
       return runningTenant
           .or(() -> record.map(JobRecord::tenant))
@@ -65,12 +81,67 @@ public final class ThreadAdmin {
     }
   }
 
-  /** Everything known about the thread, whoever owns it (for access checks and streaming). */
-  public ThreadView view(String threadId) {
-    Optional<String> runningTenant = runner.runningTenant(threadId);
-    Optional<JobRecord> record = backends.jobs().find(threadId);
+  /**
+   * Everything known about {@code id}, whoever owns it (for access checks and streaming): a job
+   * whose thread is another id is shown as that job on its thread; any other id is a thread, shown
+   * with its latest run.
+   */
+  public ThreadView view(String id) {
+    Optional<String> runningThread = runner.runningThread(id);
+    if (runningThread.isPresent() && !runningThread.get().equals(id))
+      return jobView(id, runningThread.get(), Optional.empty());
+    Optional<JobRecord> record = backends.jobs().find(id);
+    Optional<String> recordedThread = record.map(ThreadAdmin::threadOf);
+    if (recordedThread.isPresent() && !recordedThread.get().equals(id))
+      return jobView(id, recordedThread.get(), record);
+    return threadView(id, record);
+  }
+
+  /**
+   * A thread and its latest run: one running here, else the one that wrote its newest checkpoint.
+   */
+  private ThreadView threadView(String threadId, Optional<JobRecord> ownRecord) {
     Optional<Checkpoint> latest = backends.checkpointer().latest(threadId, "");
-    return new ThreadView(threadId, runningTenant, record, latest);
+    List<String> here = runner.runningOnThread(threadId);
+    String shown =
+        !here.isEmpty() ? here.getFirst() : latest.map(Checkpoint::jobId).orElse(threadId);
+    Optional<JobRecord> record = shown.equals(threadId) ? ownRecord : backends.jobs().find(shown);
+    return new ThreadView(threadId, runner.runningTenant(shown), record, latest, shown);
+  }
+
+  private ThreadView jobView(String jobId, String threadId, Optional<JobRecord> record) {
+    Optional<JobRecord> known = record.isPresent() ? record : backends.jobs().find(jobId);
+    return new ThreadView(
+        threadId, runner.runningTenant(jobId), known, newestOfJob(threadId, jobId), jobId);
+  }
+
+  /** The newest orchestrator checkpoint the job wrote on the thread (later runs may follow it). */
+  private Optional<Checkpoint> newestOfJob(String threadId, String jobId) {
+    Optional<Checkpoint> latest = backends.checkpointer().latest(threadId, "");
+    if (latest.isEmpty() || latest.get().jobId().equals(jobId)) return latest;
+    String before = null;
+    while (true) {
+      List<CheckpointSummary> page =
+          backends.checkpointer().history(threadId, before, HISTORY_PAGE);
+      for (CheckpointSummary row : page) {
+        if (row.namespace().isEmpty() && row.jobId().equals(jobId))
+          return backends.checkpointer().get(threadId, "", row.id());
+      }
+      if (page.size() < HISTORY_PAGE) return Optional.empty();
+      before = page.getLast().id();
+    }
+  }
+
+  /**
+   * The thread a finished job ran on, as its result event names it (events written before threads
+   * had several runs name none: the job's own id).
+   */
+  static String threadOf(JobRecord record) {
+    JsonNode thread =
+        record.resultEvent() == null
+            ? null
+            : ResultEvents.data(ResultEvents.fromJson(record.resultEvent())).get("thread_id");
+    return thread != null && thread.isTextual() ? thread.asText() : record.jobId();
   }
 
   /** The thread as the caller may see it: empty when unknown or another tenant's. */
@@ -79,19 +150,14 @@ public final class ThreadAdmin {
     return view.owner().filter(caller::sees).map(owner -> view);
   }
 
-  /** The tenant owning the thread, if the thread exists. */
-  public Optional<String> owner(String threadId) {
-    Optional<String> running = runner.runningTenant(threadId);
-    if (running.isPresent()) return running;
-    Optional<String> recorded = backends.jobs().find(threadId).map(JobRecord::tenant);
-    return recorded.isPresent()
-        ? recorded
-        : backends.checkpointer().latest(threadId, "").map(Checkpoint::tenant);
+  /** The tenant owning the thread (or job), if it exists. */
+  public Optional<String> owner(String id) {
+    return view(id).owner();
   }
 
   /**
-   * {thread_id, status, result, generated_files, error}, or empty for an unknown (or another
-   * tenant's) thread.
+   * {thread_id, job_id, status, result, generated_files, error} of a thread (its latest run) or of
+   * a job, or empty for an unknown (or another tenant's) one.
    */
   public Optional<ObjectNode> state(String threadId, Caller caller) {
     return visible(threadId, caller).map(ThreadAdmin::stateBody);
@@ -104,7 +170,10 @@ public final class ThreadAdmin {
     JobStatus status =
         runningHere || view.record().isEmpty() ? JobStatus.RUNNING : view.record().get().status();
     ObjectNode body =
-        Json.object().put("thread_id", view.threadId()).put("status", status.wireName());
+        Json.object()
+            .put("thread_id", view.threadId())
+            .put("job_id", view.jobId())
+            .put("status", status.wireName());
     JsonNode data =
         view.record()
             .map(JobRecord::resultEvent)
@@ -123,23 +192,37 @@ public final class ThreadAdmin {
     return body;
   }
 
-  public Cleanup cleanup(String threadId, Caller caller) {
-    Optional<String> owner = owner(threadId);
-    if (owner.isPresent() && !caller.sees(owner.get())) return Cleanup.NOT_FOUND;
-    if (runner.isRunning(threadId)) return Cleanup.RUNNING;
-    boolean job = backends.jobs().delete(threadId);
-    boolean checkpoints = backends.checkpointer().deleteThread(threadId);
-    backends.events().delete(threadId);
+  /**
+   * Removes a thread (its checkpoints, events and record), or the record of a job that ran on
+   * another thread; refused while a run of it is running here.
+   */
+  public Cleanup cleanup(String id, Caller caller) {
+    ThreadView view = view(id);
+    if (view.owner().isPresent() && !caller.sees(view.owner().get())) return Cleanup.NOT_FOUND;
+    if (runner.isRunning(id)) return Cleanup.RUNNING;
+    if (!view.threadId().equals(id))
+      return backends.jobs().delete(id) ? Cleanup.REMOVED : Cleanup.NOT_FOUND;
+    if (!runner.runningOnThread(id).isEmpty()) return Cleanup.RUNNING;
+    boolean job = backends.jobs().delete(id);
+    boolean checkpoints = backends.checkpointer().deleteThread(id);
+    backends.events().delete(id);
     return job || checkpoints ? Cleanup.REMOVED : Cleanup.NOT_FOUND;
   }
 
-  /** Asks the caller's job running here to stop at its next step boundary. */
-  public Cancel cancel(String threadId, Caller caller) {
-    Optional<String> runningTenant = runner.runningTenant(threadId);
-    if (runningTenant.isPresent() && caller.sees(runningTenant.get()) && runner.cancel(threadId)) {
-      return new Cancel(Cancel.Kind.CANCELLING, JobStatus.RUNNING.wireName());
+  /**
+   * Asks the caller's job running here to stop at its next step boundary: the job of that id, or
+   * the runs here of the thread of that id.
+   */
+  public Cancel cancel(String id, Caller caller) {
+    List<String> jobs = runner.isRunning(id) ? List.of(id) : runner.runningOnThread(id);
+    boolean cancelling = false;
+    for (String jobId : jobs) {
+      Optional<String> tenant = runner.runningTenant(jobId);
+      if (tenant.isPresent() && caller.sees(tenant.get()) && runner.cancel(jobId))
+        cancelling = true;
     }
-    return state(threadId, caller)
+    if (cancelling) return new Cancel(Cancel.Kind.CANCELLING, JobStatus.RUNNING.wireName());
+    return state(id, caller)
         .map(state -> new Cancel(Cancel.Kind.NOT_RUNNING, state.path("status").asText()))
         .orElse(new Cancel(Cancel.Kind.NOT_FOUND, null));
   }
