@@ -150,6 +150,32 @@ public final class ThreadAdmin {
     return view.owner().filter(caller::sees).map(owner -> view);
   }
 
+  /**
+   * {thread_id, checkpoints: [{checkpoint_id, parent_checkpoint_id, step, node, namespace,
+   * created_at, job_id}], next_before}: one page of the thread's checkpoints, newest first, those
+   * before {@code before} (null: from the newest); {@code next_before} names the next page, null
+   * after the last. Empty for an unknown (or another tenant's) thread.
+   */
+  public Optional<ObjectNode> history(String threadId, String before, int limit, Caller caller) {
+    if (visible(threadId, caller).isEmpty()) return Optional.empty();
+    List<CheckpointSummary> rows = backends.checkpointer().history(threadId, before, limit + 1);
+    ObjectNode body = Json.object().put("thread_id", threadId);
+    var checkpoints = body.putArray("checkpoints");
+    for (CheckpointSummary row : rows.subList(0, Math.min(limit, rows.size()))) {
+      checkpoints
+          .addObject()
+          .put("checkpoint_id", row.id())
+          .put("parent_checkpoint_id", row.parentId())
+          .put("step", row.step())
+          .put("node", row.node())
+          .put("namespace", row.namespace())
+          .put("created_at", row.createdAt() == null ? null : row.createdAt().toString())
+          .put("job_id", row.jobId());
+    }
+    body.put("next_before", rows.size() > limit ? rows.get(limit - 1).id() : null);
+    return Optional.of(body);
+  }
+
   /** The tenant owning the thread (or job), if it exists. */
   public Optional<String> owner(String id) {
     return view(id).owner();

@@ -112,6 +112,8 @@ public enum ProblemCode {
   CHECKPOINT_INCOMPATIBLE(
       409, "The thread's checkpoints were written by another checkpointer or cannot be decoded."),
 
+  QUERY_PARAMETER(
+      "A query parameter is not valid (limit outside its range, before not a checkpoint id)."),
   CHECKPOINT_NOT_FOUND(
       404,
       "checkpoint_id names no orchestrator checkpoint of thread_id (or the thread is unknown)."),

@@ -20,6 +20,7 @@ import dev.agentexecutor.runner.Outcome;
 import dev.agentexecutor.runner.ThreadAdmin;
 import dev.agentexecutor.stream.EventStream;
 import dev.agentexecutor.stream.StreamedEvent;
+import dev.agentexecutor.util.Ids;
 import dev.agentexecutor.util.Json;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -53,6 +54,11 @@ public final class HttpApi implements AutoCloseable {
   private static final String CALLER = "agent-executor.caller";
   private static final String STREAM_ENDED = "agent-executor.stream-ended";
   private static final String STREAM_THREAD = "agent-executor.stream-thread";
+
+  /** Most checkpoints one page of a thread's history holds, and how many when not asked. */
+  private static final int MAX_HISTORY_PAGE = 200;
+
+  private static final int DEFAULT_HISTORY_PAGE = 50;
 
   private final JobRuns runs;
   private final JobParser parser;
@@ -169,6 +175,7 @@ public final class HttpApi implements AutoCloseable {
     for (String prefix : CLIENT_PREFIXES) {
       app.post(prefix + "/invoke", this::invoke);
       app.get(prefix + "/state/{thread_id}", this::state);
+      app.get(prefix + "/threads/{thread_id}/history", this::history);
       app.delete(prefix + "/cleanup/{thread_id}", this::cleanup);
       app.post(prefix + "/cancel/{thread_id}", this::cancel);
       app.wsBeforeUpgrade(prefix + "/stream/{thread_id}", this::beforeWebSocketUpgrade);
@@ -364,6 +371,31 @@ public final class HttpApi implements AutoCloseable {
   private void state(Context ctx) {
     String threadId = ctx.pathParam("thread_id");
     admin.state(threadId, caller(ctx)).ifPresentOrElse(ctx::json, () -> notFound(ctx, threadId));
+  }
+
+  private void history(Context ctx) {
+    String threadId = ctx.pathParam("thread_id");
+    int limit = intParameter(ctx, "limit", DEFAULT_HISTORY_PAGE, 1, MAX_HISTORY_PAGE);
+    String before = ctx.queryParam("before");
+    if (before != null && !Ids.isValidClientId(before)) {
+      throw InvalidJobException.badRequest(
+          ProblemCode.QUERY_PARAMETER, "before", "must be a checkpoint id of the thread");
+    }
+    admin
+        .history(threadId, before, limit, caller(ctx))
+        .ifPresentOrElse(ctx::json, () -> notFound(ctx, threadId));
+  }
+
+  /** A whole number from the query, {@code fallback} when absent; 400 outside min..max. */
+  private static int intParameter(Context ctx, String name, int fallback, int min, int max) {
+    String text = ctx.queryParam(name);
+    if (text == null) return fallback;
+    if (text.matches("\\d{1,9}")) {
+      int value = Integer.parseInt(text);
+      if (value >= min && value <= max) return value;
+    }
+    throw InvalidJobException.badRequest(
+        ProblemCode.QUERY_PARAMETER, name, "must be a whole number from " + min + " to " + max);
   }
 
   private void cleanup(Context ctx) {
