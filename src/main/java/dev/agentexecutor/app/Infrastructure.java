@@ -16,8 +16,11 @@ import dev.agentexecutor.publish.nats.NatsResultPublisher;
 import dev.agentexecutor.runner.Backends;
 import dev.agentexecutor.store.JobStore;
 import dev.agentexecutor.store.MemoryJobStore;
+import dev.agentexecutor.store.MemoryThreadTurns;
 import dev.agentexecutor.store.RetentionSweeper;
+import dev.agentexecutor.store.ThreadTurns;
 import dev.agentexecutor.store.postgres.PostgresJobStore;
+import dev.agentexecutor.store.postgres.PostgresThreadTurns;
 import dev.agentexecutor.stream.EventStream;
 import dev.agentexecutor.stream.MemoryEventStream;
 import dev.agentexecutor.stream.redis.RedisEventStream;
@@ -46,7 +49,12 @@ final class Infrastructure implements AutoCloseable {
   private Infrastructure(Settings settings) {
     Storage storage = storage(settings);
     this.backends =
-        new Backends(storage.checkpoints(), storage.jobs(), events(settings), results(settings));
+        new Backends(
+            storage.checkpoints(),
+            storage.jobs(),
+            events(settings),
+            results(settings),
+            storage.turns());
     this.healthChecks = List.copyOf(checks);
   }
 
@@ -54,7 +62,7 @@ final class Infrastructure implements AutoCloseable {
     return new Infrastructure(settings);
   }
 
-  private record Storage(Checkpointer checkpoints, JobStore jobs) {}
+  private record Storage(Checkpointer checkpoints, JobStore jobs, ThreadTurns turns) {}
 
   private Storage storage(Settings settings) {
     Storage storage;
@@ -77,14 +85,18 @@ final class Infrastructure implements AutoCloseable {
               "postgresql",
               "postgresql",
               () -> (migrated == null || migrated.done()) && database.ping()));
-      storage = new Storage(new PostgresCheckpointer(database), new PostgresJobStore(database));
+      storage =
+          new Storage(
+              new PostgresCheckpointer(database),
+              new PostgresJobStore(database),
+              new PostgresThreadTurns(database));
       log.info(
           "checkpoints and job results: PostgreSQL {} (schema {})",
           Redactor.url(pg.jdbcUrl()),
           pg.schema());
     } else {
       MemoryCheckpointer checkpoints = new MemoryCheckpointer();
-      storage = new Storage(checkpoints, new MemoryJobStore(checkpoints));
+      storage = new Storage(checkpoints, new MemoryJobStore(checkpoints), new MemoryThreadTurns());
       checks.add(HealthCheck.embedded("checkpoints"));
       log.info(
           "checkpoints and job results: in memory (set DATABASE_URL or POSTGRES_HOST for PostgreSQL)");

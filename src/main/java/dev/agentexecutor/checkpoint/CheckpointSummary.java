@@ -4,8 +4,8 @@ import java.time.Instant;
 
 /**
  * One checkpoint of a thread as its history lists it, without its state: where it sits (thread,
- * namespace, id, parent, step), which step of the loop wrote it ({@code node}: {@code model} after
- * a model call, {@code tools} after a batch of tool calls), when, and the job (run) that wrote it.
+ * namespace, id, parent, step), what the loop does next from it, when, and the job (run) that wrote
+ * it.
  */
 public record CheckpointSummary(
     String threadId,
@@ -13,9 +13,17 @@ public record CheckpointSummary(
     String id,
     String parentId,
     int step,
-    String node,
+    Checkpoint.Next next,
     Instant createdAt,
     String jobId) {
+
+  /**
+   * The step of the loop that wrote it: {@code tools} after a batch of tool calls (the model is
+   * next), {@code model} after a model call.
+   */
+  public String node() {
+    return nodeBefore(next);
+  }
 
   /** The loop step a checkpoint with this {@code next} was saved by. */
   public static String nodeBefore(Checkpoint.Next next) {
@@ -29,13 +37,16 @@ public record CheckpointSummary(
         checkpoint.id(),
         checkpoint.parentId(),
         checkpoint.step(),
-        nodeBefore(checkpoint.next()),
+        checkpoint.next(),
         checkpoint.createdAt(),
         checkpoint.jobId());
   }
 
-  /** The same from {@code next} as a checkpoint's metadata stores it (lower case). */
-  public static String nodeBefore(String storedNext) {
-    return "model".equals(storedNext) ? "tools" : "model";
+  /** {@code next} as a checkpoint's metadata stores it (lower case); unknown: the model. */
+  public static Checkpoint.Next next(String storedNext) {
+    for (Checkpoint.Next next : Checkpoint.Next.values()) {
+      if (next.name().equalsIgnoreCase(storedNext)) return next;
+    }
+    return Checkpoint.Next.MODEL;
   }
 }

@@ -86,7 +86,7 @@ public final class RunCommand implements Callable<Integer> {
                         && job.jobId().equals(event.event().data().path("job_id").asText()))
                       ended.countDown();
                   });
-      Outcome outcome = app.runner().execute(job);
+      Outcome outcome = app.runner().executeInTurn(job);
       ended.await(5, TimeUnit.SECONDS);
       follow.close();
       return report(outcome, out);
@@ -132,6 +132,10 @@ public final class RunCommand implements Callable<Integer> {
       case Outcome.OtherTenant o -> {
         System.err.println(
             "job id " + o.jobId() + " belongs to another tenant's job; choose another id");
+        return 1;
+      }
+      case Outcome.Queued q -> {
+        System.err.println("job queued: its thread is busy with " + q.active());
         return 1;
       }
       case Outcome.Refused r -> {

@@ -50,6 +50,15 @@ public record Job(
     this(jobId, traceId, tenant, definition, input, trace, source, null, null, null);
   }
 
+  /**
+   * The job names its thread ({@code thread_id} in its JSON, even its own id): it takes the
+   * thread's turn before it runs (multitask_strategy). A job that names none, or a fork (a new
+   * thread), runs at once as jobs always did.
+   */
+  public boolean namesThread() {
+    return fork == null && source != null && source.hasNonNull("thread_id");
+  }
+
   /** The job runs on a thread it names rather than its own. */
   public boolean joinsThread() {
     return !threadId.equals(jobId);

@@ -17,6 +17,7 @@ import dev.agentexecutor.core.problem.BackendUnavailableException;
 import dev.agentexecutor.core.state.AgentState;
 import dev.agentexecutor.job.InvalidJobException;
 import dev.agentexecutor.job.Job;
+import dev.agentexecutor.job.MultitaskStrategy;
 import dev.agentexecutor.job.ResultEvents;
 import dev.agentexecutor.model.ModelClient;
 import dev.agentexecutor.model.ModelException;
@@ -27,6 +28,7 @@ import dev.agentexecutor.observability.TraceContext;
 import dev.agentexecutor.observability.Tracing;
 import dev.agentexecutor.store.JobRecord;
 import dev.agentexecutor.store.JobStatus;
+import dev.agentexecutor.store.ThreadTurns;
 import io.cloudevents.CloudEvent;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Scope;
@@ -78,7 +80,7 @@ public final class JobRunner implements JobExecutor, JobRuns {
     this.metrics = metrics;
     this.redactor = redactor;
     this.clock = clock;
-    this.threads = new ThreadStart(backends, running);
+    this.threads = new ThreadStart(backends, running, clock);
     HttpToolPolicy toolPolicy = new HttpToolPolicy(settings.httpToolAllowedHosts());
     HttpToolClient httpTools =
         HttpToolClient.create(toolPolicy, settings.limits().httpToolTimeout());
@@ -125,12 +127,36 @@ public final class JobRunner implements JobExecutor, JobRuns {
         .start(
             () -> {
               try {
-                runClaimed(job, claimed.get());
+                untilItsTurn(job, runClaimed(job, claimed.get()));
               } finally {
                 whenDone.run();
               }
             });
     return true;
+  }
+
+  @Override
+  public Outcome executeInTurn(Job job) {
+    return untilItsTurn(job, execute(job));
+  }
+
+  /**
+   * While the job is queued behind another run of its thread, asks for its turn again every {@link
+   * ThreadStart#QUEUE_POLL} (which keeps its place), and runs it when its turn comes; stops asking
+   * when this instance shuts down (the place lapses after {@link ThreadStart#QUEUED_STALE}).
+   */
+  private Outcome untilItsTurn(Job job, Outcome first) {
+    Outcome outcome = first;
+    while (outcome instanceof Outcome.Queued && running.accepting()) {
+      try {
+        Thread.sleep(ThreadStart.QUEUE_POLL);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return outcome;
+      }
+      outcome = execute(job);
+    }
+    return outcome;
   }
 
   /**
@@ -191,7 +217,7 @@ public final class JobRunner implements JobExecutor, JobRuns {
     RunControl control =
         new RunControl(
             limits.maxSteps(), limits.runTimeout(), limits.tokenBudget(), clock, job.tenant());
-    return running.claim(job.jobId(), job.threadId(), control);
+    return running.claim(job.jobId(), job.threadId(), job.namesThread(), control);
   }
 
   private Outcome runClaimed(Job job, RunningJobs.Run claimed) {
@@ -203,10 +229,22 @@ public final class JobRunner implements JobExecutor, JobRuns {
       if (stored.isPresent()
           && stored.get().status().finished()
           && stored.get().resultEvent() != null) {
+        if (job.namesThread()) backends.turns().release(jobId); // in case it ended before that
         return replay(stored.get());
       }
       ThreadStart.Start start = threads.prepare(job);
       if (start instanceof ThreadStart.Refused refused) return refuse(job, refused);
+      if (job.namesThread()) {
+        switch (threads.takeTurn(job, limits.runTimeout())) {
+          case ThreadTurns.Turn.Granted granted -> {}
+          case ThreadTurns.Turn.Busy busy -> {
+            return refuse(job, ThreadStart.busy(job, busy.active()));
+          }
+          case ThreadTurns.Turn.Queued queued -> {
+            return queue(job, queued.active());
+          }
+        }
+      }
       Instant started = clock.instant();
       // No "running" record is written: a running job is visible through its checkpoints
       // (ThreadAdmin), which saves a synchronous database commit on every job.
@@ -224,6 +262,7 @@ public final class JobRunner implements JobExecutor, JobRuns {
                   ResultEvents.toJsonNode(finished.event),
                   finished.error,
                   job.tenant()));
+      if (job.namesThread()) backends.turns().release(jobId); // the next run of the thread may go
       backends.results().publish(jobId, finished.event);
       metrics.jobFinished(finished.status.wireName(), Duration.between(started, clock.instant()));
       log.info("job {}", finished.status.wireName());
@@ -259,6 +298,25 @@ public final class JobRunner implements JobExecutor, JobRuns {
     } catch (BackendUnavailableException e) {
       log.debug("pending events of {} not confirmed: {}", threadId, e.getMessage());
     }
+  }
+
+  /**
+   * A job that waits for its thread: queued (its place kept by the turns), to be asked again. With
+   * multitask_strategy interrupt, the thread's runs here are cancelled first: they stop at their
+   * next step, and the job's turn comes before the others waiting.
+   */
+  private Outcome queue(Job job, java.util.List<String> active) {
+    if (job.multitask() == MultitaskStrategy.INTERRUPT) {
+      for (RunningJobs.Run run : threads.runningHere(job)) {
+        run.control()
+            .cancel(
+                "the job was interrupted by job "
+                    + job.jobId()
+                    + " on its thread (multitask_strategy interrupt)");
+      }
+    }
+    log.info("job queued: thread {} is busy with {}", job.threadId(), active);
+    return new Outcome.Queued(job.jobId(), active);
   }
 
   /**

@@ -14,8 +14,15 @@ public interface JobRuns {
   Outcome execute(Job job);
 
   /**
-   * Starts the job on a thread of its own and returns at once; {@code whenDone} runs when it ends.
-   * False when the job is already running here or this instance is shutting down.
+   * Runs the job to its end, waiting first while it is queued behind another run of its thread
+   * (multitask_strategy enqueue or interrupt): never {@link Outcome.Queued} unless shutting down.
+   */
+  Outcome executeInTurn(Job job);
+
+  /**
+   * Starts the job on a thread of its own and returns at once; {@code whenDone} runs when it ends
+   * (a job queued behind another run of its thread waits for its turn first). False when the job is
+   * already running here or this instance is shutting down.
    */
   boolean start(Job job, Runnable whenDone);
 

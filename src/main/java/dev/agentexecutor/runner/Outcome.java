@@ -36,6 +36,13 @@ public sealed interface Outcome {
   record Refused(String jobId, CloudEvent result, ProblemCode code, String path, String message)
       implements Outcome {}
 
+  /**
+   * The job's thread is busy and its multitask_strategy lets it wait (enqueue, interrupt): it is
+   * queued and runs when it is asked again at its turn. NATS naks it with a delay; HTTP asks again
+   * while the client waits. {@code active}: the runs holding the thread.
+   */
+  record Queued(String jobId, java.util.List<String> active) implements Outcome {}
+
   /** The same job is running in this process right now. */
   record AlreadyRunning(String jobId) implements Outcome {}
 

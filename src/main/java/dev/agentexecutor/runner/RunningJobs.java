@@ -23,8 +23,12 @@ import org.slf4j.LoggerFactory;
 final class RunningJobs {
   private static final Logger log = LoggerFactory.getLogger(RunningJobs.class);
 
-  /** One running job: its thread, its control, and a future completed when its run has ended. */
-  record Run(String threadId, RunControl control, CompletableFuture<Void> ended) {}
+  /**
+   * One running job: its thread, whether it takes the thread's turn (it names its thread), its
+   * control, and a future completed when its run has ended.
+   */
+  record Run(
+      String threadId, boolean takesTurn, RunControl control, CompletableFuture<Void> ended) {}
 
   private final Map<String, Run> byId = new ConcurrentHashMap<>();
 
@@ -34,11 +38,11 @@ final class RunningJobs {
   private volatile boolean accepting = true;
 
   /** The job's run, claimed; empty when the id is running here already or intake is closed. */
-  Optional<Run> claim(String jobId, String threadId, RunControl control) {
+  Optional<Run> claim(String jobId, String threadId, boolean takesTurn, RunControl control) {
     intake.lock();
     try {
       if (!accepting) return Optional.empty();
-      Run run = new Run(threadId, control, new CompletableFuture<>());
+      Run run = new Run(threadId, takesTurn, control, new CompletableFuture<>());
       return byId.putIfAbsent(jobId, run) == null ? Optional.of(run) : Optional.empty();
     } finally {
       intake.unlock();

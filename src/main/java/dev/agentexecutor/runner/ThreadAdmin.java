@@ -8,6 +8,7 @@ import dev.agentexecutor.core.state.AgentState;
 import dev.agentexecutor.job.ResultEvents;
 import dev.agentexecutor.store.JobRecord;
 import dev.agentexecutor.store.JobStatus;
+import dev.agentexecutor.store.ThreadTurns;
 import dev.agentexecutor.util.Json;
 import java.util.List;
 import java.util.Optional;
@@ -18,6 +19,9 @@ import java.util.Optional;
  * answered exactly like one that does not exist.
  */
 public final class ThreadAdmin {
+  /** The status of a job waiting for its thread's turn (multitask_strategy enqueue). */
+  private static final String QUEUED = "queued";
+
   /** History rows read at a time when looking for a job's checkpoints on its thread. */
   private static final int HISTORY_PAGE = 100;
 
@@ -56,19 +60,21 @@ public final class ThreadAdmin {
       Optional<String> runningTenant,
       Optional<JobRecord> record,
       Optional<Checkpoint> latest,
-      String jobId) {
+      String jobId,
+      Optional<ThreadTurns.ThreadRun> queued) {
     public ThreadView(
         String threadId,
         Optional<String> runningTenant,
         Optional<JobRecord> record,
         Optional<Checkpoint> latest) {
-      this(threadId, runningTenant, record, latest, threadId);
+      this(threadId, runningTenant, record, latest, threadId, Optional.empty());
     }
 
     public Optional<String> owner() {
       return runningTenant
           .or(() -> record.map(JobRecord::tenant))
-          .or(() -> latest.map(Checkpoint::tenant));
+          .or(() -> latest.map(Checkpoint::tenant))
+          .or(() -> queued.map(ThreadTurns.ThreadRun::tenant));
     }
 
     public boolean exists() {
@@ -94,6 +100,22 @@ public final class ThreadAdmin {
     Optional<String> recordedThread = record.map(ThreadAdmin::threadOf);
     if (recordedThread.isPresent() && !recordedThread.get().equals(id))
       return jobView(id, recordedThread.get(), record);
+    if (record.isEmpty() && runningThread.isEmpty()) {
+      Optional<ThreadTurns.ThreadRun> waiting =
+          backends
+              .turns()
+              .find(id)
+              .filter(run -> ThreadTurns.ThreadRun.QUEUED.equals(run.status()));
+      if (waiting.isPresent()) {
+        return new ThreadView(
+            waiting.get().threadId(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            id,
+            waiting);
+      }
+    }
     return threadView(id, record);
   }
 
@@ -106,13 +128,19 @@ public final class ThreadAdmin {
     String shown =
         !here.isEmpty() ? here.getFirst() : latest.map(Checkpoint::jobId).orElse(threadId);
     Optional<JobRecord> record = shown.equals(threadId) ? ownRecord : backends.jobs().find(shown);
-    return new ThreadView(threadId, runner.runningTenant(shown), record, latest, shown);
+    return new ThreadView(
+        threadId, runner.runningTenant(shown), record, latest, shown, Optional.empty());
   }
 
   private ThreadView jobView(String jobId, String threadId, Optional<JobRecord> record) {
     Optional<JobRecord> known = record.isPresent() ? record : backends.jobs().find(jobId);
     return new ThreadView(
-        threadId, runner.runningTenant(jobId), known, newestOfJob(threadId, jobId), jobId);
+        threadId,
+        runner.runningTenant(jobId),
+        known,
+        newestOfJob(threadId, jobId),
+        jobId,
+        Optional.empty());
   }
 
   /** The newest orchestrator checkpoint the job wrote on the thread (later runs may follow it). */
@@ -199,7 +227,7 @@ public final class ThreadAdmin {
         Json.object()
             .put("thread_id", view.threadId())
             .put("job_id", view.jobId())
-            .put("status", status.wireName());
+            .put("status", view.queued().isPresent() ? QUEUED : status.wireName());
     JsonNode data =
         view.record()
             .map(JobRecord::resultEvent)

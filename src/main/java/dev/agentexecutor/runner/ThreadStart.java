@@ -1,10 +1,16 @@
 package dev.agentexecutor.runner;
 
 import dev.agentexecutor.checkpoint.Checkpoint;
+import dev.agentexecutor.checkpoint.CheckpointSummary;
 import dev.agentexecutor.core.problem.ProblemCode;
 import dev.agentexecutor.core.state.AgentState;
 import dev.agentexecutor.job.Job;
+import dev.agentexecutor.job.MultitaskStrategy;
 import dev.agentexecutor.store.JobRecord;
+import dev.agentexecutor.store.ThreadTurns;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -16,9 +22,80 @@ final class ThreadStart {
   private final Backends backends;
   private final RunningJobs running;
 
-  ThreadStart(Backends backends, RunningJobs running) {
+  /**
+   * How long a queued job keeps its place without asking again (HTTP asks every {@link
+   * #QUEUE_POLL}, NATS at each redelivery, NATS_NAK_DELAY_SECONDS apart): after that its replica is
+   * taken to be gone and the jobs behind it go on.
+   */
+  static final Duration QUEUED_STALE = Duration.ofSeconds(60);
+
+  /** How often a queued HTTP job asks for its turn again. */
+  static final Duration QUEUE_POLL = Duration.ofMillis(200);
+
+  private final Clock clock;
+
+  ThreadStart(Backends backends, RunningJobs running, Clock clock) {
     this.backends = backends;
     this.running = running;
+    this.clock = clock;
+  }
+
+  /** The thread's turn for a job that names its thread: granted, busy (reject) or queued. */
+  ThreadTurns.Turn takeTurn(Job job, Duration runTimeout) {
+    return backends
+        .turns()
+        .take(
+            new ThreadTurns.TurnRequest(
+                job.threadId(),
+                job.jobId(),
+                job.tenant(),
+                othersActive(job, runTimeout),
+                job.multitask() != MultitaskStrategy.REJECT,
+                job.multitask() == MultitaskStrategy.INTERRUPT,
+                runTimeout.plus(runTimeout.dividedBy(10)),
+                QUEUED_STALE));
+  }
+
+  /** The refusal of a job whose thread is busy (multitask_strategy reject). */
+  static Refused busy(Job job, List<String> active) {
+    return new Refused(
+        ProblemCode.THREAD_BUSY,
+        "$.thread_id",
+        "thread '"
+            + job.threadId()
+            + "' has an active run"
+            + (active.isEmpty() ? "" : " (job " + String.join(", ", active) + ")")
+            + "; send the job later, or with multitask_strategy enqueue or interrupt");
+  }
+
+  /**
+   * A run of the thread that the turns cannot see, because its job named no thread: one running
+   * here, or, elsewhere, the job that wrote the thread's newest checkpoint, when that run has not
+   * ended (not a final answer, no final record) and is younger than the run timeout. Read only for
+   * jobs that name a thread.
+   */
+  boolean othersActive(Job job, Duration runTimeout) {
+    for (String jobId : running.onThread(job.threadId())) {
+      if (jobId.equals(job.jobId())) continue;
+      if (running.get(jobId).map(run -> !run.takesTurn()).orElse(false)) return true;
+    }
+    List<CheckpointSummary> newest = backends.checkpointer().history(job.threadId(), null, 1);
+    if (newest.isEmpty()) return false;
+    CheckpointSummary row = newest.getFirst();
+    if (row.jobId().equals(job.jobId())) return false;
+    if (row.namespace().isEmpty() && row.next() == Checkpoint.Next.DONE) return false;
+    if (row.createdAt() == null || row.createdAt().isBefore(clock.instant().minus(runTimeout)))
+      return false;
+    if (backends.turns().find(row.jobId()).isPresent()) return false; // the turns know it
+    return backends.jobs().find(row.jobId()).map(r -> !r.status().finished()).orElse(true);
+  }
+
+  /** The runs of the thread running here, other than the job's. */
+  List<RunningJobs.Run> runningHere(Job job) {
+    return running.onThread(job.threadId()).stream()
+        .filter(id -> !id.equals(job.jobId()))
+        .flatMap(id -> running.get(id).stream())
+        .toList();
   }
 
   sealed interface Start {}

@@ -95,10 +95,11 @@ public abstract class CheckpointerContract {
                 last.id(),
                 second.id(),
                 last.step(),
-                "model",
+                Checkpoint.Next.DONE,
                 last.createdAt(),
                 last.jobId()));
     assertThat(page.get(0).namespace()).isEqualTo("task:call_1");
+    assertThat(page.get(1).node()).isEqualTo("model");
     assertThat(page.get(2).node()).isEqualTo("tools"); // saved with next = model
     assertThat(checkpointer().history(threadId, first.id(), 3)).isEmpty();
     assertThat(checkpointer().history(newThreadId(), null, 3)).isEmpty();

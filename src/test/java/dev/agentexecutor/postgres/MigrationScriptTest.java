@@ -28,7 +28,8 @@ class MigrationScriptTest {
           "checkpoint_writes",
           "checkpoints",
           "jobs",
-          "schema_migrations");
+          "schema_migrations",
+          "thread_runs");
 
   @Test
   void upOnAnEmptySchemaCreatesTheTablesAndRecordsEachVersion() throws SQLException {
@@ -41,7 +42,7 @@ class MigrationScriptTest {
         .contains(
             "applying 001_create_checkpointer_tables.up.sql", "applying 002_create_jobs.up.sql");
     assertThat(tables(schema)).containsExactlyElementsOf(TABLES);
-    assertThat(versions(schema)).containsExactly("001", "002", "003");
+    assertThat(versions(schema)).containsExactly("001", "002", "003", "006");
     assertThat(queryColumn("SELECT v::text FROM " + schema + ".checkpoint_migrations ORDER BY v"))
         .containsExactly("0", "1", "2", "3", "4", "5", "6", "7", "8", "9");
   }
@@ -67,6 +68,11 @@ class MigrationScriptTest {
     String schema = PG.newSchemaName("down");
     MigrationScript.run(schema);
 
+    MigrationScript.Result downTurns = MigrationScript.run(schema, "down");
+    assertThat(downTurns.exitCode()).as(downTurns.output()).isZero();
+    assertThat(versions(schema)).containsExactly("001", "002", "003");
+    assertThat(tables(schema)).doesNotContain("thread_runs");
+
     MigrationScript.Result down = MigrationScript.run(schema, "down");
     assertThat(down.exitCode()).as(down.output()).isZero();
     assertThat(versions(schema)).containsExactly("001", "002");
@@ -90,7 +96,7 @@ class MigrationScriptTest {
     MigrationScript.Result up = MigrationScript.run(schema, "up");
     assertThat(up.exitCode()).as(up.output()).isZero();
     assertThat(tables(schema)).containsExactlyElementsOf(TABLES);
-    assertThat(versions(schema)).containsExactly("001", "002", "003");
+    assertThat(versions(schema)).containsExactly("001", "002", "003", "006");
   }
 
   @Test
@@ -122,7 +128,7 @@ class MigrationScriptTest {
     assertThat(one.output() + two.output())
         .containsOnlyOnce("applying 001")
         .containsOnlyOnce("applying 002");
-    assertThat(versions(schema)).containsExactly("001", "002", "003");
+    assertThat(versions(schema)).containsExactly("001", "002", "003", "006");
   }
 
   @Test
@@ -142,7 +148,7 @@ class MigrationScriptTest {
 
     assertThat(result.exitCode()).as(result.output()).isZero();
     assertThat(result.output()).doesNotContain("s3cr");
-    assertThat(versions(schema)).containsExactly("001", "002", "003");
+    assertThat(versions(schema)).containsExactly("001", "002", "003", "006");
   }
 
   @Test

@@ -42,7 +42,8 @@ class PostgresMigratorTest {
         .containsExactly(
             "001_create_checkpointer_tables.up.sql",
             "002_create_jobs.up.sql",
-            "003_add_job_tenant.up.sql");
+            "003_add_job_tenant.up.sql",
+            "006_create_thread_runs.up.sql");
   }
 
   @Test
@@ -57,7 +58,7 @@ class PostgresMigratorTest {
               assertThat(status.applied()).isTrue();
               assertThat(status.changed()).isFalse();
             });
-    assertThat(versions(schema)).containsExactly("001", "002", "003");
+    assertThat(versions(schema)).containsExactly("001", "002", "003", "006");
   }
 
   @Test
@@ -77,13 +78,15 @@ class PostgresMigratorTest {
     String schema = PG.newSchemaName("down");
     MigrationScript.run(schema);
 
-    assertThat(migrator(schema).down(1)).extracting(Migration::version).containsExactly("003");
+    assertThat(migrator(schema).down(2))
+        .extracting(Migration::version)
+        .containsExactly("006", "003");
     assertThat(MigrationScript.run(schema, "status").output()).contains("pending");
     assertThat(MigrationScript.run(schema, "up").output())
-        .contains("applying 003_add_job_tenant.up.sql");
+        .contains("applying 003_add_job_tenant.up.sql", "applying 006_create_thread_runs.up.sql");
     assertThat(migrator(schema).down(9))
         .extracting(Migration::version)
-        .containsExactly("003", "002", "001");
+        .containsExactly("006", "003", "002", "001");
     assertThat(tables(schema)).containsExactly("schema_migrations");
   }
 
@@ -95,8 +98,8 @@ class PostgresMigratorTest {
     CompletableFuture<List<Migration>> second =
         CompletableFuture.supplyAsync(() -> migrator(schema).up());
 
-    assertThat(first.join().size() + second.join().size()).isEqualTo(3);
-    assertThat(versions(schema)).containsExactly("001", "002", "003");
+    assertThat(first.join().size() + second.join().size()).isEqualTo(4);
+    assertThat(versions(schema)).containsExactly("001", "002", "003", "006");
   }
 
   @Test

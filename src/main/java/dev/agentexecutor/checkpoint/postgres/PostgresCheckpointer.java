@@ -248,7 +248,7 @@ public final class PostgresCheckpointer implements Checkpointer {
         row.getString(2),
         row.getString(3),
         step != null && step.matches("-?\\d{1,9}") ? Integer.parseInt(step) : 0,
-        CheckpointSummary.nodeBefore(row.getString(5)),
+        CheckpointSummary.next(row.getString(5)),
         instantOrNull(row.getString(6)),
         jobId == null ? threadId : jobId);
   }

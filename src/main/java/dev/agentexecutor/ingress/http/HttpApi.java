@@ -240,7 +240,7 @@ public final class HttpApi implements AutoCloseable {
       return;
     }
     try {
-      respond(ctx, runs.execute(job));
+      respond(ctx, runs.executeInTurn(job));
     } finally {
       httpJobSlots.release();
     }
@@ -288,6 +288,7 @@ public final class HttpApi implements AutoCloseable {
           error(ctx, 409, "already_running", "job " + a.jobId() + " is already running");
       case Outcome.OtherTenant o -> jobIdUnavailable(ctx, o.jobId());
       case Outcome.Refused r -> refused(ctx, r);
+      case Outcome.Queued q -> shuttingDown(ctx); // it stopped waiting for its turn: shutting down
     }
   }
 
