@@ -2,6 +2,7 @@ package dev.agentexecutor.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentexecutor.checkpoint.Checkpoint;
+import dev.agentexecutor.checkpoint.CheckpointSummary;
 import dev.agentexecutor.checkpoint.Checkpointer;
 import dev.agentexecutor.checkpoint.MemoryCheckpointer;
 import dev.agentexecutor.checkpoint.PendingWrite;
@@ -147,6 +148,17 @@ final class RecordedJob {
       public Optional<Checkpoint> latest(String threadId, String namespace) {
         checkpointReads.add(namespace);
         return delegate.latest(threadId, namespace);
+      }
+
+      @Override
+      public Optional<Checkpoint> get(String threadId, String namespace, String checkpointId) {
+        checkpointReads.add(namespace);
+        return delegate.get(threadId, namespace, checkpointId);
+      }
+
+      @Override
+      public List<CheckpointSummary> history(String threadId, String before, int limit) {
+        return delegate.history(threadId, before, limit);
       }
 
       @Override

@@ -20,6 +20,7 @@ final class AgentLoop {
   private final LoopCheckpoints checkpoints;
   private final ModelStep modelStep;
   private final ToolStep toolStep;
+  private Usage usageBase = Usage.ZERO;
 
   /** How a loop ended: with its final state, or parked on interrupts. */
   sealed interface Outcome {
@@ -51,19 +52,41 @@ final class AgentLoop {
   /**
    * The orchestrator's loop for one job: its own run resumed when the thread's latest checkpoint is
    * the job's, else a new turn with {@code input} (a new thread, or the input appended to the
-   * thread's latest state). Null input only resumes.
+   * thread's latest state; on a thread without checkpoints, to {@code forkedState} when the job is
+   * a fork). Null input only resumes. {@code usageAtStart} is the thread's usage when a resumed run
+   * began; null: it is read from the thread's checkpoints. See {@link #usageBase()}.
    */
-  Outcome runTurn(AgentState input, Usage usageAtStart) {
+  Outcome runTurn(AgentState input, Usage usageAtStart, AgentState forkedState) {
     Optional<Checkpoint> saved = checkpoints.latest();
-    if (saved.isPresent() && saved.get().jobId().equals(run.jobId()))
-      return loop(resumed(saved.get(), usageAtStart), true);
+    if (saved.isPresent() && saved.get().jobId().equals(run.jobId())) {
+      usageBase =
+          usageAtStart != null
+              ? usageAtStart
+              : checkpoints
+                  .usageBeforeRun()
+                  .orElse(forkedState == null ? Usage.ZERO : forkedState.usage());
+      return loop(resumed(saved.get(), usageBase), true);
+    }
     if (input == null) {
       throw new IllegalStateException(
           "thread " + run.threadId() + " has no run of job " + run.jobId() + " to resume");
     }
+    if (saved.isEmpty() && forkedState != null) {
+      usageBase = forkedState.usage();
+      return loop(checkpoints.newTurn(checkpoints.start(forkedState), input), false);
+    }
     if (saved.isEmpty()) return loop(checkpoints.start(patched(input)), false);
     checkOwner(saved.get());
+    usageBase = saved.get().state().usage();
     return loop(checkpoints.newTurn(saved.get(), input), false);
+  }
+
+  /**
+   * The thread's usage when this job's run began (after {@link #runTurn}): the result counts only
+   * the tokens above it. Zero on a new thread.
+   */
+  Usage usageBase() {
+    return usageBase;
   }
 
   private Outcome loop(Checkpoint position, boolean resumed) {

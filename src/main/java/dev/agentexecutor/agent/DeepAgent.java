@@ -15,6 +15,7 @@ import dev.agentexecutor.agent.tools.Tool;
 import dev.agentexecutor.agent.tools.WriteTodosTool;
 import dev.agentexecutor.config.Settings;
 import dev.agentexecutor.core.state.AgentState;
+import dev.agentexecutor.core.state.Usage;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -149,18 +150,16 @@ public final class DeepAgent implements AutoCloseable {
    */
   public RunResult run(RunRequest request) {
     RunContext root = RunContext.root(request, RunListener.serialized(request.listener()));
+    AgentLoop loop = new AgentLoop(orchestrator, root, services);
     AgentLoop.Outcome outcome =
-        new AgentLoop(orchestrator, root, services)
-            .runTurn(request.input(), request.usageAtStart());
+        loop.runTurn(request.input(), request.usageAtStart(), request.forkedState());
+    Usage base = loop.usageBase();
     return switch (outcome) {
       case AgentLoop.Outcome.Done done ->
           new RunResult.Finished(
-              done.state(),
-              done.state().usage().minus(request.usageAtStart()),
-              structuredResponse(done.state()));
+              done.state(), done.state().usage().minus(base), structuredResponse(done.state()));
       case AgentLoop.Outcome.Parked parked ->
-          new RunResult.Parked(
-              parked.interrupts(), parked.state(), parked.usage().minus(request.usageAtStart()));
+          new RunResult.Parked(parked.interrupts(), parked.state(), parked.usage().minus(base));
     };
   }
 

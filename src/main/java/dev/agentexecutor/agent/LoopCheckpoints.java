@@ -4,11 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.agentexecutor.agent.run.RunContext;
 import dev.agentexecutor.checkpoint.Checkpoint;
 import dev.agentexecutor.checkpoint.Checkpoint.Next;
+import dev.agentexecutor.checkpoint.CheckpointSummary;
 import dev.agentexecutor.checkpoint.Checkpointer;
 import dev.agentexecutor.checkpoint.PendingWrite;
 import dev.agentexecutor.core.state.AgentState;
 import dev.agentexecutor.core.state.FileData;
 import dev.agentexecutor.core.state.Message;
+import dev.agentexecutor.core.state.Usage;
 import dev.agentexecutor.util.Ids;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,6 +25,9 @@ import java.util.TreeMap;
  * (run) that wrote it. The orchestrator's listener hears each saved state.
  */
 final class LoopCheckpoints {
+  /** History rows read at a time when looking for where a run began. */
+  private static final int HISTORY_PAGE = 50;
+
   private final Checkpointer checkpointer;
   private final RunContext run;
 
@@ -33,6 +38,26 @@ final class LoopCheckpoints {
 
   Optional<Checkpoint> latest() {
     return checkpointer.latest(run.threadId(), run.namespace());
+  }
+
+  /**
+   * The usage of the newest checkpoint of this loop's thread and namespace that another job wrote:
+   * where the run of this job began. Read only when a run resumes (a redelivery), rarely.
+   */
+  Optional<Usage> usageBeforeRun() {
+    String before = null;
+    while (true) {
+      List<CheckpointSummary> page = checkpointer.history(run.threadId(), before, HISTORY_PAGE);
+      for (CheckpointSummary row : page) {
+        if (row.namespace().equals(run.namespace()) && !row.jobId().equals(run.jobId())) {
+          return checkpointer
+              .get(run.threadId(), run.namespace(), row.id())
+              .map(c -> c.state().usage());
+        }
+      }
+      if (page.size() < HISTORY_PAGE) return Optional.empty();
+      before = page.getLast().id();
+    }
   }
 
   /** Where a loop without checkpoints starts: before its first model call. */

@@ -21,8 +21,11 @@ import dev.agentexecutor.runner.ResultOutbox;
 import dev.agentexecutor.runner.ResultWaiters;
 import dev.agentexecutor.store.JobStore;
 import dev.agentexecutor.store.MemoryJobStore;
+import dev.agentexecutor.store.MemoryThreadTurns;
 import dev.agentexecutor.store.RetentionSweeper;
+import dev.agentexecutor.store.ThreadTurns;
 import dev.agentexecutor.store.postgres.PostgresJobStore;
+import dev.agentexecutor.store.postgres.PostgresThreadTurns;
 import dev.agentexecutor.stream.EventStream;
 import dev.agentexecutor.stream.MemoryEventStream;
 import dev.agentexecutor.stream.redis.RedisEventStream;
@@ -70,7 +73,8 @@ final class Infrastructure implements AutoCloseable {
             storage.jobs(),
             events,
             nats != null ? outbox.publisher() : results,
-            storage.cancels());
+            storage.cancels(),
+            storage.turns());
     this.healthChecks = List.copyOf(checks);
   }
 
@@ -78,7 +82,8 @@ final class Infrastructure implements AutoCloseable {
     return new Infrastructure(settings);
   }
 
-  private record Storage(Checkpointer checkpoints, JobStore jobs, CancelSignals cancels) {}
+  private record Storage(
+      Checkpointer checkpoints, JobStore jobs, CancelSignals cancels, ThreadTurns turns) {}
 
   private Storage storage(Settings settings) {
     Storage storage;
@@ -105,7 +110,11 @@ final class Infrastructure implements AutoCloseable {
       CancelSignals cancels =
           resources.add("postgresql-cancel-listener", PostgresCancelSignals.start(database));
       storage =
-          new Storage(new PostgresCheckpointer(database), new PostgresJobStore(database), cancels);
+          new Storage(
+              new PostgresCheckpointer(database),
+              new PostgresJobStore(database),
+              cancels,
+              new PostgresThreadTurns(database));
       log.info(
           "checkpoints and job results: PostgreSQL {} (schema {})",
           Redactor.url(pg.jdbcUrl()),
@@ -113,7 +122,11 @@ final class Infrastructure implements AutoCloseable {
     } else {
       MemoryCheckpointer checkpoints = new MemoryCheckpointer();
       storage =
-          new Storage(checkpoints, new MemoryJobStore(checkpoints), new MemoryCancelSignals());
+          new Storage(
+              checkpoints,
+              new MemoryJobStore(checkpoints),
+              new MemoryCancelSignals(),
+              new MemoryThreadTurns());
       checks.add(HealthCheck.embedded("checkpoints"));
       log.info(
           "checkpoints and job results: in memory (set DATABASE_URL or POSTGRES_HOST for PostgreSQL)");

@@ -17,6 +17,16 @@ public interface Checkpointer {
   /** The newest checkpoint of the thread in that namespace. */
   Optional<Checkpoint> latest(String threadId, String namespace);
 
+  /** The checkpoint of that id in the thread's namespace, if there is one. */
+  Optional<Checkpoint> get(String threadId, String namespace, String checkpointId);
+
+  /**
+   * The thread's checkpoints in every namespace, newest first (by id, which sorts in creation
+   * order), at most {@code limit} of them, only those older than {@code before} when it is not
+   * null. States are not read: this is cheap however large the thread's state is.
+   */
+  List<CheckpointSummary> history(String threadId, String before, int limit);
+
   /** Removes every checkpoint of the thread (all namespaces); false when there was none. */
   boolean deleteThread(String threadId);
 

@@ -2,6 +2,7 @@ package dev.agentexecutor.checkpoint;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,6 +33,28 @@ public final class MemoryCheckpointer implements Checkpointer {
     synchronized (list) { // the synchronized list's own lock: size and get must agree
       return list.isEmpty() ? Optional.empty() : Optional.of(list.get(list.size() - 1));
     }
+  }
+
+  @Override
+  public Optional<Checkpoint> get(String threadId, String namespace, String checkpointId) {
+    return history(threadId, namespace).stream()
+        .filter(checkpoint -> checkpoint.id().equals(checkpointId))
+        .findFirst();
+  }
+
+  @Override
+  public List<CheckpointSummary> history(String threadId, String before, int limit) {
+    Map<String, List<Checkpoint>> thread = threads.get(threadId);
+    if (thread == null) return List.of();
+    List<CheckpointSummary> all = new ArrayList<>();
+    for (String namespace : thread.keySet()) {
+      for (Checkpoint checkpoint : history(threadId, namespace)) {
+        if (before == null || checkpoint.id().compareTo(before) < 0)
+          all.add(CheckpointSummary.of(checkpoint));
+      }
+    }
+    all.sort(Comparator.comparing(CheckpointSummary::id).reversed());
+    return List.copyOf(all.subList(0, Math.min(limit, all.size())));
   }
 
   /** Every checkpoint of the thread in that namespace, oldest first (for tests and tools). */

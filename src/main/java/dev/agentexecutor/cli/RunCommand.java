@@ -78,13 +78,15 @@ public final class RunCommand implements Callable<Integer> {
           app.backends()
               .events()
               .follow(
-                  job.jobId(),
+                  job.threadId(),
                   null,
                   event -> {
                     renderer.render(event.event());
-                    if (event.event().isEnd()) ended.countDown();
+                    if (event.event().isEnd()
+                        && job.jobId().equals(event.event().data().path("job_id").asText()))
+                      ended.countDown();
                   });
-      Outcome outcome = app.runner().execute(job);
+      Outcome outcome = app.runner().executeInTurn(job);
       ended.await(5, TimeUnit.SECONDS);
       follow.close();
       return report(outcome, out);
@@ -145,6 +147,14 @@ public final class RunCommand implements Callable<Integer> {
       case Outcome.OtherTenant o -> {
         System.err.println(
             "job id " + o.jobId() + " belongs to another tenant's job; choose another id");
+        return 1;
+      }
+      case Outcome.Queued q -> {
+        System.err.println("job queued: its thread is busy with " + q.active());
+        return 1;
+      }
+      case Outcome.Refused r -> {
+        System.err.println("job refused (" + r.code() + "): " + r.message());
         return 1;
       }
     }

@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -414,9 +415,21 @@ public final class JobParser {
               ? null
               : DefinitionParser.read(definitionNode, "$.agent_definition", problems);
       if (input != null) problems.addAll(InputPayload.problems(input, "$.input_payload"));
+      ThreadFields thread = threadFields(node, jobId, problems);
       if (!problems.isEmpty()) throw new InvalidJobException(problems, jobId);
       AgentState initial = InputPayload.initialState(input, clock.instant());
-      Job job = new Job(jobId, traceId, tenant, definition, initial, trace(), (ObjectNode) node);
+      Job job =
+          new Job(
+              jobId,
+              traceId,
+              tenant,
+              definition,
+              initial,
+              trace(),
+              (ObjectNode) node,
+              thread.threadId(),
+              thread.fork(),
+              thread.multitask());
       List<Problem> overLimits = InputLimits.problems(input, initial, limits);
       if (!overLimits.isEmpty())
         throw new OverLimitsException(job, new InvalidJobException(overLimits, jobId));
@@ -458,6 +471,48 @@ public final class JobParser {
 
   // ---- job fields ----
 
+  private record ThreadFields(String threadId, Job.ForkPoint fork, MultitaskStrategy multitask) {}
+
+  /**
+   * The optional thread fields: {@code thread_id} and {@code checkpoint_id} (ids of the same safe
+   * alphabet as job_id) and {@code multitask_strategy}. A checkpoint names a point of another
+   * thread to fork from, so it needs a {@code thread_id} other than the job's own id.
+   */
+  private static ThreadFields threadFields(JsonNode node, String jobId, List<Problem> problems) {
+    String threadId = node.hasNonNull("thread_id") ? id(node, "thread_id", problems) : null;
+    String checkpointId =
+        node.hasNonNull("checkpoint_id") ? id(node, "checkpoint_id", problems) : null;
+    Job.ForkPoint fork = null;
+    if (checkpointId != null) {
+      if (!node.hasNonNull("thread_id") || (threadId != null && threadId.equals(jobId))) {
+        problems.add(
+            new Problem(
+                ProblemCode.JOB_FORK_THREAD,
+                "$.checkpoint_id",
+                "needs a thread_id other than the job's own id: a fork reads a checkpoint of"
+                    + " thread_id and writes a new thread named by job_id"));
+      } else if (threadId != null) {
+        fork = new Job.ForkPoint(threadId, checkpointId);
+      }
+    }
+    MultitaskStrategy multitask = MultitaskStrategy.REJECT;
+    JsonNode strategy = node.get("multitask_strategy");
+    if (strategy != null && !strategy.isNull()) {
+      Optional<MultitaskStrategy> known =
+          strategy.isTextual() ? MultitaskStrategy.of(strategy.asText()) : Optional.empty();
+      if (known.isPresent()) {
+        multitask = known.get();
+      } else {
+        problems.add(
+            new Problem(
+                ProblemCode.JOB_MULTITASK_STRATEGY,
+                "$.multitask_strategy",
+                "must be one of reject, enqueue or interrupt"));
+      }
+    }
+    return new ThreadFields(threadId, fork, multitask);
+  }
+
   /** The id at {@code field} when it is one a result event may carry, else null. */
   private static String validIdIn(JsonNode node, String field) {
     JsonNode id = node == null ? null : node.get(field);
@@ -466,10 +521,18 @@ public final class JobParser {
 
   private static String requiredId(JsonNode node, String field, List<Problem> problems) {
     JsonNode value = node.get(field);
-    String path = "$." + field;
     if (value == null || value.isNull()) {
-      problems.add(new Problem(ProblemCode.JOB_FIELD_MISSING, path, "is required"));
-    } else if (!value.isTextual()) {
+      problems.add(new Problem(ProblemCode.JOB_FIELD_MISSING, "$." + field, "is required"));
+      return null;
+    }
+    return id(node, field, problems);
+  }
+
+  /** The id at {@code field} (present), or null with its problem added. */
+  private static String id(JsonNode node, String field, List<Problem> problems) {
+    JsonNode value = node.get(field);
+    String path = "$." + field;
+    if (!value.isTextual()) {
       problems.add(
           new Problem(
               ProblemCode.JOB_FIELD_TYPE,

@@ -56,7 +56,22 @@ public final class ResultEvents {
       Map<String, Usage> usageByNode,
       Map<String, Usage> usageByModel,
       TraceContext trace) {
+    return completed(
+        jobId, null, output, usage, structuredResponse, usageByNode, usageByModel, trace);
+  }
+
+  /** The same, naming the thread the job ran on ({@code thread_id}; none when null). */
+  public static CloudEvent completed(
+      String jobId,
+      String threadId,
+      String output,
+      Usage usage,
+      JsonNode structuredResponse,
+      Map<String, Usage> usageByNode,
+      Map<String, Usage> usageByModel,
+      TraceContext trace) {
     ObjectNode data = Json.object().put("job_id", jobId);
+    if (threadId != null) data.put("thread_id", threadId);
     ObjectNode result = data.putObject("result");
     result.put("output", output);
     result.put("status", "completed");
@@ -69,8 +84,20 @@ public final class ResultEvents {
 
   public static CloudEvent failed(
       String jobId, String message, String type, String stackTrace, TraceContext trace) {
+    return failed(jobId, null, message, type, stackTrace, trace);
+  }
+
+  /** The same, naming the thread the job ran on, or was to run on ({@code thread_id}). */
+  public static CloudEvent failed(
+      String jobId,
+      String threadId,
+      String message,
+      String type,
+      String stackTrace,
+      TraceContext trace) {
     ObjectNode data = Json.object();
     data.put("job_id", jobId);
+    if (threadId != null) data.put("thread_id", threadId);
     ObjectNode error = data.putObject("error");
     error.put("message", message);
     error.put("type", type);

@@ -5,6 +5,8 @@ import dev.agentexecutor.cancel.MemoryCancelSignals;
 import dev.agentexecutor.checkpoint.Checkpointer;
 import dev.agentexecutor.publish.ResultPublisher;
 import dev.agentexecutor.store.JobStore;
+import dev.agentexecutor.store.MemoryThreadTurns;
+import dev.agentexecutor.store.ThreadTurns;
 import dev.agentexecutor.stream.EventStream;
 
 /**
@@ -16,11 +18,12 @@ public record Backends(
     JobStore jobs,
     EventStream events,
     ResultPublisher results,
-    CancelSignals cancels) {
+    CancelSignals cancels,
+    ThreadTurns turns) {
 
-  /** Cancel requests stay in this process. */
+  /** Cancel requests and thread turns stay in this process. */
   public Backends(
       Checkpointer checkpointer, JobStore jobs, EventStream events, ResultPublisher results) {
-    this(checkpointer, jobs, events, results, new MemoryCancelSignals());
+    this(checkpointer, jobs, events, results, new MemoryCancelSignals(), new MemoryThreadTurns());
   }
 }

@@ -22,6 +22,7 @@ import dev.agentexecutor.core.state.Usage;
 import dev.agentexecutor.job.InvalidJobException;
 import dev.agentexecutor.job.Job;
 import dev.agentexecutor.job.JobParser;
+import dev.agentexecutor.job.MultitaskStrategy;
 import dev.agentexecutor.job.ResultEvents;
 import dev.agentexecutor.job.ResumeRequest;
 import dev.agentexecutor.model.ModelClient;
@@ -33,6 +34,7 @@ import dev.agentexecutor.observability.TraceContext;
 import dev.agentexecutor.observability.Tracing;
 import dev.agentexecutor.store.JobRecord;
 import dev.agentexecutor.store.JobStatus;
+import dev.agentexecutor.store.ThreadTurns;
 import dev.agentexecutor.util.Json;
 import io.cloudevents.CloudEvent;
 import io.opentelemetry.api.trace.Span;
@@ -72,6 +74,7 @@ public final class JobRunner implements JobExecutor, JobRuns {
   private final Clock clock;
   private final RunningJobs running = new RunningJobs();
   private final ParkedJobs parked;
+  private final ThreadStart threads;
 
   public JobRunner(
       Backends backends,
@@ -93,6 +96,7 @@ public final class JobRunner implements JobExecutor, JobRuns {
             metrics,
             clock,
             settings.limits().interruptTtl());
+    this.threads = new ThreadStart(backends, running, clock);
     HttpToolPolicy toolPolicy = new HttpToolPolicy(settings.httpToolAllowedHosts());
     HttpToolClient httpTools =
         HttpToolClient.create(toolPolicy, settings.limits().httpToolTimeout());
@@ -150,7 +154,7 @@ public final class JobRunner implements JobExecutor, JobRuns {
             () -> {
               Outcome outcome = null;
               try {
-                outcome = runClaimed(job, claimed.get());
+                outcome = untilItsTurn(job, runClaimed(job, claimed.get()));
               } finally {
                 whenDone.accept(
                     outcome != null ? outcome : new Outcome.Retry(job.jobId(), "the run failed"));
@@ -246,6 +250,30 @@ public final class JobRunner implements JobExecutor, JobRuns {
     return new ExpirySweeper(parked, interval);
   }
 
+  @Override
+  public Outcome executeInTurn(Job job) {
+    return untilItsTurn(job, execute(job));
+  }
+
+  /**
+   * While the job is queued behind another run of its thread, asks for its turn again every {@link
+   * ThreadStart#QUEUE_POLL} (which keeps its place), and runs it when its turn comes; stops asking
+   * when this instance shuts down (the place lapses after {@link ThreadStart#QUEUED_STALE}).
+   */
+  private Outcome untilItsTurn(Job job, Outcome first) {
+    Outcome outcome = first;
+    while (outcome instanceof Outcome.Queued && running.accepting()) {
+      try {
+        Thread.sleep(ThreadStart.QUEUE_POLL);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return outcome;
+      }
+      outcome = execute(job);
+    }
+    return outcome;
+  }
+
   /**
    * Asks a job running here to stop at its next step boundary; false when it is not running here.
    */
@@ -277,6 +305,16 @@ public final class JobRunner implements JobExecutor, JobRuns {
   }
 
   @Override
+  public Optional<String> runningThread(String jobId) {
+    return running.get(jobId).map(RunningJobs.Run::threadId);
+  }
+
+  @Override
+  public java.util.List<String> runningOnThread(String threadId) {
+    return running.onThread(threadId);
+  }
+
+  @Override
   public boolean accepting() {
     return running.accepting();
   }
@@ -304,7 +342,7 @@ public final class JobRunner implements JobExecutor, JobRuns {
     RunControl control =
         new RunControl(
             limits.maxSteps(), limits.runTimeout(), limits.tokenBudget(), clock, job.tenant());
-    return running.claim(job.jobId(), control);
+    return running.claim(job.jobId(), job.threadId(), job.namesThread(), control);
   }
 
   private Outcome runClaimed(Job job, RunningJobs.Run claimed) {
@@ -313,7 +351,24 @@ public final class JobRunner implements JobExecutor, JobRuns {
       Optional<JobRecord> stored = backends.jobs().find(jobId);
       if (stored.isPresent() && !stored.get().tenant().equals(job.tenant()))
         return otherTenant(jobId);
-      if (stored.isPresent() && replayable(stored.get())) return replay(stored.get());
+      if (stored.isPresent() && replayable(stored.get())) {
+        if (job.namesThread() && stored.get().status().finished())
+          backends.turns().release(jobId); // in case it ended before that
+        return replay(stored.get());
+      }
+      ThreadStart.Start start = threads.prepare(job);
+      if (start instanceof ThreadStart.Refused refused) return refuse(job, refused);
+      if (job.namesThread()) {
+        switch (threads.takeTurn(job, limits.runTimeout())) {
+          case ThreadTurns.Turn.Granted granted -> {}
+          case ThreadTurns.Turn.Busy busy -> {
+            return refuse(job, ThreadStart.busy(job, busy.active()));
+          }
+          case ThreadTurns.Turn.Queued queued -> {
+            return queue(job, queued.active());
+          }
+        }
+      }
       Instant started = clock.instant();
       // A resumed job's record is running with its decisions (see resume); a new job has no
       // record while it runs: it is visible through its checkpoints (ThreadAdmin), which saves a
@@ -336,7 +391,8 @@ public final class JobRunner implements JobExecutor, JobRuns {
                           null,
                           job.tenant()))
               .withJob(job.threadId(), job.source());
-      Ended ended = run(job, claimed.control(), decisions);
+      // A parked run keeps its thread's turn: the thread is busy until the run ends.
+      Ended ended = run(job, claimed.control(), decisions, (ThreadStart.Ready) start);
       if (ended instanceof Parked parked) return park(jobId, base, parked);
       Finished finished = (Finished) ended;
       backends
@@ -348,18 +404,20 @@ public final class JobRunner implements JobExecutor, JobRuns {
                       ResultEvents.toJsonNode(finished.event),
                       finished.error,
                       clock.instant()));
+      if (job.namesThread()) backends.turns().release(jobId); // the next run of the thread may go
       publishStored(jobId, finished.event);
       metrics.jobFinished(finished.status.wireName(), Duration.between(started, clock.instant()));
       log.info("job {}", finished.status.wireName());
       return outcome(finished.status, jobId, finished.event, false);
     } catch (ForeignThreadException e) {
+      if (job.joinsThread()) return refuse(job, ThreadStart.unavailable(job));
       return otherTenant(jobId);
     } catch (BackendUnavailableException e) {
-      discardPendingEvents(jobId);
+      discardPendingEvents(job.threadId());
       log.warn("job will be retried: {}", e.getMessage());
       return new Outcome.Retry(jobId, e.getMessage());
     } catch (RunStoppedException e) { // only an abandoned run leaves run() this way
-      discardPendingEvents(jobId);
+      discardPendingEvents(job.threadId());
       log.info(
           "job abandoned ({}); it resumes from its checkpoints when run again", e.getMessage());
       return new Outcome.Retry(jobId, e.getMessage());
@@ -418,11 +476,11 @@ public final class JobRunner implements JobExecutor, JobRuns {
   }
 
   /** Drops the unconfirmed events of a run that stops for a retry; the retry streams anew. */
-  private void discardPendingEvents(String jobId) {
+  private void discardPendingEvents(String threadId) {
     try {
-      backends.events().flush(jobId);
+      backends.events().flush(threadId);
     } catch (BackendUnavailableException e) {
-      log.debug("pending events of {} not confirmed: {}", jobId, e.getMessage());
+      log.debug("pending events of {} not confirmed: {}", threadId, e.getMessage());
     }
   }
 
@@ -440,12 +498,51 @@ public final class JobRunner implements JobExecutor, JobRuns {
       implements Ended {}
 
   /**
+   * A job that waits for its thread: queued (its place kept by the turns), to be asked again. With
+   * multitask_strategy interrupt, the thread's runs here are cancelled first: they stop at their
+   * next step, and the job's turn comes before the others waiting.
+   */
+  private Outcome queue(Job job, java.util.List<String> active) {
+    if (job.multitask() == MultitaskStrategy.INTERRUPT) {
+      for (RunningJobs.Run run : threads.runningHere(job)) {
+        run.control()
+            .cancel(
+                "the job was interrupted by job "
+                    + job.jobId()
+                    + " on its thread (multitask_strategy interrupt)");
+      }
+    }
+    log.info("job queued: thread {} is busy with {}", job.threadId(), active);
+    return new Outcome.Queued(job.jobId(), active);
+  }
+
+  /**
+   * A job its thread does not take: nothing runs, nothing is stored (the job id stays free for the
+   * same job sent again later) and its failed event is published, naming the problem's code.
+   */
+  private Outcome refuse(Job job, ThreadStart.Refused refused) {
+    CloudEvent event =
+        ResultEvents.failed(
+            job.jobId(),
+            job.threadId(),
+            refused.message(),
+            refused.code().name(),
+            "",
+            job.trace().child());
+    log.warn("job refused by its thread ({}): {}", refused.code(), refused.message());
+    backends.results().publish(job.jobId(), event);
+    return new Outcome.Refused(
+        job.jobId(), event, refused.code(), refused.path(), refused.message());
+  }
+
+  /**
    * Runs the agent and turns how it ended into a result event; only backend outages, a foreign
    * thread and abandonment (shutdown) escape, as none of them ends the job.
    */
-  private Ended run(Job job, RunControl control, Map<String, Decision> decisions) {
+  private Ended run(
+      Job job, RunControl control, Map<String, Decision> decisions, ThreadStart.Ready start) {
     String jobId = job.jobId();
-    StreamingListener events = new StreamingListener(backends.events(), jobId);
+    StreamingListener events = new StreamingListener(backends.events(), job.threadId(), jobId);
     Span span = runtime.tracing().startJob(jobId, job.trace());
     TraceContext outgoing = runtime.tracing().outgoing(span, job.trace());
     Finished finished;
@@ -454,7 +551,14 @@ public final class JobRunner implements JobExecutor, JobRuns {
       RunResult result =
           agent.run(
               new RunRequest(
-                  job.threadId(), jobId, job.input(), decisions, control, events, Usage.ZERO));
+                  job.threadId(),
+                  jobId,
+                  job.input(),
+                  decisions,
+                  control,
+                  events,
+                  null,
+                  start.forkedState()));
       if (result instanceof RunResult.Parked parked) {
         span.setAttribute("agent.status", JobStatus.INTERRUPTED.wireName());
         span.end();
@@ -467,6 +571,7 @@ public final class JobRunner implements JobExecutor, JobRuns {
                 JobStatus.COMPLETED,
                 ResultEvents.completed(
                     jobId,
+                    job.threadId(),
                     output,
                     result.usage(),
                     ((RunResult.Finished) result).structuredResponse(),
@@ -479,8 +584,7 @@ public final class JobRunner implements JobExecutor, JobRuns {
     } catch (McpServerException e) {
       log.warn("job cannot run: {}", e.getMessage());
       finished =
-          failure(
-              jobId, JobStatus.FAILED, shortMessage(e.getMessage()), "McpServerError", outgoing);
+          failure(job, JobStatus.FAILED, shortMessage(e.getMessage()), "McpServerError", outgoing);
     } catch (BackendUnavailableException | ForeignThreadException e) {
       span.end();
       throw e; // no error or end event: a retry streams anew, and a foreign thread is not ours to
@@ -494,16 +598,16 @@ public final class JobRunner implements JobExecutor, JobRuns {
           e.kind() == RunStoppedException.Kind.CANCELLED
               ? cancelled(job, shortMessage(e.getMessage()), outgoing)
               : failure(
-                  jobId, JobStatus.FAILED, shortMessage(e.getMessage()), e.errorType(), outgoing);
+                  job, JobStatus.FAILED, shortMessage(e.getMessage()), e.errorType(), outgoing);
     } catch (ModelException e) {
       log.warn("job failed: the model call failed", e);
       finished =
-          failure(jobId, JobStatus.FAILED, shortMessage(e.getMessage()), "ModelError", outgoing);
+          failure(job, JobStatus.FAILED, shortMessage(e.getMessage()), "ModelError", outgoing);
     } catch (CheckpointIncompatibleException e) {
       log.warn("job cannot run: {}", e.getMessage()); // not a fault of this service: no stack trace
       finished =
           failure(
-              jobId,
+              job,
               JobStatus.FAILED,
               shortMessage(e.getMessage()),
               "CheckpointIncompatible",
@@ -512,7 +616,7 @@ public final class JobRunner implements JobExecutor, JobRuns {
       log.error("job failed unexpectedly", e);
       finished =
           failure(
-              jobId,
+              job,
               JobStatus.FAILED,
               "the job failed unexpectedly ("
                   + e.getClass().getSimpleName()
@@ -534,8 +638,11 @@ public final class JobRunner implements JobExecutor, JobRuns {
    * the service log: result events go to every consumer of the status stream.
    */
   private Finished failure(
-      String jobId, JobStatus status, String message, String type, TraceContext trace) {
-    return new Finished(status, ResultEvents.failed(jobId, message, type, "", trace), message);
+      Job job, JobStatus status, String message, String type, TraceContext trace) {
+    return new Finished(
+        status,
+        ResultEvents.failed(job.jobId(), job.threadId(), message, type, "", trace),
+        message);
   }
 
   /** A cancelled run's result: the cancelled event, on its own subject. */

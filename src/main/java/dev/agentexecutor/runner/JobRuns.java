@@ -15,8 +15,15 @@ public interface JobRuns {
   Outcome execute(Job job);
 
   /**
-   * Starts the job on a thread of its own and returns at once; {@code whenDone} runs when it ends.
-   * False when the job is already running here or this instance is shutting down.
+   * Runs the job to its end, waiting first while it is queued behind another run of its thread
+   * (multitask_strategy enqueue or interrupt): never {@link Outcome.Queued} unless shutting down.
+   */
+  Outcome executeInTurn(Job job);
+
+  /**
+   * Starts the job on a thread of its own and returns at once; {@code whenDone} runs when it ends
+   * (a job queued behind another run of its thread waits for its turn first). False when the job is
+   * already running here or this instance is shutting down.
    */
   boolean start(Job job, Runnable whenDone);
 
@@ -39,6 +46,12 @@ public interface JobRuns {
 
   /** The tenant of the job running here under that id, if one is. */
   Optional<String> runningTenant(String jobId);
+
+  /** The thread of the job running here under that id, if one is. */
+  Optional<String> runningThread(String jobId);
+
+  /** The ids of the jobs running here on the thread. */
+  java.util.List<String> runningOnThread(String threadId);
 
   /** False once shutdown began: no job is started or run any more. */
   boolean accepting();

@@ -105,7 +105,7 @@ public final class LocalIntake implements JobIntake {
             retry.reason(),
             delay.toMillis());
         if (!sleep(delay)) return outcome;
-        outcome = runner.execute(job);
+        outcome = runner.executeInTurn(job);
       }
       return outcome;
     }

@@ -1,13 +1,14 @@
 package dev.agentexecutor.runner;
 
+import dev.agentexecutor.core.problem.ProblemCode;
 import io.cloudevents.CloudEvent;
 
 /**
  * How handling a job ended, for the ingress to translate: NATS acks Completed, Failed, Cancelled,
- * Interrupted and Ignored, terms Rejected and OtherTenant and naks Retry after a backoff; HTTP
- * answers 200 with the result event (the interrupted event too), 400 for Rejected, 409 for
- * OtherTenant and 503 for Retry. {@code replayed} means the job had already finished and its stored
- * result was published again without running anything.
+ * Interrupted and Ignored, terms Rejected, Refused and OtherTenant and naks Retry after a backoff;
+ * HTTP answers 200 with the result event (the interrupted event too), 400 for Rejected, the
+ * problem's status for Refused, 409 for OtherTenant and 503 for Retry. {@code replayed} means the
+ * job had already finished and its stored result was published again without running anything.
  */
 public sealed interface Outcome {
   String jobId();
@@ -42,6 +43,21 @@ public sealed interface Outcome {
    * should be tried again later (when, is the ingress's policy: NATS backs off per delivery).
    */
   record Retry(String jobId, String reason) implements Outcome {}
+
+  /**
+   * A valid job that its thread does not take as sent ({@code code}: the thread is busy, another
+   * tenant's, or has no such checkpoint to fork from): nothing was run and its failed event is
+   * published. HTTP answers the code's status with the problem, NATS terms the message.
+   */
+  record Refused(String jobId, CloudEvent result, ProblemCode code, String path, String message)
+      implements Outcome {}
+
+  /**
+   * The job's thread is busy and its multitask_strategy lets it wait (enqueue, interrupt): it is
+   * queued and runs when it is asked again at its turn. NATS naks it with a delay; HTTP asks again
+   * while the client waits. {@code active}: the runs holding the thread.
+   */
+  record Queued(String jobId, java.util.List<String> active) implements Outcome {}
 
   /** The same job is running in this process right now. */
   record AlreadyRunning(String jobId) implements Outcome {}

@@ -15,15 +15,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The jobs running in this process, by job id: each claimed before it runs and released when it
- * ends. Shutdown closes intake (no claim succeeds afterwards), waits for the running jobs with one
- * deadline, abandons those still running through their run control and joins them.
+ * The jobs running in this process, by job id (and the thread each runs on): each claimed before it
+ * runs and released when it ends. Shutdown closes intake (no claim succeeds afterwards), waits for
+ * the running jobs with one deadline, abandons those still running through their run control and
+ * joins them.
  */
 final class RunningJobs {
   private static final Logger log = LoggerFactory.getLogger(RunningJobs.class);
 
-  /** One running job: its control, and a future completed when its run has ended. */
-  record Run(RunControl control, CompletableFuture<Void> ended) {}
+  /**
+   * One running job: its thread, whether it takes the thread's turn (it names its thread), its
+   * control, and a future completed when its run has ended.
+   */
+  record Run(
+      String threadId, boolean takesTurn, RunControl control, CompletableFuture<Void> ended) {}
 
   private final Map<String, Run> byId = new ConcurrentHashMap<>();
 
@@ -33,11 +38,11 @@ final class RunningJobs {
   private volatile boolean accepting = true;
 
   /** The job's run, claimed; empty when the id is running here already or intake is closed. */
-  Optional<Run> claim(String jobId, RunControl control) {
+  Optional<Run> claim(String jobId, String threadId, boolean takesTurn, RunControl control) {
     intake.lock();
     try {
       if (!accepting) return Optional.empty();
-      Run run = new Run(control, new CompletableFuture<>());
+      Run run = new Run(threadId, takesTurn, control, new CompletableFuture<>());
       return byId.putIfAbsent(jobId, run) == null ? Optional.of(run) : Optional.empty();
     } finally {
       intake.unlock();
@@ -52,6 +57,16 @@ final class RunningJobs {
 
   Optional<Run> get(String jobId) {
     return Optional.ofNullable(byId.get(jobId));
+  }
+
+  /**
+   * The ids of the jobs running here on the thread (a few at most: runs of a thread take turns).
+   */
+  List<String> onThread(String threadId) {
+    return byId.entrySet().stream()
+        .filter(entry -> entry.getValue().threadId().equals(threadId))
+        .map(Map.Entry::getKey)
+        .toList();
   }
 
   int count() {

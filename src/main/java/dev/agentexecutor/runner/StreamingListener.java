@@ -19,13 +19,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Turns what a run does into the streamed events of the wire contract. State events carry what
- * changed since the previous one; the first of a run and the last before {@code end} carry the
+ * Turns what a run does into the streamed events of the wire contract, on its thread's stream
+ * (which several runs may share): every event names the run's {@code job_id}. State events carry
+ * what changed since the previous one; the first of a run and the last before {@code end} carry the
  * whole state (a snapshot), so a client that follows a run, or joins it late, ends with all of it.
  */
 final class StreamingListener implements RunListener {
   private final EventStream stream;
   private final String threadId;
+  private final String jobId;
 
   /**
    * The state the last state event showed (null before the first), and whether it showed all of it.
@@ -34,9 +36,15 @@ final class StreamingListener implements RunListener {
 
   private boolean shownWhole;
 
-  StreamingListener(EventStream stream, String threadId) {
+  StreamingListener(EventStream stream, String threadId, String jobId) {
     this.stream = stream;
     this.threadId = threadId;
+    this.jobId = jobId;
+  }
+
+  /** A run on its own thread (thread id = job id). */
+  StreamingListener(EventStream stream, String threadId) {
+    this(stream, threadId, threadId);
   }
 
   /**
@@ -101,6 +109,7 @@ final class StreamingListener implements RunListener {
   }
 
   private void publishState(AgentState state, ObjectNode data, boolean whole) {
+    data.put("job_id", jobId);
     stream.publishAsync(threadId, new AgentEvent(AgentEvent.STATE_UPDATE, data));
     shown = state;
     shownWhole = whole;
@@ -168,7 +177,8 @@ final class StreamingListener implements RunListener {
     stream.publishAsync(
         threadId,
         new AgentEvent(
-            AgentEvent.ERROR, Json.object().put("error", message).put("context", context)));
+            AgentEvent.ERROR,
+            Json.object().put("error", message).put("context", context).put("job_id", jobId)));
   }
 
   /**
@@ -185,7 +195,7 @@ final class StreamingListener implements RunListener {
   /** Publishes the final event and waits until every event of the run is stored. */
   void end() {
     closingSnapshot();
-    stream.publishAsync(threadId, AgentEvent.end());
+    stream.publishAsync(threadId, AgentEvent.end(jobId));
     stream.flush(threadId);
   }
 }

@@ -4,13 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentexecutor.cancel.CancelSignals;
 import dev.agentexecutor.checkpoint.Checkpoint;
+import dev.agentexecutor.checkpoint.CheckpointSummary;
 import dev.agentexecutor.core.state.AgentState;
 import dev.agentexecutor.job.ResultEvents;
 import dev.agentexecutor.store.JobRecord;
 import dev.agentexecutor.store.JobStatus;
+import dev.agentexecutor.store.ThreadTurns;
 import dev.agentexecutor.util.Ids;
 import dev.agentexecutor.util.Json;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -24,6 +27,12 @@ public final class ThreadAdmin implements JobCancels {
    * through PostgreSQL, milliseconds when all is well.
    */
   static final Duration ANSWER_WAIT = Duration.ofSeconds(1);
+
+  /** The status of a job waiting for its thread's turn (multitask_strategy enqueue). */
+  private static final String QUEUED = "queued";
+
+  /** History rows read at a time when looking for a job's checkpoints on its thread. */
+  private static final int HISTORY_PAGE = 100;
 
   private final Backends backends;
   private final JobRuns runner;
@@ -50,18 +59,31 @@ public final class ThreadAdmin implements JobCancels {
   }
 
   /**
-   * What is known about a thread: the tenant of its job running here, its final record, its newest
-   * orchestrator checkpoint. Its owner is the first of these that exists.
+   * What is known about a thread, or about one job (run) on it: the tenant of its run here, the
+   * final record of the run shown ({@code jobId}: the thread's latest run, or the job asked for),
+   * and its newest orchestrator checkpoint (for a job, the newest it wrote). Its owner is the first
+   * of these that exists.
    */
   public record ThreadView(
       String threadId,
       Optional<String> runningTenant,
       Optional<JobRecord> record,
-      Optional<Checkpoint> latest) {
+      Optional<Checkpoint> latest,
+      String jobId,
+      Optional<ThreadTurns.ThreadRun> queued) {
+    public ThreadView(
+        String threadId,
+        Optional<String> runningTenant,
+        Optional<JobRecord> record,
+        Optional<Checkpoint> latest) {
+      this(threadId, runningTenant, record, latest, threadId, Optional.empty());
+    }
+
     public Optional<String> owner() {
       return runningTenant
           .or(() -> record.map(JobRecord::tenant))
-          .or(() -> latest.map(Checkpoint::tenant));
+          .or(() -> latest.map(Checkpoint::tenant))
+          .or(() -> queued.map(ThreadTurns.ThreadRun::tenant));
     }
 
     public boolean exists() {
@@ -74,12 +96,89 @@ public final class ThreadAdmin implements JobCancels {
     }
   }
 
-  /** Everything known about the thread, whoever owns it (for access checks and streaming). */
-  public ThreadView view(String threadId) {
-    Optional<String> runningTenant = runner.runningTenant(threadId);
-    Optional<JobRecord> record = backends.jobs().find(threadId);
+  /**
+   * Everything known about {@code id}, whoever owns it (for access checks and streaming): a job
+   * whose thread is another id is shown as that job on its thread; any other id is a thread, shown
+   * with its latest run.
+   */
+  public ThreadView view(String id) {
+    Optional<String> runningThread = runner.runningThread(id);
+    if (runningThread.isPresent() && !runningThread.get().equals(id))
+      return jobView(id, runningThread.get(), Optional.empty());
+    Optional<JobRecord> record = backends.jobs().find(id);
+    Optional<String> recordedThread = record.map(ThreadAdmin::threadOf);
+    if (recordedThread.isPresent() && !recordedThread.get().equals(id))
+      return jobView(id, recordedThread.get(), record);
+    if (record.isEmpty() && runningThread.isEmpty()) {
+      Optional<ThreadTurns.ThreadRun> waiting =
+          backends
+              .turns()
+              .find(id)
+              .filter(run -> ThreadTurns.ThreadRun.QUEUED.equals(run.status()));
+      if (waiting.isPresent()) {
+        return new ThreadView(
+            waiting.get().threadId(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            id,
+            waiting);
+      }
+    }
+    return threadView(id, record);
+  }
+
+  /**
+   * A thread and its latest run: one running here, else the one that wrote its newest checkpoint.
+   */
+  private ThreadView threadView(String threadId, Optional<JobRecord> ownRecord) {
     Optional<Checkpoint> latest = backends.checkpointer().latest(threadId, "");
-    return new ThreadView(threadId, runningTenant, record, latest);
+    List<String> here = runner.runningOnThread(threadId);
+    String shown =
+        !here.isEmpty() ? here.getFirst() : latest.map(Checkpoint::jobId).orElse(threadId);
+    Optional<JobRecord> record = shown.equals(threadId) ? ownRecord : backends.jobs().find(shown);
+    return new ThreadView(
+        threadId, runner.runningTenant(shown), record, latest, shown, Optional.empty());
+  }
+
+  private ThreadView jobView(String jobId, String threadId, Optional<JobRecord> record) {
+    Optional<JobRecord> known = record.isPresent() ? record : backends.jobs().find(jobId);
+    return new ThreadView(
+        threadId,
+        runner.runningTenant(jobId),
+        known,
+        newestOfJob(threadId, jobId),
+        jobId,
+        Optional.empty());
+  }
+
+  /** The newest orchestrator checkpoint the job wrote on the thread (later runs may follow it). */
+  private Optional<Checkpoint> newestOfJob(String threadId, String jobId) {
+    Optional<Checkpoint> latest = backends.checkpointer().latest(threadId, "");
+    if (latest.isEmpty() || latest.get().jobId().equals(jobId)) return latest;
+    String before = null;
+    while (true) {
+      List<CheckpointSummary> page =
+          backends.checkpointer().history(threadId, before, HISTORY_PAGE);
+      for (CheckpointSummary row : page) {
+        if (row.namespace().isEmpty() && row.jobId().equals(jobId))
+          return backends.checkpointer().get(threadId, "", row.id());
+      }
+      if (page.size() < HISTORY_PAGE) return Optional.empty();
+      before = page.getLast().id();
+    }
+  }
+
+  /**
+   * The thread a finished job ran on, as its result event names it (events written before threads
+   * had several runs name none: the job's own id).
+   */
+  static String threadOf(JobRecord record) {
+    JsonNode thread =
+        record.resultEvent() == null
+            ? null
+            : ResultEvents.data(ResultEvents.fromJson(record.resultEvent())).get("thread_id");
+    return thread != null && thread.isTextual() ? thread.asText() : record.jobId();
   }
 
   /** The thread as the caller may see it: empty when unknown or another tenant's. */
@@ -88,19 +187,41 @@ public final class ThreadAdmin implements JobCancels {
     return view.owner().filter(caller::sees).map(owner -> view);
   }
 
-  /** The tenant owning the thread, if the thread exists. */
-  public Optional<String> owner(String threadId) {
-    Optional<String> running = runner.runningTenant(threadId);
-    if (running.isPresent()) return running;
-    Optional<String> recorded = backends.jobs().find(threadId).map(JobRecord::tenant);
-    return recorded.isPresent()
-        ? recorded
-        : backends.checkpointer().latest(threadId, "").map(Checkpoint::tenant);
+  /**
+   * {thread_id, checkpoints: [{checkpoint_id, parent_checkpoint_id, step, node, namespace,
+   * created_at, job_id}], next_before}: one page of the thread's checkpoints, newest first, those
+   * before {@code before} (null: from the newest); {@code next_before} names the next page, null
+   * after the last. Empty for an unknown (or another tenant's) thread.
+   */
+  public Optional<ObjectNode> history(String threadId, String before, int limit, Caller caller) {
+    if (visible(threadId, caller).isEmpty()) return Optional.empty();
+    List<CheckpointSummary> rows = backends.checkpointer().history(threadId, before, limit + 1);
+    ObjectNode body = Json.object().put("thread_id", threadId);
+    var checkpoints = body.putArray("checkpoints");
+    for (CheckpointSummary row : rows.subList(0, Math.min(limit, rows.size()))) {
+      checkpoints
+          .addObject()
+          .put("checkpoint_id", row.id())
+          .put("parent_checkpoint_id", row.parentId())
+          .put("step", row.step())
+          .put("node", row.node())
+          .put("namespace", row.namespace())
+          .put("created_at", row.createdAt() == null ? null : row.createdAt().toString())
+          .put("job_id", row.jobId());
+    }
+    body.put("next_before", rows.size() > limit ? rows.get(limit - 1).id() : null);
+    return Optional.of(body);
+  }
+
+  /** The tenant owning the thread (or job), if it exists. */
+  public Optional<String> owner(String id) {
+    return view(id).owner();
   }
 
   /**
-   * {thread_id, status, result, generated_files, error}, with the pending {@code interrupts} of an
-   * interrupted job, or empty for an unknown (or another tenant's) thread.
+   * {thread_id, job_id, status, result, generated_files, error} of a thread (its latest run) or of
+   * a job, with the pending {@code interrupts} of an interrupted job, or empty for an unknown (or
+   * another tenant's) one.
    */
   public Optional<ObjectNode> state(String threadId, Caller caller) {
     return visible(threadId, caller).map(ThreadAdmin::stateBody);
@@ -113,7 +234,10 @@ public final class ThreadAdmin implements JobCancels {
     JobStatus status =
         runningHere || view.record().isEmpty() ? JobStatus.RUNNING : view.record().get().status();
     ObjectNode body =
-        Json.object().put("thread_id", view.threadId()).put("status", status.wireName());
+        Json.object()
+            .put("thread_id", view.threadId())
+            .put("job_id", view.jobId())
+            .put("status", view.queued().isPresent() ? QUEUED : status.wireName());
     JsonNode data =
         view.record()
             .map(JobRecord::resultEvent)
@@ -133,30 +257,43 @@ public final class ThreadAdmin implements JobCancels {
     return body;
   }
 
-  public Cleanup cleanup(String threadId, Caller caller) {
-    Optional<String> owner = owner(threadId);
-    if (owner.isPresent() && !caller.sees(owner.get())) return Cleanup.NOT_FOUND;
-    if (runner.isRunning(threadId)) return Cleanup.RUNNING;
-    boolean job = backends.jobs().delete(threadId);
-    boolean checkpoints = backends.checkpointer().deleteThread(threadId);
-    backends.events().delete(threadId);
+  /**
+   * Removes a thread (its checkpoints, events and record), or the record of a job that ran on
+   * another thread; refused while a run of it is running here.
+   */
+  public Cleanup cleanup(String id, Caller caller) {
+    ThreadView view = view(id);
+    if (view.owner().isPresent() && !caller.sees(view.owner().get())) return Cleanup.NOT_FOUND;
+    if (runner.isRunning(id)) return Cleanup.RUNNING;
+    if (!view.threadId().equals(id))
+      return backends.jobs().delete(id) ? Cleanup.REMOVED : Cleanup.NOT_FOUND;
+    if (!runner.runningOnThread(id).isEmpty()) return Cleanup.RUNNING;
+    boolean job = backends.jobs().delete(id);
+    boolean checkpoints = backends.checkpointer().deleteThread(id);
+    backends.events().delete(id);
     return job || checkpoints ? Cleanup.REMOVED : Cleanup.NOT_FOUND;
   }
 
   /**
-   * Asks the caller's job to stop, wherever it runs. A job running here is cancelled at once. A
-   * finished one is not running. Otherwise every replica is asked (see {@link CancelSignals}): the
-   * one running the job for the caller's tenant stops it and says so, which the job's first model
-   * call needs, as a job leaves no trace in storage until its first checkpoint. A job known to
-   * storage as in progress (checkpoints, no final record) is reported cancelling even when no
-   * replica answered in time; one nobody knows is not found, as is another tenant's.
+   * Asks the caller's job to stop, wherever it runs: the job of that id, or the runs of the thread
+   * of that id. A job running here is cancelled at once. A finished one is not running. Otherwise
+   * every replica is asked (see {@link CancelSignals}): the one running the job for the caller's
+   * tenant stops it and says so, which the job's first model call needs, as a job leaves no trace
+   * in storage until its first checkpoint. A job known to storage as in progress (checkpoints, no
+   * final record) is reported cancelling even when no replica answered in time; one nobody knows is
+   * not found, as is another tenant's.
    */
   @Override
   public Cancel cancel(String threadId, Caller caller) {
-    Optional<String> runningTenant = runner.runningTenant(threadId);
-    if (runningTenant.isPresent() && caller.sees(runningTenant.get()) && runner.cancel(threadId)) {
-      return new Cancel(Cancel.Kind.CANCELLING, JobStatus.RUNNING.wireName());
+    List<String> jobs =
+        runner.isRunning(threadId) ? List.of(threadId) : runner.runningOnThread(threadId);
+    boolean cancelling = false;
+    for (String jobId : jobs) {
+      Optional<String> tenant = runner.runningTenant(jobId);
+      if (tenant.isPresent() && caller.sees(tenant.get()) && runner.cancel(jobId))
+        cancelling = true;
     }
+    if (cancelling) return new Cancel(Cancel.Kind.CANCELLING, JobStatus.RUNNING.wireName());
     Optional<ObjectNode> state = state(threadId, caller);
     String status = state.map(s -> s.path("status").asText()).orElse(null);
     if (status != null && !JobStatus.RUNNING.wireName().equals(status))

@@ -24,6 +24,11 @@ public record AgentEvent(@JsonProperty("event_type") String eventType, JsonNode 
     return new AgentEvent(END, Json.object());
   }
 
+  /** The end of one run (job) on a thread that may hold several: {@code {"job_id": ...}}. */
+  public static AgentEvent end(String jobId) {
+    return new AgentEvent(END, Json.object().put("job_id", jobId));
+  }
+
   @JsonIgnore // a getter to Jackson: without this the wire JSON would gain an "end" field
   public boolean isEnd() {
     return END.equals(eventType);

@@ -27,8 +27,10 @@ public interface EventStream extends AutoCloseable {
 
   /**
    * Delivers every event of the thread after {@code afterId} (null: from the first), then live
-   * ones, until an {@code end} event has been delivered or the subscription is closed. The listener
-   * is called from one thread at a time.
+   * ones, until an {@code end} event that was the newest in the log when read has been delivered (a
+   * thread's runs each end with {@code end}: a follow goes on through an earlier run's end to the
+   * later runs already in the log), or the subscription is closed. The listener is called from one
+   * thread at a time.
    */
   Subscription follow(String threadId, String afterId, Consumer<StreamedEvent> listener);
 

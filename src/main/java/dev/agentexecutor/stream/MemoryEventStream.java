@@ -159,9 +159,11 @@ public final class MemoryEventStream implements EventStream {
           } finally {
             lock.unlock();
           }
-          for (StreamedEvent event : batch) {
-            listener.accept(event);
-            if (event.event().isEnd()) return;
+          for (int i = 0; i < batch.size(); i++) {
+            // A run's end is the end of the follow unless a later run of the thread followed it.
+            boolean last = batch.get(i).event().isEnd() && i == batch.size() - 1;
+            listener.accept(last ? batch.get(i).asLast() : batch.get(i));
+            if (last) return;
           }
         }
       } catch (InterruptedException e) {

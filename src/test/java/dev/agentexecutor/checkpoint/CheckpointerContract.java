@@ -58,6 +58,54 @@ public abstract class CheckpointerContract {
   }
 
   @Test
+  void getReadsAnEarlierCheckpointOfTheThreadWithItsState() {
+    SampleRun run = SampleRun.started(checkpointer(), newThreadId());
+    Checkpoint earlier = run.step();
+    run.step();
+
+    assertThat(checkpointer().get(earlier.threadId(), "", earlier.id())).contains(earlier);
+    assertThat(checkpointer().get(earlier.threadId(), "task:x", earlier.id())).isEmpty();
+    assertThat(checkpointer().get(newThreadId(), "", earlier.id())).isEmpty();
+  }
+
+  @Test
+  void historyListsEveryNamespaceNewestFirstInPagesWithoutTheState() {
+    String threadId = newThreadId();
+    SampleRun orchestrator = SampleRun.started(checkpointer(), threadId);
+    Checkpoint first = checkpointer().latest(threadId, "").orElseThrow();
+    Checkpoint second = orchestrator.step();
+    Checkpoint subagent = new SampleRun(checkpointer(), threadId, "task:call_1").start();
+    Checkpoint last = orchestrator.change(s -> s, Checkpoint.Next.DONE);
+    new SampleRun(checkpointer(), newThreadId(), "").start(); // another thread, not listed
+
+    List<CheckpointSummary> page = checkpointer().history(threadId, null, 3);
+    List<CheckpointSummary> rest = checkpointer().history(threadId, page.get(2).id(), 3);
+
+    // Ids sort in creation order in a real run; SampleRun's ids ("sub-…" after "cp-…") say the
+    // order here.
+    assertThat(page)
+        .extracting(CheckpointSummary::id)
+        .containsExactly(subagent.id(), last.id(), second.id());
+    assertThat(rest).extracting(CheckpointSummary::id).containsExactly(first.id());
+    assertThat(page.get(1))
+        .isEqualTo(
+            new CheckpointSummary(
+                threadId,
+                "",
+                last.id(),
+                second.id(),
+                last.step(),
+                Checkpoint.Next.DONE,
+                last.createdAt(),
+                last.jobId()));
+    assertThat(page.get(0).namespace()).isEqualTo("task:call_1");
+    assertThat(page.get(1).node()).isEqualTo("model");
+    assertThat(page.get(2).node()).isEqualTo("tools"); // saved with next = model
+    assertThat(checkpointer().history(threadId, first.id(), 3)).isEmpty();
+    assertThat(checkpointer().history(newThreadId(), null, 3)).isEmpty();
+  }
+
+  @Test
   void latestOfAnUnknownThreadIsEmpty() {
     assertThat(checkpointer().latest(newThreadId(), "")).isEmpty();
   }

@@ -28,7 +28,8 @@ class MigrationScriptTest {
           "checkpoint_writes",
           "checkpoints",
           "jobs",
-          "schema_migrations");
+          "schema_migrations",
+          "thread_runs");
 
   @Test
   void upOnAnEmptySchemaCreatesTheTablesAndRecordsEachVersion() throws SQLException {
@@ -41,7 +42,7 @@ class MigrationScriptTest {
         .contains(
             "applying 001_create_checkpointer_tables.up.sql", "applying 002_create_jobs.up.sql");
     assertThat(tables(schema)).containsExactlyElementsOf(TABLES);
-    assertThat(versions(schema)).containsExactly("001", "002", "003", "004", "005");
+    assertThat(versions(schema)).containsExactly("001", "002", "003", "004", "005", "006");
     assertThat(queryColumn("SELECT v::text FROM " + schema + ".checkpoint_migrations ORDER BY v"))
         .containsExactly("0", "1", "2", "3", "4", "5", "6", "7", "8", "9");
   }
@@ -72,6 +73,11 @@ class MigrationScriptTest {
             + schema
             + ".jobs (job_id, status, thread_id, interrupts, parked_at)"
             + " VALUES ('parked-job', 'interrupted', 'parked-job', '[]', now())");
+    MigrationScript.Result downTurns = MigrationScript.run(schema, "down");
+    assertThat(downTurns.exitCode()).as(downTurns.output()).isZero();
+    assertThat(versions(schema)).containsExactly("001", "002", "003", "004", "005");
+    assertThat(tables(schema)).doesNotContain("thread_runs");
+
     MigrationScript.Result downOutbox = MigrationScript.run(schema, "down");
     assertThat(downOutbox.exitCode()).as(downOutbox.output()).isZero();
     assertThat(versions(schema)).containsExactly("001", "002", "003", "004");
@@ -107,7 +113,7 @@ class MigrationScriptTest {
     MigrationScript.Result up = MigrationScript.run(schema, "up");
     assertThat(up.exitCode()).as(up.output()).isZero();
     assertThat(tables(schema)).containsExactlyElementsOf(TABLES);
-    assertThat(versions(schema)).containsExactly("001", "002", "003", "004", "005");
+    assertThat(versions(schema)).containsExactly("001", "002", "003", "004", "005", "006");
   }
 
   private static List<String> jobColumns(String schema) throws SQLException {
@@ -146,7 +152,7 @@ class MigrationScriptTest {
     assertThat(one.output() + two.output())
         .containsOnlyOnce("applying 001")
         .containsOnlyOnce("applying 002");
-    assertThat(versions(schema)).containsExactly("001", "002", "003", "004", "005");
+    assertThat(versions(schema)).containsExactly("001", "002", "003", "004", "005", "006");
   }
 
   @Test
@@ -166,7 +172,7 @@ class MigrationScriptTest {
 
     assertThat(result.exitCode()).as(result.output()).isZero();
     assertThat(result.output()).doesNotContain("s3cr");
-    assertThat(versions(schema)).containsExactly("001", "002", "003", "004", "005");
+    assertThat(versions(schema)).containsExactly("001", "002", "003", "004", "005", "006");
   }
 
   @Test

@@ -44,7 +44,8 @@ class PostgresMigratorTest {
             "002_create_jobs.up.sql",
             "003_add_job_tenant.up.sql",
             "004_job_lifecycle.up.sql",
-            "005_result_outbox.up.sql");
+            "005_result_outbox.up.sql",
+            "006_create_thread_runs.up.sql");
   }
 
   @Test
@@ -59,14 +60,14 @@ class PostgresMigratorTest {
               assertThat(status.applied()).isTrue();
               assertThat(status.changed()).isFalse();
             });
-    assertThat(versions(schema)).containsExactly("001", "002", "003", "004", "005");
+    assertThat(versions(schema)).containsExactly("001", "002", "003", "004", "005", "006");
   }
 
   @Test
   void afterTheMigratorTheScriptHasNothingToDo() throws SQLException {
     String schema = PG.newSchemaName("java_first");
 
-    assertThat(migrator(schema).up()).hasSize(5);
+    assertThat(migrator(schema).up()).hasSize(6);
     MigrationScript.Result script = MigrationScript.run(schema);
 
     assertThat(script.exitCode()).as(script.output()).isZero();
@@ -79,13 +80,13 @@ class PostgresMigratorTest {
     String schema = PG.newSchemaName("down");
     MigrationScript.run(schema);
 
-    assertThat(migrator(schema).down(1)).extracting(Migration::version).containsExactly("005");
+    assertThat(migrator(schema).down(1)).extracting(Migration::version).containsExactly("006");
     assertThat(MigrationScript.run(schema, "status").output()).contains("pending");
     assertThat(MigrationScript.run(schema, "up").output())
-        .contains("applying 005_result_outbox.up.sql");
+        .contains("applying 006_create_thread_runs.up.sql");
     assertThat(migrator(schema).down(9))
         .extracting(Migration::version)
-        .containsExactly("005", "004", "003", "002", "001");
+        .containsExactly("006", "005", "004", "003", "002", "001");
     assertThat(tables(schema)).containsExactly("schema_migrations");
   }
 
@@ -97,8 +98,8 @@ class PostgresMigratorTest {
     CompletableFuture<List<Migration>> second =
         CompletableFuture.supplyAsync(() -> migrator(schema).up());
 
-    assertThat(first.join().size() + second.join().size()).isEqualTo(5);
-    assertThat(versions(schema)).containsExactly("001", "002", "003", "004", "005");
+    assertThat(first.join().size() + second.join().size()).isEqualTo(6);
+    assertThat(versions(schema)).containsExactly("001", "002", "003", "004", "005", "006");
   }
 
   @Test

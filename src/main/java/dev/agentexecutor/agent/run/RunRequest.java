@@ -17,8 +17,12 @@ import java.util.Map;
  *     resumes only: a thread without a run of this job is then an error.
  * @param decisions the decisions on pending interrupts, by interrupt id; empty unless resuming a
  *     parked run. Each is applied once: a decision on a call that already ran is ignored.
- * @param usageAtStart the thread's orchestrator usage when this job's run began (zero on a new
- *     thread), which the result's usage is counted from
+ * @param usageAtStart the thread's orchestrator usage when this job's run began, which the result's
+ *     usage is counted from, for a run that resumes; null: read from the thread's checkpoints. A
+ *     new turn counts from the state it starts from.
+ * @param forkedState for a fork: the state of the earlier checkpoint (of another thread) that a
+ *     thread without checkpoints starts from, as if it were that thread's latest state; null
+ *     otherwise
  */
 public record RunRequest(
     String threadId,
@@ -27,12 +31,24 @@ public record RunRequest(
     Map<String, Decision> decisions,
     RunControl control,
     RunListener listener,
-    Usage usageAtStart) {
+    Usage usageAtStart,
+    AgentState forkedState) {
 
   public RunRequest {
     decisions = Map.copyOf(decisions);
-    usageAtStart = usageAtStart == null ? Usage.ZERO : usageAtStart;
     listener = listener == null ? RunListener.NONE : listener;
+  }
+
+  /** A run that is not a fork. */
+  public RunRequest(
+      String threadId,
+      String jobId,
+      AgentState input,
+      Map<String, Decision> decisions,
+      RunControl control,
+      RunListener listener,
+      Usage usageAtStart) {
+    this(threadId, jobId, input, decisions, control, listener, usageAtStart, null);
   }
 
   /** A job on its own thread (thread id = job id), without decisions. */
@@ -43,6 +59,7 @@ public record RunRequest(
 
   /** The same request delivering {@code decisions}. */
   public RunRequest withDecisions(Map<String, Decision> decisions) {
-    return new RunRequest(threadId, jobId, input, decisions, control, listener, usageAtStart);
+    return new RunRequest(
+        threadId, jobId, input, decisions, control, listener, usageAtStart, forkedState);
   }
 }

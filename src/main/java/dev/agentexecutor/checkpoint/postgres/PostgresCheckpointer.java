@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentexecutor.checkpoint.Checkpoint;
 import dev.agentexecutor.checkpoint.CheckpointIncompatibleException;
+import dev.agentexecutor.checkpoint.CheckpointSummary;
 import dev.agentexecutor.checkpoint.Checkpointer;
 import dev.agentexecutor.checkpoint.PendingWrite;
 import dev.agentexecutor.postgres.PostgresDatabase;
@@ -66,6 +67,15 @@ public final class PostgresCheckpointer implements Checkpointer {
           OR (b.channel = 'files' AND b.version <= ?)
           OR (b.channel NOT IN ('messages', 'files')
               AND (b.channel, b.version) IN (SELECT key, value FROM jsonb_each_text(?::jsonb))))""";
+
+  /** A page of the thread's history: no state, only what the row itself says. */
+  private static final String HISTORY_SQL =
+      """
+      SELECT checkpoint_ns, checkpoint_id, parent_checkpoint_id, metadata->>'step',
+             metadata->>'next', checkpoint->>'ts', metadata->>'job_id'
+      FROM checkpoints
+      WHERE thread_id = ? AND (?::text IS NULL OR checkpoint_id < ?)
+      ORDER BY checkpoint_id DESC LIMIT ?""";
 
   private static final String DELETE_THREAD_SQL =
       """
@@ -199,6 +209,56 @@ public final class PostgresCheckpointer implements Checkpointer {
             recent.remember(threadId, namespace, found.stored());
         });
     return loaded.map(Loaded::checkpoint);
+  }
+
+  @Override
+  public Optional<Checkpoint> get(String threadId, String namespace, String checkpointId) {
+    return load(threadId, namespace, BY_ID_SQL, checkpointId).map(Loaded::checkpoint);
+  }
+
+  @Override
+  public List<CheckpointSummary> history(String threadId, String before, int limit) {
+    return database.withConnection(
+        "read checkpoint history",
+        connection -> {
+          try (PreparedStatement statement = connection.prepareStatement(HISTORY_SQL)) {
+            statement.setString(1, threadId);
+            statement.setString(2, before);
+            statement.setString(3, before);
+            statement.setInt(4, limit);
+            try (ResultSet rows = statement.executeQuery()) {
+              List<CheckpointSummary> page = new ArrayList<>();
+              while (rows.next()) page.add(summary(threadId, rows));
+              return page;
+            }
+          }
+        });
+  }
+
+  /**
+   * A history row; a row another checkpointer wrote (LangGraph's saver shares the tables) is listed
+   * with what it has: no step is 0, an unreadable time is null, no job is the thread's id.
+   */
+  private static CheckpointSummary summary(String threadId, ResultSet row) throws SQLException {
+    String step = row.getString(4);
+    String jobId = row.getString(7);
+    return new CheckpointSummary(
+        threadId,
+        row.getString(1),
+        row.getString(2),
+        row.getString(3),
+        step != null && step.matches("-?\\d{1,9}") ? Integer.parseInt(step) : 0,
+        CheckpointSummary.next(row.getString(5)),
+        instantOrNull(row.getString(6)),
+        jobId == null ? threadId : jobId);
+  }
+
+  private static Instant instantOrNull(String text) {
+    try {
+      return text == null ? null : Instant.parse(text);
+    } catch (java.time.format.DateTimeParseException e) {
+      return null;
+    }
   }
 
   /** A checkpoint read back, with its channel versions for diffing the next put. */

@@ -27,9 +27,15 @@ public enum ProblemCode {
   JOB_FIELD_MISSING(
       "A required job field (job_id, trace_id, agent_definition, input_payload) is missing."),
   JOB_FIELD_TYPE("A job field has the wrong JSON type."),
-  JOB_FIELD_BLANK("job_id or trace_id is blank."),
-  JOB_FIELD_TOO_LONG("job_id or trace_id is longer than 256 characters."),
-  JOB_FIELD_FORMAT("job_id or trace_id holds characters outside letters, digits and . _ : @ -."),
+  JOB_FIELD_BLANK("job_id, trace_id, thread_id or checkpoint_id is blank."),
+  JOB_FIELD_TOO_LONG("job_id, trace_id, thread_id or checkpoint_id is longer than 256 characters."),
+  JOB_FIELD_FORMAT(
+      "job_id, trace_id, thread_id or checkpoint_id holds characters outside letters, digits and"
+          + " . _ : @ -."),
+  JOB_FORK_THREAD(
+      "checkpoint_id without a thread_id other than the job's own id (a fork reads thread_id and"
+          + " writes the thread job_id)."),
+  JOB_MULTITASK_STRATEGY("multitask_strategy is not reject, enqueue or interrupt."),
 
   INPUT_MESSAGES("input_payload.messages is not an array."),
   INPUT_MESSAGE("An input message is not an object {role, content}."),
@@ -111,7 +117,19 @@ public enum ProblemCode {
   NOT_INTERRUPTED(409, "The job is not interrupted (never parked, already resumed, or finished)."),
 
   CHECKPOINT_INCOMPATIBLE(
-      409, "The thread's checkpoints were written by another checkpointer or cannot be decoded.");
+      409, "The thread's checkpoints were written by another checkpointer or cannot be decoded."),
+
+  QUERY_PARAMETER(
+      "A query parameter is not valid (limit outside its range, before not a checkpoint id)."),
+  CHECKPOINT_NOT_FOUND(
+      404,
+      "checkpoint_id names no orchestrator checkpoint of thread_id (or the thread is unknown)."),
+  THREAD_BUSY(
+      409,
+      "The thread has a queued, running or interrupted run and the job's multitask_strategy is"
+          + " reject."),
+  THREAD_UNAVAILABLE(
+      409, "thread_id names another tenant's thread: choose another (thread ids are global).");
 
   private final int status;
   private final String meaning;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentexecutor.checkpoint.CheckpointIncompatibleException;
 import dev.agentexecutor.config.Settings;
 import dev.agentexecutor.core.problem.BackendUnavailableException;
+import dev.agentexecutor.core.problem.Problem;
 import dev.agentexecutor.core.problem.ProblemCode;
 import dev.agentexecutor.job.InvalidJobException;
 import dev.agentexecutor.job.Job;
@@ -56,6 +57,12 @@ public final class HttpApi implements AutoCloseable {
   private static final String[] CLIENT_PREFIXES = {"", "/deepagents-runtime"};
   private static final String CALLER = "agent-executor.caller";
   private static final String STREAM_ENDED = "agent-executor.stream-ended";
+  private static final String STREAM_THREAD = "agent-executor.stream-thread";
+
+  /** Most checkpoints one page of a thread's history holds, and how many when not asked. */
+  private static final int MAX_HISTORY_PAGE = 200;
+
+  private static final int DEFAULT_HISTORY_PAGE = 50;
 
   private final JobRuns runs;
   private final JobIntake intake;
@@ -175,6 +182,7 @@ public final class HttpApi implements AutoCloseable {
     for (String prefix : CLIENT_PREFIXES) {
       app.post(prefix + "/invoke", this::invoke);
       app.get(prefix + "/state/{thread_id}", this::state);
+      app.get(prefix + "/threads/{thread_id}/history", this::history);
       app.delete(prefix + "/cleanup/{thread_id}", this::cleanup);
       app.post(prefix + "/cancel/{thread_id}", this::cancel);
       app.post(prefix + "/jobs/{job_id}/resume", this::resume);
@@ -303,7 +311,23 @@ public final class HttpApi implements AutoCloseable {
       case Outcome.AlreadyRunning a ->
           error(ctx, 409, "already_running", "job " + a.jobId() + " is already running");
       case Outcome.OtherTenant o -> jobIdUnavailable(ctx, o.jobId());
+      case Outcome.Refused r -> refused(ctx, r);
+      case Outcome.Queued q -> shuttingDown(ctx); // it stopped waiting for its turn: shutting down
     }
+  }
+
+  /** A job its thread does not take: the problem, with its code's status (404 or 409). */
+  private static void refused(Context ctx, Outcome.Refused refused) {
+    ObjectNode body =
+        Json.object()
+            .put("error", refused.code().name().toLowerCase(java.util.Locale.ROOT))
+            .put("message", refused.message());
+    body.set(
+        "problems",
+        Json.tree(
+            java.util.List.of(new Problem(refused.code(), refused.path(), refused.message()))));
+    body.put("job_id", refused.jobId());
+    ctx.status(refused.code().status()).json(body);
   }
 
   /** 409: the id is another tenant's job (ids are global); said without anything about that job. */
@@ -334,6 +358,18 @@ public final class HttpApi implements AutoCloseable {
       jobIdUnavailable(ctx, job.jobId());
       return;
     }
+    if (job.joinsThread()
+        && admin.owner(job.threadId()).filter(owner -> !owner.equals(job.tenant())).isPresent()) {
+      refused(
+          ctx,
+          new Outcome.Refused(
+              job.jobId(),
+              null,
+              ProblemCode.THREAD_UNAVAILABLE,
+              "$.thread_id",
+              "thread '" + job.threadId() + "' cannot be used; choose another thread_id"));
+      return;
+    }
     if (!httpJobSlots.tryAcquire()) {
       tooBusy(ctx);
       return;
@@ -341,7 +377,7 @@ public final class HttpApi implements AutoCloseable {
     switch (intake.start(job, httpJobSlots::release)) {
       case Submission.Done done -> respond(ctx, done.outcome());
       case Submission.Pending pending ->
-          ctx.json(Json.object().put("thread_id", pending.jobId()).put("status", "started"));
+          ctx.json(Json.object().put("thread_id", job.threadId()).put("status", "started"));
     }
   }
 
@@ -429,6 +465,31 @@ public final class HttpApi implements AutoCloseable {
     admin.state(threadId, caller(ctx)).ifPresentOrElse(ctx::json, () -> notFound(ctx, threadId));
   }
 
+  private void history(Context ctx) {
+    String threadId = ctx.pathParam("thread_id");
+    int limit = intParameter(ctx, "limit", DEFAULT_HISTORY_PAGE, 1, MAX_HISTORY_PAGE);
+    String before = ctx.queryParam("before");
+    if (before != null && !Ids.isValidClientId(before)) {
+      throw InvalidJobException.badRequest(
+          ProblemCode.QUERY_PARAMETER, "before", "must be a checkpoint id of the thread");
+    }
+    admin
+        .history(threadId, before, limit, caller(ctx))
+        .ifPresentOrElse(ctx::json, () -> notFound(ctx, threadId));
+  }
+
+  /** A whole number from the query, {@code fallback} when absent; 400 outside min..max. */
+  private static int intParameter(Context ctx, String name, int fallback, int min, int max) {
+    String text = ctx.queryParam(name);
+    if (text == null) return fallback;
+    if (text.matches("\\d{1,9}")) {
+      int value = Integer.parseInt(text);
+      if (value >= min && value <= max) return value;
+    }
+    throw InvalidJobException.badRequest(
+        ProblemCode.QUERY_PARAMETER, name, "must be a whole number from " + min + " to " + max);
+  }
+
   private void cleanup(Context ctx) {
     String threadId = ctx.pathParam("thread_id");
     switch (admin.cleanup(threadId, caller(ctx))) {
@@ -469,20 +530,27 @@ public final class HttpApi implements AutoCloseable {
     FOLLOW
   }
 
+  /** The plan for a stream request, and the thread whose events it follows. */
+  private record Stream(StreamPlan plan, String threadId) {}
+
   /**
    * A thread is streamable when the caller may see its job (running here, a result or a checkpoint;
-   * without API tokens, events in its log are enough). It has ended for this client when the
-   * client's Last-Event-ID is the log's final {@code end}, or the job finished and its log expired:
-   * following either would hold a connection for events that never come.
+   * without API tokens, events in its log are enough); a job's id streams the thread it runs on. It
+   * has ended for this client when the client's Last-Event-ID is the log's final {@code end}, or
+   * the job finished and its log expired: following either would hold a connection for events that
+   * never come.
    */
-  private StreamPlan streamPlan(String threadId, Caller caller, String afterId) {
-    ThreadAdmin.ThreadView view = admin.view(threadId);
+  private Stream streamPlan(String id, Caller caller, String afterId) {
+    ThreadAdmin.ThreadView view = admin.view(id);
+    String threadId = view.threadId();
     Optional<StreamedEvent> last = events.last(threadId);
     boolean visible =
         view.owner().map(caller::sees).orElse(!caller.restricted() && last.isPresent());
-    if (!visible) return StreamPlan.NOT_FOUND;
+    if (!visible) return new Stream(StreamPlan.NOT_FOUND, threadId);
     boolean seenEnd = last.filter(e -> e.event().isEnd() && e.id().equals(afterId)).isPresent();
-    return seenEnd || (view.finished() && last.isEmpty()) ? StreamPlan.ENDED : StreamPlan.FOLLOW;
+    return new Stream(
+        seenEnd || (view.finished() && last.isEmpty()) ? StreamPlan.ENDED : StreamPlan.FOLLOW,
+        threadId);
   }
 
   /** 429 when MAX_STREAM_FOLLOWERS clients already follow events on this instance. */
@@ -502,15 +570,16 @@ public final class HttpApi implements AutoCloseable {
    * reconnecting), 429 over MAX_STREAM_FOLLOWERS.
    */
   private void serverSentEvents(Context ctx) throws IOException {
-    String threadId = ctx.pathParam("thread_id");
+    String id = ctx.pathParam("thread_id");
     String lastEventId = ctx.header("Last-Event-ID");
-    switch (streamPlan(threadId, caller(ctx), lastEventId)) {
-      case NOT_FOUND -> notFound(ctx, threadId);
+    Stream stream = streamPlan(id, caller(ctx), lastEventId);
+    switch (stream.plan()) {
+      case NOT_FOUND -> notFound(ctx, id);
       case ENDED -> ctx.status(204);
       case FOLLOW -> {
         if (!followerSlots.tryAcquire()) throw tooManyFollowers();
         try {
-          ServerSentEvents.relay(ctx.res(), events, threadId, lastEventId, heartbeat);
+          ServerSentEvents.relay(ctx.res(), events, stream.threadId(), lastEventId, heartbeat);
         } finally {
           followerSlots.release();
         }
@@ -523,19 +592,23 @@ public final class HttpApi implements AutoCloseable {
    */
   private void beforeWebSocketUpgrade(Context ctx) {
     Caller caller = authenticator.authenticate(ctx);
-    String threadId = ctx.pathParam("thread_id");
-    StreamPlan plan = streamPlan(threadId, caller, null);
-    if (plan == StreamPlan.NOT_FOUND)
-      throw new ApiProblem(404, "not_found", "no job with thread_id '" + threadId + "'");
+    String id = ctx.pathParam("thread_id");
+    Stream stream = streamPlan(id, caller, null);
+    if (stream.plan() == StreamPlan.NOT_FOUND)
+      throw new ApiProblem(404, "not_found", "no job with thread_id '" + id + "'");
     if (followerSlots.availablePermits() == 0) throw tooManyFollowers();
-    ctx.attribute(STREAM_ENDED, plan == StreamPlan.ENDED);
+    ctx.attribute(STREAM_ENDED, stream.plan() == StreamPlan.ENDED);
+    ctx.attribute(STREAM_THREAD, stream.threadId());
   }
 
   private void webSocket(WsConfig ws) {
     ws.onConnect(
         ctx ->
             webSockets.open(
-                ctx, ctx.pathParam("thread_id"), Boolean.TRUE.equals(ctx.attribute(STREAM_ENDED))));
+                ctx,
+                Optional.ofNullable(ctx.<String>attribute(STREAM_THREAD))
+                    .orElse(ctx.pathParam("thread_id")),
+                Boolean.TRUE.equals(ctx.attribute(STREAM_ENDED))));
     ws.onMessage(
         ctx -> {
           /* inbound frames (pings, client chatter) are tolerated and ignored */

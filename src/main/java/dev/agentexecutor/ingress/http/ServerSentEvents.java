@@ -64,7 +64,10 @@ final class ServerSentEvents {
     }
   }
 
-  /** Writes events as they come and a comment after each quiet heartbeat, until {@code end}. */
+  /**
+   * Writes events as they come and a comment after each quiet heartbeat, until the {@code end} of
+   * the thread's newest run.
+   */
   private static void pump(
       ServletOutputStream out, BlockingQueue<StreamedEvent> queue, Duration heartbeat)
       throws IOException, InterruptedException {
@@ -76,7 +79,7 @@ final class ServerSentEvents {
       }
       do { // what else is queued goes out in the same flush
         out.write(format(event));
-        if (event.event().isEnd()) {
+        if (event.last()) {
           out.flush();
           return;
         }

@@ -67,7 +67,7 @@ final class WebSocketStreams implements AutoCloseable {
   private void relay(WsContext ctx, StreamedEvent event) {
     try {
       ctx.send(event.event().toJson());
-      if (event.event().isEnd()) ctx.closeSession(1000, "end");
+      if (event.last()) ctx.closeSession(1000, "end");
     } catch (Exception e) { // Jetty's IOException arrives unchecked through Javalin's Kotlin API
       log.debug("WebSocket client left: {}", e.toString());
       left(ctx.session);

@@ -465,6 +465,8 @@ public final class JetStreamWorker implements AutoCloseable {
       case Outcome.AlreadyRunning a -> delivery.nakWithDelay(nakDelay);
       case Outcome.OtherTenant o ->
           handled(delivery::term); // another tenant's job id: never ours to run
+      case Outcome.Refused r -> handled(delivery::term); // its failed event says why
+      case Outcome.Queued q -> delivery.nakWithDelay(nakDelay); // asks for its turn again then
     }
   }
 

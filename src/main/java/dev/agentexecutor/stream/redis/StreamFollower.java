@@ -94,20 +94,26 @@ final class StreamFollower implements EventStream.Subscription {
     return batch == null ? List.of() : batch;
   }
 
-  /** Hands the batch to the listener; true when following is over (end delivered or closed). */
+  /**
+   * Hands the batch to the listener; true when following is over: closed, or an {@code end}
+   * delivered that was the newest entry when read (a thread's later run follows its earlier run's
+   * end; a full batch may not hold the newest entry, so its last end does not stop the follow).
+   */
   private boolean deliver(List<StreamMessage<String, String>> batch) {
-    for (StreamMessage<String, String> message : batch) {
+    for (int i = 0; i < batch.size(); i++) {
+      StreamMessage<String, String> message = batch.get(i);
       if (closed) return true;
       position = message.getId();
       AgentEvent event = parse(message);
       if (event == null) continue;
+      boolean last = event.isEnd() && i == batch.size() - 1 && batch.size() < BATCH;
       try {
-        listener.accept(new StreamedEvent(message.getId(), event));
+        listener.accept(new StreamedEvent(message.getId(), event, last));
       } catch (RuntimeException e) {
         log.warn("listener of {} failed; stopping the follow", streamKey, e);
         return true;
       }
-      if (event.isEnd()) return true;
+      if (last) return true;
     }
     return closed;
   }

@@ -119,7 +119,9 @@ class HttpApiEndToEndTest {
 
     assertThat(events).isNotEmpty();
     assertThat(events.get(events.size() - 1).path("event_type").asText()).isEqualTo("end");
-    assertThat(events.get(events.size() - 1).path("data")).isEqualTo(Json.object());
+    assertThat(events.get(events.size() - 1).path("data"))
+        .as("every event of a thread names its run (issue 12)")
+        .isEqualTo(Json.object().put("job_id", jobId));
     JsonNode lastState =
         events.stream()
             .filter(e -> e.path("event_type").asText().equals("on_state_update"))
