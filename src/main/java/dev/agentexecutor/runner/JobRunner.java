@@ -34,6 +34,7 @@ import io.opentelemetry.context.Scope;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -150,6 +151,19 @@ public final class JobRunner implements JobExecutor, JobRuns {
   @Override
   public Optional<String> runningTenant(String jobId) {
     return running.get(jobId).map(run -> run.control().tenant());
+  }
+
+  @Override
+  public List<RunningJob> running() {
+    return running.all().entrySet().stream()
+        .map(
+            e ->
+                new RunningJob(
+                    e.getKey(),
+                    e.getValue().control().tenant(),
+                    e.getValue().startedAt(),
+                    e.getValue().control().usage()))
+        .toList();
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.agentexecutor.runner;
 import dev.agentexecutor.job.InvalidJobException;
 import dev.agentexecutor.job.Job;
 import dev.agentexecutor.observability.TraceContext;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -31,6 +32,9 @@ public interface JobRuns {
 
   /** The tenant of the job running here under that id, if one is. */
   Optional<String> runningTenant(String jobId);
+
+  /** The jobs running here now, in no particular order. */
+  List<RunningJob> running();
 
   /** False once shutdown began: no job is started or run any more. */
   boolean accepting();

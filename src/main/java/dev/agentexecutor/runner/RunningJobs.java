@@ -2,6 +2,7 @@ package dev.agentexecutor.runner;
 
 import dev.agentexecutor.agent.run.RunControl;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,8 +23,8 @@ import org.slf4j.LoggerFactory;
 final class RunningJobs {
   private static final Logger log = LoggerFactory.getLogger(RunningJobs.class);
 
-  /** One running job: its control, and a future completed when its run has ended. */
-  record Run(RunControl control, CompletableFuture<Void> ended) {}
+  /** One running job: its control, a future completed when its run has ended, and its start. */
+  record Run(RunControl control, CompletableFuture<Void> ended, Instant startedAt) {}
 
   private final Map<String, Run> byId = new ConcurrentHashMap<>();
 
@@ -37,7 +38,7 @@ final class RunningJobs {
     intake.lock();
     try {
       if (!accepting) return Optional.empty();
-      Run run = new Run(control, new CompletableFuture<>());
+      Run run = new Run(control, new CompletableFuture<>(), control.now());
       return byId.putIfAbsent(jobId, run) == null ? Optional.of(run) : Optional.empty();
     } finally {
       intake.unlock();
@@ -52,6 +53,11 @@ final class RunningJobs {
 
   Optional<Run> get(String jobId) {
     return Optional.ofNullable(byId.get(jobId));
+  }
+
+  /** The running jobs by id, as they are now. */
+  Map<String, Run> all() {
+    return Map.copyOf(byId);
   }
 
   int count() {
