@@ -95,3 +95,39 @@ export async function serviceHas(path) {
   const response = await fetch(`${BASE}${path}`);
   return ![404, 405, 500, 501].includes(response.status);
 }
+
+/** Whether the service has a route for the request (an answer about the resource, not "no route"). */
+export async function serviceRoutes(method, path) {
+  const response = await fetch(`${BASE}${path}`, { method, headers: { "Content-Type": "application/json" }, body: method === "GET" ? undefined : "{}" });
+  if ([405, 501].includes(response.status)) return false;
+  const body = await response.json().catch(() => ({}));
+  return !/^no route for /.test(body.message ?? "") && !/^Endpoint \S+ \S+ not found/.test(body.message ?? "");
+}
+
+/** A one-node job whose scripted model writes /report.md through write_file, which needs approval. */
+export function approvalJob({ delayMs = 0 } = {}) {
+  return {
+    agent_definition: {
+      name: "approval-test",
+      nodes: [{
+        id: "main",
+        type: "orchestrator",
+        config: {
+          name: "main",
+          system_prompt: "You write reports.",
+          tools: ["write_file"],
+          interrupt_on: { write_file: { allowed_decisions: ["approve", "edit", "reject"], description: "Writing a file needs approval." } },
+          model: {
+            provider: "scripted",
+            model: "scripted",
+            script: [
+              { content: "Writing the report.", delay_ms: delayMs, tool_calls: [{ name: "write_file", id: "call_write", args: { file_path: "/report.md", content: "draft" } }] },
+              { content: "The report is written." },
+            ],
+          },
+        },
+      }],
+    },
+    input_payload: { instructions: "Write the report." },
+  };
+}

@@ -136,7 +136,7 @@ test("Cancel stops a running job and the view shows it stopped", async () => {
   await waitForStatus(page, "running");
   await page.getByRole("button", { name: "Cancel" }).click();
   await page.getByText("Cancelling: the run stops at its next step.").waitFor();
-  await page.locator('article.run[data-status="failed"], article.run[data-status="cancelled"]').waitFor({ timeout: 20_000 });
+  await waitForStatus(page, "cancelled");
   assert.match(await page.locator(".outcome-box.error").textContent(), /Cancel/);
   assert.equal(await page.getByRole("button", { name: "Cancel" }).count(), 0);
   await page.locator(".error-entry").first().waitFor();
@@ -144,7 +144,7 @@ test("Cancel stops a running job and the view shows it stopped", async () => {
   await page.close();
 });
 
-test("the runs list shows runs with their status; without GET /jobs it says it lists this tab's runs", async () => {
+test("the runs list shows the service's jobs with status, start, duration and tokens, filters by status and opens a run", async () => {
   const page = await newPage(browser.context);
   const id = await startFromEditor(page, slowResearchTeam(0));
   await waitForStatus(page, "completed");
@@ -152,15 +152,61 @@ test("the runs list shows runs with their status; without GET /jobs it says it l
   const row = page.locator(`tr[data-job="${id}"]`);
   await row.waitFor();
   assert.equal(await row.locator(".badge").textContent(), "completed");
-  if (!(await serviceHas("/jobs"))) {
-    await page.getByText("This service does not list jobs (no GET /jobs)").waitFor();
-  }
+  assert.equal(await page.getByText("This service does not list jobs").count(), 0, "GET /jobs answers");
+  assert.match(await row.getByTestId("tokens").textContent(), /^\d/, "a finished run shows its tokens");
+  assert.match(await row.locator("td").nth(3).textContent(), /\d+(\.\d)? (ms|s)|min/, "and its duration");
+  assert.notEqual(await row.locator("td").nth(2).textContent(), "—", "and its start time");
+
+  // a run started elsewhere (not from this tab) appears while the page is open, running, then finished
+  const other = slowResearchTeam(700);
+  other.job_id = `list-${Date.now()}`;
+  other.trace_id = "trace-list";
+  const started = await fetch(`${BASE}/invoke`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(other) });
+  assert.equal(started.status, 200);
+  const live = page.locator(`tr[data-job="${other.job_id}"]`);
+  await live.locator('.badge[data-status="running"]').waitFor({ timeout: 10_000 });
+  assert.ok(await live.evaluate((tr) => tr.parentElement.firstElementChild === tr), "the newest run is listed first");
+  await live.locator('.badge[data-status="completed"]').waitFor({ timeout: 30_000 });
+
   await page.getByLabel("failed").check();
   await row.waitFor({ state: "detached" });
   await page.getByLabel("completed").check();
   await row.waitFor();
-  await row.getByRole("link").click();
+  await page.getByLabel("failed").uncheck();
+  await page.getByLabel("running").check();
+  await row.waitFor();
+  await page.getByLabel("completed").uncheck();
+  await row.waitFor({ state: "detached" });
+  await page.getByLabel("running").uncheck();
+  await row.getByRole("link", { name: id }).click();
   await page.waitForURL(new RegExp(`#/runs/${id}$`));
+  await waitForStatus(page, "completed");
+  clean(page);
+  await page.close();
+});
+
+test("the runs list polls only while the tab is visible", async () => {
+  const page = await newPage(browser.context);
+  const lists = [];
+  page.on("request", (r) => { if (new URL(r.url()).pathname === "/jobs") lists.push(Date.now()); });
+  await page.goto(`${BASE}/ui/#/runs`);
+  await page.locator("table.runs, p.muted").first().waitFor();
+  await page.waitForTimeout(4500);
+  const visible = lists.length;
+  assert.ok(visible >= 2 && visible <= 5, `about one request every 2 s while visible: ${visible}`);
+  await page.evaluate(() => {
+    Object.defineProperty(document, "hidden", { configurable: true, get: () => true });
+    document.dispatchEvent(new Event("visibilitychange"));
+  });
+  const hiddenFrom = lists.length;
+  await page.waitForTimeout(4500);
+  assert.equal(lists.length, hiddenFrom, "no request while hidden");
+  await page.evaluate(() => {
+    Object.defineProperty(document, "hidden", { configurable: true, get: () => false });
+    document.dispatchEvent(new Event("visibilitychange"));
+  });
+  await page.waitForTimeout(300);
+  assert.ok(lists.length > hiddenFrom, "refreshed at once when visible again");
   clean(page);
   await page.close();
 });

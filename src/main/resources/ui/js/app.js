@@ -27,7 +27,7 @@ function App() {
     </header>
     ${needsToken ? html`<p class="notice notice-error banner" role="alert">This service needs an API token: enter it above.</p>` : null}
     <main id="main" tabindex="-1">
-      ${route.page === "runs" ? html`<${RunsPage} key=${"runs" + epoch} />` : null}
+      ${route.page === "runs" ? html`<${RunsPage} key=${"runs" + epoch + (route.query.thread_id ?? "")} query=${route.query} />` : null}
       ${route.page === "new" ? html`<${NewRunPage} key=${"new" + epoch + JSON.stringify(route.query)} query=${route.query} />` : null}
       ${route.page === "run" ? html`<${RunPage} key=${route.id + epoch} id=${route.id} query=${route.query} />` : null}
     </main>`;

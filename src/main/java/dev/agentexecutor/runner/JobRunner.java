@@ -42,6 +42,7 @@ import io.opentelemetry.context.Scope;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -312,6 +313,19 @@ public final class JobRunner implements JobExecutor, JobRuns {
   @Override
   public java.util.List<String> runningOnThread(String threadId) {
     return running.onThread(threadId);
+  }
+
+  @Override
+  public List<RunningJob> running() {
+    return running.all().entrySet().stream()
+        .map(
+            e ->
+                new RunningJob(
+                    e.getKey(),
+                    e.getValue().control().tenant(),
+                    e.getValue().startedAt(),
+                    e.getValue().control().usage()))
+        .toList();
   }
 
   @Override

@@ -4,6 +4,7 @@ import dev.agentexecutor.job.InvalidJobException;
 import dev.agentexecutor.job.Job;
 import dev.agentexecutor.job.ResumeRequest;
 import dev.agentexecutor.observability.TraceContext;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -52,6 +53,9 @@ public interface JobRuns {
 
   /** The ids of the jobs running here on the thread. */
   java.util.List<String> runningOnThread(String threadId);
+
+  /** The jobs running here now, in no particular order. */
+  List<RunningJob> running();
 
   /** False once shutdown began: no job is started or run any more. */
   boolean accepting();

@@ -2,6 +2,7 @@ package dev.agentexecutor.runner;
 
 import dev.agentexecutor.agent.run.RunControl;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,10 +26,14 @@ final class RunningJobs {
 
   /**
    * One running job: its thread, whether it takes the thread's turn (it names its thread), its
-   * control, and a future completed when its run has ended.
+   * control, a future completed when its run has ended, and its start.
    */
   record Run(
-      String threadId, boolean takesTurn, RunControl control, CompletableFuture<Void> ended) {}
+      String threadId,
+      boolean takesTurn,
+      RunControl control,
+      CompletableFuture<Void> ended,
+      Instant startedAt) {}
 
   private final Map<String, Run> byId = new ConcurrentHashMap<>();
 
@@ -42,7 +47,7 @@ final class RunningJobs {
     intake.lock();
     try {
       if (!accepting) return Optional.empty();
-      Run run = new Run(threadId, takesTurn, control, new CompletableFuture<>());
+      Run run = new Run(threadId, takesTurn, control, new CompletableFuture<>(), control.now());
       return byId.putIfAbsent(jobId, run) == null ? Optional.of(run) : Optional.empty();
     } finally {
       intake.unlock();
@@ -67,6 +72,11 @@ final class RunningJobs {
         .filter(entry -> entry.getValue().threadId().equals(threadId))
         .map(Map.Entry::getKey)
         .toList();
+  }
+
+  /** The running jobs by id, as they are now. */
+  Map<String, Run> all() {
+    return Map.copyOf(byId);
   }
 
   int count() {

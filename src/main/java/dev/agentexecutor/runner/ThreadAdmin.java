@@ -36,10 +36,17 @@ public final class ThreadAdmin implements JobCancels {
 
   private final Backends backends;
   private final JobRuns runner;
+  private final JobListing listing;
 
   public ThreadAdmin(Backends backends, JobRuns runner) {
     this.backends = backends;
     this.runner = runner;
+    this.listing = new JobListing(backends, runner);
+  }
+
+  /** A page of the caller's jobs, newest first (GET /jobs; see {@link JobListing}). */
+  public ObjectNode jobs(JobListing.Request request, Caller caller) {
+    return listing.page(request, caller);
   }
 
   /** Outcome of a cleanup request. */

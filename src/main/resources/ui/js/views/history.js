@@ -13,7 +13,7 @@ export function History({ threadId, onSnapshot }) {
     const answer = await api.history(threadId, query);
     if (routeMissing(answer) && !answer.body?.checkpoints && !before) return setPage((p) => ({ ...p, loading: false, unsupported: true }));
     if (!answer.ok) return setPage((p) => ({ ...p, loading: false, error: answer.body?.message ?? `HTTP ${answer.status}` }));
-    setPage((p) => ({ loading: false, unsupported: false, error: null, next: answer.body.next ?? null,
+    setPage((p) => ({ loading: false, unsupported: false, error: null, next: answer.body.next_before ?? null,
       checkpoints: (before ? p.checkpoints : []).concat(answer.body.checkpoints ?? []) }));
   };
   useEffect(() => { load(null); }, [threadId]);

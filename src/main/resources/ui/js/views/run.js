@@ -52,7 +52,9 @@ export function RunPage({ id, query }) {
 
   const cancel = async () => {
     const result = await api.cancel(jobId);
-    setMessage(result.ok ? { kind: "info", text: "Cancelling: the run stops at its next step." }
+    // a running job stops at its next step; a queued or parked one is cancelled at once
+    const text = status === "running" ? "Cancelling: the run stops at its next step." : "Cancelled.";
+    setMessage(result.ok ? { kind: "info", text }
       : { kind: "error", text: result.body?.message ?? `Cancel answered ${result.status}` });
     refresh();
   };
@@ -152,7 +154,7 @@ function RunFacts({ body, model, threadId }) {
   const duration = durationBetween(body.created_at, FINAL_STATUSES.has(body.status) ? body.updated_at : null);
   const usage = body.usage ?? body.result?.usage;
   return html`<dl class="facts">
-    ${threadId !== (body.job_id ?? threadId) ? html`<div><dt>Thread</dt><dd><code>${threadId}</code></dd></div>` : null}
+    <div><dt>Thread</dt><dd><a href=${`#/runs?${new URLSearchParams({ thread_id: threadId })}`} title="The runs on this thread"><code>${threadId}</code></a></dd></div>
     <div><dt>Events</dt><dd data-testid="event-count">${model.events}</dd></div>
     <div><dt>Steps</dt><dd>${model.steps.length}</dd></div>
     <div><dt>Tokens</dt><dd>${formatTokens(totalTokens(usage))}</dd></div>

@@ -115,6 +115,14 @@ public enum ProblemCode {
           + " (with args matching the tool's args_schema) | reject (message?)} of a type the"
           + " interrupt allows."),
   NOT_INTERRUPTED(409, "The job is not interrupted (never parked, already resumed, or finished)."),
+  QUERY_STATUS(
+      "A status filter that names something other than queued, running, interrupted, completed,"
+          + " failed or cancelled."),
+  QUERY_LIMIT("limit is not a whole number from 1 to 200, or is given twice."),
+  QUERY_CURSOR("cursor is not one this service gave out (pass next_cursor back as it is)."),
+  QUERY_THREAD_ID(
+      "thread_id is blank, longer than 256 characters, holds characters outside letters, digits"
+          + " and . _ : @ -, or is given twice."),
 
   CHECKPOINT_INCOMPATIBLE(
       409, "The thread's checkpoints were written by another checkpointer or cannot be decoded."),

@@ -179,7 +179,9 @@ public final class HttpApi implements AutoCloseable {
   private void routes() {
     app.before(ctx -> ctx.attribute(CALLER, authenticator.authenticate(ctx)));
     app.post("/", this::executeCloudEvent);
+    JobsRoute jobs = new JobsRoute(admin);
     for (String prefix : CLIENT_PREFIXES) {
+      app.get(prefix + "/jobs", jobs::list);
       app.post(prefix + "/invoke", this::invoke);
       app.get(prefix + "/state/{thread_id}", this::state);
       app.get(prefix + "/threads/{thread_id}/history", this::history);
@@ -451,7 +453,7 @@ public final class HttpApi implements AutoCloseable {
   }
 
   /** The caller the before-handler authenticated (open mode: anyone). */
-  private static Caller caller(Context ctx) {
+  static Caller caller(Context ctx) {
     Caller caller = ctx.attribute(CALLER);
     return caller == null ? Caller.anyone() : caller;
   }

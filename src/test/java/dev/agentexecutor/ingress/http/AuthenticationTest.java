@@ -115,6 +115,8 @@ class AuthenticationTest {
     assertUnauthorized(send("POST", "/cancel/x", null));
     assertUnauthorized(send("DELETE", "/cleanup/x", null));
     assertUnauthorized(send("GET", "/stream/x/events", null));
+    assertUnauthorized(send("GET", "/jobs", null));
+    assertUnauthorized(send("GET", "/deepagents-runtime/jobs?status=running", null));
     assertUnauthorized(
         send("GET", "/no-such-route", null)); // the route table is not revealed either
     assertThat(((MemoryResultPublisher) service.app().backends().results()).published())

@@ -892,6 +892,60 @@ class BadInputCorpusTest {
             "DEF_SCRIPT_FILE"));
   }
 
+  /** GET /jobs: every query parameter out of its range, malformed, repeated or hostile. */
+  private static void jobList(List<Case> all) {
+    String badVersion =
+        java.util.Base64.getUrlEncoder()
+            .withoutPadding()
+            .encodeToString(bytes("v9|2024-01-01T00:00:00Z|job-1"));
+    String badTime =
+        java.util.Base64.getUrlEncoder()
+            .withoutPadding()
+            .encodeToString(bytes("v1|yesterday|job-1"));
+    String badId =
+        java.util.Base64.getUrlEncoder()
+            .withoutPadding()
+            .encodeToString(bytes("v1|2024-01-01T00:00:00Z|job 1/../x"));
+    Object[][] cases = {
+      {"?status=done", "QUERY_STATUS"},
+      {"?status=", "QUERY_STATUS"},
+      {"?status=running,", "QUERY_STATUS"},
+      {"?status=RUNNING", "QUERY_STATUS"},
+      {"?status=running%00", "QUERY_STATUS"},
+      {"?status=" + "x".repeat(5000), "QUERY_STATUS"},
+      {"?limit=0", "QUERY_LIMIT"},
+      {"?limit=201", "QUERY_LIMIT"},
+      {"?limit=-1", "QUERY_LIMIT"},
+      {"?limit=1e2", "QUERY_LIMIT"},
+      {"?limit=99999999999999999999", "QUERY_LIMIT"},
+      {"?limit=", "QUERY_LIMIT"},
+      {"?limit=10&limit=20", "QUERY_LIMIT"},
+      {"?cursor=", "QUERY_CURSOR"},
+      {"?cursor=not-base64!", "QUERY_CURSOR"},
+      {"?cursor=" + badVersion, "QUERY_CURSOR"},
+      {"?cursor=" + badTime, "QUERY_CURSOR"},
+      {"?cursor=" + badId, "QUERY_CURSOR"},
+      {"?cursor=" + "A".repeat(4000), "QUERY_CURSOR"},
+      {"?thread_id=", "QUERY_THREAD_ID"},
+      {"?thread_id=a%20b", "QUERY_THREAD_ID"},
+      {"?thread_id=..%2F..%2Fetc", "QUERY_THREAD_ID"},
+      {"?thread_id=" + "t".repeat(257), "QUERY_THREAD_ID"},
+      {"?thread_id=a&thread_id=b", "QUERY_THREAD_ID"},
+    };
+    for (Object[] c : cases) {
+      String query = (String) c[0];
+      String shown = query.length() > 60 ? query.substring(0, 60) + "..." : query;
+      all.add(new Case("GET /jobs" + shown, get("/jobs" + query), 400, (String) c[1]));
+    }
+    all.add(
+        new Case(
+            "GET /deepagents-runtime/jobs?limit=500",
+            get("/deepagents-runtime/jobs?limit=500"),
+            400,
+            "QUERY_LIMIT"));
+    all.add(new Case("POST /jobs", post("/jobs", "{}"), 405, "method_not_allowed"));
+  }
+
   private static void routesAndMethods(List<Case> all) {
     for (String path :
         List.of(
@@ -911,6 +965,7 @@ class BadInputCorpusTest {
             "/ui/%2e%2e/%2e%2e/pom.xml", "/ui/vendor/../../../etc/passwd")) {
       all.add(new Case("GET " + path + " (an ambiguous path)", get(path), 400, "bad_request"));
     }
+    jobList(all);
     all.add(new Case("GET /invoke", get("/invoke"), 405, "method_not_allowed"));
     all.add(new Case("PUT /", method("PUT", "/"), 405, "method_not_allowed"));
     all.add(new Case("DELETE /state/x", method("DELETE", "/state/x"), 405, "method_not_allowed"));
