@@ -107,8 +107,14 @@ public final class JobListing {
       row.put("duration_ms", Duration.between(record.createdAt(), record.updatedAt()).toMillis());
     else row.putNull("duration_ms");
     if (runningHere != null) row.set("usage", usage(runningHere.usage()));
-    else row.set("usage", data == null ? null : storedUsage(data.path("result").path("usage")));
+    else if (data != null && data.path("result").path("usage").isObject())
+      row.set("usage", storedUsage(data.path("result").path("usage")));
+    else row.set("usage", record.usage() == null ? null : usage(record.usage()));
     row.set("error", status.finished() ? error(record, data) : null);
+    if (status == JobStatus.INTERRUPTED) row.set("interrupts", record.interrupts());
+    JsonNode name =
+        record.job() == null ? null : record.job().path("agent_definition").path("name");
+    if (name != null && name.isTextual()) row.put("definition_name", name.asText());
     return row;
   }
 
@@ -123,9 +129,8 @@ public final class JobListing {
         .put("cached_tokens", usage.cacheReadTokens());
   }
 
-  /** The result event's usage in the list's shape; null when the event has none. */
+  /** The result event's usage in the list's shape. */
   private static ObjectNode storedUsage(JsonNode usage) {
-    if (!usage.isObject()) return null;
     return Json.object()
         .put("input_tokens", usage.path("input_tokens").asLong())
         .put("output_tokens", usage.path("output_tokens").asLong())
