@@ -5,14 +5,18 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentexecutor.cancel.CancelSignals;
 import dev.agentexecutor.checkpoint.Checkpoint;
 import dev.agentexecutor.checkpoint.CheckpointSummary;
+import dev.agentexecutor.core.problem.BackendUnavailableException;
 import dev.agentexecutor.core.state.AgentState;
 import dev.agentexecutor.job.ResultEvents;
+import dev.agentexecutor.observability.TraceContext;
 import dev.agentexecutor.store.JobRecord;
 import dev.agentexecutor.store.JobStatus;
 import dev.agentexecutor.store.ThreadTurns;
 import dev.agentexecutor.util.Ids;
 import dev.agentexecutor.util.Json;
+import io.cloudevents.CloudEvent;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -303,6 +307,7 @@ public final class ThreadAdmin implements JobCancels {
     if (cancelling) return new Cancel(Cancel.Kind.CANCELLING, JobStatus.RUNNING.wireName());
     Optional<ObjectNode> state = state(threadId, caller);
     String status = state.map(s -> s.path("status").asText()).orElse(null);
+    if (JobStatus.INTERRUPTED.wireName().equals(status)) return cancelParked(threadId, caller);
     if (status != null && !JobStatus.RUNNING.wireName().equals(status))
       return new Cancel(Cancel.Kind.NOT_RUNNING, status);
     CancelSignals signals = backends.cancels();
@@ -317,5 +322,41 @@ public final class ThreadAdmin implements JobCancels {
     return status == null
         ? new Cancel(Cancel.Kind.NOT_FOUND, null)
         : new Cancel(Cancel.Kind.NOT_RUNNING, status);
+  }
+
+  /**
+   * Cancels a parked job without running it: interrupted → cancelled in one compare-and-set, so a
+   * resume and a cancel arriving together cannot both win; only the winner publishes the cancelled
+   * event (stored first: the outbox publishes it if NATS is down).
+   */
+  private Cancel cancelParked(String jobId, Caller caller) {
+    Optional<JobRecord> parked =
+        backends.jobs().find(jobId).filter(record -> record.status() == JobStatus.INTERRUPTED);
+    if (parked.isEmpty()) return afterLostMove(jobId, caller);
+    String message = "the job was cancelled by request while it waited for decisions";
+    CloudEvent event =
+        ResultEvents.cancelled(jobId, parked.get().threadId(), message, TraceContext.fresh());
+    JobRecord cancelled =
+        parked
+            .get()
+            .finish(JobStatus.CANCELLED, ResultEvents.toJsonNode(event), message, Instant.now());
+    if (!backends.jobs().transition(jobId, JobStatus.INTERRUPTED, cancelled))
+      return afterLostMove(jobId, caller);
+    try {
+      backends.results().publish(jobId, event);
+    } catch (BackendUnavailableException e) {
+      // Stored: the result outbox publishes it when the publisher is back.
+    }
+    return new Cancel(Cancel.Kind.CANCELLING, JobStatus.CANCELLED.wireName());
+  }
+
+  /**
+   * Another request moved the parked job first: a resume (the job runs again, so it is cancelled
+   * like any running job) or another cancel (it is no longer running).
+   */
+  private Cancel afterLostMove(String jobId, Caller caller) {
+    Optional<JobStatus> now = backends.jobs().find(jobId).map(JobRecord::status);
+    if (now.isPresent() && now.get() == JobStatus.RUNNING) return cancel(jobId, caller);
+    return new Cancel(Cancel.Kind.NOT_RUNNING, now.map(JobStatus::wireName).orElse("unknown"));
   }
 }
