@@ -1,6 +1,7 @@
 package dev.agentexecutor.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.agentexecutor.agent.run.Decision;
 import dev.agentexecutor.app.Application;
 import dev.agentexecutor.config.Settings;
 import dev.agentexecutor.core.problem.Problem;
@@ -8,17 +9,22 @@ import dev.agentexecutor.job.InvalidJobException;
 import dev.agentexecutor.job.Job;
 import dev.agentexecutor.job.JobParser;
 import dev.agentexecutor.job.ResultEvents;
+import dev.agentexecutor.job.ResumeRequest;
 import dev.agentexecutor.runner.Outcome;
 import dev.agentexecutor.stream.EventStream;
 import dev.agentexecutor.util.Json;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -30,7 +36,10 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description =
         "Run one job in this process and show its progress live: steps, tool calls, "
-            + "streamed tokens and the final files.%nExit codes: 0 completed, 1 failed or invalid, 2 unreadable file or bad configuration.")
+            + "streamed tokens and the final files. When the job parks for approval "
+            + "(interrupt_on), asks for a decision on each call on the terminal.%n"
+            + "Exit codes: 0 completed, 1 failed or invalid, 2 unreadable file or bad configuration, "
+            + "3 waiting for approval and no terminal to ask on (the interrupts are printed).")
 public final class RunCommand implements Callable<Integer> {
   @Parameters(
       index = "0",
@@ -47,8 +56,18 @@ public final class RunCommand implements Callable<Integer> {
       description = "Print the result CloudEvent as JSON instead of a summary.")
   boolean json;
 
+  @Option(
+      names = "--decide-from-stdin",
+      description =
+          "Read approval decisions from standard input even when it is not a terminal "
+              + "(a (pprove), e (dit) then one line of JSON arguments, r (eject) then a reason).")
+  boolean decideFromStdin;
+
+  /** Exit code of a run that parked for approval with nobody to ask. */
+  static final int WAITING_FOR_APPROVAL = 3;
+
   @Override
-  public Integer call() throws InterruptedException {
+  public Integer call() throws InterruptedException, IOException {
     Optional<Settings> loaded = CommandSettings.load(false);
     if (loaded.isEmpty()) return CommandSettings.BAD_CONFIGURATION;
     // Scripted model files come from SCRIPTED_SCRIPT_DIR, else from where the user runs the
@@ -73,23 +92,78 @@ public final class RunCommand implements Callable<Integer> {
     try (Application app = Application.offline(settings)) {
       PrintStream out = System.out;
       ConsoleRenderer renderer = new ConsoleRenderer(out, quiet || json);
-      CountDownLatch ended = new CountDownLatch(1);
-      EventStream.Subscription follow =
-          app.backends()
-              .events()
-              .follow(
-                  job.threadId(),
-                  null,
-                  event -> {
-                    renderer.render(event.event());
-                    if (event.event().isEnd()
-                        && job.jobId().equals(event.event().data().path("job_id").asText()))
-                      ended.countDown();
-                  });
+      Follower follower = new Follower(app.backends().events(), job.threadId(), renderer);
       Outcome outcome = app.runner().executeInTurn(job);
-      ended.await(5, TimeUnit.SECONDS);
-      follow.close();
+      follower.awaitEnd();
+      BufferedReader stdin =
+          new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+      while (outcome instanceof Outcome.Interrupted parked) {
+        JsonNode interrupts = ResultEvents.data(parked.result()).path("interrupts");
+        DecisionPrompt.print(out, interrupts);
+        Optional<List<Decision>> decisions =
+            System.console() == null && !decideFromStdin
+                ? Optional.empty()
+                : new DecisionPrompt(stdin, out).ask(interrupts);
+        if (decisions.isEmpty()) {
+          System.err.println(
+              "job " + job.jobId() + " waits for approval and there is no one to ask");
+          follower.close();
+          return WAITING_FOR_APPROVAL;
+        }
+        follower.followAgain(); // a run's stream ends at each park: follow its continuation
+        outcome =
+            app.runner()
+                .resume(
+                    new ResumeRequest(
+                        job.jobId(), job.traceId(), job.tenant(), decisions.get(), job.trace()),
+                    false);
+        follower.awaitEnd();
+      }
+      follower.close();
       return report(outcome, out);
+    }
+  }
+
+  /** Renders the thread's events as they come, one run (up to its {@code end}) at a time. */
+  private static final class Follower implements AutoCloseable {
+    private final EventStream events;
+    private final String threadId;
+    private final ConsoleRenderer renderer;
+    private final Semaphore ends = new Semaphore(0);
+    private volatile String lastId;
+    private EventStream.Subscription subscription;
+
+    Follower(EventStream events, String threadId, ConsoleRenderer renderer) {
+      this.events = events;
+      this.threadId = threadId;
+      this.renderer = renderer;
+      subscribe();
+    }
+
+    private void subscribe() {
+      subscription =
+          events.follow(
+              threadId,
+              lastId,
+              event -> {
+                lastId = event.id();
+                renderer.render(event.event());
+                if (event.event().isEnd()) ends.release();
+              });
+    }
+
+    void followAgain() {
+      subscription.close();
+      subscribe();
+    }
+
+    void awaitEnd() throws InterruptedException {
+      ends.tryAcquire(5, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() {
+      subscription.close();
     }
   }
 
@@ -126,7 +200,7 @@ public final class RunCommand implements Callable<Integer> {
       }
       case Outcome.Interrupted i -> {
         System.err.println("the job is waiting for decisions on its interrupts");
-        return 1;
+        return WAITING_FOR_APPROVAL;
       }
       case Outcome.Ignored i -> {
         System.err.println("nothing was run: " + i.reason());

@@ -28,6 +28,21 @@ class CommandLineTest {
   record Result(int exit, String out, String err) {}
 
   private static Result run(String... args) {
+    return runWithInput("", args);
+  }
+
+  /** One invocation with {@code input} as its standard input. */
+  private static Result runWithInput(String input, String... args) {
+    java.io.InputStream in = System.in;
+    System.setIn(new java.io.ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)));
+    try {
+      return runWithStreams(args);
+    } finally {
+      System.setIn(in);
+    }
+  }
+
+  private static Result runWithStreams(String... args) {
     PrintStream out = System.out;
     PrintStream err = System.err;
     ByteArrayOutputStream stdout = new ByteArrayOutputStream();
@@ -42,6 +57,40 @@ class CommandLineTest {
       System.setOut(out);
       System.setErr(err);
     }
+  }
+
+  @Test
+  void runOfAJobThatParksWithNobodyToAskPrintsTheInterruptsAndExitsThree() {
+    Result result = run("run", "examples/approval.json");
+
+    assertThat(result.exit()).as(result.err()).isEqualTo(3);
+    assertThat(result.out())
+        .contains("== waiting for approval: 1 tool call(s) ==", "announcer wants write_file");
+    assertThat(result.err()).contains("waits for approval");
+  }
+
+  @Test
+  void runAsksForEachDecisionAndResumesTheJobWithIt() {
+    Result edited =
+        runWithInput(
+            "maybe\ne\n{\"file_path\": \"/edited.md\", \"content\": \"Shorter.\"}\n",
+            "run",
+            "examples/approval.json",
+            "--decide-from-stdin");
+
+    assertThat(edited.exit()).as(edited.err()).isZero();
+    assertThat(edited.out())
+        .contains("approve / edit / reject?", "answer one of", "/edited.md", "== completed ==")
+        .doesNotContain("/announcement.md (");
+
+    Result rejected =
+        runWithInput(
+            "r\nnot before the launch\n", "run", "examples/approval.json", "--decide-from-stdin");
+    assertThat(rejected.exit()).as(rejected.err()).isZero();
+    assertThat(rejected.out()).contains("== completed ==").doesNotContain("/announcement.md (");
+
+    Result endOfInput = runWithInput("", "run", "examples/approval.json", "--decide-from-stdin");
+    assertThat(endOfInput.exit()).isEqualTo(3);
   }
 
   @Test

@@ -54,6 +54,41 @@ class ExamplesTest {
   }
 
   @Test
+  void theApprovalExampleParksOnItsWriteAndAnApprovalPublishesTheAnnouncement() throws IOException {
+    Job job =
+        JobParser.fromJobNode(Json.parse(Files.readAllBytes(Path.of("examples/approval.json"))));
+    try (Application app = Application.offline(Settings.from(Map.of()))) {
+      Outcome parked = app.runner().execute(job);
+
+      assertThat(parked).isInstanceOf(Outcome.Interrupted.class);
+      var interrupts =
+          ResultEvents.data(((Outcome.Interrupted) parked).result()).path("interrupts");
+      assertThat(interrupts).hasSize(1);
+      assertThat(interrupts.get(0).path("tool").asText()).isEqualTo("write_file");
+      assertThat(app.backends().checkpointer().latest(job.jobId(), "").orElseThrow().state())
+          .extracting(s -> s.files().keySet())
+          .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.COLLECTION)
+          .isEmpty();
+
+      Outcome done =
+          app.runner()
+              .resume(
+                  new dev.agentexecutor.job.ResumeRequest(
+                      job.jobId(),
+                      job.traceId(),
+                      job.tenant(),
+                      List.of(new dev.agentexecutor.agent.run.Decision.Approve()),
+                      job.trace()),
+                  false);
+
+      assertThat(done).isInstanceOf(Outcome.Completed.class);
+      var state = app.backends().checkpointer().latest(job.jobId(), "").orElseThrow().state();
+      assertThat(state.files().get("/announcement.md").text()).startsWith("# Release 2.0");
+      assertThat(state.todos()).allMatch(t -> t.status().equals("completed"));
+    }
+  }
+
+  @Test
   void theParallelReviewEndsWithAStructuredVerdictBuiltFromTwoStructuredReviews()
       throws IOException {
     Job job =
