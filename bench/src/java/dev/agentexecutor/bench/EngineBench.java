@@ -15,6 +15,8 @@ import dev.agentexecutor.runner.Outcome;
 import dev.agentexecutor.store.MemoryJobStore;
 import dev.agentexecutor.stream.MemoryEventStream;
 import dev.agentexecutor.util.Json;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -44,15 +46,27 @@ final class EngineBench {
     out.put("cpus_visible", Runtime.getRuntime().availableProcessors());
     out.put("target_p50_us", TARGET_P50_US);
     out.put("langgraph_reference_us", LANGGRAPH_REFERENCE_US);
-    out.set("three_step", scenario(Jobs.event(Jobs.threeStep("template")), 1));
-    out.set(
-        "twenty_step_two_subagents",
-        scenario(Jobs.event(Jobs.twentyStepTwoSubagents("template")), 5));
-    out.set(
-        "twenty_step_parallel_subagents",
-        scenario(Jobs.event(Jobs.twentyStepParallelSubagents("template")), 5));
-    out.set("subagent_latency", latency());
+    if (wanted("three_step"))
+      out.set("three_step", scenario(Jobs.event(Jobs.threeStep("template")), 1));
+    if (wanted("twenty_step_two_subagents"))
+      out.set(
+          "twenty_step_two_subagents",
+          scenario(Jobs.event(Jobs.twentyStepTwoSubagents("template")), 5));
+    if (wanted("twenty_step_parallel_subagents"))
+      out.set(
+          "twenty_step_parallel_subagents",
+          scenario(Jobs.event(Jobs.twentyStepParallelSubagents("template")), 5));
+    if (wanted("subagent_latency")) out.set("subagent_latency", latency());
     return out;
+  }
+
+  /**
+   * Whether to run a scenario: all of them, or those named in {@code -Dbench.engine.scenarios=a,b}
+   * (for profiling one of them).
+   */
+  private static boolean wanted(String scenario) {
+    String only = System.getProperty("bench.engine.scenarios", "");
+    return only.isBlank() || List.of(only.split(",")).contains(scenario);
   }
 
   /** Model latency in the subagents' calls, so that running them in parallel shows in wall time. */
@@ -175,13 +189,50 @@ final class EngineBench {
     String[] ids = new String[iterations];
     for (int i = 0; i < iterations; i++) ids[i] = prefix + i;
     long busy = 0;
+    // Where a tail comes from: the jobs during which a garbage collection ran, and what a job
+    // allocates on its own thread (both read outside the timed window).
+    long[] quiet = new long[iterations];
+    int quietCount = 0;
+    long[] onCpu = new long[iterations];
+    long[] runQueue = new long[iterations];
+    long allocatedBefore = allocatedBytes();
     for (int i = 0; i < iterations; i++) {
+      long collections = collections();
+      long[] before = SchedStat.AVAILABLE ? SchedStat.read() : null;
       long start = System.nanoTime();
       job.accept(ids[i]);
       nanos[i] = System.nanoTime() - start;
+      long[] after = before == null ? null : SchedStat.read();
+      if (after != null) {
+        onCpu[i] = after[0] - before[0];
+        runQueue[i] = after[1] - before[1];
+      }
       busy += nanos[i];
+      if (collections() == collections) quiet[quietCount++] = nanos[i];
       cleanUp.accept(ids[i]);
     }
-    return new Stats(nanos, iterations, busy / 1e9).toJson();
+    long allocated = allocatedBytes() - allocatedBefore;
+    ObjectNode json = new Stats(nanos, iterations, busy / 1e9).toJson();
+    if (SchedStat.AVAILABLE)
+      json.set("where_time_went", SchedStat.breakdown(nanos, onCpu, runQueue));
+    json.put("jobs_with_gc", iterations - quietCount);
+    json.put(
+        "p99_us_without_gc", Stats.round(new Stats(quiet, quietCount, 0).percentileMicros(99)));
+    json.put("allocated_kib_per_job", Stats.round(allocated / 1024.0 / iterations));
+    return json;
+  }
+
+  private static long collections() {
+    long count = 0;
+    for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans())
+      count += Math.max(0, gc.getCollectionCount());
+    return count;
+  }
+
+  /** Bytes allocated by this thread, including the clean-up (-1 where the JVM cannot tell). */
+  private static long allocatedBytes() {
+    return ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean threads
+        ? threads.getCurrentThreadAllocatedBytes()
+        : -1;
   }
 }
