@@ -15,12 +15,9 @@ import dev.agentexecutor.runner.Outcome;
 import dev.agentexecutor.store.MemoryJobStore;
 import dev.agentexecutor.stream.MemoryEventStream;
 import dev.agentexecutor.util.Json;
-import java.lang.management.GarbageCollectorMXBean;
-import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 
 /**
  * Engine overhead, in process and warm: {@code runner().execute(job)} of {@code
@@ -37,8 +34,11 @@ final class EngineBench {
   private final Settings settings =
       Settings.from(Map.of("LLM_PROVIDER", "scripted", "MAX_STEPS", "1000"));
 
+  private final JobTimer timer;
+
   EngineBench(BenchConfig config) {
     this.config = config;
+    this.timer = JobTimer.forMode(config.mode());
   }
 
   ObjectNode run() {
@@ -141,7 +141,7 @@ final class EngineBench {
       JobRunner runner = app.runner();
       Backends backends = app.backends();
       String prefix = "engine-" + repeat + "-";
-      return measure(
+      return timer.measure(
           prefix,
           warmup,
           iterations,
@@ -163,7 +163,7 @@ final class EngineBench {
             new MemoryEventStream(100_000),
             new MemoryResultPublisher());
     ModelClient model = new ModelRouter(settings.model(), new Metrics());
-    return measure(
+    return timer.measure(
         "floor-" + repeat + "-",
         warmup,
         iterations,
@@ -175,64 +175,5 @@ final class EngineBench {
     backends.checkpointer().deleteThread(jobId);
     backends.events().delete(jobId);
     backends.jobs().delete(jobId);
-  }
-
-  /** Warm-up, then each iteration timed alone; the clean-up after each one is not timed. */
-  static ObjectNode measure(
-      String prefix, int warmup, int iterations, Consumer<String> job, Consumer<String> cleanUp) {
-    for (int i = 0; i < warmup; i++) {
-      String jobId = prefix + "w" + i;
-      job.accept(jobId);
-      cleanUp.accept(jobId);
-    }
-    long[] nanos = new long[iterations];
-    String[] ids = new String[iterations];
-    for (int i = 0; i < iterations; i++) ids[i] = prefix + i;
-    long busy = 0;
-    // Where a tail comes from: the jobs during which a garbage collection ran, and what a job
-    // allocates on its own thread (both read outside the timed window).
-    long[] quiet = new long[iterations];
-    int quietCount = 0;
-    long[] onCpu = new long[iterations];
-    long[] runQueue = new long[iterations];
-    long allocatedBefore = allocatedBytes();
-    for (int i = 0; i < iterations; i++) {
-      long collections = collections();
-      long[] before = SchedStat.AVAILABLE ? SchedStat.read() : null;
-      long start = System.nanoTime();
-      job.accept(ids[i]);
-      nanos[i] = System.nanoTime() - start;
-      long[] after = before == null ? null : SchedStat.read();
-      if (after != null) {
-        onCpu[i] = after[0] - before[0];
-        runQueue[i] = after[1] - before[1];
-      }
-      busy += nanos[i];
-      if (collections() == collections) quiet[quietCount++] = nanos[i];
-      cleanUp.accept(ids[i]);
-    }
-    long allocated = allocatedBytes() - allocatedBefore;
-    ObjectNode json = new Stats(nanos, iterations, busy / 1e9).toJson();
-    if (SchedStat.AVAILABLE)
-      json.set("where_time_went", SchedStat.breakdown(nanos, onCpu, runQueue));
-    json.put("jobs_with_gc", iterations - quietCount);
-    json.put(
-        "p99_us_without_gc", Stats.round(new Stats(quiet, quietCount, 0).percentileMicros(99)));
-    json.put("allocated_kib_per_job", Stats.round(allocated / 1024.0 / iterations));
-    return json;
-  }
-
-  private static long collections() {
-    long count = 0;
-    for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans())
-      count += Math.max(0, gc.getCollectionCount());
-    return count;
-  }
-
-  /** Bytes allocated by this thread, including the clean-up (-1 where the JVM cannot tell). */
-  private static long allocatedBytes() {
-    return ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean threads
-        ? threads.getCurrentThreadAllocatedBytes()
-        : -1;
   }
 }

@@ -83,4 +83,41 @@ final class SchedStat {
         .put("run_queue_us", Stats.round(q / n / 1000))
         .put("off_cpu_us", Stats.round(Math.max(0, w - c - q) / n / 1000));
   }
+
+  /**
+   * CPU time of every thread of this JVM so far, in clock ticks, by thread name (the kernel's
+   * names: Java threads and the JVM's own, such as "C2 CompilerThre" and "GC Thread#0"), so that
+   * the JVM's other work on a pinned core shows beside the measured thread's.
+   */
+  static java.util.Map<String, Long> threadTicks() {
+    java.util.Map<String, Long> ticks = new java.util.TreeMap<>();
+    try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+      for (Path task : (Iterable<Path>) tasks::iterator) {
+        try {
+          String comm = Files.readString(task.resolve("comm")).trim();
+          String stat = Files.readString(task.resolve("stat"));
+          String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          long used = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime + stime
+          ticks.merge(comm.replaceAll("[0-9]+$", "#"), used, Long::sum);
+        } catch (IOException | RuntimeException e) {
+          // the thread ended meanwhile
+        }
+      }
+    } catch (IOException e) {
+      return ticks;
+    }
+    return ticks;
+  }
+
+  /** Milliseconds of CPU each thread group used between two {@link #threadTicks()} readings. */
+  static ObjectNode cpuBetween(
+      java.util.Map<String, Long> before, java.util.Map<String, Long> after) {
+    ObjectNode out = Json.object();
+    after.forEach(
+        (name, ticks) -> {
+          long used = ticks - before.getOrDefault(name, 0L);
+          if (used > 0) out.put(name, used * 10); // USER_HZ is 100 on Linux
+        });
+    return out;
+  }
 }

@@ -14,14 +14,17 @@ import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.service.tool.ToolExecutor;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import javax.management.ObjectName;
 import org.bsc.langgraph4j.CompileConfig;
 import org.bsc.langgraph4j.CompiledGraph;
 import org.bsc.langgraph4j.RunnableConfig;
@@ -43,12 +46,12 @@ public final class AgentExecutorBench {
   private AgentExecutorBench() {}
 
   /** The engine benchmark's counts for its 3-step job (bench BenchConfig). */
-  record Counts(int repeats, int warmup, int iterations) {
+  record Counts(int repeats, int warmup, int iterations, Duration maxSettle) {
     static Counts of(String mode) {
       return switch (mode) {
-        case "full" -> new Counts(3, 20_000, 30_000);
-        case "quick" -> new Counts(3, 5_000, 5_000);
-        case "smoke" -> new Counts(1, 20, 20);
+        case "full" -> new Counts(3, 20_000, 30_000, Duration.ofSeconds(40));
+        case "quick" -> new Counts(3, 5_000, 5_000, Duration.ofSeconds(15));
+        case "smoke" -> new Counts(1, 20, 20, Duration.ZERO);
         default -> throw new IllegalArgumentException("unknown mode " + mode);
       };
     }
@@ -69,7 +72,9 @@ public final class AgentExecutorBench {
     List<ObjectNode> runs = new ArrayList<>();
     for (int repeat = 0; repeat < counts.repeats(); repeat++) {
       int warmup = repeat == 0 ? counts.warmup() : Math.max(10, counts.warmup() / 5);
-      runs.add(new Job().measure("lg4j-" + repeat + "-", warmup, counts.iterations()));
+      runs.add(
+          new Job()
+              .measure("lg4j-" + repeat + "-", warmup, counts.iterations(), counts.maxSettle()));
     }
     out.set("three_step", medianRun(runs));
     out.put("mode", args[1]);
@@ -150,11 +155,29 @@ public final class AgentExecutorBench {
       files.clear();
     }
 
-    ObjectNode measure(String prefix, int warmup, int iterations) {
-      for (int i = 0; i < warmup; i++) {
-        run(prefix + "w" + i);
-        forget(prefix + "w" + i);
+    /**
+     * As the engine benchmark's JobTimer: the warm-up count, then more warm-up until the JIT
+     * compiler is idle (at most {@code maxSettle}), then each job timed alone.
+     */
+    ObjectNode measure(String prefix, int warmup, int iterations, Duration maxSettle) {
+      long warmStart = System.nanoTime();
+      int warmed = 0;
+      for (; warmed < warmup; warmed++) {
+        run(prefix + "w" + warmed);
+        forget(prefix + "w" + warmed);
       }
+      boolean settled = maxSettle.isZero();
+      long settleEnd = System.nanoTime() + maxSettle.toNanos();
+      for (int idle = 0; !settled && System.nanoTime() < settleEnd; ) {
+        long batchEnd = System.nanoTime() + 100_000_000L;
+        for (; System.nanoTime() < batchEnd; warmed++) {
+          run(prefix + "w" + warmed);
+          forget(prefix + "w" + warmed);
+        }
+        idle = compilerIdle() ? idle + 1 : 0;
+        settled = idle >= 3;
+      }
+      double warmSeconds = (System.nanoTime() - warmStart) / 1e9;
       long[] nanos = new long[iterations];
       String[] ids = new String[iterations];
       for (int i = 0; i < iterations; i++) ids[i] = prefix + i;
@@ -166,7 +189,11 @@ public final class AgentExecutorBench {
         busy += nanos[i];
         forget(ids[i]);
       }
-      return stats(nanos, busy / 1e9);
+      ObjectNode json = stats(nanos, busy / 1e9);
+      json.put("warmup_jobs_run", warmed);
+      json.put("warmup_s", round(warmSeconds));
+      json.put("jit_idle_before_timing", settled);
+      return json;
     }
   }
 
@@ -200,6 +227,25 @@ public final class AgentExecutorBench {
                           .arguments("{\"file_path\":\"/answer.md\",\"content\":\"forty-two\"}")
                           .build()));
       return ChatResponse.builder().aiMessage(reply).build();
+    }
+  }
+
+  /** Whether no method is being compiled or waiting to be (HotSpot's Compiler.queue). */
+  static boolean compilerIdle() {
+    try {
+      Object queue =
+          ManagementFactory.getPlatformMBeanServer()
+              .invoke(
+                  new ObjectName("com.sun.management:type=DiagnosticCommand"),
+                  "compilerQueue",
+                  new Object[] {null},
+                  new String[] {String[].class.getName()});
+      return queue
+          .toString()
+          .lines()
+          .noneMatch(line -> line.matches("^(C[12] CompilerThread|JVMCI|\\d).*"));
+    } catch (Exception e) {
+      return true;
     }
   }
 
