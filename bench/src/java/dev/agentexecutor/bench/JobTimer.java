@@ -40,8 +40,8 @@ final class JobTimer {
   static JobTimer forMode(String mode) {
     return new JobTimer(
         switch (mode) {
-          case "full" -> Duration.ofSeconds(40);
-          case "quick" -> Duration.ofSeconds(15);
+          case "full" -> Duration.ofSeconds(20);
+          case "quick" -> Duration.ofSeconds(5);
           default -> Duration.ZERO;
         });
   }

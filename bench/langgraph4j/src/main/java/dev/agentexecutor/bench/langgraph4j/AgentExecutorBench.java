@@ -49,8 +49,8 @@ public final class AgentExecutorBench {
   record Counts(int repeats, int warmup, int iterations, Duration maxSettle) {
     static Counts of(String mode) {
       return switch (mode) {
-        case "full" -> new Counts(3, 20_000, 30_000, Duration.ofSeconds(40));
-        case "quick" -> new Counts(3, 5_000, 5_000, Duration.ofSeconds(15));
+        case "full" -> new Counts(3, 20_000, 30_000, Duration.ofSeconds(20));
+        case "quick" -> new Counts(3, 5_000, 5_000, Duration.ofSeconds(5));
         case "smoke" -> new Counts(1, 20, 20, Duration.ZERO);
         default -> throw new IllegalArgumentException("unknown mode " + mode);
       };
