@@ -18,7 +18,6 @@ import dev.agentexecutor.util.Json;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 
 /**
  * Engine overhead, in process and warm: {@code runner().execute(job)} of {@code
@@ -35,8 +34,11 @@ final class EngineBench {
   private final Settings settings =
       Settings.from(Map.of("LLM_PROVIDER", "scripted", "MAX_STEPS", "1000"));
 
+  private final JobTimer timer;
+
   EngineBench(BenchConfig config) {
     this.config = config;
+    this.timer = JobTimer.forMode(config.mode());
   }
 
   ObjectNode run() {
@@ -44,15 +46,27 @@ final class EngineBench {
     out.put("cpus_visible", Runtime.getRuntime().availableProcessors());
     out.put("target_p50_us", TARGET_P50_US);
     out.put("langgraph_reference_us", LANGGRAPH_REFERENCE_US);
-    out.set("three_step", scenario(Jobs.event(Jobs.threeStep("template")), 1));
-    out.set(
-        "twenty_step_two_subagents",
-        scenario(Jobs.event(Jobs.twentyStepTwoSubagents("template")), 5));
-    out.set(
-        "twenty_step_parallel_subagents",
-        scenario(Jobs.event(Jobs.twentyStepParallelSubagents("template")), 5));
-    out.set("subagent_latency", latency());
+    if (wanted("three_step"))
+      out.set("three_step", scenario(Jobs.event(Jobs.threeStep("template")), 1));
+    if (wanted("twenty_step_two_subagents"))
+      out.set(
+          "twenty_step_two_subagents",
+          scenario(Jobs.event(Jobs.twentyStepTwoSubagents("template")), 5));
+    if (wanted("twenty_step_parallel_subagents"))
+      out.set(
+          "twenty_step_parallel_subagents",
+          scenario(Jobs.event(Jobs.twentyStepParallelSubagents("template")), 5));
+    if (wanted("subagent_latency")) out.set("subagent_latency", latency());
     return out;
+  }
+
+  /**
+   * Whether to run a scenario: all of them, or those named in {@code -Dbench.engine.scenarios=a,b}
+   * (for profiling one of them).
+   */
+  private static boolean wanted(String scenario) {
+    String only = System.getProperty("bench.engine.scenarios", "");
+    return only.isBlank() || List.of(only.split(",")).contains(scenario);
   }
 
   /** Model latency in the subagents' calls, so that running them in parallel shows in wall time. */
@@ -127,7 +141,7 @@ final class EngineBench {
       JobRunner runner = app.runner();
       Backends backends = app.backends();
       String prefix = "engine-" + repeat + "-";
-      return measure(
+      return timer.measure(
           prefix,
           warmup,
           iterations,
@@ -149,7 +163,7 @@ final class EngineBench {
             new MemoryEventStream(100_000),
             new MemoryResultPublisher());
     ModelClient model = new ModelRouter(settings.model(), new Metrics());
-    return measure(
+    return timer.measure(
         "floor-" + repeat + "-",
         warmup,
         iterations,
@@ -161,27 +175,5 @@ final class EngineBench {
     backends.checkpointer().deleteThread(jobId);
     backends.events().delete(jobId);
     backends.jobs().delete(jobId);
-  }
-
-  /** Warm-up, then each iteration timed alone; the clean-up after each one is not timed. */
-  static ObjectNode measure(
-      String prefix, int warmup, int iterations, Consumer<String> job, Consumer<String> cleanUp) {
-    for (int i = 0; i < warmup; i++) {
-      String jobId = prefix + "w" + i;
-      job.accept(jobId);
-      cleanUp.accept(jobId);
-    }
-    long[] nanos = new long[iterations];
-    String[] ids = new String[iterations];
-    for (int i = 0; i < iterations; i++) ids[i] = prefix + i;
-    long busy = 0;
-    for (int i = 0; i < iterations; i++) {
-      long start = System.nanoTime();
-      job.accept(ids[i]);
-      nanos[i] = System.nanoTime() - start;
-      busy += nanos[i];
-      cleanUp.accept(ids[i]);
-    }
-    return new Stats(nanos, iterations, busy / 1e9).toJson();
   }
 }

@@ -2,12 +2,17 @@ package dev.agentexecutor.agent;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentexecutor.agent.definition.InterruptRule;
+import dev.agentexecutor.agent.tools.FileTools;
+import dev.agentexecutor.agent.tools.TaskTool;
 import dev.agentexecutor.agent.tools.Tool;
+import dev.agentexecutor.agent.tools.WriteTodosTool;
 import dev.agentexecutor.core.ModelConfig;
 import dev.agentexecutor.model.ToolSpec;
 import dev.agentexecutor.util.Json;
 import dev.agentexecutor.util.JsonSchemas;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,10 +69,7 @@ record AgentNode(
             : systemPrompt + "\n\n" + StructuredAnswers.instructions(responseFormat);
     long fixedChars = prompt.length();
     for (ToolSpec spec : specs)
-      fixedChars +=
-          spec.name().length()
-              + spec.description().length()
-              + Json.write(spec.parameters()).length();
+      fixedChars += spec.name().length() + spec.description().length() + schemaChars(spec);
     // Ordered, so that the tools are always listed the same way (in error messages, to the model).
     return new AgentNode(
         name,
@@ -80,5 +82,26 @@ record AgentNode(
         responseFormat == null ? null : JsonSchemas.compile(responseFormat),
         summarizer,
         fixedChars);
+  }
+
+  /**
+   * The built-in tools' argument schemas are shared constants: their sizes are counted once, not
+   * written out for every node of every job (they were a tenth of a short job's time).
+   */
+  private static final Map<ObjectNode, Integer> BUILT_IN_SCHEMA_CHARS = builtInSchemaChars();
+
+  private static Map<ObjectNode, Integer> builtInSchemaChars() {
+    Map<ObjectNode, Integer> chars = new IdentityHashMap<>();
+    List<ObjectNode> schemas = new ArrayList<>();
+    FileTools.all().forEach(tool -> schemas.add(tool.spec().parameters()));
+    schemas.add(new WriteTodosTool().spec().parameters());
+    schemas.add(TaskTool.parameters());
+    for (ObjectNode schema : schemas) chars.put(schema, Json.write(schema).length());
+    return Collections.unmodifiableMap(chars);
+  }
+
+  private static long schemaChars(ToolSpec spec) {
+    Integer known = BUILT_IN_SCHEMA_CHARS.get(spec.parameters());
+    return known != null ? known : Json.write(spec.parameters()).length();
   }
 }

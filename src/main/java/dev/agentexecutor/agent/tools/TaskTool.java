@@ -36,12 +36,21 @@ public final class TaskTool implements Tool {
                 + "Give a detailed description: the subagent sees nothing of your conversation. Launch "
                 + "several in one reply when tasks are independent.\n\nAvailable subagent types:\n"
                 + catalogue,
-            Schemas.object()
-                .string(
-                    "description",
-                    "The complete task for the subagent, with everything it needs to know.")
-                .string("subagent_type", "Which subagent to use (one of the available types).")
-                .required("description", "subagent_type"));
+            PARAMETERS);
+  }
+
+  /** The same for every task tool (only the description lists the job's subagents). */
+  private static final ObjectNode PARAMETERS =
+      Schemas.object()
+          .string(
+              "description",
+              "The complete task for the subagent, with everything it needs to know.")
+          .string("subagent_type", "Which subagent to use (one of the available types).")
+          .required("description", "subagent_type");
+
+  /** The argument schema, shared by every task tool. */
+  public static ObjectNode parameters() {
+    return PARAMETERS;
   }
 
   @Override
