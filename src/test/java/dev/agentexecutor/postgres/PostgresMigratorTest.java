@@ -65,7 +65,7 @@ class PostgresMigratorTest {
   void afterTheMigratorTheScriptHasNothingToDo() throws SQLException {
     String schema = PG.newSchemaName("java_first");
 
-    assertThat(migrator(schema).up()).hasSize(3);
+    assertThat(migrator(schema).up()).hasSize(4);
     MigrationScript.Result script = MigrationScript.run(schema);
 
     assertThat(script.exitCode()).as(script.output()).isZero();
