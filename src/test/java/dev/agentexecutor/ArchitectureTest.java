@@ -29,7 +29,8 @@ class ArchitectureTest {
     "dev.agentexecutor.checkpoint",
     "dev.agentexecutor.store",
     "dev.agentexecutor.stream",
-    "dev.agentexecutor.publish"
+    "dev.agentexecutor.publish",
+    "dev.agentexecutor.cancel"
   };
 
   /** Everything that talks to a library of the outside world: databases, brokers, HTTP, LLMs. */
@@ -41,6 +42,7 @@ class ArchitectureTest {
     "dev.agentexecutor.stream.redis..",
     "dev.agentexecutor.nats..",
     "dev.agentexecutor.publish.nats..",
+    "dev.agentexecutor.cancel.postgres..",
     "dev.agentexecutor.ingress.."
   };
 
@@ -114,7 +116,8 @@ class ArchitectureTest {
               "dev.agentexecutor.checkpoint",
               "dev.agentexecutor.store",
               "dev.agentexecutor.stream",
-              "dev.agentexecutor.publish")
+              "dev.agentexecutor.publish",
+              "dev.agentexecutor.cancel")
           .layer("Agent")
           .definedBy("dev.agentexecutor.agent..")
           .layer("Job")

@@ -20,7 +20,9 @@ import dev.agentexecutor.publish.ResultPublisher;
 import dev.agentexecutor.runner.Backends;
 import dev.agentexecutor.runner.JobRunner;
 import dev.agentexecutor.runner.Outcome;
+import dev.agentexecutor.store.JobQuery;
 import dev.agentexecutor.store.JobRecord;
+import dev.agentexecutor.store.JobStatus;
 import dev.agentexecutor.store.JobStore;
 import dev.agentexecutor.store.MemoryJobStore;
 import dev.agentexecutor.stream.AgentEvent;
@@ -193,6 +195,17 @@ final class RecordedJob {
       }
 
       @Override
+      public boolean transition(String jobId, JobStatus expected, JobRecord next) {
+        jobWrites.add(next);
+        return delegate.transition(jobId, expected, next);
+      }
+
+      @Override
+      public List<JobRecord> interruptedBefore(Instant cutoff, int limit) {
+        return delegate.interruptedBefore(cutoff, limit);
+      }
+
+      @Override
       public boolean delete(String jobId) {
         return delegate.delete(jobId);
       }
@@ -200,6 +213,11 @@ final class RecordedJob {
       @Override
       public int deleteFinishedBefore(Instant cutoff) {
         return delegate.deleteFinishedBefore(cutoff);
+      }
+
+      @Override
+      public List<JobRecord> list(JobQuery query) {
+        return delegate.list(query);
       }
     };
   }

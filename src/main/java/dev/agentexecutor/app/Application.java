@@ -64,10 +64,11 @@ public final class Application implements AutoCloseable {
             Clock.systemUTC());
     JobParser parser = new JobParser(settings.maxPayloadBytes(), settings.limits().state());
     List<HealthCheck> checks = new ArrayList<>(infrastructure.healthChecks);
+    ThreadAdmin admin = new ThreadAdmin(infrastructure.backends, runner);
     this.worker =
         infrastructure
             .nats()
-            .map(nats -> new JetStreamWorker(nats, parser, runner, metrics))
+            .map(nats -> new JetStreamWorker(nats, parser, runner, admin, metrics))
             .orElse(null);
     if (worker != null) {
       NatsConnector nats = infrastructure.nats().orElseThrow();
@@ -78,7 +79,7 @@ public final class Application implements AutoCloseable {
             "http",
             new HttpApi(
                     runner,
-                    new ThreadAdmin(infrastructure.backends, runner),
+                    admin,
                     infrastructure.backends.events(),
                     new Readiness(checks, Duration.ofMillis(900)),
                     metrics,

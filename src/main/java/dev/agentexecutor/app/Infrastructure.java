@@ -1,5 +1,8 @@
 package dev.agentexecutor.app;
 
+import dev.agentexecutor.cancel.CancelSignals;
+import dev.agentexecutor.cancel.MemoryCancelSignals;
+import dev.agentexecutor.cancel.postgres.PostgresCancelSignals;
 import dev.agentexecutor.checkpoint.Checkpointer;
 import dev.agentexecutor.checkpoint.MemoryCheckpointer;
 import dev.agentexecutor.checkpoint.postgres.PostgresCheckpointer;
@@ -54,6 +57,7 @@ final class Infrastructure implements AutoCloseable {
             storage.jobs(),
             events(settings),
             results(settings),
+            storage.cancels(),
             storage.turns());
     this.healthChecks = List.copyOf(checks);
   }
@@ -62,7 +66,8 @@ final class Infrastructure implements AutoCloseable {
     return new Infrastructure(settings);
   }
 
-  private record Storage(Checkpointer checkpoints, JobStore jobs, ThreadTurns turns) {}
+  private record Storage(
+      Checkpointer checkpoints, JobStore jobs, CancelSignals cancels, ThreadTurns turns) {}
 
   private Storage storage(Settings settings) {
     Storage storage;
@@ -85,10 +90,14 @@ final class Infrastructure implements AutoCloseable {
               "postgresql",
               "postgresql",
               () -> (migrated == null || migrated.done()) && database.ping()));
+      // Cancel requests reach every replica through the same database (LISTEN/NOTIFY).
+      CancelSignals cancels =
+          resources.add("postgresql-cancel-listener", PostgresCancelSignals.start(database));
       storage =
           new Storage(
               new PostgresCheckpointer(database),
               new PostgresJobStore(database),
+              cancels,
               new PostgresThreadTurns(database));
       log.info(
           "checkpoints and job results: PostgreSQL {} (schema {})",
@@ -96,7 +105,12 @@ final class Infrastructure implements AutoCloseable {
           pg.schema());
     } else {
       MemoryCheckpointer checkpoints = new MemoryCheckpointer();
-      storage = new Storage(checkpoints, new MemoryJobStore(checkpoints), new MemoryThreadTurns());
+      storage =
+          new Storage(
+              checkpoints,
+              new MemoryJobStore(checkpoints),
+              new MemoryCancelSignals(),
+              new MemoryThreadTurns());
       checks.add(HealthCheck.embedded("checkpoints"));
       log.info(
           "checkpoints and job results: in memory (set DATABASE_URL or POSTGRES_HOST for PostgreSQL)");

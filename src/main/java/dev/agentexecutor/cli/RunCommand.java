@@ -117,6 +117,13 @@ public final class RunCommand implements Callable<Integer> {
         else ConsoleRenderer.printFailure(System.err, ResultEvents.data(f.result()));
         return 1;
       }
+      case Outcome.Cancelled c -> {
+        if (json)
+          out.println(
+              new String(ResultEvents.toJson(c.result()), java.nio.charset.StandardCharsets.UTF_8));
+        else ConsoleRenderer.printFailure(System.err, ResultEvents.data(c.result()));
+        return 1;
+      }
       case Outcome.Rejected r -> {
         System.err.println("invalid job: " + r.reason());
         return 1;

@@ -63,17 +63,18 @@ interface CloudEventAttributes {
   }
 
   /**
-   * Checks the event type and returns the {@code tenant} extension attribute (absent: the default
-   * tenant). Only the NATS worker trusts the tenant; HTTP replaces it with its caller's.
+   * Checks the event type (one of {@link JobParser#EVENT_TYPES}) and returns the {@code tenant}
+   * extension attribute (absent: the default tenant). Only the NATS worker trusts the tenant; HTTP
+   * replaces it with its caller's.
    */
   default String checkTypeAndTenant(String jobId) {
     String type = text("type");
-    if (!JobParser.EXECUTE_TYPE.equals(type)) {
+    if (!JobParser.EVENT_TYPES.contains(type)) {
       throw InvalidJobException.of(
           ProblemCode.EVT_TYPE,
           "$.type",
           "event type must be '"
-              + JobParser.EXECUTE_TYPE
+              + String.join("' or '", JobParser.EVENT_TYPES)
               + "', not '"
               + printable(rawText("type"))
               + "'",

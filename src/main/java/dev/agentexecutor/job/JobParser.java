@@ -28,15 +28,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The edge every job passes once: reads a CloudEvent of type {@value #EXECUTE_TYPE} in binary or
- * structured mode (HTTP POST / and NATS) or a bare job (POST /invoke), validates it whole (event
- * attributes, ids, definition, input, input limits) and gives a typed {@link Job} or every problem
- * with its code and JSON path, with the trace context either way. A body is parsed as JSON once.
- * Nothing but {@link InvalidJobException} ever leaves a parse, whatever the input.
+ * The edge every job passes once: reads a CloudEvent of type {@value #EXECUTE_TYPE} (or a request
+ * of type {@value #CANCEL_TYPE} to cancel one) in binary or structured mode (HTTP POST / and NATS)
+ * or a bare job (POST /invoke), validates it whole (event attributes, ids, definition, input, input
+ * limits) and gives a typed {@link Job} or every problem with its code and JSON path, with the
+ * trace context either way. A body is parsed as JSON once. Nothing but {@link InvalidJobException}
+ * ever leaves a parse, whatever the input.
  */
 public final class JobParser {
   private static final Logger log = LoggerFactory.getLogger(JobParser.class);
   public static final String EXECUTE_TYPE = "dev.my-platform.agent.execute";
+
+  /** A request to cancel a job: data {@code {job_id, trace_id}}; answered like POST /cancel. */
+  public static final String CANCEL_TYPE = "dev.my-platform.agent.cancel";
+
+  /** The event types this edge takes, each with its own data. */
+  static final java.util.List<String> EVENT_TYPES = java.util.List.of(EXECUTE_TYPE, CANCEL_TYPE);
+
   private static final long DEFAULT_MAX_BYTES = 1 << 20;
 
   private final long maxPayloadBytes;
@@ -70,7 +78,7 @@ public final class JobParser {
    */
   public ParsedJob cloudEvent(Map<String, String> headers, byte[] body) {
     Reading reading = new Reading(caseInsensitive(headers));
-    return reading.result(() -> reading.cloudEvent(body));
+    return reading.parsed(() -> reading.cloudEvent(body));
   }
 
   /** A bare job (the body of POST /invoke); its trace context comes from the headers. */
@@ -114,6 +122,12 @@ public final class JobParser {
       case ParsedJob.Valid valid -> valid.job();
       case ParsedJob.OverLimits over -> throw over.problem();
       case ParsedJob.Invalid invalid -> throw invalid.problem();
+      case ParsedJob.Cancel cancel ->
+          throw InvalidJobException.of(
+              ProblemCode.EVT_TYPE,
+              "$.type",
+              "a " + CANCEL_TYPE + " event cancels a job and is not one to run",
+              cancel.jobId());
     };
   }
 
@@ -131,13 +145,22 @@ public final class JobParser {
       this.tracestate = headers.getOrDefault("tracestate", headers.get("ce-tracestate"));
     }
 
+    /** A parse that gives a job (never a cancel request). */
+    ParsedJob result(Supplier<Job> parse) {
+      return parsed(() -> new ParsedJob.Valid(parse.get()));
+    }
+
     /**
      * Runs a parse with a last line of defence: a library throwing something unexpected on hostile
      * input is the input's fault, so it becomes a 400 rather than a 500 or a dead worker slot.
      */
-    ParsedJob result(Supplier<Job> parse) {
+    ParsedJob parsed(Supplier<ParsedJob> parse) {
       try {
-        return new ParsedJob.Valid(parse.get().withTrace(trace()));
+        return switch (parse.get()) {
+          case ParsedJob.Valid valid -> new ParsedJob.Valid(valid.job().withTrace(trace()));
+          case ParsedJob.Cancel cancel -> cancel.withTrace(trace());
+          case ParsedJob other -> other;
+        };
       } catch (OverLimitsException e) {
         return new ParsedJob.OverLimits(e.job.withTrace(trace()), e.problem);
       } catch (InvalidJobException e) {
@@ -162,7 +185,7 @@ public final class JobParser {
       if (event.path("tracestate").isTextual()) tracestate = event.get("tracestate").asText();
     }
 
-    Job cloudEvent(byte[] body) {
+    ParsedJob cloudEvent(byte[] body) {
       checkSize(body);
       if (body == null || body.length == 0)
         throw InvalidJobException.badRequest(ProblemCode.BODY_EMPTY, "$", "the body is empty");
@@ -195,7 +218,7 @@ public final class JobParser {
               + "or an application/cloudevents+json body (structured mode)");
     }
 
-    private Job binary(String contentType, byte[] body) {
+    private ParsedJob binary(String contentType, byte[] body) {
       if (!isJson(contentType)) {
         throw InvalidJobException.badRequest(
             ProblemCode.EVT_CONTENT_TYPE,
@@ -223,7 +246,7 @@ public final class JobParser {
             jobId);
       }
       String tenant = attributes.checkTypeAndTenant(jobId);
-      return jobFromData(data, jobId, tenant);
+      return fromData(attributes.text("type"), data, jobId, tenant);
     }
 
     /**
@@ -231,7 +254,7 @@ public final class JobParser {
      * as an application/json body. Accepted only when the body's id and type equal the headers';
      * anything else is ambiguous and refused.
      */
-    private Job structuredUnderHeaders(ObjectNode event) {
+    private ParsedJob structuredUnderHeaders(ObjectNode event) {
       String jobId = validIdIn(event.path("data"), "job_id");
       boolean sameId =
           event.path("id").isTextual() && event.path("id").asText().equals(headers.get("ce-id"));
@@ -254,7 +277,7 @@ public final class JobParser {
      * JSON object {@code data} becomes the job directly; other encodings of data (a string, {@code
      * data_base64}) go through the CloudEvents SDK.
      */
-    private Job structured(JsonNode node) {
+    private ParsedJob structured(JsonNode node) {
       if (!node.isObject()) {
         throw InvalidJobException.badRequest(
             ProblemCode.EVT_NOT_OBJECT, "$", "a structured CloudEvent must be a JSON object");
@@ -276,10 +299,35 @@ public final class JobParser {
       }
       String subject = jobId != null ? jobId : validIdIn(node, "subject");
       String tenant = attributes.checkTypeAndTenant(subject);
+      String type = attributes.text("type");
       JsonNode data = node.get("data");
-      if (data != null && data.isObject()) return jobFromData(data, subject, tenant);
+      if (data != null && data.isObject()) return fromData(type, data, subject, tenant);
       if (data != null && data.isNull()) throw noData(subject);
-      return jobFromEncodedData(node, subject, tenant);
+      return fromEncodedData(type, node, subject, tenant);
+    }
+
+    /** The event's data read as its type says: a job to run, or a job to cancel. */
+    private ParsedJob fromData(String type, JsonNode data, String fallbackId, String tenant) {
+      if (CANCEL_TYPE.equals(type)) return cancel(data, fallbackId, tenant);
+      return new ParsedJob.Valid(jobFromData(data, fallbackId, tenant));
+    }
+
+    /** A cancel request's data: {@code {job_id, trace_id}}, both ids of the safe alphabet. */
+    private ParsedJob.Cancel cancel(JsonNode data, String fallbackId, String tenant) {
+      if (data == null || !data.isObject()) {
+        throw InvalidJobException.of(
+            ProblemCode.JOB_NOT_OBJECT,
+            "$.data",
+            "the data of a cancel event must be a JSON object {job_id, trace_id}, not "
+                + (data == null ? "empty" : DefinitionParser.kind(data)),
+            fallbackId);
+      }
+      List<Problem> problems = new ArrayList<>();
+      String jobId = requiredId(data, "job_id", problems);
+      String traceId = requiredId(data, "trace_id", problems);
+      if (!problems.isEmpty())
+        throw new InvalidJobException(problems, jobId != null ? jobId : fallbackId);
+      return new ParsedJob.Cancel(jobId, traceId, tenant, trace());
     }
 
     private static InvalidJobException noData(String subject) {
@@ -291,7 +339,7 @@ public final class JobParser {
     }
 
     /** data as a JSON string or data_base64: the SDK decodes it, then it is parsed like a body. */
-    private Job jobFromEncodedData(JsonNode node, String subject, String tenant) {
+    private ParsedJob fromEncodedData(String type, JsonNode node, String subject, String tenant) {
       CloudEvent event;
       try {
         event =
@@ -308,7 +356,7 @@ public final class JobParser {
       byte[] data = event.getData() == null ? null : event.getData().toBytes();
       if (data == null || data.length == 0) throw noData(subject);
       JsonNode job = JsonBody.parse(data, "$.data");
-      return jobFromData(job, subject != null ? subject : validIdIn(job, "job_id"), tenant);
+      return fromData(type, job, subject != null ? subject : validIdIn(job, "job_id"), tenant);
     }
 
     private Job jobFromData(JsonNode data, String fallbackId, String tenant) {

@@ -1,12 +1,13 @@
 package dev.agentexecutor.job;
 
+import dev.agentexecutor.core.Tenants;
 import dev.agentexecutor.observability.TraceContext;
 
 /**
- * What reading a request or message gave: a valid job; a well-formed job whose input is over this
- * instance's limits (a job that is refused, with a failed result like any job that cannot run); or
- * input that is no job at all. The trace context is there in every case, so that the failed result
- * event of a refused job continues its trace.
+ * What reading a request or message gave: a valid job; a request to cancel one; a well-formed job
+ * whose input is over this instance's limits (a job that is refused, with a failed result like any
+ * job that cannot run); or input that is no job at all. The trace context is there in every case,
+ * so that the failed result event of a refused job continues its trace.
  */
 public sealed interface ParsedJob {
   TraceContext trace();
@@ -36,6 +37,25 @@ public sealed interface ParsedJob {
     @Override
     public String jobId() {
       return job.jobId();
+    }
+  }
+
+  /**
+   * A well-formed request to cancel a job ({@code dev.my-platform.agent.cancel}); {@code tenant} is
+   * the event's (NATS) until the HTTP ingress replaces it with its caller's.
+   */
+  record Cancel(String jobId, String traceId, String tenant, TraceContext trace)
+      implements ParsedJob {
+    public Cancel {
+      tenant = Tenants.orDefault(tenant);
+    }
+
+    public Cancel withTenant(String owner) {
+      return new Cancel(jobId, traceId, owner, trace);
+    }
+
+    Cancel withTrace(TraceContext context) {
+      return new Cancel(jobId, traceId, tenant, context);
     }
   }
 

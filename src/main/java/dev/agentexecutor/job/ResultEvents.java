@@ -18,12 +18,18 @@ import java.util.Map;
 /**
  * Builds the result CloudEvents of the wire contract: dev.my-platform.agent.completed with {job_id,
  * result:{output, status, usage, structured_response?, usage_by_node?, usage_by_model?}} and
- * dev.my-platform.agent.failed with {job_id, error:{message, type, stack_trace}}; source
- * agent-executor-service, subject = job id, traceparent continuing the job's trace.
+ * dev.my-platform.agent.failed with {job_id, error:{message, type, stack_trace}} and
+ * dev.my-platform.agent.cancelled with {job_id, thread_id, error:{message, type: "Cancelled"}};
+ * source agent-executor-service, subject = job id, traceparent continuing the job's trace.
  */
 public final class ResultEvents {
   public static final String COMPLETED_TYPE = "dev.my-platform.agent.completed";
   public static final String FAILED_TYPE = "dev.my-platform.agent.failed";
+  public static final String CANCELLED_TYPE = "dev.my-platform.agent.cancelled";
+
+  /** The error type of a cancelled job, in its event and /state. */
+  public static final String CANCELLED_ERROR = "Cancelled";
+
   public static final URI SOURCE = URI.create("agent-executor-service");
   private static final JsonFormat FORMAT =
       (JsonFormat) EventFormatProvider.getInstance().resolveFormat(JsonFormat.CONTENT_TYPE);
@@ -95,9 +101,28 @@ public final class ResultEvents {
     return build(FAILED_TYPE, jobId, data, trace);
   }
 
-  /** "completed" or "failed", from the event type. */
+  /**
+   * A cancelled job's result: {@code {job_id, thread_id, error: {message, type: "Cancelled"}}}, on
+   * its own subject so that consumers of failures do not mistake a cancel for a fault.
+   */
+  public static CloudEvent cancelled(
+      String jobId, String threadId, String message, TraceContext trace) {
+    ObjectNode data = Json.object();
+    data.put("job_id", jobId);
+    data.put("thread_id", threadId);
+    ObjectNode error = data.putObject("error");
+    error.put("message", message);
+    error.put("type", CANCELLED_ERROR);
+    return build(CANCELLED_TYPE, jobId, data, trace);
+  }
+
+  /** "completed", "cancelled" or "failed", from the event type. */
   public static String status(CloudEvent event) {
-    return COMPLETED_TYPE.equals(event.getType()) ? "completed" : "failed";
+    return switch (event.getType()) {
+      case COMPLETED_TYPE -> "completed";
+      case CANCELLED_TYPE -> "cancelled";
+      default -> "failed";
+    };
   }
 
   /** The event in structured JSON mode (what NATS carries and the job store keeps). */

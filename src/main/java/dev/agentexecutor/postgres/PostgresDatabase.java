@@ -4,9 +4,11 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.agentexecutor.config.Settings;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -32,12 +34,14 @@ public final class PostgresDatabase implements AutoCloseable {
 
   private final HikariDataSource pool;
   private final String schema;
+  private final Settings.Postgres settings;
   private final ExecutorService pingThreads =
       Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("postgres-ping-", 0).factory());
 
-  private PostgresDatabase(HikariDataSource pool, String schema) {
+  private PostgresDatabase(HikariDataSource pool, String schema, Settings.Postgres settings) {
     this.pool = pool;
     this.schema = schema;
+    this.settings = settings;
   }
 
   /**
@@ -64,7 +68,21 @@ public final class PostgresDatabase implements AutoCloseable {
     config.addDataSourceProperty("connectTimeout", CONNECT_TIMEOUT_SECONDS);
     config.addDataSourceProperty("tcpKeepAlive", true);
     config.addDataSourceProperty("ApplicationName", "agent-executor");
-    return new PostgresDatabase(new HikariDataSource(config), schema);
+    return new PostgresDatabase(new HikariDataSource(config), schema, settings);
+  }
+
+  /**
+   * A new connection outside the pool, for a session that lives as long as its user (LISTEN): the
+   * pool would retire it after its maximum lifetime. The caller closes it.
+   */
+  public Connection dedicatedConnection(String applicationName) throws SQLException {
+    Properties properties = new Properties();
+    if (settings.user() != null) properties.setProperty("user", settings.user());
+    if (settings.password() != null) properties.setProperty("password", settings.password());
+    properties.setProperty("connectTimeout", Integer.toString(CONNECT_TIMEOUT_SECONDS));
+    properties.setProperty("tcpKeepAlive", "true");
+    properties.setProperty("ApplicationName", applicationName);
+    return DriverManager.getConnection(settings.jdbcUrl(), properties);
   }
 
   /** The pooled data source (connections already on the schema's search_path). */

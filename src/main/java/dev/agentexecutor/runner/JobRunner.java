@@ -94,6 +94,8 @@ public final class JobRunner implements JobExecutor, JobRuns {
             settings.limits(),
             settings.agent(),
             new McpConnector(toolPolicy, settings.agent()));
+    // A cancel request taken by any replica reaches the one running the job.
+    backends.cancels().subscribe(this::cancel);
   }
 
   @Override
@@ -254,21 +256,20 @@ public final class JobRunner implements JobExecutor, JobRuns {
           .jobs()
           .save(
               new JobRecord(
-                  jobId,
-                  job.traceId(),
-                  finished.status,
-                  stored.map(JobRecord::createdAt).orElse(started),
-                  clock.instant(),
-                  ResultEvents.toJsonNode(finished.event),
-                  finished.error,
-                  job.tenant()));
+                      jobId,
+                      job.traceId(),
+                      finished.status,
+                      stored.map(JobRecord::createdAt).orElse(started),
+                      clock.instant(),
+                      ResultEvents.toJsonNode(finished.event),
+                      finished.error,
+                      job.tenant())
+                  .withJob(job.threadId(), null));
       if (job.namesThread()) backends.turns().release(jobId); // the next run of the thread may go
       backends.results().publish(jobId, finished.event);
       metrics.jobFinished(finished.status.wireName(), Duration.between(started, clock.instant()));
       log.info("job {}", finished.status.wireName());
-      return finished.status == JobStatus.COMPLETED
-          ? new Outcome.Completed(jobId, finished.event, false)
-          : new Outcome.Failed(jobId, finished.event, false);
+      return outcome(finished.status, jobId, finished.event, false);
     } catch (ForeignThreadException e) {
       if (job.joinsThread()) return refuse(job, ThreadStart.unavailable(job));
       return otherTenant(jobId);
@@ -404,9 +405,11 @@ public final class JobRunner implements JobExecutor, JobRuns {
         span.end();
         throw e; // not finished: like an outage, the job is run again and streams anew
       }
-      JobStatus status =
-          e.kind() == RunStoppedException.Kind.CANCELLED ? JobStatus.CANCELLED : JobStatus.FAILED;
-      finished = failure(job, status, shortMessage(e.getMessage()), e.errorType(), outgoing);
+      finished =
+          e.kind() == RunStoppedException.Kind.CANCELLED
+              ? cancelled(job, shortMessage(e.getMessage()), outgoing)
+              : failure(
+                  job, JobStatus.FAILED, shortMessage(e.getMessage()), e.errorType(), outgoing);
     } catch (ModelException e) {
       log.warn("job failed: the model call failed", e);
       finished =
@@ -453,6 +456,14 @@ public final class JobRunner implements JobExecutor, JobRuns {
         message);
   }
 
+  /** A cancelled run's result: the cancelled event, on its own subject. */
+  private static Finished cancelled(Job job, String message, TraceContext trace) {
+    return new Finished(
+        JobStatus.CANCELLED,
+        ResultEvents.cancelled(job.jobId(), job.threadId(), message, trace),
+        message);
+  }
+
   private String shortMessage(String message) {
     String text = redactor.redact(String.valueOf(message));
     return text.length() <= MAX_ERROR_MESSAGE ? text : text.substring(0, MAX_ERROR_MESSAGE) + "...";
@@ -462,9 +473,16 @@ public final class JobRunner implements JobExecutor, JobRuns {
     CloudEvent event = ResultEvents.fromJson(record.resultEvent());
     backends.results().publish(record.jobId(), event);
     log.info("job already {}: stored result republished, nothing run", record.status().wireName());
-    return record.status() == JobStatus.COMPLETED
-        ? new Outcome.Completed(record.jobId(), event, true)
-        : new Outcome.Failed(record.jobId(), event, true);
+    return outcome(record.status(), record.jobId(), event, true);
+  }
+
+  /** The outcome of a finished job, from its final status. */
+  static Outcome outcome(JobStatus status, String jobId, CloudEvent event, boolean replayed) {
+    return switch (status) {
+      case COMPLETED -> new Outcome.Completed(jobId, event, replayed);
+      case CANCELLED -> new Outcome.Cancelled(jobId, event, replayed);
+      default -> new Outcome.Failed(jobId, event, replayed);
+    };
   }
 
   @Override

@@ -4,11 +4,11 @@ import dev.agentexecutor.core.problem.ProblemCode;
 import io.cloudevents.CloudEvent;
 
 /**
- * How handling a job ended, for the ingress to translate: NATS acks Completed and Failed, terms
- * Rejected, Refused and OtherTenant and naks Retry after a backoff; HTTP answers 200 with the
- * result event, 400 for Rejected, the problem's status for Refused, 409 for OtherTenant and 503 for
- * Retry. {@code replayed} means the job had already finished and its stored result was published
- * again without running anything.
+ * How handling a job ended, for the ingress to translate: NATS acks Completed, Failed and
+ * Cancelled, terms Rejected, Refused and OtherTenant and naks Retry after a backoff (and Queued, to
+ * ask again); HTTP answers 200 with the result event, 400 for Rejected, the problem's status for
+ * Refused, 409 for OtherTenant and 503 for Retry. {@code replayed} means the job had already
+ * finished and its stored result was published again without running anything.
  */
 public sealed interface Outcome {
   String jobId();
@@ -16,8 +16,11 @@ public sealed interface Outcome {
   /** The job ran (or had run) to completion; the completed event is published. */
   record Completed(String jobId, CloudEvent result, boolean replayed) implements Outcome {}
 
-  /** The job failed or was cancelled; the failed event is published. Not retried. */
+  /** The job failed; the failed event is published. Not retried. */
   record Failed(String jobId, CloudEvent result, boolean replayed) implements Outcome {}
+
+  /** The job was cancelled; the cancelled event is published (once). Not retried. */
+  record Cancelled(String jobId, CloudEvent result, boolean replayed) implements Outcome {}
 
   /** The input was not a valid job; a failed event is published. Never retried. */
   record Rejected(String jobId, CloudEvent result, String reason) implements Outcome {}

@@ -18,10 +18,7 @@ import java.util.Optional;
  * /cancel and streams, each time on behalf of a {@link Caller}: a thread another tenant owns is
  * answered exactly like one that does not exist.
  */
-public final class ThreadAdmin {
-  /** The status of a job waiting for its thread's turn (multitask_strategy enqueue). */
-  private static final String QUEUED = "queued";
-
+public final class ThreadAdmin implements JobCancels {
   /** History rows read at a time when looking for a job's checkpoints on its thread. */
   private static final int HISTORY_PAGE = 100;
 
@@ -160,16 +157,9 @@ public final class ThreadAdmin {
     }
   }
 
-  /**
-   * The thread a finished job ran on, as its result event names it (events written before threads
-   * had several runs name none: the job's own id).
-   */
+  /** The thread the job ran on (records of older versions name none: the job's own id). */
   static String threadOf(JobRecord record) {
-    JsonNode thread =
-        record.resultEvent() == null
-            ? null
-            : ResultEvents.data(ResultEvents.fromJson(record.resultEvent())).get("thread_id");
-    return thread != null && thread.isTextual() ? thread.asText() : record.jobId();
+    return record.threadId();
   }
 
   /** The thread as the caller may see it: empty when unknown or another tenant's. */
@@ -227,7 +217,9 @@ public final class ThreadAdmin {
         Json.object()
             .put("thread_id", view.threadId())
             .put("job_id", view.jobId())
-            .put("status", view.queued().isPresent() ? QUEUED : status.wireName());
+            .put(
+                "status",
+                view.queued().isPresent() ? JobStatus.QUEUED.wireName() : status.wireName());
     JsonNode data =
         view.record()
             .map(JobRecord::resultEvent)
@@ -264,9 +256,13 @@ public final class ThreadAdmin {
   }
 
   /**
-   * Asks the caller's job running here to stop at its next step boundary: the job of that id, or
-   * the runs here of the thread of that id.
+   * Asks the caller's job to stop, wherever it runs: a job running here (the job of that id, or the
+   * runs here of the thread of that id) is cancelled at once; a job that runs elsewhere (no final
+   * record yet, checkpoints in progress) gets a cancel request through {@link
+   * dev.agentexecutor.cancel.CancelSignals}, which the replica running it acts on; a finished job
+   * is not running; an unknown or another tenant's job is not found.
    */
+  @Override
   public Cancel cancel(String id, Caller caller) {
     List<String> jobs = runner.isRunning(id) ? List.of(id) : runner.runningOnThread(id);
     boolean cancelling = false;
@@ -276,8 +272,15 @@ public final class ThreadAdmin {
         cancelling = true;
     }
     if (cancelling) return new Cancel(Cancel.Kind.CANCELLING, JobStatus.RUNNING.wireName());
-    return state(id, caller)
-        .map(state -> new Cancel(Cancel.Kind.NOT_RUNNING, state.path("status").asText()))
-        .orElse(new Cancel(Cancel.Kind.NOT_FOUND, null));
+    Optional<ObjectNode> state = state(id, caller);
+    if (state.isEmpty()) return new Cancel(Cancel.Kind.NOT_FOUND, null);
+    String status = state.get().path("status").asText();
+    if (!JobStatus.RUNNING.wireName().equals(status))
+      return new Cancel(Cancel.Kind.NOT_RUNNING, status);
+    // Running, but not here: on another replica (or between deliveries of its message). Without
+    // a shared backend no other replica can hear a request, so there is nothing to stop.
+    if (!backends.cancels().crossReplica()) return new Cancel(Cancel.Kind.NOT_RUNNING, status);
+    backends.cancels().publish(state.get().path("job_id").asText(id));
+    return new Cancel(Cancel.Kind.CANCELLING, status);
   }
 }

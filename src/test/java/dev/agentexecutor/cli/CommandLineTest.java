@@ -159,7 +159,7 @@ class CommandLineTest {
       assertThat(migrate(env, "status").out()).contains("applied");
       Result down = migrate(env, "down", "1");
       assertThat(down.exit()).isZero();
-      assertThat(down.out()).contains("reverted 003");
+      assertThat(down.out()).contains("reverted 005");
 
       assertThat(migrate(Map.of(), "up").exit()).as("no database configured").isEqualTo(2);
       Result unreachable =

@@ -161,28 +161,4 @@ class ScriptedModelTest {
 
     assertThat((System.nanoTime() - started) / 1_000_000).isGreaterThanOrEqualTo(50);
   }
-
-  @Test
-  void aThreeStepJobCostsMicroseconds() {
-    JsonNode script =
-        Json.parse(
-            """
-            [{"tool_calls": [{"name": "write_todos", "args": {"todos": []}}]},
-             {"tool_calls": [{"name": "write_file", "args": {"path": "a", "content": "b"}}]},
-             {"content": "done"}]
-            """);
-    List<List<Message>> steps =
-        List.of(afterAssistantTurns(0), afterAssistantTurns(1), afterAssistantTurns(2));
-    for (int warm = 0; warm < 20_000; warm++)
-      model.chat(request(script, steps.get(warm % 3)), TokenListener.NONE);
-
-    int jobs = 20_000;
-    long started = System.nanoTime();
-    for (int job = 0; job < jobs; job++) {
-      for (List<Message> step : steps) model.chat(request(script, step), token -> {});
-    }
-    long microsPerJob = (System.nanoTime() - started) / 1_000 / jobs;
-
-    assertThat(microsPerJob).isLessThan(50); // generous: typically a few microseconds
-  }
 }

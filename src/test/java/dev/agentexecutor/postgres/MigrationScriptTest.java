@@ -42,7 +42,7 @@ class MigrationScriptTest {
         .contains(
             "applying 001_create_checkpointer_tables.up.sql", "applying 002_create_jobs.up.sql");
     assertThat(tables(schema)).containsExactlyElementsOf(TABLES);
-    assertThat(versions(schema)).containsExactly("001", "002", "003", "006");
+    assertThat(versions(schema)).containsExactly("001", "002", "003", "004", "005", "006");
     assertThat(queryColumn("SELECT v::text FROM " + schema + ".checkpoint_migrations ORDER BY v"))
         .containsExactly("0", "1", "2", "3", "4", "5", "6", "7", "8", "9");
   }
@@ -68,21 +68,38 @@ class MigrationScriptTest {
     String schema = PG.newSchemaName("down");
     MigrationScript.run(schema);
 
+    PostgresTestSchema.execute(
+        "INSERT INTO "
+            + schema
+            + ".jobs (job_id, status, thread_id, interrupts, parked_at)"
+            + " VALUES ('parked-job', 'interrupted', 'parked-job', '[]', now())");
     MigrationScript.Result downTurns = MigrationScript.run(schema, "down");
     assertThat(downTurns.exitCode()).as(downTurns.output()).isZero();
-    assertThat(versions(schema)).containsExactly("001", "002", "003");
+    assertThat(versions(schema)).containsExactly("001", "002", "003", "004", "005");
     assertThat(tables(schema)).doesNotContain("thread_runs");
 
-    MigrationScript.Result down = MigrationScript.run(schema, "down");
-    assertThat(down.exitCode()).as(down.output()).isZero();
-    assertThat(versions(schema)).containsExactly("001", "002");
+    MigrationScript.Result downOutbox = MigrationScript.run(schema, "down");
+    assertThat(downOutbox.exitCode()).as(downOutbox.output()).isZero();
+    assertThat(versions(schema)).containsExactly("001", "002", "003", "004");
     assertThat(
             queryColumn(
                 "SELECT column_name FROM information_schema.columns WHERE table_schema = '"
                     + schema
                     + "' AND table_name = 'jobs'"))
-        .contains("job_id")
-        .doesNotContain("tenant");
+        .contains("tenant")
+        .doesNotContain("result_published_at");
+
+    MigrationScript.Result downLifecycle = MigrationScript.run(schema, "down");
+    assertThat(downLifecycle.exitCode()).as(downLifecycle.output()).isZero();
+    assertThat(versions(schema)).containsExactly("001", "002", "003");
+    assertThat(jobColumns(schema)).contains("tenant").doesNotContain("interrupts", "thread_id");
+    assertThat(queryValue("SELECT status FROM " + schema + ".jobs WHERE job_id = 'parked-job'"))
+        .isEqualTo("failed");
+
+    MigrationScript.Result down = MigrationScript.run(schema, "down");
+    assertThat(down.exitCode()).as(down.output()).isZero();
+    assertThat(versions(schema)).containsExactly("001", "002");
+    assertThat(jobColumns(schema)).contains("job_id").doesNotContain("tenant");
 
     MigrationScript.Result downJobs = MigrationScript.run(schema, "down");
     assertThat(downJobs.exitCode()).as(downJobs.output()).isZero();
@@ -96,7 +113,14 @@ class MigrationScriptTest {
     MigrationScript.Result up = MigrationScript.run(schema, "up");
     assertThat(up.exitCode()).as(up.output()).isZero();
     assertThat(tables(schema)).containsExactlyElementsOf(TABLES);
-    assertThat(versions(schema)).containsExactly("001", "002", "003", "006");
+    assertThat(versions(schema)).containsExactly("001", "002", "003", "004", "005", "006");
+  }
+
+  private static List<String> jobColumns(String schema) throws SQLException {
+    return queryColumn(
+        "SELECT column_name FROM information_schema.columns WHERE table_schema = '"
+            + schema
+            + "' AND table_name = 'jobs'");
   }
 
   @Test
@@ -128,7 +152,7 @@ class MigrationScriptTest {
     assertThat(one.output() + two.output())
         .containsOnlyOnce("applying 001")
         .containsOnlyOnce("applying 002");
-    assertThat(versions(schema)).containsExactly("001", "002", "003", "006");
+    assertThat(versions(schema)).containsExactly("001", "002", "003", "004", "005", "006");
   }
 
   @Test
@@ -148,7 +172,7 @@ class MigrationScriptTest {
 
     assertThat(result.exitCode()).as(result.output()).isZero();
     assertThat(result.output()).doesNotContain("s3cr");
-    assertThat(versions(schema)).containsExactly("001", "002", "003", "006");
+    assertThat(versions(schema)).containsExactly("001", "002", "003", "004", "005", "006");
   }
 
   @Test

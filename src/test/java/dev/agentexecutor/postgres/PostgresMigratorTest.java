@@ -43,6 +43,8 @@ class PostgresMigratorTest {
             "001_create_checkpointer_tables.up.sql",
             "002_create_jobs.up.sql",
             "003_add_job_tenant.up.sql",
+            "004_job_lifecycle.up.sql",
+            "005_result_outbox.up.sql",
             "006_create_thread_runs.up.sql");
   }
 
@@ -58,14 +60,14 @@ class PostgresMigratorTest {
               assertThat(status.applied()).isTrue();
               assertThat(status.changed()).isFalse();
             });
-    assertThat(versions(schema)).containsExactly("001", "002", "003", "006");
+    assertThat(versions(schema)).containsExactly("001", "002", "003", "004", "005", "006");
   }
 
   @Test
   void afterTheMigratorTheScriptHasNothingToDo() throws SQLException {
     String schema = PG.newSchemaName("java_first");
 
-    assertThat(migrator(schema).up()).hasSize(4);
+    assertThat(migrator(schema).up()).hasSize(6);
     MigrationScript.Result script = MigrationScript.run(schema);
 
     assertThat(script.exitCode()).as(script.output()).isZero();
@@ -80,13 +82,13 @@ class PostgresMigratorTest {
 
     assertThat(migrator(schema).down(2))
         .extracting(Migration::version)
-        .containsExactly("006", "003");
+        .containsExactly("006", "005");
     assertThat(MigrationScript.run(schema, "status").output()).contains("pending");
     assertThat(MigrationScript.run(schema, "up").output())
-        .contains("applying 003_add_job_tenant.up.sql", "applying 006_create_thread_runs.up.sql");
+        .contains("applying 005_result_outbox.up.sql", "applying 006_create_thread_runs.up.sql");
     assertThat(migrator(schema).down(9))
         .extracting(Migration::version)
-        .containsExactly("006", "003", "002", "001");
+        .containsExactly("006", "005", "004", "003", "002", "001");
     assertThat(tables(schema)).containsExactly("schema_migrations");
   }
 
@@ -98,8 +100,8 @@ class PostgresMigratorTest {
     CompletableFuture<List<Migration>> second =
         CompletableFuture.supplyAsync(() -> migrator(schema).up());
 
-    assertThat(first.join().size() + second.join().size()).isEqualTo(4);
-    assertThat(versions(schema)).containsExactly("001", "002", "003", "006");
+    assertThat(first.join().size() + second.join().size()).isEqualTo(6);
+    assertThat(versions(schema)).containsExactly("001", "002", "003", "004", "005", "006");
   }
 
   @Test

@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -90,6 +91,16 @@ class RetentionSweeperTest {
     public void save(JobRecord record) {}
 
     @Override
+    public boolean transition(String jobId, JobStatus expected, JobRecord next) {
+      return false;
+    }
+
+    @Override
+    public List<JobRecord> interruptedBefore(Instant cutoff, int limit) {
+      return List.of();
+    }
+
+    @Override
     public boolean delete(String jobId) {
       return false;
     }
@@ -97,6 +108,11 @@ class RetentionSweeperTest {
     @Override
     public int deleteFinishedBefore(Instant cutoff) {
       return sweep.getAsInt();
+    }
+
+    @Override
+    public java.util.List<JobRecord> list(JobQuery query) {
+      return java.util.List.of();
     }
   }
 }

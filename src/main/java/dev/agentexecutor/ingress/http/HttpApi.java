@@ -222,11 +222,16 @@ public final class HttpApi implements AutoCloseable {
   }
 
   private void executeCloudEvent(Context ctx) throws IOException {
+    ParsedJob parsed = parser.cloudEvent(ctx.headerMap(), RequestBody.read(ctx, maxPayloadBytes));
+    if (parsed instanceof ParsedJob.Cancel request) {
+      // Answered like POST /cancel, also while draining; the tenant is the caller's.
+      answerCancel(ctx, request.jobId(), admin.cancel(request.jobId(), caller(ctx)));
+      return;
+    }
     if (draining) {
       shuttingDown(ctx);
       return;
     }
-    ParsedJob parsed = parser.cloudEvent(ctx.headerMap(), RequestBody.read(ctx, maxPayloadBytes));
     if (parsed instanceof ParsedJob.OverLimits over) {
       // A well-formed job this instance will not run: it fails like one, with a result event.
       respond(ctx, runs.reject(over.problem(), over.trace()));
@@ -275,6 +280,7 @@ public final class HttpApi implements AutoCloseable {
     switch (outcome) {
       case Outcome.Completed c -> resultEvent(ctx, c.result());
       case Outcome.Failed f -> resultEvent(ctx, f.result());
+      case Outcome.Cancelled c -> resultEvent(ctx, c.result());
       case Outcome.Rejected r -> resultEvent(ctx.status(400), r.result());
       case Outcome.Retry r -> {
         if (!runs.accepting()) {
@@ -411,7 +417,11 @@ public final class HttpApi implements AutoCloseable {
 
   private void cancel(Context ctx) {
     String threadId = ctx.pathParam("thread_id");
-    ThreadAdmin.Cancel cancel = admin.cancel(threadId, caller(ctx));
+    answerCancel(ctx, threadId, admin.cancel(threadId, caller(ctx)));
+  }
+
+  /** 202 cancelling, 409 not running, 404 unknown (or another tenant's). */
+  private static void answerCancel(Context ctx, String threadId, ThreadAdmin.Cancel cancel) {
     switch (cancel.kind()) {
       case CANCELLING ->
           ctx.status(202)

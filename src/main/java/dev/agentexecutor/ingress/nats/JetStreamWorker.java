@@ -1,5 +1,6 @@
 package dev.agentexecutor.ingress.nats;
 
+import dev.agentexecutor.core.problem.BackendUnavailableException;
 import dev.agentexecutor.job.InvalidJobException;
 import dev.agentexecutor.job.Job;
 import dev.agentexecutor.job.JobParser;
@@ -8,8 +9,11 @@ import dev.agentexecutor.nats.NatsConnector;
 import dev.agentexecutor.observability.LogContext;
 import dev.agentexecutor.observability.Metrics;
 import dev.agentexecutor.observability.TraceContext;
+import dev.agentexecutor.runner.Caller;
+import dev.agentexecutor.runner.JobCancels;
 import dev.agentexecutor.runner.JobExecutor;
 import dev.agentexecutor.runner.Outcome;
+import dev.agentexecutor.runner.ThreadAdmin;
 import dev.agentexecutor.util.Backoff;
 import io.micrometer.core.instrument.Counter;
 import io.nats.client.JetStreamSubscription;
@@ -34,7 +38,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Pulls jobs from the durable JetStream consumer, only as many as there are free job slots, runs
  * each on a virtual thread through the {@link JobExecutor} and settles the message from the
- * outcome: ack when the result is published, term when invalid, nak with a delay to retry.
+ * outcome: ack when the result is published, term when invalid, nak with a delay to retry. A cancel
+ * request on the same subjects is handed to {@link JobCancels} and acked.
  */
 public final class JetStreamWorker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(JetStreamWorker.class);
@@ -50,6 +55,7 @@ public final class JetStreamWorker implements AutoCloseable {
 
   private final NatsConnector connector;
   private final JobExecutor executor;
+  private final JobCancels cancels;
   private final Metrics metrics;
   private final Counter pollErrors;
   private final JobParser parser;
@@ -85,11 +91,27 @@ public final class JetStreamWorker implements AutoCloseable {
   /** A job running on its own thread, with the delivery it settles. */
   private record JobRun(Delivery delivery, Thread thread) {}
 
+  /** A worker that runs jobs and takes no cancel requests (they are acked as unknown jobs). */
   public JetStreamWorker(
       NatsConnector connector, JobParser parser, JobExecutor executor, Metrics metrics) {
+    this(
+        connector,
+        parser,
+        executor,
+        (jobId, caller) -> new ThreadAdmin.Cancel(ThreadAdmin.Cancel.Kind.NOT_FOUND, null),
+        metrics);
+  }
+
+  public JetStreamWorker(
+      NatsConnector connector,
+      JobParser parser,
+      JobExecutor executor,
+      JobCancels cancels,
+      Metrics metrics) {
     var settings = connector.settings();
     this.connector = connector;
     this.executor = executor;
+    this.cancels = cancels;
     this.metrics = metrics;
     this.pollErrors =
         Counter.builder("agent_executor_nats_poll_errors")
@@ -316,13 +338,12 @@ public final class JetStreamWorker implements AutoCloseable {
     ScheduledFuture<?> heartbeat =
         heartbeats.scheduleAtFixedRate(delivery::inProgress, period, period, TimeUnit.MILLISECONDS);
     try (LogContext ignored = LogContext.of(received.trace().traceId(), received.jobId())) {
-      settle(
-          delivery,
-          switch (received.parsed()) {
-            case ParsedJob.Valid valid -> execute(received, valid.job());
-            case ParsedJob.OverLimits over -> reject(received, over.problem());
-            case ParsedJob.Invalid invalid -> reject(received, invalid.problem());
-          });
+      switch (received.parsed()) {
+        case ParsedJob.Valid valid -> settle(delivery, execute(received, valid.job()));
+        case ParsedJob.OverLimits over -> settle(delivery, reject(received, over.problem()));
+        case ParsedJob.Invalid invalid -> settle(delivery, reject(received, invalid.problem()));
+        case ParsedJob.Cancel request -> cancel(delivery, request);
+      }
     } catch (RuntimeException
         | Error e) { // the executor promises outcomes; retry if it broke that promise
       if (stopping) log.info("job {} stopped by shutdown: {}", received.jobId(), e.toString());
@@ -386,6 +407,35 @@ public final class JetStreamWorker implements AutoCloseable {
     return outcome;
   }
 
+  /**
+   * A cancel request, for the job wherever it runs (the event's tenant must own it): acked once
+   * handled, whatever the job's state (not running, unknown: nothing to do); nak'ed with the outage
+   * backoff when a backend cannot be reached, and given up (termed) on the last delivery.
+   */
+  private void cancel(Delivery delivery, ParsedJob.Cancel request) {
+    try {
+      ThreadAdmin.Cancel result = cancels.cancel(request.jobId(), Caller.tenant(request.tenant()));
+      log.info(
+          "cancel request for job {}: {}",
+          request.jobId(),
+          switch (result.kind()) {
+            case CANCELLING -> "cancelling";
+            case NOT_RUNNING -> "not running (" + result.status() + "), nothing to cancel";
+            case NOT_FOUND -> "no such job of tenant " + request.tenant() + ", nothing to cancel";
+          });
+      handled(delivery::ack);
+    } catch (BackendUnavailableException e) {
+      if (isLastDelivery(delivery)) {
+        log.error("cancel request for job {} given up: {}", request.jobId(), e.getMessage());
+        metrics.natsMessageFailed();
+        delivery.term();
+      } else {
+        log.warn("cancel request for job {} will be retried: {}", request.jobId(), e.getMessage());
+        delivery.nakWithDelay(outageBackoff(delivery));
+      }
+    }
+  }
+
   private boolean isLastDelivery(Delivery delivery) {
     return delivery.deliveredCount() >= maxDeliver;
   }
@@ -395,6 +445,7 @@ public final class JetStreamWorker implements AutoCloseable {
     switch (outcome) {
       case Outcome.Completed c -> handled(delivery::ack);
       case Outcome.Failed f -> handled(delivery::ack);
+      case Outcome.Cancelled c -> handled(delivery::ack);
       case Outcome.Rejected r -> handled(delivery::term);
       case Outcome.Retry retry -> {
         // Stopping: another worker takes it at once. Otherwise a backend is down: back off.

@@ -16,14 +16,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Publishes result CloudEvents (structured JSON) to {@code {prefix}.completed} or {@code
- * {prefix}.failed} and returns once JetStream has stored them. {@code Nats-Msg-Id} is {@code
- * jobId-status}, so JetStream drops a repeated publish of the same result.
+ * Publishes result CloudEvents (structured JSON) to {@code {prefix}.completed}, {@code
+ * {prefix}.failed} or {@code {prefix}.cancelled} and returns once JetStream has stored them. {@code
+ * Nats-Msg-Id} is {@code jobId-status}, so JetStream drops a repeated publish of the same result.
  */
 public final class NatsResultPublisher implements ResultPublisher {
   private static final Logger log = LoggerFactory.getLogger(NatsResultPublisher.class);
   public static final String COMPLETED_TYPE = "dev.my-platform.agent.completed";
   public static final String FAILED_TYPE = "dev.my-platform.agent.failed";
+  public static final String CANCELLED_TYPE = "dev.my-platform.agent.cancelled";
   private static final EventFormat FORMAT =
       EventFormatProvider.getInstance().resolveFormat(JsonFormat.CONTENT_TYPE);
 
@@ -68,6 +69,7 @@ public final class NatsResultPublisher implements ResultPublisher {
     return switch (type) {
       case COMPLETED_TYPE -> "completed";
       case FAILED_TYPE -> "failed";
+      case CANCELLED_TYPE -> "cancelled";
       default -> throw new IllegalArgumentException("not a result event type: " + type);
     };
   }

@@ -1,11 +1,16 @@
 package dev.agentexecutor.store.postgres;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.agentexecutor.core.state.Usage;
 import dev.agentexecutor.postgres.PostgresDatabase;
 import dev.agentexecutor.postgres.PostgresText;
+import dev.agentexecutor.store.JobQuery;
 import dev.agentexecutor.store.JobRecord;
 import dev.agentexecutor.store.JobStatus;
 import dev.agentexecutor.store.JobStore;
+import dev.agentexecutor.store.PublishedResult;
 import dev.agentexecutor.util.Json;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -13,23 +18,28 @@ import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.Locale;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
- * Job records in the {@code jobs} table (migrations 002 and 003). Timestamps keep PostgreSQL's
+ * Job records in the {@code jobs} table (migrations 002 to 005). Timestamps keep PostgreSQL's
  * microsecond precision; the retention sweep removes a job and its checkpoints in one statement.
  */
 public final class PostgresJobStore implements JobStore {
-  private static final String FIND_SQL =
+  private static final String COLUMNS =
       """
-      SELECT job_id, trace_id, status, created_at, updated_at, result_event::text, error, tenant
-      FROM jobs WHERE job_id = ?""";
+      job_id, trace_id, status, created_at, updated_at, result_event::text, error, tenant,
+      thread_id, job::text, interrupts::text, decisions::text, usage::text, parked_at""";
+
+  private static final String FIND_SQL = "SELECT " + COLUMNS + " FROM jobs WHERE job_id = ?";
 
   private static final String SAVE_SQL =
       """
-      INSERT INTO jobs (job_id, trace_id, status, created_at, updated_at, result_event, error, tenant)
-      VALUES (?, ?, ?, COALESCE(?, now()), COALESCE(?, now()), ?::jsonb, ?, ?)
+      INSERT INTO jobs (job_id, trace_id, status, created_at, updated_at, result_event, error, tenant,
+                        thread_id, job, interrupts, decisions, usage, parked_at)
+      VALUES (?, ?, ?, COALESCE(?, now()), COALESCE(?, now()), ?::jsonb, ?, ?,
+              ?, ?::jsonb, ?::jsonb, ?::jsonb, ?::jsonb, ?)
       ON CONFLICT (job_id) DO UPDATE SET
           trace_id = EXCLUDED.trace_id,
           status = EXCLUDED.status,
@@ -37,7 +47,57 @@ public final class PostgresJobStore implements JobStore {
           updated_at = EXCLUDED.updated_at,
           result_event = EXCLUDED.result_event,
           error = EXCLUDED.error,
-          tenant = EXCLUDED.tenant""";
+          tenant = EXCLUDED.tenant,
+          thread_id = EXCLUDED.thread_id,
+          job = EXCLUDED.job,
+          interrupts = EXCLUDED.interrupts,
+          decisions = EXCLUDED.decisions,
+          usage = EXCLUDED.usage,
+          parked_at = EXCLUDED.parked_at,
+          result_published_at = NULL""";
+
+  /** The compare-and-set of {@link #transition}: the row changes only in the expected status. */
+  private static final String TRANSITION_SQL =
+      """
+      UPDATE jobs SET
+          job_id = ?, trace_id = ?, status = ?, created_at = COALESCE(?, now()),
+          updated_at = COALESCE(?, now()), result_event = ?::jsonb, error = ?, tenant = ?,
+          thread_id = ?, job = ?::jsonb, interrupts = ?::jsonb, decisions = ?::jsonb,
+          usage = ?::jsonb, parked_at = ?, result_published_at = NULL
+      WHERE job_id = ? AND status = ?""";
+
+  private static final String INTERRUPTED_BEFORE_SQL =
+      "SELECT "
+          + COLUMNS
+          + " FROM jobs WHERE status = 'interrupted' AND parked_at < ? ORDER BY parked_at LIMIT ?";
+
+  /**
+   * A page of the list, completed by {@link #listSql}: job ids compare byte by byte ("C"), as the
+   * in-memory store and the cursor's keyset do, whatever the database's collation.
+   */
+  private static final String LIST_SQL = "SELECT " + COLUMNS + " FROM jobs WHERE true";
+
+  /**
+   * The outbox (migration 005): stored results without a confirmed publish, oldest first. Only
+   * results that end a run (or park it) are sent again; a running job has none to send.
+   */
+  private static final String UNPUBLISHED_SQL =
+      """
+      SELECT %s
+      FROM jobs
+      WHERE result_event IS NOT NULL AND result_published_at IS NULL AND updated_at < ?
+        AND status NOT IN ('running', 'queued')
+      ORDER BY updated_at
+      LIMIT ?"""
+          .formatted(COLUMNS);
+
+  /** Marks each (job, event id) published, unless the job stored another result since. */
+  private static final String MARK_PUBLISHED_SQL =
+      """
+      UPDATE jobs AS j SET result_published_at = now()
+      FROM unnest(?::text[], ?::text[]) AS m(job_id, event_id)
+      WHERE j.job_id = m.job_id AND j.result_event->>'id' = m.event_id
+        AND j.result_published_at IS NULL""";
 
   private static final String DELETE_SQL = "DELETE FROM jobs WHERE job_id = ?";
 
@@ -75,16 +135,59 @@ public final class PostgresJobStore implements JobStore {
   }
 
   private static JobRecord record(ResultSet row) throws SQLException {
-    String resultEvent = row.getString(6);
+    String usage = row.getString(13);
     return new JobRecord(
         row.getString(1),
         row.getString(2),
-        JobStatus.valueOf(row.getString(3).toUpperCase(Locale.ROOT)),
+        JobStatus.fromWire(row.getString(3)),
         instant(row, 4),
         instant(row, 5),
-        resultEvent == null ? null : Json.parse(resultEvent),
+        json(row, 6),
         row.getString(7),
-        row.getString(8));
+        row.getString(8),
+        row.getString(9),
+        json(row, 10),
+        json(row, 11),
+        json(row, 12),
+        usage == null ? null : Json.read(Json.parse(usage), Usage.class),
+        instant(row, 14));
+  }
+
+  private static JsonNode json(ResultSet row, int column) throws SQLException {
+    String text = row.getString(column);
+    return text == null ? null : Json.parse(text);
+  }
+
+  /** Sets the 14 columns of {@code record} from parameter {@code first} on, in COLUMNS order. */
+  private static int bind(PreparedStatement statement, int first, JobRecord record)
+      throws SQLException {
+    int i = first;
+    statement.setString(i++, record.jobId());
+    statement.setString(i++, PostgresText.text(record.traceId()));
+    statement.setString(i++, record.status().wireName());
+    statement.setObject(i++, timestamp(record.createdAt()), Types.TIMESTAMP_WITH_TIMEZONE);
+    statement.setObject(i++, timestamp(record.updatedAt()), Types.TIMESTAMP_WITH_TIMEZONE);
+    statement.setString(i++, jsonText(record.resultEvent()));
+    statement.setString(i++, PostgresText.text(record.error()));
+    statement.setString(i++, record.tenant());
+    statement.setString(i++, record.threadId());
+    statement.setString(i++, jsonText(record.job()));
+    statement.setString(i++, jsonText(record.interrupts()));
+    statement.setString(i++, jsonText(record.decisions()));
+    statement.setString(i++, jsonText(record.usage()));
+    statement.setObject(i++, timestamp(record.parkedAt()), Types.TIMESTAMP_WITH_TIMEZONE);
+    return i;
+  }
+
+  private static String jsonText(Object value) {
+    return value == null ? null : PostgresText.json(Json.write(value));
+  }
+
+  /** Commits this transaction synchronously: a stored result or transition is never lost. */
+  private static void durable(Connection connection) throws SQLException {
+    try (var statement = connection.createStatement()) {
+      statement.execute("SET LOCAL synchronous_commit TO on");
+    }
   }
 
   @Override
@@ -92,22 +195,143 @@ public final class PostgresJobStore implements JobStore {
     database.inTransaction(
         "save job",
         connection -> {
-          try (var durable = connection.createStatement()) {
-            durable.execute("SET LOCAL synchronous_commit TO on"); // a stored result is never lost
-          }
+          durable(connection);
           try (PreparedStatement statement = connection.prepareStatement(SAVE_SQL)) {
-            statement.setString(1, record.jobId());
-            statement.setString(2, PostgresText.text(record.traceId()));
-            statement.setString(3, record.status().wireName());
-            statement.setObject(4, timestamp(record.createdAt()), Types.TIMESTAMP_WITH_TIMEZONE);
-            statement.setObject(5, timestamp(record.updatedAt()), Types.TIMESTAMP_WITH_TIMEZONE);
-            statement.setString(
-                6,
-                record.resultEvent() == null
-                    ? null
-                    : PostgresText.json(Json.write(record.resultEvent())));
-            statement.setString(7, PostgresText.text(record.error()));
-            statement.setString(8, record.tenant());
+            bind(statement, 1, record);
+            return statement.executeUpdate();
+          }
+        });
+  }
+
+  @Override
+  public boolean transition(String jobId, JobStatus expected, JobRecord next) {
+    if (!next.jobId().equals(jobId))
+      throw new IllegalArgumentException("a transition keeps the job id: " + next.jobId());
+    return database.inTransaction(
+        "move job",
+        connection -> {
+          durable(connection);
+          try (PreparedStatement statement = connection.prepareStatement(TRANSITION_SQL)) {
+            int i = bind(statement, 1, next);
+            statement.setString(i++, jobId);
+            statement.setString(i, expected.wireName());
+            return statement.executeUpdate() == 1;
+          }
+        });
+  }
+
+  @Override
+  public List<JobRecord> interruptedBefore(Instant cutoff, int limit) {
+    return database.withConnection(
+        "find expired interrupts",
+        connection -> {
+          try (PreparedStatement statement = connection.prepareStatement(INTERRUPTED_BEFORE_SQL)) {
+            statement.setObject(1, timestamp(cutoff), Types.TIMESTAMP_WITH_TIMEZONE);
+            statement.setInt(2, limit);
+            List<JobRecord> found = new ArrayList<>();
+            try (ResultSet rows = statement.executeQuery()) {
+              while (rows.next()) found.add(record(rows));
+            }
+            return found;
+          }
+        });
+  }
+
+  @Override
+  public List<JobRecord> list(JobQuery query) {
+    return database.withConnection(
+        "list jobs",
+        connection -> {
+          List<Object> parameters = new ArrayList<>();
+          String sql = listSql(query, parameters);
+          try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.size(); i++) {
+              Object parameter = parameters.get(i);
+              if (parameter instanceof String[] texts)
+                statement.setArray(i + 1, connection.createArrayOf("text", texts));
+              else if (parameter instanceof Instant instant)
+                statement.setObject(i + 1, timestamp(instant), Types.TIMESTAMP_WITH_TIMEZONE);
+              else statement.setObject(i + 1, parameter);
+            }
+            List<JobRecord> records = new ArrayList<>();
+            try (ResultSet row = statement.executeQuery()) {
+              while (row.next()) records.add(record(row));
+            }
+            return records;
+          }
+        });
+  }
+
+  @Override
+  public List<JobRecord> unpublishedResults(Instant before, int limit) {
+    return database.withConnection(
+        "find unpublished results",
+        connection -> {
+          try (PreparedStatement statement = connection.prepareStatement(UNPUBLISHED_SQL)) {
+            statement.setObject(1, timestamp(before), Types.TIMESTAMP_WITH_TIMEZONE);
+            statement.setInt(2, limit);
+            List<JobRecord> records = new ArrayList<>();
+            try (ResultSet row = statement.executeQuery()) {
+              while (row.next()) records.add(record(row));
+            }
+            return records;
+          }
+        });
+  }
+
+  /** The query's SQL, with its parameters appended in placeholder order. */
+  private static String listSql(JobQuery query, List<Object> parameters) {
+    StringBuilder sql = new StringBuilder(LIST_SQL);
+    query
+        .tenant()
+        .ifPresent(
+            tenant -> {
+              sql.append(" AND tenant = ?");
+              parameters.add(tenant);
+            });
+    if (!query.statuses().isEmpty()) {
+      sql.append(" AND status = ANY (?)");
+      parameters.add(query.statuses().stream().map(JobStatus::wireName).toArray(String[]::new));
+    }
+    query
+        .threadId()
+        .ifPresent(
+            thread -> {
+              sql.append(" AND COALESCE(thread_id, job_id) = ?");
+              parameters.add(thread);
+            });
+    query
+        .after()
+        .ifPresent(
+            position -> {
+              sql.append(" AND (created_at, job_id COLLATE \"C\") < (?, ?)");
+              parameters.add(position.createdAt());
+              parameters.add(position.jobId());
+            });
+    sql.append(" ORDER BY created_at DESC, job_id COLLATE \"C\" DESC LIMIT ?");
+    parameters.add(query.limit());
+    return sql.toString();
+  }
+
+  @Override
+  public void markPublished(List<PublishedResult> published) {
+    if (published.isEmpty()) return;
+    database.inTransaction(
+        "mark results published",
+        connection -> {
+          try (var relaxed = connection.createStatement()) {
+            // A mark lost in a database crash only means one more (deduplicated) publish.
+            relaxed.execute("SET LOCAL synchronous_commit TO off");
+          }
+          try (PreparedStatement statement = connection.prepareStatement(MARK_PUBLISHED_SQL)) {
+            statement.setArray(
+                1,
+                connection.createArrayOf(
+                    "text", published.stream().map(PublishedResult::jobId).toArray()));
+            statement.setArray(
+                2,
+                connection.createArrayOf(
+                    "text", published.stream().map(PublishedResult::eventId).toArray()));
             return statement.executeUpdate();
           }
         });
