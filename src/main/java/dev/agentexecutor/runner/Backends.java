@@ -11,7 +11,8 @@ import dev.agentexecutor.stream.EventStream;
 
 /**
  * The storage and messaging ports a runner works with; embedded or real, it cannot tell. {@code
- * cancels} carries cancel requests to the replica that runs the job.
+ * cancels} carries cancel requests to the replica that runs the job; {@code turns} says whose turn
+ * it is on a thread (multitask_strategy).
  */
 public record Backends(
     Checkpointer checkpointer,

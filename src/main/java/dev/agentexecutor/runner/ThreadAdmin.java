@@ -32,9 +32,6 @@ public final class ThreadAdmin implements JobCancels {
    */
   static final Duration ANSWER_WAIT = Duration.ofSeconds(1);
 
-  /** The status of a job waiting for its thread's turn (multitask_strategy enqueue). */
-  private static final String QUEUED = "queued";
-
   /** History rows read at a time when looking for a job's checkpoints on its thread. */
   private static final int HISTORY_PAGE = 100;
 
@@ -180,16 +177,9 @@ public final class ThreadAdmin implements JobCancels {
     }
   }
 
-  /**
-   * The thread a finished job ran on, as its result event names it (events written before threads
-   * had several runs name none: the job's own id).
-   */
+  /** The thread the job ran on (records of older versions name none: the job's own id). */
   static String threadOf(JobRecord record) {
-    JsonNode thread =
-        record.resultEvent() == null
-            ? null
-            : ResultEvents.data(ResultEvents.fromJson(record.resultEvent())).get("thread_id");
-    return thread != null && thread.isTextual() ? thread.asText() : record.jobId();
+    return record.threadId();
   }
 
   /** The thread as the caller may see it: empty when unknown or another tenant's. */
@@ -248,7 +238,9 @@ public final class ThreadAdmin implements JobCancels {
         Json.object()
             .put("thread_id", view.threadId())
             .put("job_id", view.jobId())
-            .put("status", view.queued().isPresent() ? QUEUED : status.wireName());
+            .put(
+                "status",
+                view.queued().isPresent() ? JobStatus.QUEUED.wireName() : status.wireName());
     JsonNode data =
         view.record()
             .map(JobRecord::resultEvent)

@@ -63,6 +63,10 @@ public final class JetStreamWorker implements AutoCloseable {
   private final String consumerName;
   private final Duration ackWait;
   private final int maxDeliver;
+
+  /** How often a queued job at its last delivery asks for its thread's turn again. */
+  private static final Duration QUEUED_POLL = Duration.ofMillis(200);
+
   private final Duration nakDelay;
   private final Backoff redelivery;
   private final int maxConcurrentJobs;
@@ -362,6 +366,18 @@ public final class JetStreamWorker implements AutoCloseable {
 
   private Outcome execute(Received received, Job job) {
     Outcome outcome = executor.execute(job);
+    // A job queued behind another run of its thread is nak'ed to ask again later, which frees its
+    // slot; at its last delivery the server would not deliver it again, so it waits here for its
+    // turn instead (the heartbeat keeps the message in progress).
+    while (outcome instanceof Outcome.Queued && !stopping && isLastDelivery(received.delivery())) {
+      try {
+        Thread.sleep(QUEUED_POLL);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+      outcome = executor.execute(job);
+    }
     // A job abandoned by this worker's shutdown is not given up: it did not fail, it was stopped.
     if (outcome instanceof Outcome.Retry retry
         && !stopping
