@@ -170,6 +170,13 @@ class ApprovalEndToEndTest {
         "the completed event", Duration.ofSeconds(10), () -> results.forJob(jobId).size() == 2);
     assertThat(results.forJob(jobId).get(1).subject()).isEqualTo(environment.completedSubject());
 
+    String metrics = service.get("/metrics").body();
+    assertThat(metrics)
+        .contains(
+            "agent_executor_jobs_interrupted_total 1.0",
+            "agent_executor_interrupt_decisions_total{type=\"approve\"} 1.0",
+            "agent_executor_interrupt_parked_seconds_count 1");
+
     HttpResponse<String> again = resume(jobId, decisions("{\"type\": \"approve\"}"));
     assertThat(again.statusCode()).isEqualTo(409);
     assertThat(Json.parse(again.body()).path("problems").get(0).path("code").asText())
