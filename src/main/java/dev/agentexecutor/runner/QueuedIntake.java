@@ -1,6 +1,8 @@
 package dev.agentexecutor.runner;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.agentexecutor.core.problem.BackendUnavailableException;
+import dev.agentexecutor.core.problem.ProblemCode;
 import dev.agentexecutor.job.Job;
 import dev.agentexecutor.job.ResultEvents;
 import dev.agentexecutor.store.JobRecord;
@@ -146,9 +148,34 @@ public final class QueuedIntake implements JobIntake {
 
   private static Outcome outcome(CloudEvent event) {
     String jobId = event.getSubject();
-    return ResultEvents.COMPLETED_TYPE.equals(event.getType())
-        ? new Outcome.Completed(jobId, event, false)
-        : new Outcome.Failed(jobId, event, false);
+    return switch (event.getType()) {
+      case ResultEvents.COMPLETED_TYPE -> new Outcome.Completed(jobId, event, false);
+      case ResultEvents.CANCELLED_TYPE -> new Outcome.Cancelled(jobId, event, false);
+      case ResultEvents.INTERRUPTED_TYPE -> new Outcome.Interrupted(jobId, event, false);
+      default -> refusal(jobId, event).orElseGet(() -> new Outcome.Failed(jobId, event, false));
+    };
+  }
+
+  /**
+   * A job its thread refused on the worker (busy, another tenant's thread, unknown fork point):
+   * answered with the problem's status, as when the job ran here, not as a failed run.
+   */
+  private static Optional<Outcome> refusal(String jobId, CloudEvent event) {
+    JsonNode error = ResultEvents.data(event).path("error");
+    String path =
+        switch (error.path("type").asText()) {
+          case "THREAD_BUSY", "THREAD_UNAVAILABLE" -> "$.thread_id";
+          case "CHECKPOINT_NOT_FOUND" -> "$.checkpoint_id";
+          default -> null;
+        };
+    if (path == null) return Optional.empty();
+    return Optional.of(
+        new Outcome.Refused(
+            jobId,
+            event,
+            ProblemCode.valueOf(error.path("type").asText()),
+            path,
+            error.path("message").asText()));
   }
 
   /** Running once a worker took it (running here, or it has a checkpoint), queued before. */

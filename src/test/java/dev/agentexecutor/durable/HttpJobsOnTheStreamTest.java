@@ -51,7 +51,7 @@ class HttpJobsOnTheStreamTest {
       JetStreamManagement management = results.connection().jetStreamManagement();
       MessageInfo queued = management.getMessage(environment.jobStream, 1);
       assertThat(queued.getSubject()).isEqualTo(environment.jobSubject(jobId));
-      assertThat(queued.getHeaders().getFirst("Nats-Msg-Id")).isEqualTo(jobId);
+      assertThat(queued.getHeaders().getFirst("Nats-Msg-Id")).matches(jobId + "-[0-9a-f]{16}");
       assertThat(queued.getHeaders().getFirst("ce-tenant")).isEqualTo("default");
 
       HttpResponse<String> again = service.postCloudEvent(TestJobs.slowScripted(jobId, 4, 500));

@@ -171,7 +171,7 @@ class MultitaskDurableTest {
     assertThat(Json.parse(answered.body()).path("data").path("result").path("output").asText())
         .isEqualTo("Answered instead.");
     JsonNode interrupted = results.awaitOne(first, Duration.ofSeconds(5)).event();
-    assertThat(interrupted.path("type").asText()).isEqualTo("dev.my-platform.agent.failed");
+    assertThat(interrupted.path("type").asText()).isEqualTo("dev.my-platform.agent.cancelled");
     assertThat(interrupted.path("data").path("error").path("type").asText()).isEqualTo("Cancelled");
     assertThat(interrupted.path("data").path("error").path("message").asText())
         .contains("multitask_strategy interrupt");

@@ -15,9 +15,11 @@ import java.io.IOException;
 /**
  * Puts jobs that arrived over HTTP on the job stream as binary-mode CloudEvents ({@code
  * dev.my-platform.agent.execute}, the job as sent in the body, the caller's tenant as the {@code
- * ce-tenant} extension), with {@code Nats-Msg-Id} = the job id, so that a job submitted twice
- * within the stream's duplicate window is stored once. The subject is the configured NATS_SUBJECT
- * with its wildcard replaced by the job id ({@code .} becomes {@code _}: a subject token has none).
+ * ce-tenant} extension), with {@code Nats-Msg-Id} = the job id and a hash of the job as sent, so
+ * that the same job submitted twice within the stream's duplicate window is stored once, while a
+ * job its thread refused (nothing stored, its id free again) can be sent again with other input.
+ * The subject is the configured NATS_SUBJECT with its wildcard replaced by the job id ({@code .}
+ * becomes {@code _}: a subject token has none).
  */
 public final class NatsJobQueue implements JobQueue {
   static final String TYPE = "dev.my-platform.agent.execute";
@@ -37,19 +39,28 @@ public final class NatsJobQueue implements JobQueue {
   public void enqueue(Job job) {
     if (!connector.isReady())
       throw new BackendUnavailableException("nats", connector.status(), null);
+    byte[] body = Json.writeBytes(job.source());
     PublishOptions options =
         PublishOptions.builder()
-            .messageId(job.jobId())
+            .messageId(messageId(job.jobId(), body))
             .expectedStream(stream)
             .streamTimeout(NatsConnector.REQUEST_TIMEOUT)
             .build();
     try {
-      connector
-          .jetStream()
-          .publish(subject(job.jobId()), headers(job), Json.writeBytes(job.source()), options);
+      connector.jetStream().publish(subject(job.jobId()), headers(job), body, options);
     } catch (IOException | JetStreamApiException | IllegalStateException e) {
       throw new BackendUnavailableException(
           "nats", "queueing job " + job.jobId() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The job id and the first 8 bytes of the SHA-256 of the job as sent, in hex. */
+  static String messageId(String jobId, byte[] body) {
+    try {
+      byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(body);
+      return jobId + "-" + java.util.HexFormat.of().formatHex(digest, 0, 8);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
     }
   }
 
