@@ -46,6 +46,33 @@ test("today's events: a task call brackets its subagent's events, two tasks of o
   assert.equal(run.ended, true);
 });
 
+test("a rejected call has no tool events: its tool message stands for it, once; a call that ran is not repeated", () => {
+  const ask = { role: "assistant", content: "Writing.", tool_calls: [{ id: "call_write", name: "write_file", args: { file_path: "/r.md", content: "draft" } }] };
+  const answer = { role: "tool", content: "Not this file, please.", tool_call_id: "call_write", name: "write_file" };
+  const parked = [
+    ev("on_llm_stream", { token: "Writing.", node: "main", namespace: "" }),
+    ev("on_state_update", { messages: [{ role: "user", content: "go" }, ask], todos: [], files: {}, snapshot: true, message_offset: 0 }),
+    ev("on_interrupt", { interrupts: [{ id: "|call_write", tool_call_id: "call_write", tool: "write_file" }] }),
+    ev("end"),
+  ];
+  const rejected = fold([...parked,
+    ev("on_state_update", { messages: [{ role: "user", content: "go" }, ask, answer], todos: [], files: {}, snapshot: true, message_offset: 0 }),
+    ev("on_state_update", { messages: [{ role: "user", content: "go" }, ask, answer, { role: "assistant", content: "OK." }], todos: [], files: {}, snapshot: true, message_offset: 0 }),
+    ev("end"),
+  ]);
+  const tools = rejected.root.items.filter((i) => i.kind === "tool");
+  assert.equal(tools.length, 1);
+  assert.deepEqual([tools[0].tool, tools[0].status, tools[0].output, tools[0].node], ["write_file", "skipped", "Not this file, please.", "main"]);
+  assert.deepEqual(tools[0].input, { file_path: "/r.md", content: "draft" });
+
+  const approved = fold([...parked,
+    ev("on_tool_start", { tool: "write_file", run_id: "call_write", node: "main", namespace: "", input: { file_path: "/r.md", content: "draft" } }),
+    ev("on_tool_end", { tool: "write_file", run_id: "call_write", node: "main", namespace: "", output: "Updated file /r.md", status: "success" }),
+    ev("on_state_update", { messages: [{ role: "user", content: "go" }, ask, { ...answer, content: "Updated file /r.md" }], todos: [], files: {}, snapshot: true, message_offset: 0 }),
+  ]);
+  assert.deepEqual(approved.root.items.filter((i) => i.kind === "tool").map((t) => [t.status, t.output]), [["success", "Updated file /r.md"]]);
+});
+
 test("contract events: namespaces nest subagents, model ends carry usage per node, retries and interrupts show", () => {
   const run = fold([
     ev("on_model_start", { node: "lead", namespace: "", model: "m", step: 1 }),

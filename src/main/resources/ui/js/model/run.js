@@ -219,7 +219,7 @@ function foldState(run, data, at) {
     const offset = delta && Number.isInteger(data.message_offset) ? data.message_offset : 0;
     run.messages = delta ? run.messages.slice(0, offset).concat(data.messages) : data.messages.slice();
   }
-  attachAssistantMessages(run, before, at);
+  attachMessages(run, before, at);
   if (Array.isArray(data.todos)) {
     if (JSON.stringify(data.todos) !== JSON.stringify(run.todos)) run.todoChanges++;
     run.todos = data.todos;
@@ -234,20 +234,39 @@ function foldState(run, data, at) {
   run.steps.push({ step: run.steps.length + 1, at, messages: run.messages.length, todos: run.todos.length, files: Object.keys(run.files).length });
 }
 
-/** New assistant messages of the orchestrator complete (or stand for) its model calls. */
-function attachAssistantMessages(run, from, at) {
+/**
+ * New messages of the orchestrator: assistant messages complete (or stand for) its model calls;
+ * a tool message whose call never ran (rejected by a person, or left unanswered by a stopped run)
+ * has no tool events, so the message stands for the call.
+ */
+function attachMessages(run, from, at) {
   for (const message of run.messages.slice(from)) {
-    if (message?.role !== "assistant") continue;
-    const items = run.root.items;
-    let call = [...items].reverse().find((item) => item.kind === "model" && !item.message);
-    const laterTool = call && items.indexOf(call) < items.length - 1;
-    if (!call || laterTool) {
-      call = modelCall(run.rootNode, at, { open: false, endedAt: at, text: "" });
-      items.push(call);
-    }
-    call.message = message;
-    if (!call.text && typeof message.content === "string") call.text = message.content;
+    if (message?.role === "assistant") attachAssistantMessage(run, message, at);
+    else if (message?.role === "tool") attachUnrunToolCall(run, message, at);
   }
+}
+
+function attachUnrunToolCall(run, message, at) {
+  const id = typeof message.tool_call_id === "string" ? message.tool_call_id : null;
+  if (id === null || run.toolCalls.has(id)) return;
+  const asked = run.messages.flatMap((m) => (m?.role === "assistant" && Array.isArray(m.tool_calls) ? m.tool_calls : []))
+    .find((c) => c?.id === id);
+  const call = { kind: "tool", id, tool: message.name ?? asked?.name ?? "tool", node: run.rootNode, input: asked?.args ?? null,
+    output: message.content ?? null, status: "skipped", startedAt: null, endedAt: at, batch: run.root.batch, child: null };
+  run.root.items.push(call);
+  run.toolCalls.set(id, call);
+}
+
+function attachAssistantMessage(run, message, at) {
+  const items = run.root.items;
+  let call = [...items].reverse().find((item) => item.kind === "model" && !item.message);
+  const laterTool = call && items.indexOf(call) < items.length - 1;
+  if (!call || laterTool) {
+    call = modelCall(run.rootNode, at, { open: false, endedAt: at, text: "" });
+    items.push(call);
+  }
+  call.message = message;
+  if (!call.text && typeof message.content === "string") call.text = message.content;
 }
 
 function sameFiles(a, b) {
