@@ -91,19 +91,6 @@ export async function summary(page) {
   }));
 }
 
-export async function serviceHas(path) {
-  const response = await fetch(`${BASE}${path}`);
-  return ![404, 405, 500, 501].includes(response.status);
-}
-
-/** Whether the service has a route for the request (an answer about the resource, not "no route"). */
-export async function serviceRoutes(method, path) {
-  const response = await fetch(`${BASE}${path}`, { method, headers: { "Content-Type": "application/json" }, body: method === "GET" ? undefined : "{}" });
-  if ([405, 501].includes(response.status)) return false;
-  const body = await response.json().catch(() => ({}));
-  return !/^no route for /.test(body.message ?? "") && !/^Endpoint \S+ \S+ not found/.test(body.message ?? "");
-}
-
 /** A one-node job whose scripted model writes /report.md through write_file, which needs approval. */
 export function approvalJob({ delayMs = 0 } = {}) {
   return {

@@ -4,12 +4,7 @@
 // "fork from here" starting a new run.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { BASE, approvalJob, newPage, openBrowser, screenshot, serviceRoutes, slowResearchTeam, startFromEditor, waitForStatus } from "./helpers.mjs";
-
-// Until the service has these routes (park/resume, thread history) their tests are skipped, saying so.
-const resumable = await serviceRoutes("POST", "/jobs/probe/resume");
-const histories = await serviceRoutes("GET", "/threads/probe/history");
-const needs = (ok, route) => (ok ? {} : { skip: `the service has no ${route}` });
+import { BASE, approvalJob, newPage, openBrowser, screenshot, slowResearchTeam, startFromEditor, waitForStatus } from "./helpers.mjs";
 
 let browser;
 before(async () => { browser = await openBrowser(); });
@@ -23,7 +18,7 @@ const api = (method, path, body) => fetch(`${BASE}${path}`, {
   method, headers: { "Content-Type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body),
 });
 
-test("approve a parked run's interrupt from the page and watch it finish", needs(resumable, "POST /jobs/{id}/resume"), async () => {
+test("approve a parked run's interrupt from the page and watch it finish", async () => {
   const page = await newPage(browser.context);
   await startFromEditor(page, approvalJob());
   await waitForStatus(page, "interrupted");
@@ -47,7 +42,7 @@ test("approve a parked run's interrupt from the page and watch it finish", needs
   await page.close();
 });
 
-test("edit checks the arguments against the tool's schema as you type; the edited call runs", needs(resumable, "POST /jobs/{id}/resume"), async () => {
+test("edit checks the arguments against the tool's schema as you type; the edited call runs", async () => {
   const page = await newPage(browser.context);
   await startFromEditor(page, approvalJob());
   await waitForStatus(page, "interrupted");
@@ -75,7 +70,7 @@ test("edit checks the arguments against the tool's schema as you type; the edite
   await page.close();
 });
 
-test("reject with a reason: nothing is written and the model is told why", needs(resumable, "POST /jobs/{id}/resume"), async () => {
+test("reject with a reason: nothing is written and the model is told why", async () => {
   const page = await newPage(browser.context);
   await startFromEditor(page, approvalJob());
   await waitForStatus(page, "interrupted");
@@ -90,7 +85,7 @@ test("reject with a reason: nothing is written and the model is told why", needs
   await page.close();
 });
 
-test("Cancel on a parked run cancels it at once; a decision sent afterwards is refused with the service's answer", needs(resumable, "POST /jobs/{id}/resume"), async () => {
+test("Cancel on a parked run cancels it at once; a decision sent afterwards is refused with the service's answer", async () => {
   const page = await newPage(browser.context);
   const id = await startFromEditor(page, approvalJob());
   await waitForStatus(page, "interrupted");
@@ -111,7 +106,7 @@ test("Cancel on a parked run cancels it at once; a decision sent afterwards is r
   await page.close();
 });
 
-test("the checkpoint history lists the thread's checkpoints and Fork from here starts a new run", needs(histories, "GET /threads/{id}/history"), async () => {
+test("the checkpoint history lists the thread's checkpoints and Fork from here starts a new run", async () => {
   const page = await newPage(browser.context);
   const id = await startFromEditor(page, slowResearchTeam(0));
   await waitForStatus(page, "completed");

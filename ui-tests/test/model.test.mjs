@@ -46,6 +46,59 @@ test("today's events: a task call brackets its subagent's events, two tasks of o
   assert.equal(run.ended, true);
 });
 
+test("a rejected call has no tool events: its tool message stands for it, once; a call that ran is not repeated", () => {
+  const ask = { role: "assistant", content: "Writing.", tool_calls: [{ id: "call_write", name: "write_file", args: { file_path: "/r.md", content: "draft" } }] };
+  const answer = { role: "tool", content: "Not this file, please.", tool_call_id: "call_write", name: "write_file" };
+  const parked = [
+    ev("on_llm_stream", { token: "Writing.", node: "main", namespace: "" }),
+    ev("on_state_update", { messages: [{ role: "user", content: "go" }, ask], todos: [], files: {}, snapshot: true, message_offset: 0 }),
+    ev("on_interrupt", { interrupts: [{ id: "|call_write", tool_call_id: "call_write", tool: "write_file" }] }),
+    ev("end"),
+  ];
+  const rejected = fold([...parked,
+    ev("on_state_update", { messages: [{ role: "user", content: "go" }, ask, answer], todos: [], files: {}, snapshot: true, message_offset: 0 }),
+    ev("on_state_update", { messages: [{ role: "user", content: "go" }, ask, answer, { role: "assistant", content: "OK." }], todos: [], files: {}, snapshot: true, message_offset: 0 }),
+    ev("end"),
+  ]);
+  const tools = rejected.root.items.filter((i) => i.kind === "tool");
+  assert.equal(tools.length, 1);
+  assert.deepEqual([tools[0].tool, tools[0].status, tools[0].output, tools[0].node], ["write_file", "skipped", "Not this file, please.", "main"]);
+  assert.deepEqual(tools[0].input, { file_path: "/r.md", content: "draft" });
+
+  const approved = fold([...parked,
+    ev("on_tool_start", { tool: "write_file", run_id: "call_write", node: "main", namespace: "", input: { file_path: "/r.md", content: "draft" } }),
+    ev("on_tool_end", { tool: "write_file", run_id: "call_write", node: "main", namespace: "", output: "Updated file /r.md", status: "success" }),
+    ev("on_state_update", { messages: [{ role: "user", content: "go" }, ask, { ...answer, content: "Updated file /r.md" }], todos: [], files: {}, snapshot: true, message_offset: 0 }),
+  ]);
+  assert.deepEqual(approved.root.items.filter((i) => i.kind === "tool").map((t) => [t.status, t.output]), [["success", "Updated file /r.md"]]);
+});
+
+test("run_ids are unique only within a namespace: parallel subagents' calls with one id end each on its own", () => {
+  const root = { node: "lead", namespace: "" };
+  const r = { node: "researcher", namespace: "task:call_1_0", parent_run_id: "call_1_0" };
+  const w = { node: "writer", namespace: "task:call_1_1", parent_run_id: "call_1_1" };
+  const run = fold([
+    ev("on_tool_start", { tool: "write_todos", run_id: "call_0_0", ...root }),
+    ev("on_tool_end", { tool: "write_todos", run_id: "call_0_0", output: "todos", status: "success", ...root }),
+    ev("on_tool_start", { tool: "task", run_id: "call_1_0", input: { subagent_type: "researcher" }, ...root }),
+    ev("on_tool_start", { tool: "task", run_id: "call_1_1", input: { subagent_type: "writer" }, ...root }),
+    ev("on_tool_start", { tool: "read_file", run_id: "call_0_0", ...w }),
+    ev("on_tool_start", { tool: "write_file", run_id: "call_0_0", ...r }),
+    ev("on_tool_end", { tool: "read_file", run_id: "call_0_0", output: "notes", status: "success", ...w }),
+    ev("on_tool_end", { tool: "write_file", run_id: "call_0_0", output: "Updated file /n.md", status: "success", ...r }),
+    ev("on_tool_end", { tool: "task", run_id: "call_1_1", output: "Wrote.", status: "success", ...root }),
+    ev("on_tool_end", { tool: "task", run_id: "call_1_0", output: "Saved.", status: "error", ...root }),
+    ev("end"),
+  ]);
+  const calls = (branch) => branch.items.filter((i) => i.kind === "tool").map((t) => [t.tool, t.status, t.output]);
+  const [researcher, writer] = subagents(run);
+  assert.deepEqual(calls(researcher), [["write_file", "success", "Updated file /n.md"]]);
+  assert.deepEqual(calls(writer), [["read_file", "success", "notes"]]);
+  assert.deepEqual(calls(run.root), [["write_todos", "success", "todos"], ["task", "error", "Saved."], ["task", "success", "Wrote."]]);
+  assert.deepEqual([researcher.status, writer.status], ["error", "success"]);
+  assert.equal(run.root.items[1].child, researcher);
+});
+
 test("contract events: namespaces nest subagents, model ends carry usage per node, retries and interrupts show", () => {
   const run = fold([
     ev("on_model_start", { node: "lead", namespace: "", model: "m", step: 1 }),
@@ -66,7 +119,7 @@ test("contract events: namespaces nest subagents, model ends carry usage per nod
   assert.equal(outer.name, "researcher");
   assert.equal(outer.parent, run.root);
   assert.equal(inner.parent, outer);
-  assert.equal(run.toolCalls.get("b").child, inner);
+  assert.equal(outer.items.find((i) => i.kind === "tool" && i.id === "b").child, inner);
   assert.equal(inner.status, "success");
   assert.ok(outer.items.some((i) => i.kind === "retry" && i.reason === "HTTP 429"));
   assert.deepEqual(run.usage.get("lead"), { node: "lead", calls: 1, input: 10, output: 2, cacheRead: 4, cacheWrite: 0, ms: 120 });

@@ -3,7 +3,7 @@
 // validation problems at their paths, cancel, the API token, and keyboard use.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { BASE, example, newPage, openBrowser, screenshot, serviceHas, slowResearchTeam, startFromEditor, summary, waitForStatus } from "./helpers.mjs";
+import { BASE, example, newPage, openBrowser, screenshot, slowResearchTeam, startFromEditor, summary, waitForStatus } from "./helpers.mjs";
 
 let browser;
 before(async () => { browser = await openBrowser(); });
@@ -40,7 +40,8 @@ test("the research-team example started from the page completes: todos, two suba
   await page.getByRole("button", { name: "Changes" }).click();
   assert.equal(await page.getByTestId("diff-stats").textContent(), "+2 −0");
   assert.match(await page.locator(".outcome-box.ok").textContent(), /The report is ready in \/report\.md/);
-  if (!(await serviceHas("/threads/x/history"))) await page.getByTestId("history-unavailable").waitFor();
+  await page.locator("section.history li.checkpoint").first().waitFor();
+  assert.equal(await page.getByTestId("history-unavailable").count(), 0, "the service lists the thread's checkpoints");
   clean(page);
   await page.close();
 });

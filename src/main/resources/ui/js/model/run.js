@@ -13,6 +13,7 @@ export function newRun() {
     lastSeq: -1,
     root,
     branches: new Map([[ROOT, root]]),
+    /** Tool calls by toolKey: a run_id is the model's tool call id, unique only within its namespace. */
     toolCalls: new Map(),
     /** Open task tool calls, innermost last: brackets subagent events that carry no namespace. */
     openTasks: [],
@@ -83,17 +84,17 @@ const HANDLERS = {
     const id = String(data.run_id ?? `tool-${run.events}`);
     const call = { kind: "tool", id, tool: data.tool, node: data.node, input: data.input, output: null, status: "running", startedAt: at, endedAt: null, batch: branch.batch, child: null };
     branch.items.push(call);
-    run.toolCalls.set(id, call);
+    run.toolCalls.set(toolKey(data, id), call);
     if (data.tool === "task") openTask(run, branch, call, data);
   },
   on_tool_end(run, data, at) {
     const id = String(data.run_id ?? "");
-    let call = run.toolCalls.get(id);
-    if (call?.tool === "task") closeTask(run, id, data.status === "error" ? "error" : "success");
+    let call = run.toolCalls.get(toolKey(data, id));
+    if (call?.tool === "task") closeTask(run, call, data.status === "error" ? "error" : "success");
     if (!call) { // an end without its start (the start fell off a capped stream)
       call = { kind: "tool", id, tool: data.tool, node: data.node, input: null, status: "running", startedAt: null, batch: branchOf(run, data).batch, child: null };
       branchOf(run, data).items.push(call);
-      run.toolCalls.set(id, call);
+      run.toolCalls.set(toolKey(data, id), call);
     }
     call.output = data.output ?? null;
     call.status = data.status === "error" ? "error" : "success";
@@ -135,6 +136,15 @@ const HANDLERS = {
   },
 };
 
+/**
+ * A tool call's key: its run_id within the event's namespace (subagents number their calls on
+ * their own, so two branches may both have a "call_0_0"); events without a namespace (older
+ * services) by run_id alone.
+ */
+function toolKey(data, id) {
+  return typeof data.namespace === "string" ? `${data.namespace}|${id}` : id;
+}
+
 /** The branch an event belongs to: by its namespace when it has one, else inside the innermost open task. */
 function branchOf(run, data) {
   if (typeof data.namespace === "string") return branchAt(run, data.namespace, data.parent_run_id);
@@ -156,7 +166,7 @@ function subagentBranch(run, namespace, parentRunId) {
   const parent = segments.length > 1 ? branchAt(run, segments.slice(0, -1).join("/")) : run.root;
   const branch = newBranch(ns, parent, toolCallId);
   run.branches.set(ns, branch);
-  const call = run.toolCalls.get(toolCallId);
+  const call = run.toolCalls.get(`${parent.namespace}|${toolCallId}`) ?? run.toolCalls.get(toolCallId);
   if (call) attach(call, branch);
   return branch;
 }
@@ -175,11 +185,10 @@ function openTask(run, parent, call, data) {
   if (typeof data.namespace !== "string") run.openTasks.push({ id: call.id, branch });
 }
 
-function closeTask(run, id, status) {
-  const index = run.openTasks.findIndex((t) => t.id === id);
+function closeTask(run, call, status) {
+  const index = run.openTasks.findIndex((t) => t.id === call.id);
   if (index >= 0) run.openTasks.splice(index);
-  const call = run.toolCalls.get(id);
-  if (call?.child && call.child.status === "running") call.child.status = status;
+  if (call.child && call.child.status === "running") call.child.status = status;
 }
 
 function modelCall(node, at, extra = {}) {
@@ -219,7 +228,7 @@ function foldState(run, data, at) {
     const offset = delta && Number.isInteger(data.message_offset) ? data.message_offset : 0;
     run.messages = delta ? run.messages.slice(0, offset).concat(data.messages) : data.messages.slice();
   }
-  attachAssistantMessages(run, before, at);
+  attachMessages(run, before, at);
   if (Array.isArray(data.todos)) {
     if (JSON.stringify(data.todos) !== JSON.stringify(run.todos)) run.todoChanges++;
     run.todos = data.todos;
@@ -234,20 +243,39 @@ function foldState(run, data, at) {
   run.steps.push({ step: run.steps.length + 1, at, messages: run.messages.length, todos: run.todos.length, files: Object.keys(run.files).length });
 }
 
-/** New assistant messages of the orchestrator complete (or stand for) its model calls. */
-function attachAssistantMessages(run, from, at) {
+/**
+ * New messages of the orchestrator: assistant messages complete (or stand for) its model calls;
+ * a tool message whose call never ran (rejected by a person, or left unanswered by a stopped run)
+ * has no tool events, so the message stands for the call.
+ */
+function attachMessages(run, from, at) {
   for (const message of run.messages.slice(from)) {
-    if (message?.role !== "assistant") continue;
-    const items = run.root.items;
-    let call = [...items].reverse().find((item) => item.kind === "model" && !item.message);
-    const laterTool = call && items.indexOf(call) < items.length - 1;
-    if (!call || laterTool) {
-      call = modelCall(run.rootNode, at, { open: false, endedAt: at, text: "" });
-      items.push(call);
-    }
-    call.message = message;
-    if (!call.text && typeof message.content === "string") call.text = message.content;
+    if (message?.role === "assistant") attachAssistantMessage(run, message, at);
+    else if (message?.role === "tool") attachUnrunToolCall(run, message, at);
   }
+}
+
+function attachUnrunToolCall(run, message, at) {
+  const id = typeof message.tool_call_id === "string" ? message.tool_call_id : null;
+  if (id === null || run.toolCalls.has(`|${id}`) || run.toolCalls.has(id)) return;
+  const asked = run.messages.flatMap((m) => (m?.role === "assistant" && Array.isArray(m.tool_calls) ? m.tool_calls : []))
+    .find((c) => c?.id === id);
+  const call = { kind: "tool", id, tool: message.name ?? asked?.name ?? "tool", node: run.rootNode, input: asked?.args ?? null,
+    output: message.content ?? null, status: "skipped", startedAt: null, endedAt: at, batch: run.root.batch, child: null };
+  run.root.items.push(call);
+  run.toolCalls.set(`|${id}`, call);
+}
+
+function attachAssistantMessage(run, message, at) {
+  const items = run.root.items;
+  let call = [...items].reverse().find((item) => item.kind === "model" && !item.message);
+  const laterTool = call && items.indexOf(call) < items.length - 1;
+  if (!call || laterTool) {
+    call = modelCall(run.rootNode, at, { open: false, endedAt: at, text: "" });
+    items.push(call);
+  }
+  call.message = message;
+  if (!call.text && typeof message.content === "string") call.text = message.content;
 }
 
 function sameFiles(a, b) {
