@@ -222,28 +222,29 @@ public final class PostgresJobStore implements JobStore {
 
   @Override
   public List<JobRecord> interruptedBefore(Instant cutoff, int limit) {
-    return database.withConnection(
-        "find expired interrupts",
-        connection -> {
-          try (PreparedStatement statement = connection.prepareStatement(INTERRUPTED_BEFORE_SQL)) {
-            statement.setObject(1, timestamp(cutoff), Types.TIMESTAMP_WITH_TIMEZONE);
-            statement.setInt(2, limit);
-            List<JobRecord> found = new ArrayList<>();
-            try (ResultSet rows = statement.executeQuery()) {
-              while (rows.next()) found.add(record(rows));
-            }
-            return found;
-          }
-        });
+    return records("find expired interrupts", INTERRUPTED_BEFORE_SQL, List.of(cutoff, limit));
   }
 
   @Override
   public List<JobRecord> list(JobQuery query) {
+    List<Object> parameters = new ArrayList<>();
+    String sql = listSql(query, parameters);
+    return records("list jobs", sql, parameters);
+  }
+
+  @Override
+  public List<JobRecord> unpublishedResults(Instant before, int limit) {
+    return records("find unpublished results", UNPUBLISHED_SQL, List.of(before, limit));
+  }
+
+  /**
+   * The records a query selects ({@link #COLUMNS}), its parameters bound in placeholder order: text
+   * arrays as {@code text[]}, instants as timestamps with time zone, the rest as they are.
+   */
+  private List<JobRecord> records(String what, String sql, List<Object> parameters) {
     return database.withConnection(
-        "list jobs",
+        what,
         connection -> {
-          List<Object> parameters = new ArrayList<>();
-          String sql = listSql(query, parameters);
           try (PreparedStatement statement = connection.prepareStatement(sql)) {
             for (int i = 0; i < parameters.size(); i++) {
               Object parameter = parameters.get(i);
@@ -253,23 +254,6 @@ public final class PostgresJobStore implements JobStore {
                 statement.setObject(i + 1, timestamp(instant), Types.TIMESTAMP_WITH_TIMEZONE);
               else statement.setObject(i + 1, parameter);
             }
-            List<JobRecord> records = new ArrayList<>();
-            try (ResultSet row = statement.executeQuery()) {
-              while (row.next()) records.add(record(row));
-            }
-            return records;
-          }
-        });
-  }
-
-  @Override
-  public List<JobRecord> unpublishedResults(Instant before, int limit) {
-    return database.withConnection(
-        "find unpublished results",
-        connection -> {
-          try (PreparedStatement statement = connection.prepareStatement(UNPUBLISHED_SQL)) {
-            statement.setObject(1, timestamp(before), Types.TIMESTAMP_WITH_TIMEZONE);
-            statement.setInt(2, limit);
             List<JobRecord> records = new ArrayList<>();
             try (ResultSet row = statement.executeQuery()) {
               while (row.next()) records.add(record(row));
