@@ -12,6 +12,16 @@ import io.cloudevents.CloudEvent;
 public interface ResultPublisher extends AutoCloseable {
   void publish(String jobId, CloudEvent result);
 
+  /**
+   * Publishes the failed event of a message refused before it ran (invalid job, resume or cancel; a
+   * thread that does not take the job): no result is stored for it and the job id stays free, so it
+   * must not be deduplicated with the job's own result, earlier or later. Deduplicated by the
+   * event's own id instead.
+   */
+  default void publishRefusal(String jobId, CloudEvent refusal) {
+    publish(jobId, refusal);
+  }
+
   @Override
   default void close() {}
 }

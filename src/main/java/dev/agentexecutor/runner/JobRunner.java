@@ -45,6 +45,11 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,6 +72,9 @@ public final class JobRunner implements JobExecutor, JobRuns {
    */
   static final Duration JOIN_GRACE = Duration.ofSeconds(5);
 
+  /** How long a resume waits for the run that parked its job to let go of it here. */
+  private static final Duration PARKING_GRACE = Duration.ofSeconds(2);
+
   private final Backends backends;
   private final AgentRuntime runtime;
   private final Settings.Limits limits;
@@ -74,6 +82,10 @@ public final class JobRunner implements JobExecutor, JobRuns {
   private final Redactor redactor;
   private final Clock clock;
   private final RunningJobs running = new RunningJobs();
+
+  /** Jobs waiting here for their thread's turn, by id: the thread that asks again. */
+  private final Map<String, Thread> waitingForTurn = new ConcurrentHashMap<>();
+
   private final ParkedJobs parked;
   private final ThreadStart threads;
 
@@ -227,6 +239,7 @@ public final class JobRunner implements JobExecutor, JobRuns {
     if (check.ready().isEmpty()) return Taken.refused(check.refusal());
     ParkedJobs.Ready ready = check.ready().get();
     Optional<RunningJobs.Run> run = claim(ready.job());
+    if (run.isEmpty()) run = claimAfterParking(ready.job());
     if (run.isEmpty()) {
       return Taken.refused(
           running.accepting()
@@ -241,6 +254,25 @@ public final class JobRunner implements JobExecutor, JobRuns {
     }
     if (!won) return Taken.refused(new Resumption.NotInterrupted(jobId, parked.statusNow(jobId)));
     return new Taken(ready.job(), run.get(), null);
+  }
+
+  /**
+   * The record says parked, but the run that parked the job may still hold it here for a moment:
+   * its interrupted event went out (and answered its caller) just before it let go. A resume that
+   * quick waits for that run to end, briefly, rather than being refused.
+   */
+  private Optional<RunningJobs.Run> claimAfterParking(Job job) {
+    Optional<RunningJobs.Run> ending = running.get(job.jobId());
+    if (ending.isEmpty()) return Optional.empty();
+    try {
+      ending.get().ended().get(PARKING_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException | ExecutionException e) {
+      return Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    }
+    return claim(job);
   }
 
   /**
@@ -264,12 +296,13 @@ public final class JobRunner implements JobExecutor, JobRuns {
   private Outcome untilItsTurn(Job job, Outcome first) {
     Outcome outcome = first;
     while (outcome instanceof Outcome.Queued && running.accepting()) {
+      waitingForTurn.put(job.jobId(), Thread.currentThread());
       try {
-        Thread.sleep(ThreadStart.QUEUE_POLL);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return outcome;
+        LockSupport.parkNanos(ThreadStart.QUEUE_POLL.toNanos()); // a cancel wakes it early
+      } finally {
+        waitingForTurn.remove(job.jobId(), Thread.currentThread());
       }
+      if (Thread.currentThread().isInterrupted()) return outcome;
       outcome = execute(job);
     }
     return outcome;
@@ -287,6 +320,11 @@ public final class JobRunner implements JobExecutor, JobRuns {
 
   /** A cancel request from any replica: stops the job if it runs here for the tenant named. */
   private boolean cancelRequested(CancelSignals.Request request) {
+    Thread waiting = waitingForTurn.get(request.jobId());
+    if (waiting != null) { // cancelled in line (ThreadTurns.cancelQueued): it asks again now
+      LockSupport.unpark(waiting);
+      return true;
+    }
     Optional<RunningJobs.Run> run = running.get(request.jobId());
     if (run.isEmpty()) return false;
     if (request.tenant() != null && !run.get().control().tenant().equals(request.tenant()))
@@ -380,6 +418,9 @@ public final class JobRunner implements JobExecutor, JobRuns {
           }
           case ThreadTurns.Turn.Queued queued -> {
             return queue(job, queued.active());
+          }
+          case ThreadTurns.Turn.Cancelled cancelled -> {
+            return cancelledInLine(job);
           }
         }
       }
@@ -531,6 +572,29 @@ public final class JobRunner implements JobExecutor, JobRuns {
   }
 
   /**
+   * A job cancelled while it waited for its thread: it ends cancelled without running, as the one
+   * that owns it (its turn's asker, so the cancelled event is published once): the record is stored
+   * first (the outbox publishes the event if NATS is down), then its row in line goes.
+   */
+  private Outcome cancelledInLine(Job job) {
+    String jobId = job.jobId();
+    String message =
+        "the job was cancelled by request while it waited for its turn on thread " + job.threadId();
+    CloudEvent event = ResultEvents.cancelled(jobId, job.threadId(), message, job.trace().child());
+    Instant now = clock.instant();
+    JobRecord record =
+        new JobRecord(jobId, job.traceId(), JobStatus.RUNNING, now, now, null, null, job.tenant())
+            .withJob(job.threadId(), job.source())
+            .finish(JobStatus.CANCELLED, ResultEvents.toJsonNode(event), message, now);
+    backends.jobs().save(record);
+    backends.turns().release(jobId);
+    publishStored(jobId, event);
+    metrics.jobFinished(JobStatus.CANCELLED.wireName(), Duration.ZERO);
+    log.info("job cancelled before its turn on thread {}", job.threadId());
+    return new Outcome.Cancelled(jobId, event, false);
+  }
+
+  /**
    * A job its thread does not take: nothing runs, nothing is stored (the job id stays free for the
    * same job sent again later) and its failed event is published, naming the problem's code.
    */
@@ -544,7 +608,7 @@ public final class JobRunner implements JobExecutor, JobRuns {
             "",
             job.trace().child());
     log.warn("job refused by its thread ({}): {}", refused.code(), refused.message());
-    backends.results().publish(job.jobId(), event);
+    backends.results().publishRefusal(job.jobId(), event);
     return new Outcome.Refused(
         job.jobId(), event, refused.code(), refused.path(), refused.message());
   }
@@ -696,7 +760,7 @@ public final class JobRunner implements JobExecutor, JobRuns {
       CloudEvent event =
           ResultEvents.failed(jobId, problem.getMessage(), "ValidationError", "", trace.child());
       log.warn("invalid job rejected: {}", problem.getMessage());
-      backends.results().publish(jobId == null ? "unknown-" + event.getId() : jobId, event);
+      backends.results().publishRefusal(jobId == null ? "unknown-" + event.getId() : jobId, event);
       return new Outcome.Rejected(jobId, event, problem.getMessage());
     } catch (BackendUnavailableException e) {
       return new Outcome.Retry(jobId, e.getMessage());

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentexecutor.agent.run.Decision;
 import dev.agentexecutor.agent.run.Interrupt;
+import dev.agentexecutor.core.problem.BackendUnavailableException;
 import dev.agentexecutor.core.problem.Problem;
 import dev.agentexecutor.core.problem.ProblemCode;
 import dev.agentexecutor.job.InvalidJobException;
@@ -15,6 +16,7 @@ import dev.agentexecutor.job.ResumeRequest;
 import dev.agentexecutor.observability.Metrics;
 import dev.agentexecutor.store.JobRecord;
 import dev.agentexecutor.store.JobStatus;
+import dev.agentexecutor.stream.AgentEvent;
 import dev.agentexecutor.util.Json;
 import io.cloudevents.CloudEvent;
 import java.time.Clock;
@@ -173,7 +175,32 @@ final class ParkedJobs {
     log.info("parked job {} expired after {}", parked.jobId(), ttl);
     metrics.jobFinished(JobStatus.FAILED.wireName(), Duration.between(parked.createdAt(), now));
     backends.results().publish(parked.jobId(), event);
+    streamEnded(backends, parked, message, EXPIRED_TYPE);
     return true;
+  }
+
+  /**
+   * Tells the followers of a parked job's thread that it ended without running again (expired or
+   * cancelled): {@code error} and {@code end}, both with its job id, as a run that stops does. Best
+   * effort: the result event and the record already say so.
+   */
+  static void streamEnded(Backends backends, JobRecord parked, String message, String type) {
+    String thread = parked.threadId() == null ? parked.jobId() : parked.threadId();
+    try {
+      backends
+          .events()
+          .publish(
+              thread,
+              new AgentEvent(
+                  AgentEvent.ERROR,
+                  Json.object()
+                      .put("error", message)
+                      .put("context", type)
+                      .put("job_id", parked.jobId())));
+      backends.events().publish(thread, AgentEvent.end(parked.jobId()));
+    } catch (BackendUnavailableException e) {
+      log.debug("the end of parked job {} not streamed: {}", parked.jobId(), e.getMessage());
+    }
   }
 
   /** Expires every parked job past its TTL, a batch at a time; returns how many it expired. */

@@ -89,6 +89,16 @@ public final class ResultOutbox implements AutoCloseable {
       }
     }
 
+    /** A refusal has no stored result to confirm: only the caller waiting for it is told. */
+    @Override
+    public void publishRefusal(String jobId, CloudEvent refusal) {
+      try {
+        delegate.publishRefusal(jobId, refusal);
+      } finally {
+        waiters.deliver(jobId, refusal);
+      }
+    }
+
     @Override
     public void close() {
       delegate.close();

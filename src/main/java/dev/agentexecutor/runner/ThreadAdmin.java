@@ -9,6 +9,7 @@ import dev.agentexecutor.core.problem.BackendUnavailableException;
 import dev.agentexecutor.core.state.AgentState;
 import dev.agentexecutor.job.ResultEvents;
 import dev.agentexecutor.observability.TraceContext;
+import dev.agentexecutor.store.JobQuery;
 import dev.agentexecutor.store.JobRecord;
 import dev.agentexecutor.store.JobStatus;
 import dev.agentexecutor.store.ThreadTurns;
@@ -19,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Reads and removes what is kept about a thread (job), for the client API's /state, /cleanup,
@@ -54,7 +56,9 @@ public final class ThreadAdmin implements JobCancels {
   public enum Cleanup {
     REMOVED,
     NOT_FOUND,
-    RUNNING
+    RUNNING,
+    /** A run of it waits for decisions: cancel it (or resume it) first. */
+    PARKED
   }
 
   /** Outcome of a cancel request; {@code status} is the job's status when it is not running. */
@@ -122,7 +126,8 @@ public final class ThreadAdmin implements JobCancels {
           backends
               .turns()
               .find(id)
-              .filter(run -> ThreadTurns.ThreadRun.QUEUED.equals(run.status()));
+              // Cancelled in line shows as queued until the job hears it and ends cancelled.
+              .filter(run -> !ThreadTurns.ThreadRun.RUNNING.equals(run.status()));
       if (waiting.isPresent()) {
         return new ThreadView(
             waiting.get().threadId(),
@@ -261,20 +266,74 @@ public final class ThreadAdmin implements JobCancels {
   }
 
   /**
-   * Removes a thread (its checkpoints, events and record), or the record of a job that ran on
-   * another thread; refused while a run of it is running here.
+   * Removes a thread with everything of it: its checkpoints, its events and the records of every
+   * run on it; or the record of a job that ran on another thread. Refused while a run of the thread
+   * is in progress anywhere (running here or on another replica, queued for it) or waits for
+   * decisions (parked): removing its checkpoints would lose what it needs to go on.
    */
   public Cleanup cleanup(String id, Caller caller) {
     ThreadView view = view(id);
     if (view.owner().isPresent() && !caller.sees(view.owner().get())) return Cleanup.NOT_FOUND;
     if (runner.isRunning(id)) return Cleanup.RUNNING;
-    if (!view.threadId().equals(id))
+    if (!view.threadId().equals(id)) {
+      if (view.queued().isPresent()) return Cleanup.RUNNING;
+      JobStatus status = view.record().map(JobRecord::status).orElse(null);
+      if (status == JobStatus.INTERRUPTED) return Cleanup.PARKED;
       return backends.jobs().delete(id) ? Cleanup.REMOVED : Cleanup.NOT_FOUND;
+    }
     if (!runner.runningOnThread(id).isEmpty()) return Cleanup.RUNNING;
-    boolean job = backends.jobs().delete(id);
+    Optional<JobStatus> unfinished = unfinishedRun(view);
+    if (unfinished.isPresent())
+      return unfinished.get() == JobStatus.INTERRUPTED ? Cleanup.PARKED : Cleanup.RUNNING;
+    boolean records = deleteRecordsOfThread(id);
     boolean checkpoints = backends.checkpointer().deleteThread(id);
     backends.events().delete(id);
-    return job || checkpoints ? Cleanup.REMOVED : Cleanup.NOT_FOUND;
+    return records || checkpoints ? Cleanup.REMOVED : Cleanup.NOT_FOUND;
+  }
+
+  /**
+   * A run of the thread that has not ended, as storage sees it: a record queued, running or
+   * interrupted on the thread, or a newest checkpoint whose job has no final record (it runs on a
+   * replica, and a new job has no record while it runs).
+   */
+  private Optional<JobStatus> unfinishedRun(ThreadView view) {
+    List<JobRecord> open =
+        backends
+            .jobs()
+            .list(
+                new JobQuery(
+                    Optional.empty(),
+                    Set.of(JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.INTERRUPTED),
+                    Optional.of(view.threadId()),
+                    Optional.empty(),
+                    1));
+    if (!open.isEmpty()) return Optional.of(open.getFirst().status());
+    if (view.latest().isEmpty()) return Optional.empty();
+    String writer = view.latest().get().jobId();
+    Optional<JobRecord> record =
+        writer.equals(view.jobId()) ? view.record() : backends.jobs().find(writer);
+    return record.map(r -> r.status().finished()).orElse(false)
+        ? Optional.empty()
+        : Optional.of(record.map(JobRecord::status).orElse(JobStatus.RUNNING));
+  }
+
+  /** Deletes the records of every run on the thread; true when there was one. */
+  private boolean deleteRecordsOfThread(String threadId) {
+    boolean any = false;
+    while (true) {
+      List<JobRecord> page =
+          backends
+              .jobs()
+              .list(
+                  new JobQuery(
+                      Optional.empty(),
+                      Set.of(),
+                      Optional.of(threadId),
+                      Optional.empty(),
+                      HISTORY_PAGE));
+      for (JobRecord record : page) any |= backends.jobs().delete(record.jobId());
+      if (page.size() < HISTORY_PAGE) return any | backends.jobs().delete(threadId);
+    }
   }
 
   /**
@@ -300,6 +359,7 @@ public final class ThreadAdmin implements JobCancels {
     Optional<ObjectNode> state = state(threadId, caller);
     String status = state.map(s -> s.path("status").asText()).orElse(null);
     if (JobStatus.INTERRUPTED.wireName().equals(status)) return cancelParked(threadId, caller);
+    if (JobStatus.QUEUED.wireName().equals(status)) return cancelQueued(threadId, caller);
     if (status != null && !JobStatus.RUNNING.wireName().equals(status))
       return new Cancel(Cancel.Kind.NOT_RUNNING, status);
     CancelSignals signals = backends.cancels();
@@ -339,7 +399,28 @@ public final class ThreadAdmin implements JobCancels {
     } catch (BackendUnavailableException e) {
       // Stored: the result outbox publishes it when the publisher is back.
     }
+    ParkedJobs.streamEnded(backends, parked.get(), message, ResultEvents.CANCELLED_ERROR);
     return new Cancel(Cancel.Kind.CANCELLING, JobStatus.CANCELLED.wireName());
+  }
+
+  /**
+   * Cancels a job waiting in line for its thread without running it: its row is marked cancelled in
+   * the same atomic step as the turn decisions, so it either had the turn already (and is cancelled
+   * as a running job) or never gets it. The job ends cancelled when it next asks for its turn (in
+   * {@link ThreadStart#QUEUE_POLL}, or at its NATS redelivery): it is woken at once on whichever
+   * replica it waits, and only it publishes its cancelled event.
+   */
+  private Cancel cancelQueued(String jobId, Caller caller) {
+    // Not in line any more: it got its turn (it is cancelled as a running job) or it ended.
+    if (!backends.turns().cancelQueued(jobId)) return cancel(jobId, caller);
+    CancelSignals.Request wake =
+        new CancelSignals.Request(jobId, caller.restricted() ? caller.tenant() : null);
+    try {
+      backends.cancels().request(wake, Duration.ZERO);
+    } catch (BackendUnavailableException e) {
+      // It hears it when it asks again anyway.
+    }
+    return new Cancel(Cancel.Kind.CANCELLING, JobStatus.QUEUED.wireName());
   }
 
   /**

@@ -3,9 +3,11 @@ package dev.agentexecutor.store;
 import dev.agentexecutor.checkpoint.Checkpointer;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** Job records kept in process memory: the embedded default. */
@@ -98,14 +100,26 @@ public final class MemoryJobStore implements JobStore {
   // defined
   public int deleteFinishedBefore(Instant cutoff) {
     int removed = 0;
+    Set<String> threads = new HashSet<>();
     for (JobRecord job : jobs.values()) {
       if (job.status().finished()
           && job.updatedAt().isBefore(cutoff)
           && jobs.remove(job.jobId(), job)) {
         published.remove(job.jobId());
-        checkpoints.deleteThread(job.jobId());
+        threads.add(job.threadId());
         removed++;
       }
+    }
+    // As in PostgreSQL: a thread's checkpoints go only when no other record or newer checkpoint
+    // keeps it, so an old first run never takes the conversation of the runs after it.
+    for (String thread : threads) {
+      boolean kept =
+          jobs.values().stream().anyMatch(job -> job.threadId().equals(thread))
+              || checkpoints
+                  .latest(thread, "")
+                  .filter(latest -> !latest.createdAt().isBefore(cutoff))
+                  .isPresent();
+      if (!kept) checkpoints.deleteThread(thread);
     }
     return removed;
   }

@@ -37,17 +37,15 @@ public final class MemoryThreadTurns implements ThreadTurns {
         .removeIf(
             row ->
                 row.run().threadId().equals(request.threadId())
-                    && row.updatedAt()
-                        .isBefore(
-                            now.minus(
-                                ThreadRun.RUNNING.equals(row.run().status())
-                                    ? request.runningStale()
-                                    : request.queuedStale())));
+                    && row.updatedAt().isBefore(now.minus(staleAfter(row, request))));
     Row mine = rows.get(request.jobId());
     if (mine != null && ThreadRun.RUNNING.equals(mine.run().status())) return new Turn.Granted();
+    if (mine != null && ThreadRun.CANCELLED.equals(mine.run().status()))
+      return new Turn.Cancelled();
     List<Row> thread = new ArrayList<>();
     for (Row row : rows.values())
-      if (row.run().threadId().equals(request.threadId())) thread.add(row);
+      if (row.run().threadId().equals(request.threadId())
+          && !ThreadRun.CANCELLED.equals(row.run().status())) thread.add(row);
     thread.sort(Comparator.comparing((Row row) -> !row.jumpsQueue()).thenComparing(Row::order));
     List<String> active =
         thread.stream()
@@ -68,6 +66,14 @@ public final class MemoryThreadTurns implements ThreadTurns {
     return new Turn.Queued(active);
   }
 
+  private static java.time.Duration staleAfter(Row row, TurnRequest request) {
+    return switch (row.run().status()) {
+      case ThreadRun.RUNNING -> request.runningStale();
+      case ThreadRun.CANCELLED -> CANCELLED_KEPT;
+      default -> request.queuedStale();
+    };
+  }
+
   /** Whether a waiting row goes before the asking job (whose row, when it has one, is mine). */
   private static boolean before(Row row, Row mine, boolean jumpQueue) {
     if (row.jumpsQueue() != jumpQueue) return row.jumpsQueue();
@@ -86,6 +92,14 @@ public final class MemoryThreadTurns implements ThreadTurns {
   @Override
   public synchronized void release(String jobId) {
     rows.remove(jobId);
+  }
+
+  @Override
+  public synchronized boolean cancelQueued(String jobId) {
+    Row row = rows.get(jobId);
+    if (row == null || ThreadRun.RUNNING.equals(row.run().status())) return false;
+    rows.put(jobId, row.touched(ThreadRun.CANCELLED, clock.instant()));
+    return true;
   }
 
   @Override

@@ -208,7 +208,7 @@ class CommandLineTest {
       assertThat(migrate(env, "status").out()).contains("applied");
       Result down = migrate(env, "down", "1");
       assertThat(down.exit()).isZero();
-      assertThat(down.out()).contains("reverted 006");
+      assertThat(down.out()).contains("reverted 007");
 
       assertThat(migrate(Map.of(), "up").exit()).as("no database configured").isEqualTo(2);
       Result unreachable =

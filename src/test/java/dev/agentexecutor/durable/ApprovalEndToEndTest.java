@@ -391,6 +391,17 @@ class ApprovalEndToEndTest {
         .extracting(ResultListener.Received::subject)
         .containsExactly(environment.interruptedSubject(), environment.failedSubject());
     assertThat(llm.requestCount()).isEqualTo(1);
+    List<JsonNode> streamed = streamedEvents(jobId);
+    JsonNode expiredEvent = streamed.get(streamed.size() - 2);
+    assertThat(expiredEvent.path("event_type").asText())
+        .as("a follower of the parked job hears it ended")
+        .isEqualTo("error");
+    assertThat(expiredEvent.path("data").path("context").asText()).isEqualTo("InterruptExpired");
+    assertThat(expiredEvent.path("data").path("job_id").asText()).isEqualTo(jobId);
+    assertThat(streamed.getLast().path("event_type").asText()).isEqualTo("end");
+    assertThat(streamed)
+        .extracting(event -> event.path("event_type").asText())
+        .containsSubsequence("on_interrupt", "end", "error", "end");
   }
 
   @Test

@@ -158,6 +158,60 @@ class MultitaskDurableTest {
   }
 
   @Test
+  void aQueuedJobCancelledBeforeItsTurnNeverRunsIsCancelledOnceAndTheLineMovesUp()
+      throws Exception {
+    String first = TestJobs.newJobId();
+    invoke(slow(first, 10, 150));
+    awaitRunning(first);
+    String second = TestJobs.newJobId();
+    String third = TestJobs.newJobId();
+    CompletableFuture<HttpResponse<String>> waiting =
+        CompletableFuture.supplyAsync(
+            () -> service.postCloudEvent(quick(second, "enqueue", "Never said.")));
+    NatsTestKit.await(
+        "the second job queued",
+        Duration.ofSeconds(5),
+        () ->
+            Json.parse(service.get("/state/" + second).body())
+                .path("status")
+                .asText()
+                .equals("queued"));
+    invoke(quick(third, "enqueue", "Third, after the first."));
+
+    HttpResponse<String> cancel = service.post("/cancel/" + second, "");
+    HttpResponse<String> again = service.post("/cancel/" + second, "");
+
+    assertThat(cancel.statusCode()).as(cancel.body()).isEqualTo(202);
+    assertThat(again.statusCode()).as("cancelling twice is harmless").isEqualTo(202);
+    HttpResponse<String> answered = waiting.get(20, java.util.concurrent.TimeUnit.SECONDS);
+    JsonNode cancelled = results.awaitOne(second, Duration.ofSeconds(10)).event();
+    assertThat(cancelled.path("type").asText()).isEqualTo("dev.my-platform.agent.cancelled");
+    assertThat(cancelled.path("data").path("error").path("message").asText())
+        .contains("waited for its turn");
+    assertThat(Json.parse(answered.body()).path("type").asText())
+        .as(answered.body())
+        .isEqualTo("dev.my-platform.agent.cancelled");
+    JsonNode state = service.awaitState(second, "cancelled", Duration.ofSeconds(5));
+    assertThat(state.path("thread_id").asText()).isEqualTo(threadId);
+    assertThat(service.awaitState(third, "completed", Duration.ofSeconds(30))).isNotNull();
+    assertThat(results.forJob(first)).hasSize(1);
+    Thread.sleep(1_500); // more than NATS_NAK_DELAY_SECONDS: any redelivery has come and gone
+    assertThat(results.forJob(second)).as("one cancelled event").hasSize(1);
+    JsonNode history =
+        Json.parse(service.get("/threads/" + threadId + "/history?limit=200").body());
+    java.util.Set<String> writers = new java.util.HashSet<>();
+    for (JsonNode checkpoint : history.path("checkpoints"))
+      writers.add(checkpoint.path("job_id").asText());
+    assertThat(writers).as("the cancelled job never ran").containsExactlyInAnyOrder(first, third);
+    assertThat(
+            PostgresTestSchema.queryValue(
+                "select count(*) from " + environment.schema + ".thread_runs where job_id = ?",
+                second))
+        .as("its row in line is gone")
+        .isEqualTo(0L);
+  }
+
+  @Test
   void anInterruptingJobStopsTheActiveRunAndRunsInstead() throws Exception {
     String first = TestJobs.newJobId();
     invoke(slow(first, 50, 200));

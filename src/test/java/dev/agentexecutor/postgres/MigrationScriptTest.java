@@ -3,6 +3,7 @@ package dev.agentexecutor.postgres;
 import static dev.agentexecutor.testkit.PostgresTestSchema.queryColumn;
 import static dev.agentexecutor.testkit.PostgresTestSchema.queryValue;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.agentexecutor.testkit.PostgresTestSchema;
 import java.io.IOException;
@@ -42,7 +43,7 @@ class MigrationScriptTest {
         .contains(
             "applying 001_create_checkpointer_tables.up.sql", "applying 002_create_jobs.up.sql");
     assertThat(tables(schema)).containsExactlyElementsOf(TABLES);
-    assertThat(versions(schema)).containsExactly("001", "002", "003", "004", "005", "006");
+    assertThat(versions(schema)).containsExactly("001", "002", "003", "004", "005", "006", "007");
     assertThat(queryColumn("SELECT v::text FROM " + schema + ".checkpoint_migrations ORDER BY v"))
         .containsExactly("0", "1", "2", "3", "4", "5", "6", "7", "8", "9");
   }
@@ -73,6 +74,24 @@ class MigrationScriptTest {
             + schema
             + ".jobs (job_id, status, thread_id, interrupts, parked_at)"
             + " VALUES ('parked-job', 'interrupted', 'parked-job', '[]', now())");
+    PostgresTestSchema.execute(
+        "INSERT INTO "
+            + schema
+            + ".thread_runs (job_id, thread_id, tenant, status)"
+            + " VALUES ('cancelled-in-line', 'busy-thread', 'default', 'cancelled')");
+    MigrationScript.Result downCancelled = MigrationScript.run(schema, "down");
+    assertThat(downCancelled.exitCode()).as(downCancelled.output()).isZero();
+    assertThat(versions(schema)).containsExactly("001", "002", "003", "004", "005", "006");
+    assertThat(queryColumn("SELECT job_id FROM " + schema + ".thread_runs")).isEmpty();
+    assertThatThrownBy(
+            () ->
+                PostgresTestSchema.execute(
+                    "INSERT INTO "
+                        + schema
+                        + ".thread_runs (job_id, thread_id, tenant, status)"
+                        + " VALUES ('again', 'busy-thread', 'default', 'cancelled')"))
+        .hasMessageContaining("thread_runs_status_check");
+
     MigrationScript.Result downTurns = MigrationScript.run(schema, "down");
     assertThat(downTurns.exitCode()).as(downTurns.output()).isZero();
     assertThat(versions(schema)).containsExactly("001", "002", "003", "004", "005");
@@ -113,7 +132,7 @@ class MigrationScriptTest {
     MigrationScript.Result up = MigrationScript.run(schema, "up");
     assertThat(up.exitCode()).as(up.output()).isZero();
     assertThat(tables(schema)).containsExactlyElementsOf(TABLES);
-    assertThat(versions(schema)).containsExactly("001", "002", "003", "004", "005", "006");
+    assertThat(versions(schema)).containsExactly("001", "002", "003", "004", "005", "006", "007");
   }
 
   private static List<String> jobColumns(String schema) throws SQLException {
@@ -152,7 +171,7 @@ class MigrationScriptTest {
     assertThat(one.output() + two.output())
         .containsOnlyOnce("applying 001")
         .containsOnlyOnce("applying 002");
-    assertThat(versions(schema)).containsExactly("001", "002", "003", "004", "005", "006");
+    assertThat(versions(schema)).containsExactly("001", "002", "003", "004", "005", "006", "007");
   }
 
   @Test
@@ -172,7 +191,7 @@ class MigrationScriptTest {
 
     assertThat(result.exitCode()).as(result.output()).isZero();
     assertThat(result.output()).doesNotContain("s3cr");
-    assertThat(versions(schema)).containsExactly("001", "002", "003", "004", "005", "006");
+    assertThat(versions(schema)).containsExactly("001", "002", "003", "004", "005", "006", "007");
   }
 
   @Test

@@ -45,7 +45,8 @@ class PostgresMigratorTest {
             "003_add_job_tenant.up.sql",
             "004_job_lifecycle.up.sql",
             "005_result_outbox.up.sql",
-            "006_create_thread_runs.up.sql");
+            "006_create_thread_runs.up.sql",
+            "007_thread_runs_cancelled.up.sql");
   }
 
   @Test
@@ -60,14 +61,14 @@ class PostgresMigratorTest {
               assertThat(status.applied()).isTrue();
               assertThat(status.changed()).isFalse();
             });
-    assertThat(versions(schema)).containsExactly("001", "002", "003", "004", "005", "006");
+    assertThat(versions(schema)).containsExactly("001", "002", "003", "004", "005", "006", "007");
   }
 
   @Test
   void afterTheMigratorTheScriptHasNothingToDo() throws SQLException {
     String schema = PG.newSchemaName("java_first");
 
-    assertThat(migrator(schema).up()).hasSize(6);
+    assertThat(migrator(schema).up()).hasSize(7);
     MigrationScript.Result script = MigrationScript.run(schema);
 
     assertThat(script.exitCode()).as(script.output()).isZero();
@@ -80,13 +81,13 @@ class PostgresMigratorTest {
     String schema = PG.newSchemaName("down");
     MigrationScript.run(schema);
 
-    assertThat(migrator(schema).down(1)).extracting(Migration::version).containsExactly("006");
+    assertThat(migrator(schema).down(1)).extracting(Migration::version).containsExactly("007");
     assertThat(MigrationScript.run(schema, "status").output()).contains("pending");
     assertThat(MigrationScript.run(schema, "up").output())
-        .contains("applying 006_create_thread_runs.up.sql");
+        .contains("applying 007_thread_runs_cancelled.up.sql");
     assertThat(migrator(schema).down(9))
         .extracting(Migration::version)
-        .containsExactly("006", "005", "004", "003", "002", "001");
+        .containsExactly("007", "006", "005", "004", "003", "002", "001");
     assertThat(tables(schema)).containsExactly("schema_migrations");
   }
 
@@ -98,8 +99,8 @@ class PostgresMigratorTest {
     CompletableFuture<List<Migration>> second =
         CompletableFuture.supplyAsync(() -> migrator(schema).up());
 
-    assertThat(first.join().size() + second.join().size()).isEqualTo(6);
-    assertThat(versions(schema)).containsExactly("001", "002", "003", "004", "005", "006");
+    assertThat(first.join().size() + second.join().size()).isEqualTo(7);
+    assertThat(versions(schema)).containsExactly("001", "002", "003", "004", "005", "006", "007");
   }
 
   @Test

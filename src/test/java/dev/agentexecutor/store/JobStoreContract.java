@@ -201,6 +201,34 @@ public abstract class JobStoreContract {
     assertThat(checkpointer().latest(recentFailed.jobId(), "")).isPresent();
   }
 
+  @Test
+  void theSweepKeepsAThreadsCheckpointsWhileAnotherRunOnItIsKeptAndTakesThemWithTheLastOne() {
+    // Other tests' records may share the store: only this test's records are asserted on.
+    Instant longAgo = NOW.minus(Duration.ofDays(30));
+    JobRecord firstRun = running(longAgo).finish(JobStatus.COMPLETED, Json.object(), null, longAgo);
+    String thread = firstRun.jobId(); // the thread's first run named none: its own id
+    saveWithCheckpoint(firstRun);
+    Instant later = NOW.minus(Duration.ofDays(20));
+    JobRecord laterRun =
+        running(later)
+            .withJob(thread, Json.object())
+            .finish(JobStatus.COMPLETED, Json.object(), null, later);
+    jobStore().save(laterRun);
+
+    jobStore().deleteFinishedBefore(NOW.minus(Duration.ofDays(25)));
+
+    assertThat(jobStore().find(firstRun.jobId())).isEmpty();
+    assertThat(jobStore().find(laterRun.jobId())).isPresent();
+    assertThat(checkpointer().latest(thread, ""))
+        .as("the later run's conversation stays")
+        .isPresent();
+
+    jobStore().deleteFinishedBefore(NOW.minus(Duration.ofDays(15)));
+
+    assertThat(jobStore().find(laterRun.jobId())).isEmpty();
+    assertThat(checkpointer().latest(thread, "")).as("the thread's last run went").isEmpty();
+  }
+
   private static JobRecord parked(Instant parkedAt) {
     ObjectNode source = Json.object().put("job_id", "j").put("trace_id", "t");
     source.putObject("input_payload").put("task", "deploy");

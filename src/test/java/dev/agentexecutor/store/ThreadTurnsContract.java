@@ -117,6 +117,78 @@ public abstract class ThreadTurnsContract {
   }
 
   @Test
+  void aQueuedJobCancelledInLineNeverGetsTheTurnAndTheJobsBehindItMoveUp() {
+    String first = job("first");
+    String cancelled = job("cancelled");
+    String third = job("third");
+    turns().take(enqueue(first));
+    turns().take(enqueue(cancelled));
+    turns().take(enqueue(third));
+
+    assertThat(turns().cancelQueued(cancelled)).isTrue();
+    assertThat(turns().cancelQueued(cancelled)).as("cancelling again is harmless").isTrue();
+    assertThat(turns().find(cancelled).orElseThrow().status()).isEqualTo("cancelled");
+    turns().release(first);
+
+    assertThat(turns().take(enqueue(cancelled)))
+        .as("the cancelled job asks again, the thread being free")
+        .isInstanceOf(Turn.Cancelled.class);
+    assertThat(turns().find(cancelled).orElseThrow().status())
+        .as("its row stays until the job has ended and released it")
+        .isEqualTo("cancelled");
+    assertThat(turns().take(enqueue(third)))
+        .as("the job behind the cancelled one moves up")
+        .isInstanceOf(Turn.Granted.class);
+    turns().release(cancelled);
+    assertThat(turns().find(cancelled)).isEmpty();
+  }
+
+  @Test
+  void aCancelledRowIsNeitherActiveNorAheadForAJobArrivingLater() {
+    String cancelled = job("cancelled");
+    String first = job("first");
+    turns().take(enqueue(first));
+    turns().take(enqueue(cancelled));
+    turns().cancelQueued(cancelled);
+    turns().release(first);
+
+    assertThat(turns().take(reject(job("later")))).isInstanceOf(Turn.Granted.class);
+  }
+
+  @Test
+  void onlyAQueuedJobCanBeCancelledInLine() {
+    String running = job("running");
+    turns().take(enqueue(running));
+
+    assertThat(turns().cancelQueued(running)).as("it has the turn").isFalse();
+    assertThat(turns().cancelQueued(job("unknown"))).as("no row").isFalse();
+    assertThat(turns().take(enqueue(running))).isInstanceOf(Turn.Granted.class);
+  }
+
+  @Test
+  void aRowCancelledInLineOutlivesTheQueuedStalenessSoItsRedeliveredJobStillHearsIt()
+      throws Exception {
+    String first = job("first");
+    String cancelled = job("cancelled");
+    turns().take(enqueue(first));
+    turns().take(enqueue(cancelled));
+    turns().cancelQueued(cancelled);
+    elapse(Duration.ofSeconds(3));
+    TurnRequest quick =
+        new TurnRequest(
+            thread,
+            cancelled,
+            "acme",
+            false,
+            true,
+            false,
+            Duration.ofSeconds(2),
+            Duration.ofSeconds(2));
+
+    assertThat(turns().take(quick)).isInstanceOf(Turn.Cancelled.class);
+  }
+
+  @Test
   void threadsAreIndependent() {
     turns().take(reject(job("here")));
     TurnRequest elsewhere =

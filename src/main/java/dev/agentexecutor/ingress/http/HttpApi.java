@@ -499,6 +499,12 @@ public final class HttpApi implements AutoCloseable {
       case NOT_FOUND -> notFound(ctx, threadId);
       case RUNNING ->
           error(ctx, 409, "running", "job " + threadId + " is running: cancel it first");
+      case PARKED ->
+          error(
+              ctx,
+              409,
+              "interrupted",
+              "job " + threadId + " waits for decisions: resume or cancel it first");
     }
   }
 

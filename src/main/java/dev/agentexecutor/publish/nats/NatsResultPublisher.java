@@ -42,13 +42,22 @@ public final class NatsResultPublisher implements ResultPublisher {
 
   @Override
   public void publish(String jobId, CloudEvent result) {
+    publish(jobId, result, messageId(jobId, statusOf(result.getType()), result));
+  }
+
+  @Override
+  public void publishRefusal(String jobId, CloudEvent refusal) {
+    publish(jobId, refusal, jobId + "-refused-" + refusal.getId());
+  }
+
+  private void publish(String jobId, CloudEvent result, String messageId) {
     String status = statusOf(result.getType());
     if (!connector.isReady()) { // fail now rather than wait out the ack timeout while reconnecting
       throw new BackendUnavailableException("nats", connector.status(), null);
     }
     PublishOptions options =
         PublishOptions.builder()
-            .messageId(messageId(jobId, status, result))
+            .messageId(messageId)
             .expectedStream(resultStream) // a stream mix-up fails loudly instead of losing results
             .streamTimeout(NatsConnector.REQUEST_TIMEOUT)
             .build();

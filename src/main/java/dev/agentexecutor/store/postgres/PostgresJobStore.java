@@ -102,16 +102,33 @@ public final class PostgresJobStore implements JobStore {
   private static final String DELETE_SQL = "DELETE FROM jobs WHERE job_id = ?";
 
   /** Finished jobs older than the cutoff and all their checkpoint rows, atomically. */
+  /**
+   * The retention sweep, thread-aware: finished records older than the cutoff go; a thread's
+   * checkpoints go with them only when nothing else keeps the thread (no other record on it, no run
+   * taking turns on it, no checkpoint newer than the cutoff), so an old first run never takes the
+   * conversation of the runs after it. The CTEs all see the table before the delete, hence "not
+   * gone".
+   */
   private static final String DELETE_FINISHED_SQL =
       """
       WITH gone AS (
           DELETE FROM jobs
           WHERE status IN ('completed', 'failed', 'cancelled') AND updated_at < ?
-          RETURNING job_id
+          RETURNING job_id, COALESCE(thread_id, job_id) AS thread_id
       ),
-      writes AS (DELETE FROM checkpoint_writes WHERE thread_id IN (SELECT job_id FROM gone)),
-      blobs AS (DELETE FROM checkpoint_blobs WHERE thread_id IN (SELECT job_id FROM gone)),
-      checkpoints AS (DELETE FROM checkpoints WHERE thread_id IN (SELECT job_id FROM gone))
+      idle AS (
+          SELECT DISTINCT g.thread_id FROM gone g
+          WHERE NOT EXISTS (
+                  SELECT 1 FROM jobs j
+                  WHERE j.thread_id = g.thread_id AND j.job_id NOT IN (SELECT job_id FROM gone))
+            AND NOT EXISTS (SELECT 1 FROM thread_runs r WHERE r.thread_id = g.thread_id)
+            AND NOT EXISTS (
+                  SELECT 1 FROM checkpoints c
+                  WHERE c.thread_id = g.thread_id AND (c.checkpoint->>'ts')::timestamptz >= ?)
+      ),
+      writes AS (DELETE FROM checkpoint_writes WHERE thread_id IN (SELECT thread_id FROM idle)),
+      blobs AS (DELETE FROM checkpoint_blobs WHERE thread_id IN (SELECT thread_id FROM idle)),
+      checkpoints AS (DELETE FROM checkpoints WHERE thread_id IN (SELECT thread_id FROM idle))
       SELECT count(*) FROM gone""";
 
   private final PostgresDatabase database;
@@ -340,6 +357,7 @@ public final class PostgresJobStore implements JobStore {
         connection -> {
           try (PreparedStatement statement = connection.prepareStatement(DELETE_FINISHED_SQL)) {
             statement.setObject(1, timestamp(cutoff));
+            statement.setObject(2, timestamp(cutoff));
             try (ResultSet count = statement.executeQuery()) {
               count.next();
               return count.getInt(1);

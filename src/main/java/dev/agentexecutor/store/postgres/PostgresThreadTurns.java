@@ -19,17 +19,22 @@ public final class PostgresThreadTurns implements ThreadTurns {
   private static final String LOCK_SQL =
       "SELECT pg_advisory_xact_lock(hashtextextended('agent-executor:thread:' || ?, 0))";
 
-  /** Rows of runs that died: running past the run timeout, queued and not asked for since. */
+  /**
+   * Rows of runs that died: running past the run timeout, queued and not asked for since, cancelled
+   * in line and never heard by their job.
+   */
   private static final String SWEEP_SQL =
       """
       DELETE FROM thread_runs WHERE thread_id = ?
         AND ((status = 'running' AND updated_at < now() - make_interval(secs => ?))
-          OR (status = 'queued' AND updated_at < now() - make_interval(secs => ?)))""";
+          OR (status = 'queued' AND updated_at < now() - make_interval(secs => ?))
+          OR (status = 'cancelled' AND updated_at < now() - make_interval(secs => ?)))""";
 
   /** The thread's rows in turn order: who jumps the queue first, then by arrival. */
   private static final String ROWS_SQL =
       """
       SELECT job_id, status FROM thread_runs WHERE thread_id = ?
+        AND (status <> 'cancelled' OR job_id = ?)
       ORDER BY jumps_queue DESC, created_at, job_id""";
 
   private static final String UPSERT_SQL =
@@ -62,12 +67,15 @@ public final class PostgresThreadTurns implements ThreadTurns {
       sweep.setString(1, request.threadId());
       sweep.setDouble(2, request.runningStale().toMillis() / 1000.0);
       sweep.setDouble(3, request.queuedStale().toMillis() / 1000.0);
+      sweep.setDouble(4, CANCELLED_KEPT.toSeconds());
       sweep.executeUpdate();
     }
-    List<Row> rows = rows(connection, request.threadId());
+    List<Row> rows = rows(connection, request.threadId(), request.jobId());
     Optional<Row> mine = rows.stream().filter(r -> r.jobId().equals(request.jobId())).findFirst();
     if (mine.isPresent() && ThreadRun.RUNNING.equals(mine.get().status()))
       return new Turn.Granted();
+    if (mine.isPresent() && ThreadRun.CANCELLED.equals(mine.get().status()))
+      return new Turn.Cancelled();
     List<String> active =
         rows.stream().filter(r -> ThreadRun.RUNNING.equals(r.status())).map(Row::jobId).toList();
     boolean ahead = false;
@@ -99,9 +107,12 @@ public final class PostgresThreadTurns implements ThreadTurns {
     }
   }
 
-  private static List<Row> rows(Connection connection, String threadId) throws SQLException {
+  /** The thread's rows in turn order, without those cancelled in line except the asking job's. */
+  private static List<Row> rows(Connection connection, String threadId, String jobId)
+      throws SQLException {
     try (PreparedStatement statement = connection.prepareStatement(ROWS_SQL)) {
       statement.setString(1, threadId);
+      statement.setString(2, jobId);
       try (ResultSet rows = statement.executeQuery()) {
         List<Row> list = new ArrayList<>();
         while (rows.next()) list.add(new Row(rows.getString(1), rows.getString(2)));
@@ -137,6 +148,39 @@ public final class PostgresThreadTurns implements ThreadTurns {
           update(c, DELETE_SQL, jobId);
           return null;
         });
+  }
+
+  /**
+   * Under the thread's lock, like every turn decision, so that a queued job about to be granted the
+   * turn either gets it first (and this answers false) or never gets it.
+   */
+  @Override
+  public boolean cancelQueued(String jobId) {
+    return database.inTransaction(
+        "cancel a queued run",
+        connection -> {
+          Optional<String> thread = threadOf(connection, jobId);
+          if (thread.isEmpty()) return false;
+          update(connection, LOCK_SQL, thread.get());
+          try (PreparedStatement statement =
+              connection.prepareStatement(
+                  "UPDATE thread_runs SET status = 'cancelled', updated_at = clock_timestamp()"
+                      + " WHERE job_id = ? AND status IN ('queued', 'cancelled')")) {
+            statement.setString(1, jobId);
+            return statement.executeUpdate() == 1;
+          }
+        });
+  }
+
+  private static Optional<String> threadOf(Connection connection, String jobId)
+      throws SQLException {
+    try (PreparedStatement statement =
+        connection.prepareStatement("SELECT thread_id FROM thread_runs WHERE job_id = ?")) {
+      statement.setString(1, jobId);
+      try (ResultSet row = statement.executeQuery()) {
+        return row.next() ? Optional.of(row.getString(1)) : Optional.empty();
+      }
+    }
   }
 
   @Override

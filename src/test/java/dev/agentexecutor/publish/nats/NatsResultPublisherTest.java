@@ -112,6 +112,23 @@ class NatsResultPublisherTest {
   }
 
   @Test
+  void aRefusalIsNeverDeduplicatedWithTheJobsOwnResult() throws Exception {
+    CloudEvent refusal = result(NatsResultPublisher.FAILED_TYPE, "job-3");
+    publisher.publishRefusal("job-3", refusal);
+    publisher.publishRefusal("job-3", refusal); // the same refusal again: stored once
+    publisher.publish("job-3", result(NatsResultPublisher.FAILED_TYPE, "job-3"));
+    publisher.publishRefusal("job-3", result(NatsResultPublisher.FAILED_TYPE, "job-3"));
+
+    assertThat(
+            nats.jetStreamManagement()
+                .getStreamInfo(settings.resultStreamName())
+                .getStreamState()
+                .getMsgCount())
+        .as("the first refusal once, the job's failure, a later refusal")
+        .isEqualTo(3);
+  }
+
+  @Test
   void publishAckCostsAboutAMillisecond() {
     var root =
         (ch.qos.logback.classic.Logger)
