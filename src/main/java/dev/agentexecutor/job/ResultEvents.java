@@ -10,6 +10,7 @@ import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import io.cloudevents.core.provider.EventFormatProvider;
 import io.cloudevents.jackson.JsonFormat;
+import io.cloudevents.types.Time;
 import java.net.URI;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -146,8 +147,40 @@ public final class ResultEvents {
     return FORMAT.serialize(event);
   }
 
+  /**
+   * The event in structured JSON mode as a tree (what the job store keeps), built from the event's
+   * attributes without writing it out and reading it back: the same tree as parsing {@link
+   * #toJson}, at a fraction of the cost on every job's end.
+   */
   public static JsonNode toJsonNode(CloudEvent event) {
-    return Json.parse(toJson(event));
+    ObjectNode tree = Json.object();
+    tree.put("specversion", event.getSpecVersion().toString());
+    tree.put("id", event.getId());
+    tree.put("source", event.getSource().toString());
+    tree.put("type", event.getType());
+    if (event.getDataContentType() != null) tree.put("datacontenttype", event.getDataContentType());
+    if (event.getDataSchema() != null) tree.put("dataschema", event.getDataSchema().toString());
+    if (event.getSubject() != null) tree.put("subject", event.getSubject());
+    if (event.getTime() != null) tree.put("time", Time.writeTime(event.getTime()));
+    for (String name : event.getExtensionNames()) {
+      Object value = event.getExtension(name);
+      switch (value) {
+        case Boolean flag -> tree.put(name, flag);
+        case Integer number -> tree.put(name, number);
+        default -> tree.put(name, String.valueOf(value));
+      }
+    }
+    if (event.getData() != null) {
+      if (isJson(event.getDataContentType()))
+        tree.set("data", Json.parse(event.getData().toBytes()));
+      else return Json.parse(toJson(event)); // binary data: the SDK's own encoding (data_base64)
+    }
+    return tree;
+  }
+
+  private static boolean isJson(String contentType) {
+    return contentType != null
+        && (contentType.startsWith("application/json") || contentType.startsWith("text/json"));
   }
 
   public static CloudEvent fromJson(JsonNode json) {

@@ -1,13 +1,16 @@
 package dev.agentexecutor.util;
 
-import java.security.SecureRandom;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Identifiers: random UUIDs, and time-ordered UUIDv7 strings that sort in creation order. */
+/**
+ * Identifiers: random UUIDs, and time-ordered UUIDv7 strings that sort in creation order. They name
+ * events, checkpoints and tool calls: they must be unique, not secret (no id here grants access to
+ * anything), so their random bits come from {@link ThreadLocalRandom} rather than the OS's secure
+ * generator, which costs a system call per id on the hot path of every job.
+ */
 public final class Ids {
-  private static final SecureRandom RANDOM = new SecureRandom();
-
   /** Last (millisecond << 12 | counter) handed out, so ids stay ordered within one millisecond. */
   private static final AtomicLong LAST = new AtomicLong();
 
@@ -38,8 +41,12 @@ public final class Ids {
     return true;
   }
 
+  /** A random (version 4) UUID. */
   public static String uuid() {
-    return UUID.randomUUID().toString();
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    long high = (random.nextLong() & ~0xF000L) | 0x4000L; // version 4
+    long low = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L; // IETF variant
+    return new UUID(high, low).toString();
   }
 
   /**
@@ -52,7 +59,7 @@ public final class Ids {
     long millis = stamp >>> 12;
     long counter = stamp & 0xFFF;
     long high = (millis << 16) | (0x7L << 12) | counter;
-    long low = (RANDOM.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+    long low = (ThreadLocalRandom.current().nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
     return new UUID(high, low).toString();
   }
 }

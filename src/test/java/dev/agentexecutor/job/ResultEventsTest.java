@@ -64,4 +64,37 @@ class ResultEventsTest {
     assertThat(ResultEvents.data(back)).isEqualTo(ResultEvents.data(event));
     assertThat(back.getExtension("traceparent")).isEqualTo(TRACE.traceparent());
   }
+
+  @Test
+  void theStoredTreeIsExactlyTheEventWrittenOutAndReadBackAndRoundTrips() {
+    CloudEvent withBinaryData =
+        io.cloudevents.core.builder.CloudEventBuilder.v1()
+            .withId("bin-1")
+            .withSource(ResultEvents.SOURCE)
+            .withType(ResultEvents.COMPLETED_TYPE)
+            .withDataContentType("application/octet-stream")
+            .withData(new byte[] {1, 2, 3})
+            .withExtension("count", 3)
+            .withExtension("flag", true)
+            .build();
+    java.util.List<CloudEvent> events =
+        java.util.List.of(
+            ResultEvents.completed("job-1", "Done.", new Usage(12, 3), TRACE),
+            ResultEvents.completed("job-1", "Done.", new Usage(12, 3), null),
+            ResultEvents.failed("job-2", "boom", "ModelError", "", TRACE),
+            ResultEvents.cancelled("job-3", "thread-3", "stopped", TRACE),
+            ResultEvents.interrupted("job-4", "thread-4", Json.MAPPER.createArrayNode(), TRACE),
+            withBinaryData);
+
+    for (CloudEvent event : events) {
+      assertThat(ResultEvents.toJsonNode(event))
+          .as(event.getType())
+          .isEqualTo(Json.parse(ResultEvents.toJson(event)));
+      assertThat(
+              Json.parse(
+                  ResultEvents.toJson(ResultEvents.fromJson(ResultEvents.toJsonNode(event)))))
+          .as("read back, it is the same event")
+          .isEqualTo(Json.parse(ResultEvents.toJson(event)));
+    }
+  }
 }
