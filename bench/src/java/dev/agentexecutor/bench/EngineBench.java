@@ -129,6 +129,12 @@ final class EngineBench {
         "ratio_p50",
         Stats.round(
             engine.path("p50_us").asDouble() / Math.max(0.01, floor.path("p50_us").asDouble())));
+    ObjectNode loop = CpuLoop.measure(timer, engine.path("p50_us").asDouble(), iterations);
+    out.set("cpu_loop", loop);
+    out.put(
+        "cpu_loop_tail_ratio",
+        Stats.round(
+            loop.path("p99_us").asDouble() / Math.max(0.01, loop.path("p50_us").asDouble())));
     return out;
   }
 

@@ -21,6 +21,7 @@ import javax.management.ObjectName;
  */
 final class JobTimer {
   private static final boolean DIAGNOSE = Boolean.getBoolean("bench.engine.diagnose");
+  private static final boolean PHASES = Boolean.getBoolean("bench.engine.phases");
 
   /** How long the compiler must stay idle, in consecutive checks one batch of jobs apart. */
   private static final int IDLE_CHECKS = 3;
@@ -49,6 +50,7 @@ final class JobTimer {
   ObjectNode measure(
       String prefix, int warmup, int iterations, Consumer<String> job, Consumer<String> cleanUp) {
     long warmStart = System.nanoTime();
+    mark(prefix, "warm-up");
     int warmed = 0;
     for (; warmed < warmup; warmed++) run(prefix + "w" + warmed, job, cleanUp);
     boolean settled = maxSettle.isZero();
@@ -60,6 +62,7 @@ final class JobTimer {
       settled = idle >= IDLE_CHECKS;
     }
     double warmSeconds = (System.nanoTime() - warmStart) / 1e9;
+    mark(prefix, "timed");
 
     long[] nanos = new long[iterations];
     String[] ids = new String[iterations];
@@ -76,6 +79,8 @@ final class JobTimer {
       busy += nanos[i];
       cleanUp.accept(ids[i]);
     }
+    mark(prefix, "done");
+    if (PHASES) dump(prefix, nanos);
     ObjectNode json = new Stats(nanos, iterations, busy / 1e9).toJson();
     json.put("warmup_jobs_run", warmed);
     json.put("warmup_s", Stats.round(warmSeconds));
@@ -85,6 +90,23 @@ final class JobTimer {
       json.set("jvm_threads_cpu_ms", SchedStat.cpuBetween(threadTicks, SchedStat.threadTicks()));
     if (diagnosis != null) diagnosis.report(json, nanos);
     return json;
+  }
+
+  /** With diagnostics, the JVM uptime of each phase, to line up with -XX:+PrintCompilation. */
+  private static void mark(String prefix, String phase) {
+    if (PHASES)
+      System.err.printf(
+          "[timer] %d ms %s %s%n", ManagementFactory.getRuntimeMXBean().getUptime(), prefix, phase);
+  }
+
+  private static void dump(String prefix, long[] nanos) {
+    try {
+      var out = new StringBuilder();
+      for (long n : nanos) out.append(n).append('\n');
+      java.nio.file.Files.writeString(java.nio.file.Path.of("/tmp/nanos-" + prefix + ".txt"), out);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   private static void run(String jobId, Consumer<String> job, Consumer<String> cleanUp) {

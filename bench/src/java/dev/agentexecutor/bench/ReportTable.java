@@ -99,6 +99,20 @@ final class ReportTable {
         "");
   }
 
+  /**
+   * The machine's own tail at the job's length: a CPU loop as long as the job's p50, timed the same
+   * way ({@link CpuLoop}).
+   */
+  private static String cpuLoop(JsonNode scenario) {
+    JsonNode loop = scenario.path("cpu_loop");
+    if (loop.isMissingNode()) return "";
+    return f(
+        "; a CPU loop as long: %.1f / %.1f µs (p99 %.1f× p50)",
+        loop.path("p50_us").asDouble(),
+        loop.path("p99_us").asDouble(),
+        scenario.path("cpu_loop_tail_ratio").asDouble());
+  }
+
   private void engine(JsonNode engine) {
     if (engine.isMissingNode()) return;
     JsonNode three = engine.path("three_step");
@@ -112,9 +126,10 @@ final class ReportTable {
             three.path("engine").path("p99_us").asDouble(),
             three.path("engine").path("per_s").asDouble()),
         f(
-            "floor %.1f / %.1f µs",
+            "floor %.1f / %.1f µs%s",
             three.path("floor").path("p50_us").asDouble(),
-            three.path("floor").path("p99_us").asDouble()),
+            three.path("floor").path("p99_us").asDouble(),
+            cpuLoop(three)),
         f("%.1f×", three.path("ratio_p50").asDouble()),
         f(
             "≤ %.0f µs p50, p99 ≤ %.0f× p50 (Python LangGraph: %.0f µs)",
@@ -132,9 +147,10 @@ final class ReportTable {
             twenty.path("engine").path("p99_us").asDouble(),
             twenty.path("engine").path("per_s").asDouble()),
         f(
-            "floor %.1f / %.1f µs",
+            "floor %.1f / %.1f µs%s",
             twenty.path("floor").path("p50_us").asDouble(),
-            twenty.path("floor").path("p99_us").asDouble()),
+            twenty.path("floor").path("p99_us").asDouble(),
+            cpuLoop(twenty)),
         f("%.1f×", twenty.path("ratio_p50").asDouble()),
         f("p99 ≤ %.0f× p50", TAIL_TARGET),
         met(steadyTail(twenty.path("engine"))));

@@ -1,6 +1,7 @@
 package dev.agentexecutor.runner;
 
 import dev.agentexecutor.job.Job;
+import dev.agentexecutor.job.ResumeRequest;
 
 /**
  * How jobs that arrive over HTTP are run: on the durable queue when there is one ({@link
@@ -17,4 +18,12 @@ public interface JobIntake {
 
   /** /invoke: starts the job and returns at once; {@code whenDone} as for {@link #run}. */
   Submission start(Job job, Runnable whenDone);
+
+  /**
+   * POST /jobs/{job_id}/resume and the resume CloudEvent on POST /: takes the continuation of the
+   * caller's parked job (see {@link Resumption}) and runs it, on the durable queue when there is
+   * one (a worker's death does not strand it), else here. {@code whenDone} runs once, when this
+   * intake no longer works for the call.
+   */
+  Resumption resume(ResumeRequest request, Caller caller, Runnable whenDone);
 }

@@ -1,6 +1,7 @@
 package dev.agentexecutor.runner;
 
 import dev.agentexecutor.job.Job;
+import dev.agentexecutor.job.ResumeRequest;
 
 /**
  * The durable job queue every worker takes jobs from (NATS: the job stream). Jobs that arrive over
@@ -14,4 +15,11 @@ public interface JobQueue {
    * dev.agentexecutor.core.problem.BackendUnavailableException} when the queue is unreachable.
    */
   void enqueue(Job job);
+
+  /**
+   * Puts the continuation of a parked job whose resume this process took (its record is running
+   * with the decisions stored) on the queue, so that a worker runs it and, if that worker dies, the
+   * next one continues it. Throws like {@link #enqueue}.
+   */
+  void enqueueResume(ResumeRequest taken);
 }

@@ -198,6 +198,38 @@ public final class JobRunner implements JobExecutor, JobRuns {
     }
   }
 
+  /**
+   * Takes the continuation of the caller's parked job (the atomic interrupted → running move that
+   * stores the decisions) without running it here: {@link Resumption.Started} when this call won
+   * it, the refusal otherwise. Whoever runs it then continues a taken resume ({@link #resume} with
+   * {@code taken}).
+   */
+  public Resumption takeResume(ResumeRequest request, Caller caller) {
+    String jobId = request.jobId();
+    try (LogContext ignored = LogContext.of(request.traceId(), jobId)) {
+      Taken taken = takeResume(request, caller, false);
+      if (taken.refusal() != null) return taken.refusal();
+      running.release(jobId, taken.run());
+      return new Resumption.Started(jobId, taken.job().threadId());
+    } catch (BackendUnavailableException e) {
+      return new Resumption.Unavailable(jobId, e.getMessage());
+    }
+  }
+
+  /** Runs here, on a thread of its own, a continuation {@link #takeResume} took. */
+  public void continueTaken(ResumeRequest request, Runnable whenDone) {
+    Thread.ofVirtual()
+        .name("job-" + request.jobId())
+        .start(
+            () -> {
+              try {
+                resume(request, true);
+              } finally {
+                whenDone.run();
+              }
+            });
+  }
+
   @Override
   public Outcome resume(ResumeRequest request, boolean redelivered) {
     String jobId = request.jobId();
@@ -235,7 +267,7 @@ public final class JobRunner implements JobExecutor, JobRuns {
    */
   private Taken takeResume(ResumeRequest request, Caller caller, boolean redelivered) {
     String jobId = request.jobId();
-    ParkedJobs.Check check = parked.check(request, caller, redelivered, this::isRunning);
+    ParkedJobs.Check check = parked.check(request, caller, redelivered, this::stillRunningHere);
     if (check.ready().isEmpty()) return Taken.refused(check.refusal());
     ParkedJobs.Ready ready = check.ready().get();
     Optional<RunningJobs.Run> run = claim(ready.job());
@@ -254,6 +286,25 @@ public final class JobRunner implements JobExecutor, JobRuns {
     }
     if (!won) return Taken.refused(new Resumption.NotInterrupted(jobId, parked.statusNow(jobId)));
     return new Taken(ready.job(), run.get(), null);
+  }
+
+  /**
+   * Whether the job runs here, after waiting briefly for a run that only holds it for a moment (a
+   * concurrent resume that lost the atomic move gives its claim back at once): a continuation is
+   * not given up for a claim that is about to go.
+   */
+  private boolean stillRunningHere(String jobId) {
+    Optional<RunningJobs.Run> run = running.get(jobId);
+    if (run.isEmpty()) return false;
+    try {
+      run.get().ended().get(PARKING_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException | ExecutionException e) {
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return true;
+    }
+    return isRunning(jobId);
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.agentexecutor.runner;
 
 import dev.agentexecutor.job.Job;
+import dev.agentexecutor.job.ResumeRequest;
 import dev.agentexecutor.observability.LogContext;
 import dev.agentexecutor.util.Backoff;
 import java.time.Duration;
@@ -53,6 +54,12 @@ public final class LocalIntake implements JobIntake {
     } catch (ExecutionException e) {
       throw new IllegalStateException("the job's thread failed", e.getCause());
     }
+  }
+
+  /** Without a queue the continuation runs here, on a thread of its own. */
+  @Override
+  public Resumption resume(ResumeRequest request, Caller caller, Runnable whenDone) {
+    return runner.startResume(request, caller, whenDone);
   }
 
   @Override

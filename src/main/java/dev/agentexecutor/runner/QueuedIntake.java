@@ -5,6 +5,7 @@ import dev.agentexecutor.core.problem.BackendUnavailableException;
 import dev.agentexecutor.core.problem.ProblemCode;
 import dev.agentexecutor.job.Job;
 import dev.agentexecutor.job.ResultEvents;
+import dev.agentexecutor.job.ResumeRequest;
 import dev.agentexecutor.store.JobRecord;
 import dev.agentexecutor.store.JobStatus;
 import dev.agentexecutor.util.Backoff;
@@ -69,6 +70,30 @@ public final class QueuedIntake implements JobIntake {
     } finally {
       whenDone.run();
     }
+  }
+
+  /**
+   * Takes the continuation here, so that the caller hears at once whether it was the one (202, or
+   * 404 / 409 / 400), then hands it to the queue: a worker on any replica runs it, and the next one
+   * continues it if that worker dies. While the queue is unreachable it runs here instead, as
+   * without a queue.
+   */
+  @Override
+  public Resumption resume(ResumeRequest request, Caller caller, Runnable whenDone) {
+    Resumption taken = runner.takeResume(request, caller);
+    if (!(taken instanceof Resumption.Started)) {
+      whenDone.run();
+      return taken;
+    }
+    try {
+      queue.enqueueResume(request.withTenant(caller.tenant()));
+      whenDone.run();
+    } catch (BackendUnavailableException e) {
+      log.warn(
+          "resume of {} runs here: the queue is unavailable ({})", request.jobId(), e.getMessage());
+      runner.continueTaken(request.withTenant(caller.tenant()), whenDone);
+    }
+    return taken;
   }
 
   @Override

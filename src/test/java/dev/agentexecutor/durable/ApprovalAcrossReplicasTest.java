@@ -218,4 +218,50 @@ class ApprovalAcrossReplicasTest {
       }
     }
   }
+
+  @Test
+  void anHttpResumeWhoseReplicaDiedIsContinuedByAnotherFromTheJobStream() throws Exception {
+    String jobId = TestJobs.newJobId();
+    llm.enqueue(
+        FakeLlmReply.toolCall("w1", "write_file", writeArgs("/h.md")),
+        FakeLlmReply.text("too late: killed while this is delayed")
+            .withDelay(Duration.ofSeconds(30)));
+    try (ResultListener results = new ResultListener(environment.subjectPrefix);
+        ServiceProcess first = ServiceProcess.start(env())) {
+      first.awaitReady(STARTUP);
+      results.publishJob(
+          environment.jobSubject("park"), approvalJob(jobId, "{\"write_file\": true}"));
+      results.awaitOne(jobId, Duration.ofSeconds(30));
+
+      ObjectNode body = Json.object();
+      body.set("decisions", decisions("{\"type\": \"approve\"}"));
+      HttpResponse<String> resumed =
+          post(first, "/jobs/" + jobId + "/resume", body.toString(), "application/json");
+      assertThat(resumed.statusCode()).as(resumed.body()).isEqualTo(202);
+      NatsTestKit.await(
+          "the model call after the approved write",
+          Duration.ofSeconds(20),
+          () -> llm.requestCount() >= 2);
+      first.kill();
+
+      llm.enqueue(FakeLlmReply.text("finished after the crash"));
+      try (ServiceProcess second = ServiceProcess.start(env())) {
+        second.awaitReady(STARTUP);
+        NatsTestKit.await(
+            "the completed event", Duration.ofSeconds(30), () -> results.forJob(jobId).size() >= 2);
+
+        JsonNode completed = results.forJob(jobId).get(1).event();
+        assertThat(completed.path("data").path("result").path("output").asText())
+            .as(second.log())
+            .isEqualTo("finished after the crash");
+        assertThat(llm.requestCount()).isEqualTo(3);
+        assertThat(toolMessages(llm.lastRequest()))
+            .as("the approved call ran once, before the crash")
+            .isEqualTo(1);
+        assertThat(state(second, jobId).path("status").asText()).isEqualTo("completed");
+        Thread.sleep(1_000);
+        assertThat(results.forJob(jobId)).as("parked, then completed once").hasSize(2);
+      }
+    }
+  }
 }

@@ -401,7 +401,8 @@ public final class HttpApi implements AutoCloseable {
 
   /**
    * Answers a resume (the route or a resume CloudEvent on POST /): 202 once the continuation is
-   * taken and running here, 404, 409 NOT_INTERRUPTED, 400 DECISIONS_INVALID or 503.
+   * taken (it runs on the job stream's workers with NATS, else here), 404, 409 NOT_INTERRUPTED, 400
+   * DECISIONS_INVALID or 503.
    */
   private void answerResume(Context ctx, ResumeRequest request) {
     if (draining) {
@@ -412,7 +413,7 @@ public final class HttpApi implements AutoCloseable {
       tooBusy(ctx);
       return;
     }
-    Resumption resumption = runs.startResume(request, caller(ctx), httpJobSlots::release);
+    Resumption resumption = intake.resume(request, caller(ctx), httpJobSlots::release);
     if (!(resumption instanceof Resumption.Started)) httpJobSlots.release();
     switch (resumption) {
       case Resumption.Started started ->

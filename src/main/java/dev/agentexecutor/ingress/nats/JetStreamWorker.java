@@ -275,7 +275,11 @@ public final class JetStreamWorker implements AutoCloseable {
   // ---- one job ----
 
   /** A message as read: a job, or why it is not one. */
-  private record Received(Delivery delivery, ParsedJob parsed) {
+  /**
+   * @param resumeTaken a resume whose continuation the replica that queued it took already ({@link
+   *     NatsJobQueue#RESUME_TAKEN_HEADER}): continued like a redelivered one
+   */
+  private record Received(Delivery delivery, ParsedJob parsed, boolean resumeTaken) {
     String jobId() {
       return parsed.jobId();
     }
@@ -329,7 +333,10 @@ public final class JetStreamWorker implements AutoCloseable {
     Message message = delivery.message();
     Map<String, String> headers = lowerCaseHeaders(message.getHeaders());
     byte[] body = message.getData() == null ? new byte[0] : message.getData();
-    return new Received(delivery, parser.cloudEvent(headers, body));
+    return new Received(
+        delivery,
+        parser.cloudEvent(headers, body),
+        "true".equals(headers.get(NatsJobQueue.RESUME_TAKEN_HEADER.toLowerCase(Locale.ROOT))));
   }
 
   private void runJob(Received received, Slot slot) {
@@ -348,7 +355,9 @@ public final class JetStreamWorker implements AutoCloseable {
         case ParsedJob.Resume resume ->
             settle(
                 delivery,
-                executor.resume(resume.request(), received.delivery().deliveredCount() > 1));
+                executor.resume(
+                    resume.request(),
+                    received.resumeTaken() || received.delivery().deliveredCount() > 1));
       }
     } catch (RuntimeException
         | Error e) { // the executor promises outcomes; retry if it broke that promise

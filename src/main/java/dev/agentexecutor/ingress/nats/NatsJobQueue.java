@@ -1,11 +1,17 @@
 package dev.agentexecutor.ingress.nats;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.agentexecutor.agent.run.Decision;
 import dev.agentexecutor.core.Tenants;
 import dev.agentexecutor.core.problem.BackendUnavailableException;
 import dev.agentexecutor.job.Job;
+import dev.agentexecutor.job.JobParser;
+import dev.agentexecutor.job.ResumeRequest;
 import dev.agentexecutor.nats.NatsConnector;
 import dev.agentexecutor.observability.TraceContext;
 import dev.agentexecutor.runner.JobQueue;
+import dev.agentexecutor.util.Ids;
 import dev.agentexecutor.util.Json;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.PublishOptions;
@@ -22,6 +28,12 @@ import java.io.IOException;
  * becomes {@code _}: a subject token has none).
  */
 public final class NatsJobQueue implements JobQueue {
+  /**
+   * Marks a resume whose continuation was taken by the replica that queued it (its record is
+   * running with the decisions stored): the worker continues it, as it would a redelivered resume.
+   */
+  public static final String RESUME_TAKEN_HEADER = "Agent-Executor-Resume-Taken";
+
   static final String TYPE = "dev.my-platform.agent.execute";
   static final String SOURCE = "/agent-executor/http";
 
@@ -51,6 +63,58 @@ public final class NatsJobQueue implements JobQueue {
     } catch (IOException | JetStreamApiException | IllegalStateException e) {
       throw new BackendUnavailableException(
           "nats", "queueing job " + job.jobId() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * A taken resume as a binary-mode {@code dev.my-platform.agent.resume} CloudEvent (data {@code
+   * {job_id, trace_id, decisions}}) with the {@value #RESUME_TAKEN_HEADER} header: the worker
+   * continues it from the job's record, which already holds the decisions. Deduplicated by the job
+   * id and a hash of the decisions.
+   */
+  @Override
+  public void enqueueResume(ResumeRequest taken) {
+    if (!connector.isReady())
+      throw new BackendUnavailableException("nats", connector.status(), null);
+    ObjectNode data = Json.object().put("job_id", taken.jobId());
+    if (taken.traceId() != null) data.put("trace_id", taken.traceId());
+    ArrayNode decisions = data.putArray("decisions");
+    for (Decision decision : taken.decisions()) {
+      ObjectNode wire = decisions.addObject().put("type", decision.type());
+      switch (decision) {
+        case Decision.Edit edit -> wire.set("args", edit.args());
+        case Decision.Reject reject -> {
+          if (reject.message() != null) wire.put("message", reject.message());
+        }
+        case Decision.Approve approve -> {}
+      }
+    }
+    byte[] body = Json.writeBytes(data);
+    Headers headers =
+        new Headers()
+            .add("Content-Type", "application/json")
+            .add("ce-specversion", "1.0")
+            .add("ce-id", taken.jobId() + "-resume-" + Ids.uuid())
+            .add("ce-source", SOURCE)
+            .add("ce-type", JobParser.RESUME_TYPE)
+            .add("ce-subject", taken.jobId())
+            .add("ce-" + Tenants.ATTRIBUTE, taken.tenant())
+            .add(RESUME_TAKEN_HEADER, "true");
+    if (taken.trace() != null) {
+      headers.add("traceparent", taken.trace().traceparent());
+      if (taken.trace().tracestate() != null) headers.add("tracestate", taken.trace().tracestate());
+    }
+    PublishOptions options =
+        PublishOptions.builder()
+            .messageId(messageId(taken.jobId() + "-resume", body))
+            .expectedStream(stream)
+            .streamTimeout(NatsConnector.REQUEST_TIMEOUT)
+            .build();
+    try {
+      connector.jetStream().publish(subject(taken.jobId()), headers, body, options);
+    } catch (IOException | JetStreamApiException | IllegalStateException e) {
+      throw new BackendUnavailableException(
+          "nats", "queueing the resume of job " + taken.jobId() + ": " + e.getMessage(), e);
     }
   }
 
