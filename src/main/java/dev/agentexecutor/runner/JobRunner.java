@@ -294,17 +294,7 @@ public final class JobRunner implements JobExecutor, JobRuns {
    * not given up for a claim that is about to go.
    */
   private boolean stillRunningHere(String jobId) {
-    Optional<RunningJobs.Run> run = running.get(jobId);
-    if (run.isEmpty()) return false;
-    try {
-      run.get().ended().get(PARKING_GRACE.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (TimeoutException | ExecutionException e) {
-      return true;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return true;
-    }
-    return isRunning(jobId);
+    return !letGoWithinGrace(jobId) || isRunning(jobId);
   }
 
   /**
@@ -313,17 +303,23 @@ public final class JobRunner implements JobExecutor, JobRuns {
    * quick waits for that run to end, briefly, rather than being refused.
    */
   private Optional<RunningJobs.Run> claimAfterParking(Job job) {
-    Optional<RunningJobs.Run> ending = running.get(job.jobId());
-    if (ending.isEmpty()) return Optional.empty();
+    if (!isRunning(job.jobId()) || !letGoWithinGrace(job.jobId())) return Optional.empty();
+    return claim(job);
+  }
+
+  /** True when no run of the job is here, or the one here ended within {@link #PARKING_GRACE}. */
+  private boolean letGoWithinGrace(String jobId) {
+    Optional<RunningJobs.Run> run = running.get(jobId);
+    if (run.isEmpty()) return true;
     try {
-      ending.get().ended().get(PARKING_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+      run.get().ended().get(PARKING_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+      return true;
     } catch (TimeoutException | ExecutionException e) {
-      return Optional.empty();
+      return false;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return Optional.empty();
+      return false;
     }
-    return claim(job);
   }
 
   /**

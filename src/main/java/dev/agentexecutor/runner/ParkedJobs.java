@@ -187,16 +187,7 @@ final class ParkedJobs {
   static void streamEnded(Backends backends, JobRecord parked, String message, String type) {
     String thread = parked.threadId() == null ? parked.jobId() : parked.threadId();
     try {
-      backends
-          .events()
-          .publish(
-              thread,
-              new AgentEvent(
-                  AgentEvent.ERROR,
-                  Json.object()
-                      .put("error", message)
-                      .put("context", type)
-                      .put("job_id", parked.jobId())));
+      backends.events().publish(thread, AgentEvent.error(message, type, parked.jobId()));
       backends.events().publish(thread, AgentEvent.end(parked.jobId()));
     } catch (BackendUnavailableException e) {
       log.debug("the end of parked job {} not streamed: {}", parked.jobId(), e.getMessage());

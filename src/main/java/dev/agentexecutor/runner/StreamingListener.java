@@ -174,11 +174,7 @@ final class StreamingListener implements RunListener {
 
   void error(String message, String context) {
     closingSnapshot();
-    stream.publishAsync(
-        threadId,
-        new AgentEvent(
-            AgentEvent.ERROR,
-            Json.object().put("error", message).put("context", context).put("job_id", jobId)));
+    stream.publishAsync(threadId, AgentEvent.error(message, context, jobId));
   }
 
   /**

@@ -29,6 +29,12 @@ public record AgentEvent(@JsonProperty("event_type") String eventType, JsonNode 
     return new AgentEvent(END, Json.object().put("job_id", jobId));
   }
 
+  /** A run's error: {@code {"error": message, "context": what kind, "job_id": ...}}. */
+  public static AgentEvent error(String message, String context, String jobId) {
+    return new AgentEvent(
+        ERROR, Json.object().put("error", message).put("context", context).put("job_id", jobId));
+  }
+
   @JsonIgnore // a getter to Jackson: without this the wire JSON would gain an "end" field
   public boolean isEnd() {
     return END.equals(eventType);

@@ -49,21 +49,13 @@ public final class NatsJobQueue implements JobQueue {
 
   @Override
   public void enqueue(Job job) {
-    if (!connector.isReady())
-      throw new BackendUnavailableException("nats", connector.status(), null);
     byte[] body = Json.writeBytes(job.source());
-    PublishOptions options =
-        PublishOptions.builder()
-            .messageId(messageId(job.jobId(), body))
-            .expectedStream(stream)
-            .streamTimeout(NatsConnector.REQUEST_TIMEOUT)
-            .build();
-    try {
-      connector.jetStream().publish(subject(job.jobId()), headers(job), body, options);
-    } catch (IOException | JetStreamApiException | IllegalStateException e) {
-      throw new BackendUnavailableException(
-          "nats", "queueing job " + job.jobId() + ": " + e.getMessage(), e);
-    }
+    publish(
+        job.jobId(),
+        headers(TYPE, job.jobId(), job.jobId(), job.tenant(), job.trace()),
+        body,
+        messageId(job.jobId(), body),
+        "job");
   }
 
   /**
@@ -74,8 +66,6 @@ public final class NatsJobQueue implements JobQueue {
    */
   @Override
   public void enqueueResume(ResumeRequest taken) {
-    if (!connector.isReady())
-      throw new BackendUnavailableException("nats", connector.status(), null);
     ObjectNode data = Json.object().put("job_id", taken.jobId());
     if (taken.traceId() != null) data.put("trace_id", taken.traceId());
     ArrayNode decisions = data.putArray("decisions");
@@ -91,30 +81,31 @@ public final class NatsJobQueue implements JobQueue {
     }
     byte[] body = Json.writeBytes(data);
     Headers headers =
-        new Headers()
-            .add("Content-Type", "application/json")
-            .add("ce-specversion", "1.0")
-            .add("ce-id", taken.jobId() + "-resume-" + Ids.uuid())
-            .add("ce-source", SOURCE)
-            .add("ce-type", JobParser.RESUME_TYPE)
-            .add("ce-subject", taken.jobId())
-            .add("ce-" + Tenants.ATTRIBUTE, taken.tenant())
+        headers(
+                JobParser.RESUME_TYPE,
+                taken.jobId() + "-resume-" + Ids.uuid(),
+                taken.jobId(),
+                taken.tenant(),
+                taken.trace())
             .add(RESUME_TAKEN_HEADER, "true");
-    if (taken.trace() != null) {
-      headers.add("traceparent", taken.trace().traceparent());
-      if (taken.trace().tracestate() != null) headers.add("tracestate", taken.trace().tracestate());
-    }
+    publish(taken.jobId(), headers, body, messageId(taken.jobId() + "-resume", body), "resume");
+  }
+
+  /** Publishes to the job's subject once NATS acknowledges it, or throws an outage. */
+  private void publish(String jobId, Headers headers, byte[] body, String messageId, String what) {
+    if (!connector.isReady())
+      throw new BackendUnavailableException("nats", connector.status(), null);
     PublishOptions options =
         PublishOptions.builder()
-            .messageId(messageId(taken.jobId() + "-resume", body))
+            .messageId(messageId)
             .expectedStream(stream)
             .streamTimeout(NatsConnector.REQUEST_TIMEOUT)
             .build();
     try {
-      connector.jetStream().publish(subject(taken.jobId()), headers, body, options);
+      connector.jetStream().publish(subject(jobId), headers, body, options);
     } catch (IOException | JetStreamApiException | IllegalStateException e) {
       throw new BackendUnavailableException(
-          "nats", "queueing the resume of job " + taken.jobId() + ": " + e.getMessage(), e);
+          "nats", "queueing the " + what + " of job " + jobId + ": " + e.getMessage(), e);
     }
   }
 
@@ -137,17 +128,18 @@ public final class NatsJobQueue implements JobQueue {
     return String.join(".", parts);
   }
 
-  private static Headers headers(Job job) {
+  /** A binary-mode CloudEvent's headers, the caller's tenant as its {@code tenant} extension. */
+  private static Headers headers(
+      String type, String id, String subject, String tenant, TraceContext trace) {
     Headers headers =
         new Headers()
             .add("Content-Type", "application/json")
             .add("ce-specversion", "1.0")
-            .add("ce-id", job.jobId())
+            .add("ce-id", id)
             .add("ce-source", SOURCE)
-            .add("ce-type", TYPE)
-            .add("ce-subject", job.jobId())
-            .add("ce-" + Tenants.ATTRIBUTE, job.tenant());
-    TraceContext trace = job.trace();
+            .add("ce-type", type)
+            .add("ce-subject", subject)
+            .add("ce-" + Tenants.ATTRIBUTE, tenant);
     if (trace != null) {
       headers.add("traceparent", trace.traceparent());
       if (trace.tracestate() != null) headers.add("tracestate", trace.tracestate());
