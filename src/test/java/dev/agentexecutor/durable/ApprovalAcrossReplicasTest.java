@@ -172,58 +172,43 @@ class ApprovalAcrossReplicasTest {
 
   @Test
   void aResumeRedeliveredAfterItsReplicaDiedContinuesTheJobOnAnother() throws Exception {
-    String jobId = TestJobs.newJobId();
-    llm.enqueue(
-        FakeLlmReply.toolCall("w1", "write_file", writeArgs("/c.md")),
-        FakeLlmReply.text("too late: killed while this is delayed")
-            .withDelay(Duration.ofSeconds(30)));
-    try (ResultListener results = new ResultListener(environment.subjectPrefix);
-        ServiceProcess first = ServiceProcess.start(env())) {
-      first.awaitReady(STARTUP);
-      results.publishJob(
-          environment.jobSubject("park"), approvalJob(jobId, "{\"write_file\": true}"));
-      results.awaitOne(jobId, Duration.ofSeconds(30));
-
-      results.publishEvent(
-          environment.jobSubject("resume"),
-          CloudEvents.resume(jobId, decisions("{\"type\": \"approve\"}")));
-      NatsTestKit.await(
-          "the model call after the approved write",
-          Duration.ofSeconds(20),
-          () -> llm.requestCount() >= 2);
-      first.kill();
-
-      llm.enqueue(FakeLlmReply.text("finished after the crash"));
-      try (ServiceProcess second = ServiceProcess.start(env())) {
-        second.awaitReady(STARTUP);
-        NatsTestKit.await(
-            "the completed event", Duration.ofSeconds(30), () -> results.forJob(jobId).size() >= 2);
-
-        assertThat(
-                results
-                    .forJob(jobId)
-                    .get(1)
-                    .event()
-                    .path("data")
-                    .path("result")
-                    .path("output")
-                    .asText())
-            .as(second.log())
-            .isEqualTo("finished after the crash");
-        assertThat(llm.requestCount()).isEqualTo(3);
-        assertThat(toolMessages(llm.lastRequest()))
-            .as("the approved call ran once, before the crash")
-            .isEqualTo(1);
-        assertThat(state(second, jobId).path("generated_files").has("/c.md")).isTrue();
-      }
-    }
+    resumeKillAndFinishElsewhere(
+        "/c.md",
+        (first, results, jobId) ->
+            results.publishEvent(
+                environment.jobSubject("resume"),
+                CloudEvents.resume(jobId, decisions("{\"type\": \"approve\"}"))));
   }
 
   @Test
   void anHttpResumeWhoseReplicaDiedIsContinuedByAnotherFromTheJobStream() throws Exception {
+    resumeKillAndFinishElsewhere(
+        "/h.md",
+        (first, results, jobId) -> {
+          ObjectNode body = Json.object();
+          body.set("decisions", decisions("{\"type\": \"approve\"}"));
+          HttpResponse<String> resumed =
+              post(first, "/jobs/" + jobId + "/resume", body.toString(), "application/json");
+          assertThat(resumed.statusCode()).as(resumed.body()).isEqualTo(202);
+        });
+  }
+
+  /** How a test resumes the parked job on the first process. */
+  @FunctionalInterface
+  private interface Resume {
+    void on(ServiceProcess first, ResultListener results, String jobId) throws Exception;
+  }
+
+  /**
+   * Parks a job over NATS on a first process, resumes it there with {@code resume}, kills the
+   * process (kill -9) in the middle of the continuation's model call, and asserts that a second
+   * process finishes the job: the approved call ran once, the model was asked three times, one
+   * completed event.
+   */
+  private void resumeKillAndFinishElsewhere(String file, Resume resume) throws Exception {
     String jobId = TestJobs.newJobId();
     llm.enqueue(
-        FakeLlmReply.toolCall("w1", "write_file", writeArgs("/h.md")),
+        FakeLlmReply.toolCall("w1", "write_file", writeArgs(file)),
         FakeLlmReply.text("too late: killed while this is delayed")
             .withDelay(Duration.ofSeconds(30)));
     try (ResultListener results = new ResultListener(environment.subjectPrefix);
@@ -233,11 +218,7 @@ class ApprovalAcrossReplicasTest {
           environment.jobSubject("park"), approvalJob(jobId, "{\"write_file\": true}"));
       results.awaitOne(jobId, Duration.ofSeconds(30));
 
-      ObjectNode body = Json.object();
-      body.set("decisions", decisions("{\"type\": \"approve\"}"));
-      HttpResponse<String> resumed =
-          post(first, "/jobs/" + jobId + "/resume", body.toString(), "application/json");
-      assertThat(resumed.statusCode()).as(resumed.body()).isEqualTo(202);
+      resume.on(first, results, jobId);
       NatsTestKit.await(
           "the model call after the approved write",
           Duration.ofSeconds(20),
@@ -258,7 +239,9 @@ class ApprovalAcrossReplicasTest {
         assertThat(toolMessages(llm.lastRequest()))
             .as("the approved call ran once, before the crash")
             .isEqualTo(1);
-        assertThat(state(second, jobId).path("status").asText()).isEqualTo("completed");
+        JsonNode state = state(second, jobId);
+        assertThat(state.path("status").asText()).isEqualTo("completed");
+        assertThat(state.path("generated_files").has(file)).isTrue();
         Thread.sleep(1_000);
         assertThat(results.forJob(jobId)).as("parked, then completed once").hasSize(2);
       }
